@@ -1,0 +1,15 @@
+package vernier.spi;
+
+/**
+ * Makes pruners. Found with {@link java.util.ServiceLoader} through
+ * {@code META-INF/services/vernier.spi.PrunerFactory}.
+ */
+public interface PrunerFactory extends PluginFactory {
+
+  /**
+   * Creates the pruner of one study.
+   *
+   * @throws IllegalArgumentException when a setting's value or the study does not suit this pruner
+   */
+  Pruner create(StudyDefinition study, Settings settings);
+}

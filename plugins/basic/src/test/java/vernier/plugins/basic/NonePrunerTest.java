@@ -1,0 +1,12 @@
+package vernier.plugins.basic;
+
+import vernier.spi.PrunerFactory;
+import vernier.spi.testkit.PrunerContractTest;
+
+final class NonePrunerTest extends PrunerContractTest {
+
+  @Override
+  protected PrunerFactory factory() {
+    return new NonePrunerFactory();
+  }
+}
