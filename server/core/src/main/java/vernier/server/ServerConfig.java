@@ -1,0 +1,21 @@
+package vernier.server;
+
+import java.nio.file.Path;
+
+/**
+ * How a server runs: where it listens, where it stores, where it finds plugin jars.
+ *
+ * @param host address to bind the gRPC and HTTP ports to
+ * @param grpcPort gRPC port; 0 picks a free one
+ * @param httpPort port for /metrics and /healthz; 0 picks a free one, -1 disables it
+ * @param database SQLite file path, or {@code :memory:} for a store that is not durable
+ * @param pluginsDir directory of plugin jars (may be absent)
+ */
+public record ServerConfig(String host, int grpcPort, int httpPort, String database, Path pluginsDir) {
+
+  public static final String MEMORY = ":memory:";
+
+  public static ServerConfig inMemory() {
+    return new ServerConfig("127.0.0.1", 0, -1, MEMORY, null);
+  }
+}

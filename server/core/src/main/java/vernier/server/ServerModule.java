@@ -1,0 +1,85 @@
+package vernier.server;
+
+import com.google.inject.AbstractModule;
+import com.google.inject.Provides;
+import com.google.inject.Singleton;
+import java.nio.file.Path;
+import java.time.Clock;
+import vernier.server.metrics.VernierMetrics;
+import vernier.server.plugin.PluginLoader;
+import vernier.server.plugin.PluginRegistry;
+import vernier.server.spec.StudySpecs;
+import vernier.server.storage.MemoryStore;
+import vernier.server.storage.SqliteStore;
+import vernier.server.storage.Store;
+import vernier.server.study.StudyExecutor;
+import vernier.server.study.StudyRegistry;
+
+/**
+ * The server's object graph, by feature. Tests override single bindings (plugins, clock) with
+ * {@code Modules.override}. Nothing here does I/O in {@code configure()}: stores and plugins are made
+ * by providers when the server is built.
+ */
+public final class ServerModule extends AbstractModule {
+
+  private final ServerConfig config;
+
+  public ServerModule(ServerConfig config) {
+    this.config = config;
+  }
+
+  @Override
+  protected void configure() {
+    bind(ServerConfig.class).toInstance(config);
+    install(new StorageModule());
+    install(new PluginModule());
+    install(new CoordinationModule());
+  }
+
+  /** Storage: SQLite by default, in memory on request. */
+  static final class StorageModule extends AbstractModule {
+    @Provides
+    @Singleton
+    Store store(ServerConfig config, VernierMetrics metrics) {
+      if (ServerConfig.MEMORY.equals(config.database())) {
+        return new MemoryStore();
+      }
+      return new SqliteStore(Path.of(config.database()), metrics);
+    }
+  }
+
+  /** Plugins from the class path and the plugins directory. */
+  static final class PluginModule extends AbstractModule {
+    @Provides
+    @Singleton
+    PluginRegistry plugins(ServerConfig config) {
+      return PluginLoader.load(config.pluginsDir());
+    }
+  }
+
+  /** Study coordination: the registry, its executor, the clock and the spec compiler. */
+  static final class CoordinationModule extends AbstractModule {
+    @Override
+    protected void configure() {
+      bind(StudyRegistry.Listener.class).to(VernierMetrics.class);
+    }
+
+    @Provides
+    @Singleton
+    Clock clock() {
+      return Clock.systemUTC();
+    }
+
+    @Provides
+    @Singleton
+    StudyExecutor executor() {
+      return new StudyExecutor();
+    }
+
+    @Provides
+    @Singleton
+    StudySpecs specs(PluginRegistry plugins) {
+      return new StudySpecs(plugins);
+    }
+  }
+}

@@ -1,0 +1,146 @@
+package vernier.server.grpc;
+
+import com.google.inject.Inject;
+import com.google.protobuf.Empty;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import vernier.server.Protos;
+import vernier.server.ResourceNames;
+import vernier.server.ResourceNames.TrialRef;
+import vernier.server.study.StudyRegistry;
+import vernier.spi.TrialState;
+import vernier.v1.CreateStudyRequest;
+import vernier.v1.DeleteStudyRequest;
+import vernier.v1.EnqueueTrialsRequest;
+import vernier.v1.EnqueueTrialsResponse;
+import vernier.v1.GetStudyRequest;
+import vernier.v1.GetTrialRequest;
+import vernier.v1.ImportTrialsRequest;
+import vernier.v1.ImportTrialsResponse;
+import vernier.v1.ListBestTrialsRequest;
+import vernier.v1.ListBestTrialsResponse;
+import vernier.v1.ListStudiesRequest;
+import vernier.v1.ListStudiesResponse;
+import vernier.v1.ListTrialsRequest;
+import vernier.v1.ListTrialsResponse;
+import vernier.v1.SetStudyStateRequest;
+import vernier.v1.Study;
+import vernier.v1.StudyServiceGrpc;
+import vernier.v1.Trial;
+import vernier.v1.TrialEvent;
+import vernier.v1.WatchStudyRequest;
+
+/** Study management. */
+public final class StudyServiceImpl extends StudyServiceGrpc.StudyServiceImplBase {
+
+  private static final int MAX_PAGE = 1000;
+
+  private final StudyRegistry studies;
+
+  @Inject
+  StudyServiceImpl(StudyRegistry studies) {
+    this.studies = studies;
+  }
+
+  @Override
+  public void createStudy(CreateStudyRequest request, StreamObserver<Study> observer) {
+    Calls.replyNow(observer, () -> studies.create(request.getStudyId(), request.getSpec(), request.getValidateOnly()));
+  }
+
+  @Override
+  public void getStudy(GetStudyRequest request, StreamObserver<Study> observer) {
+    Calls.reply(observer, () -> studies.coordinator(ResourceNames.study("name", request.getName())).study(), s -> s);
+  }
+
+  @Override
+  public void listStudies(ListStudiesRequest request, StreamObserver<ListStudiesResponse> observer) {
+    Calls.reply(observer, () -> {
+      int size = PageTokens.pageSize(request.getPageSize(), 50, MAX_PAGE);
+      String after = request.getPageToken().isEmpty() ? "" : PageTokens.decode(request.getPageToken());
+      List<String> ids = studies.studyIds().stream().filter(id -> id.compareTo(after) > 0).toList();
+      List<String> page = ids.subList(0, Math.min(size, ids.size()));
+      List<CompletableFuture<Study>> futures = page.stream().map(id -> studies.coordinator(id).study()).toList();
+      String next = ids.size() > size ? PageTokens.encode(page.get(page.size() - 1)) : "";
+      return CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).thenApply(v ->
+          ListStudiesResponse.newBuilder().addAllStudies(futures.stream().map(CompletableFuture::join).toList())
+              .setNextPageToken(next).build());
+    }, r -> r);
+  }
+
+  @Override
+  public void setStudyState(SetStudyStateRequest request, StreamObserver<Study> observer) {
+    Calls.reply(observer, () -> studies.coordinator(ResourceNames.study("name", request.getName()))
+        .setState(request.getState()), s -> s);
+  }
+
+  @Override
+  public void deleteStudy(DeleteStudyRequest request, StreamObserver<Empty> observer) {
+    Calls.replyNow(observer, () -> {
+      studies.delete(ResourceNames.study("name", request.getName()));
+      return Empty.getDefaultInstance();
+    });
+  }
+
+  @Override
+  public void enqueueTrials(EnqueueTrialsRequest request, StreamObserver<EnqueueTrialsResponse> observer) {
+    Calls.reply(observer, () -> studies.coordinator(ResourceNames.study("study", request.getStudy()))
+        .enqueue(request.getTrialsList()), t -> EnqueueTrialsResponse.newBuilder().addAllTrials(t).build());
+  }
+
+  @Override
+  public void importTrials(ImportTrialsRequest request, StreamObserver<ImportTrialsResponse> observer) {
+    Calls.reply(observer, () -> studies.coordinator(ResourceNames.study("study", request.getStudy()))
+        .importTrials(request.getTrialsList()), t -> ImportTrialsResponse.newBuilder().addAllTrials(t).build());
+  }
+
+  @Override
+  public void getTrial(GetTrialRequest request, StreamObserver<Trial> observer) {
+    Calls.reply(observer, () -> {
+      TrialRef ref = ResourceNames.trial("name", request.getName());
+      return studies.coordinator(ref.study()).getTrial(ref);
+    }, t -> t);
+  }
+
+  @Override
+  public void listTrials(ListTrialsRequest request, StreamObserver<ListTrialsResponse> observer) {
+    Calls.reply(observer, () -> {
+      int size = PageTokens.pageSize(request.getPageSize(), 100, MAX_PAGE);
+      long from = PageTokens.decodeNumber(request.getPageToken());
+      Set<TrialState> states = EnumSet.noneOf(TrialState.class);
+      for (Trial.State s : request.getStatesList()) {
+        if (s == Trial.State.STATE_UNSPECIFIED || s == Trial.State.UNRECOGNIZED) {
+          throw vernier.server.ApiException.invalid("states", "unknown trial state " + s);
+        }
+        states.add(Protos.toSpi(s));
+      }
+      return studies.coordinator(ResourceNames.study("study", request.getStudy()))
+          .listTrials(from, size, states, request.getIncludeMeasurements());
+    }, page -> ListTrialsResponse.newBuilder().addAllTrials(page.trials())
+        .setNextPageToken(page.next() < 0 ? "" : PageTokens.encode(Long.toString(page.next()))).build());
+  }
+
+  @Override
+  public void listBestTrials(ListBestTrialsRequest request, StreamObserver<ListBestTrialsResponse> observer) {
+    Calls.reply(observer, () -> studies.coordinator(ResourceNames.study("study", request.getStudy())).bestTrials(),
+        t -> ListBestTrialsResponse.newBuilder().addAllTrials(t).build());
+  }
+
+  @Override
+  public void watchStudy(WatchStudyRequest request, StreamObserver<TrialEvent> observer) {
+    try {
+      studies.coordinator(ResourceNames.study("study", request.getStudy()))
+          .watch((ServerCallStreamObserver<TrialEvent>) observer)
+          .whenComplete((v, error) -> {
+            if (error != null) {
+              Calls.fail(observer, error);
+            }
+          });
+    } catch (RuntimeException e) {
+      Calls.fail(observer, e);
+    }
+  }
+}

@@ -1,0 +1,47 @@
+package vernier.server.grpc;
+
+import com.google.inject.Inject;
+import io.grpc.stub.StreamObserver;
+import vernier.server.ResourceNames;
+import vernier.server.ResourceNames.TrialRef;
+import vernier.server.study.StudyRegistry;
+import vernier.v1.AskRequest;
+import vernier.v1.AskResponse;
+import vernier.v1.ReportRequest;
+import vernier.v1.ReportResponse;
+import vernier.v1.TellRequest;
+import vernier.v1.TellResponse;
+import vernier.v1.WorkerServiceGrpc;
+
+/** The worker hot path: routes each call to its study's coordinator. */
+public final class WorkerServiceImpl extends WorkerServiceGrpc.WorkerServiceImplBase {
+
+  private final StudyRegistry studies;
+
+  @Inject
+  WorkerServiceImpl(StudyRegistry studies) {
+    this.studies = studies;
+  }
+
+  @Override
+  public void ask(AskRequest request, StreamObserver<AskResponse> observer) {
+    Calls.reply(observer, () -> studies.coordinator(ResourceNames.study("study", request.getStudy())).ask(request),
+        r -> r);
+  }
+
+  @Override
+  public void report(ReportRequest request, StreamObserver<ReportResponse> observer) {
+    Calls.reply(observer, () -> {
+      TrialRef ref = ResourceNames.trial("trial", request.getTrial());
+      return studies.coordinator(ref.study()).report(ref, request);
+    }, r -> r);
+  }
+
+  @Override
+  public void tell(TellRequest request, StreamObserver<TellResponse> observer) {
+    Calls.reply(observer, () -> {
+      TrialRef ref = ResourceNames.trial("trial", request.getTrial());
+      return studies.coordinator(ref.study()).tell(ref, request);
+    }, t -> TellResponse.newBuilder().setTrial(t).build());
+  }
+}

@@ -1,0 +1,30 @@
+package vernier.server.spec;
+
+import java.util.ArrayList;
+import java.util.List;
+import vernier.server.ApiException;
+
+/** Collects every bad field of a request so the user sees all problems at once. */
+final class Violations {
+
+  private final List<ApiException.FieldViolation> list = new ArrayList<>();
+
+  void add(String field, String description) {
+    list.add(new ApiException.FieldViolation(field, description));
+  }
+
+  boolean isEmpty() {
+    return list.isEmpty();
+  }
+
+  @Override
+  public String toString() {
+    return String.join("; ", list.stream().map(Object::toString).toList());
+  }
+
+  void throwIfAny() {
+    if (!list.isEmpty()) {
+      throw ApiException.invalid(list);
+    }
+  }
+}

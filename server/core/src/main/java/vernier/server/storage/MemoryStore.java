@@ -1,0 +1,117 @@
+package vernier.server.storage;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * A store in memory, with the same transactional rules as the database stores: for tests and
+ * throw-away studies. Nothing survives the process.
+ */
+public final class MemoryStore implements Store {
+
+  private final Map<String, StudyTables> studies = new HashMap<>();
+
+  private static final class StudyTables {
+    StoredStudy study;
+    final TreeMap<Long, StoredTrial> trials = new TreeMap<>();
+    final TreeMap<String, MeasurementRow> measurements = new TreeMap<>();
+
+    StudyTables(StoredStudy study) {
+      this.study = study;
+    }
+
+    StudyTables copy() {
+      StudyTables c = new StudyTables(study);
+      c.trials.putAll(trials);
+      c.measurements.putAll(measurements);
+      return c;
+    }
+  }
+
+  @Override
+  public synchronized boolean createStudy(StoredStudy study) {
+    return studies.putIfAbsent(study.id(), new StudyTables(study)) == null;
+  }
+
+  @Override
+  public synchronized List<StoredStudy> listStudies() {
+    return studies.values().stream().map(t -> t.study).sorted(Comparator.comparing(StoredStudy::id)).toList();
+  }
+
+  @Override
+  public synchronized Optional<StudyData> loadStudy(String id) {
+    StudyTables t = studies.get(id);
+    if (t == null) {
+      return Optional.empty();
+    }
+    List<MeasurementRow> rows = new ArrayList<>(t.measurements.values());
+    rows.sort(Comparator.comparingLong(MeasurementRow::number).thenComparingLong(MeasurementRow::step));
+    return Optional.of(new StudyData(t.study, List.copyOf(t.trials.values()), rows));
+  }
+
+  @Override
+  public synchronized void write(List<Write> writes) {
+    // Apply to copies and swap them in at the end: all or nothing, like a transaction.
+    Map<String, StudyTables> touched = new HashMap<>();
+    for (Write w : writes) {
+      StudyTables t = touched.computeIfAbsent(w.study(), id -> {
+        StudyTables existing = studies.get(id);
+        if (existing == null) {
+          throw new StoreException("study " + id + " does not exist");
+        }
+        return existing.copy();
+      });
+      apply(t, w);
+    }
+    studies.putAll(touched);
+  }
+
+  private static void apply(StudyTables t, Write w) {
+    if (w instanceof Write.InsertTrial insert) {
+      long number = insert.trial().getNumber();
+      if (number != t.study.nextTrialNumber() || t.trials.containsKey(number)) {
+        throw new StoreException.Conflict("trial number " + number + " of " + w.study() + " is taken");
+      }
+      t.study = withNextNumber(t.study, number + 1);
+      t.trials.put(number, new StoredTrial(insert.trial(), insert.leaseId(), insert.requestId()));
+    } else if (w instanceof Write.UpdateTrial update) {
+      StoredTrial old = t.trials.get(update.trial().getNumber());
+      if (old == null) {
+        throw new StoreException("trial " + update.trial().getNumber() + " does not exist");
+      }
+      t.trials.put(update.trial().getNumber(), new StoredTrial(update.trial(), update.leaseId(), update.requestId()));
+    } else if (w instanceof Write.AddMeasurements add) {
+      for (MeasurementRow r : add.rows()) {
+        String key = r.number() + "/" + r.step() + "/" + r.metric();
+        if (t.measurements.putIfAbsent(key, r) != null) {
+          throw new StoreException.Conflict("measurement " + key + " exists");
+        }
+      }
+    } else if (w instanceof Write.SetStudyState set) {
+      StoredStudy s = t.study;
+      t.study = new StoredStudy(s.id(), s.spec(), set.state(), s.seed(), s.createTime(), s.nextTrialNumber());
+    }
+  }
+
+  private static StoredStudy withNextNumber(StoredStudy s, long next) {
+    return new StoredStudy(s.id(), s.spec(), s.state(), s.seed(), s.createTime(), next);
+  }
+
+  @Override
+  public synchronized boolean deleteStudy(String id) {
+    return studies.remove(id) != null;
+  }
+
+  @Override
+  public String describe() {
+    return "in-memory store (not durable)";
+  }
+
+  @Override
+  public void close() {}
+}

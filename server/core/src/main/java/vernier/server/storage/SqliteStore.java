@@ -1,0 +1,395 @@
+package vernier.server.storage;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Types;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import vernier.v1.Study;
+import vernier.v1.StudySpec;
+import vernier.v1.Trial;
+
+/**
+ * The embedded store: one SQLite file in WAL mode with {@code synchronous=FULL}, so a write that
+ * returned is on disk. Writes from every study go through one writer thread that commits whatever
+ * has queued up in a single transaction (group commit): durability costs one fsync per batch, not
+ * per request. A batch that fails is retried alone so one bad batch cannot fail its neighbours.
+ */
+public final class SqliteStore implements Store {
+
+  private static final Logger log = LoggerFactory.getLogger(SqliteStore.class);
+  private static final int MAX_BATCHES_PER_COMMIT = 512;
+
+  private final Path file;
+  private final Connection reader;
+  private final Connection writer;
+  private final BlockingQueue<PendingWrite> queue = new LinkedBlockingQueue<>();
+  private final Thread writerThread;
+  private final CommitListener listener;
+  private volatile boolean closed;
+
+  private record PendingWrite(Work work, CompletableFuture<Void> done) {}
+
+  private static final PendingWrite POISON = new PendingWrite(c -> {}, new CompletableFuture<>());
+
+  public SqliteStore(Path file, CommitListener listener) {
+    this.file = file.toAbsolutePath();
+    this.listener = listener;
+    try {
+      Path parent = this.file.getParent();
+      if (parent != null) {
+        Files.createDirectories(parent);
+      }
+      writer = open();
+      createSchema(writer);
+      reader = open();
+    } catch (SQLException | java.io.IOException e) {
+      throw new StoreException("cannot open SQLite database " + this.file + ": " + e.getMessage(), e);
+    }
+    writerThread = new Thread(this::writeLoop, "vernier-sqlite-writer");
+    writerThread.setDaemon(true);
+    writerThread.start();
+  }
+
+  private Connection open() throws SQLException {
+    Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
+    try (Statement s = c.createStatement()) {
+      s.execute("PRAGMA journal_mode=WAL");
+      s.execute("PRAGMA synchronous=FULL");
+      s.execute("PRAGMA busy_timeout=10000");
+      s.execute("PRAGMA foreign_keys=ON");
+    }
+    return c;
+  }
+
+  private static void createSchema(Connection c) throws SQLException {
+    try (Statement s = c.createStatement()) {
+      s.execute("CREATE TABLE IF NOT EXISTS studies (id TEXT PRIMARY KEY, spec BLOB NOT NULL,"
+          + " state INTEGER NOT NULL, seed INTEGER NOT NULL, create_time_ms INTEGER NOT NULL,"
+          + " next_trial_number INTEGER NOT NULL)");
+      s.execute("CREATE TABLE IF NOT EXISTS trials (study_id TEXT NOT NULL REFERENCES studies(id) ON DELETE CASCADE,"
+          + " number INTEGER NOT NULL, state INTEGER NOT NULL, data BLOB NOT NULL, lease_id TEXT,"
+          + " request_id TEXT, PRIMARY KEY (study_id, number))");
+      s.execute("CREATE TABLE IF NOT EXISTS measurements (study_id TEXT NOT NULL, number INTEGER NOT NULL,"
+          + " step INTEGER NOT NULL, metric TEXT NOT NULL, value REAL,"
+          + " PRIMARY KEY (study_id, number, step, metric),"
+          + " FOREIGN KEY (study_id, number) REFERENCES trials(study_id, number) ON DELETE CASCADE)");
+    }
+  }
+
+  @Override
+  public boolean createStudy(StoredStudy study) {
+    boolean[] created = new boolean[1];
+    write(c -> {
+      try (PreparedStatement p = c.prepareStatement(
+          "INSERT INTO studies (id, spec, state, seed, create_time_ms, next_trial_number) VALUES (?,?,?,?,?,?)"
+              + " ON CONFLICT (id) DO NOTHING")) {
+        p.setString(1, study.id());
+        p.setBytes(2, study.spec().toByteArray());
+        p.setInt(3, study.state().getNumber());
+        p.setLong(4, study.seed());
+        p.setLong(5, study.createTime().toEpochMilli());
+        p.setLong(6, study.nextTrialNumber());
+        created[0] = p.executeUpdate() == 1;
+      }
+    });
+    return created[0];
+  }
+
+  @Override
+  public synchronized List<StoredStudy> listStudies() {
+    List<StoredStudy> out = new ArrayList<>();
+    try (PreparedStatement p = reader.prepareStatement(
+        "SELECT id, spec, state, seed, create_time_ms, next_trial_number FROM studies ORDER BY id");
+        ResultSet rs = p.executeQuery()) {
+      while (rs.next()) {
+        out.add(study(rs));
+      }
+      return out;
+    } catch (SQLException e) {
+      throw new StoreException("cannot list studies: " + e.getMessage(), e);
+    }
+  }
+
+  private static StoredStudy study(ResultSet rs) throws SQLException {
+    try {
+      return new StoredStudy(rs.getString(1), StudySpec.parseFrom(rs.getBytes(2)),
+          Study.State.forNumber(rs.getInt(3)), rs.getLong(4), Instant.ofEpochMilli(rs.getLong(5)), rs.getLong(6));
+    } catch (InvalidProtocolBufferException e) {
+      throw new StoreException("corrupt spec of study " + rs.getString(1), e);
+    }
+  }
+
+  @Override
+  public synchronized Optional<StudyData> loadStudy(String id) {
+    try {
+      reader.setAutoCommit(false); // one consistent snapshot across the three reads
+      try {
+        StoredStudy study;
+        try (PreparedStatement p = reader.prepareStatement(
+            "SELECT id, spec, state, seed, create_time_ms, next_trial_number FROM studies WHERE id = ?")) {
+          p.setString(1, id);
+          try (ResultSet rs = p.executeQuery()) {
+            if (!rs.next()) {
+              return Optional.empty();
+            }
+            study = study(rs);
+          }
+        }
+        return Optional.of(new StudyData(study, trials(id), measurements(id)));
+      } finally {
+        reader.commit();
+        reader.setAutoCommit(true);
+      }
+    } catch (SQLException | InvalidProtocolBufferException e) {
+      throw new StoreException("cannot load study " + id + ": " + e.getMessage(), e);
+    }
+  }
+
+  private List<StoredTrial> trials(String id) throws SQLException, InvalidProtocolBufferException {
+    List<StoredTrial> out = new ArrayList<>();
+    try (PreparedStatement p = reader.prepareStatement(
+        "SELECT data, lease_id, request_id FROM trials WHERE study_id = ? ORDER BY number")) {
+      p.setString(1, id);
+      try (ResultSet rs = p.executeQuery()) {
+        while (rs.next()) {
+          out.add(new StoredTrial(Trial.parseFrom(rs.getBytes(1)), rs.getString(2), rs.getString(3)));
+        }
+      }
+    }
+    return out;
+  }
+
+  private List<MeasurementRow> measurements(String id) throws SQLException {
+    List<MeasurementRow> out = new ArrayList<>();
+    try (PreparedStatement p = reader.prepareStatement(
+        "SELECT number, step, metric, value FROM measurements WHERE study_id = ? ORDER BY number, step")) {
+      p.setString(1, id);
+      try (ResultSet rs = p.executeQuery()) {
+        while (rs.next()) {
+          double v = rs.getDouble(4);
+          // SQLite stores NaN as NULL.
+          out.add(new MeasurementRow(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.wasNull() ? Double.NaN : v));
+        }
+      }
+    }
+    return out;
+  }
+
+  @Override
+  public void write(List<Write> writes) {
+    write(c -> {
+      for (Write w : writes) {
+        apply(c, w);
+      }
+    });
+  }
+
+  @Override
+  public boolean deleteStudy(String id) {
+    boolean[] deleted = new boolean[1];
+    write(c -> {
+      try (PreparedStatement p = c.prepareStatement("DELETE FROM studies WHERE id = ?")) {
+        p.setString(1, id);
+        deleted[0] = p.executeUpdate() == 1;
+      }
+    });
+    return deleted[0];
+  }
+
+  /** SQL run inside the writer's transaction. */
+  @FunctionalInterface
+  private interface Work {
+    void run(Connection c) throws SQLException;
+  }
+
+  private void write(Work work) {
+    if (closed) {
+      throw new StoreException("store is closed");
+    }
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    queue.add(new PendingWrite(work, done));
+    try {
+      done.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new StoreException("interrupted while waiting for commit", e);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof StoreException se) {
+        throw se;
+      }
+      throw new StoreException("commit failed: " + e.getCause().getMessage(), e.getCause());
+    }
+  }
+
+  private void writeLoop() {
+    List<PendingWrite> batch = new ArrayList<>();
+    while (true) {
+      try {
+        batch.add(queue.take());
+        queue.drainTo(batch, MAX_BATCHES_PER_COMMIT - 1);
+        boolean stop = batch.remove(POISON);
+        commit(batch);
+        batch.clear();
+        if (stop) {
+          return;
+        }
+      } catch (InterruptedException e) {
+        return;
+      }
+    }
+  }
+
+  private void commit(List<PendingWrite> batch) {
+    if (batch.isEmpty()) {
+      return;
+    }
+    long start = System.nanoTime();
+    try {
+      transaction(batch);
+      listener.committed(System.nanoTime() - start, batch.size());
+      batch.forEach(p -> p.done().complete(null));
+    } catch (SQLException | RuntimeException e) {
+      if (batch.size() == 1) {
+        batch.get(0).done().completeExceptionally(translate(e));
+        return;
+      }
+      for (PendingWrite p : batch) { // find the culprit: each alone
+        commit(List.of(p));
+      }
+    }
+  }
+
+  private void transaction(List<PendingWrite> batch) throws SQLException {
+    writer.setAutoCommit(false);
+    try {
+      for (PendingWrite p : batch) {
+        p.work().run(writer);
+      }
+      writer.commit();
+    } catch (SQLException | RuntimeException e) {
+      writer.rollback();
+      throw e;
+    } finally {
+      writer.setAutoCommit(true);
+    }
+  }
+
+  private static StoreException translate(Exception e) {
+    if (e instanceof StoreException se) {
+      return se;
+    }
+    String message = String.valueOf(e.getMessage());
+    if (message.contains("UNIQUE") || message.contains("PRIMARY KEY")) {
+      return new StoreException.Conflict(message);
+    }
+    return new StoreException("SQLite write failed: " + message, e);
+  }
+
+  private static void apply(Connection c, Write w) throws SQLException {
+    if (w instanceof Write.InsertTrial insert) {
+      insertTrial(c, insert);
+    } else if (w instanceof Write.UpdateTrial update) {
+      try (PreparedStatement p = c.prepareStatement(
+          "UPDATE trials SET state = ?, data = ?, lease_id = ?, request_id = ? WHERE study_id = ? AND number = ?")) {
+        p.setInt(1, update.trial().getStateValue());
+        p.setBytes(2, update.trial().toByteArray());
+        p.setString(3, update.leaseId());
+        p.setString(4, update.requestId());
+        p.setString(5, update.study());
+        p.setLong(6, update.trial().getNumber());
+        if (p.executeUpdate() != 1) {
+          throw new StoreException("trial " + update.trial().getName() + " does not exist");
+        }
+      }
+    } else if (w instanceof Write.AddMeasurements add) {
+      try (PreparedStatement p = c.prepareStatement(
+          "INSERT INTO measurements (study_id, number, step, metric, value) VALUES (?,?,?,?,?)")) {
+        for (MeasurementRow r : add.rows()) {
+          p.setString(1, add.study());
+          p.setLong(2, r.number());
+          p.setLong(3, r.step());
+          p.setString(4, r.metric());
+          if (Double.isNaN(r.value())) {
+            p.setNull(5, Types.REAL);
+          } else {
+            p.setDouble(5, r.value());
+          }
+          p.addBatch();
+        }
+        p.executeBatch();
+      }
+    } else if (w instanceof Write.SetStudyState set) {
+      try (PreparedStatement p = c.prepareStatement("UPDATE studies SET state = ? WHERE id = ?")) {
+        p.setInt(1, set.state().getNumber());
+        p.setString(2, set.study());
+        if (p.executeUpdate() != 1) {
+          throw new StoreException("study " + set.study() + " does not exist");
+        }
+      }
+    }
+  }
+
+  /** Takes the next number from the study's counter in this transaction; it must be the one expected. */
+  private static void insertTrial(Connection c, Write.InsertTrial insert) throws SQLException {
+    long number = insert.trial().getNumber();
+    try (PreparedStatement p = c.prepareStatement(
+        "UPDATE studies SET next_trial_number = next_trial_number + 1 WHERE id = ? AND next_trial_number = ?")) {
+      p.setString(1, insert.study());
+      p.setLong(2, number);
+      if (p.executeUpdate() != 1) {
+        throw new StoreException.Conflict("trial number " + number + " of " + insert.study() + " is taken");
+      }
+    }
+    try (PreparedStatement p = c.prepareStatement(
+        "INSERT INTO trials (study_id, number, state, data, lease_id, request_id) VALUES (?,?,?,?,?,?)")) {
+      p.setString(1, insert.study());
+      p.setLong(2, number);
+      p.setInt(3, insert.trial().getStateValue());
+      p.setBytes(4, insert.trial().toByteArray());
+      p.setString(5, insert.leaseId());
+      p.setString(6, insert.requestId());
+      p.executeUpdate();
+    }
+  }
+
+  @Override
+  public String describe() {
+    return "SQLite " + file;
+  }
+
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    queue.add(POISON);
+    try {
+      writerThread.join(10_000);
+      writer.close();
+      synchronized (this) {
+        reader.close();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (SQLException e) {
+      log.warn("closing {}: {}", file, e.getMessage());
+    }
+  }
+}

@@ -1,0 +1,40 @@
+package vernier.server.storage;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Durable state. Every method returns only once its change is durable (a write that returned
+ * survives {@code kill -9}). Implementations are thread-safe; {@link #write} calls from many studies
+ * may be committed together (group commit).
+ */
+public interface Store extends AutoCloseable {
+
+  /** Stores a new study; false when the id is taken (nothing is changed then). */
+  boolean createStudy(StoredStudy study);
+
+  List<StoredStudy> listStudies();
+
+  /** The study with all its trials and measurements, or empty when unknown. */
+  Optional<StudyData> loadStudy(String id);
+
+  /** Applies {@code writes} in one transaction, atomically. */
+  void write(List<Write> writes);
+
+  /** Removes a study with its trials and measurements; false when unknown. */
+  boolean deleteStudy(String id);
+
+  /** A short description for logs, e.g. the database file. */
+  String describe();
+
+  @Override
+  void close();
+
+  /** Told the duration and size of each commit, for metrics. */
+  @FunctionalInterface
+  interface CommitListener {
+    void committed(long nanos, int writes);
+
+    CommitListener NONE = (nanos, writes) -> {};
+  }
+}

@@ -1,0 +1,26 @@
+package vernier.server.storage;
+
+import java.util.List;
+import vernier.v1.Study;
+import vernier.v1.Trial;
+
+/** One change in a durable transaction. A batch of writes commits atomically. */
+public sealed interface Write {
+
+  String study();
+
+  /**
+   * Adds a trial. Its number is allocated in the transaction from the study's counter; when the
+   * counter is not {@code trial.getNumber()} (another writer got there first) the transaction fails
+   * with {@link StoreException.Conflict}, so the database, not a lock, guards numbering.
+   */
+  record InsertTrial(String study, Trial trial, String leaseId, String requestId) implements Write {}
+
+  /** Replaces a trial's state, data, lease and ask request id. */
+  record UpdateTrial(String study, Trial trial, String leaseId, String requestId) implements Write {}
+
+  /** Adds measurements; a (trial, step, metric) already stored fails the transaction. */
+  record AddMeasurements(String study, List<MeasurementRow> rows) implements Write {}
+
+  record SetStudyState(String study, Study.State state) implements Write {}
+}

@@ -1,0 +1,158 @@
+package vernier.server.study;
+
+import com.google.inject.Inject;
+import com.google.inject.Singleton;
+import java.time.Clock;
+import java.util.Collection;
+import java.util.List;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import vernier.server.ApiException;
+import vernier.server.Protos;
+import vernier.server.ResourceNames;
+import vernier.server.spec.StudySpecs;
+import vernier.server.storage.Store;
+import vernier.server.storage.StoredStudy;
+import vernier.v1.Study;
+import vernier.v1.StudySpec;
+import vernier.v1.TrialCounts;
+
+/**
+ * All studies: creates them, loads their coordinators on first use, deletes them, and runs the
+ * lease reaper that wakes studies whose leases may have expired.
+ */
+@Singleton
+public final class StudyRegistry implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(StudyRegistry.class);
+  private static final long REAP_INTERVAL_MILLIS = 250;
+
+  /** Told when a study's coordinator is loaded or removed (metrics register gauges). */
+  public interface Listener extends StudyCoordinator.PruneListener {
+    void loaded(StudyCoordinator coordinator);
+
+    void removed(StudyCoordinator coordinator);
+  }
+
+  private final Store store;
+  private final StudySpecs specs;
+  private final Clock clock;
+  private final StudyExecutor executor;
+  private final Listener listener;
+  private final ConcurrentHashMap<String, StudyCoordinator> loaded = new ConcurrentHashMap<>();
+  private final ScheduledExecutorService reaper = Executors.newSingleThreadScheduledExecutor(r -> {
+    Thread t = new Thread(r, "vernier-lease-reaper");
+    t.setDaemon(true);
+    return t;
+  });
+
+  @Inject
+  StudyRegistry(Store store, StudySpecs specs, Clock clock, StudyExecutor executor, Listener listener) {
+    this.store = store;
+    this.specs = specs;
+    this.clock = clock;
+    this.executor = executor;
+    this.listener = listener;
+  }
+
+  /** Loads every stored study (so leases of trials running before a restart are reaped) and starts the reaper. */
+  public void start() {
+    for (StoredStudy s : store.listStudies()) {
+      try {
+        coordinator(s.id());
+      } catch (ApiException e) {
+        log.error("study {} cannot be served: {}", s.id(), e.getMessage());
+      }
+    }
+    reaper.scheduleWithFixedDelay(this::reap, REAP_INTERVAL_MILLIS, REAP_INTERVAL_MILLIS, TimeUnit.MILLISECONDS);
+  }
+
+  private void reap() {
+    long now = clock.millis();
+    for (StudyCoordinator c : loaded.values()) {
+      if (c.leaseMayHaveExpired(now)) {
+        c.reap();
+      }
+    }
+  }
+
+  /**
+   * Creates a study. The same id with the same spec returns the existing study; with another spec it
+   * is ALREADY_EXISTS.
+   */
+  public Study create(String studyId, StudySpec spec, boolean validateOnly) {
+    if (!ResourceNames.STUDY_ID.matcher(studyId).matches()) {
+      throw ApiException.invalid("study_id", "'" + studyId
+          + "' must be 1-63 characters of a-z, 0-9 and '-', starting with a letter");
+    }
+    long seed = spec.hasSeed() ? spec.getSeed() : ThreadLocalRandom.current().nextLong();
+    specs.compile(studyId, spec, seed); // validates everything, plugins included
+    StoredStudy study = new StoredStudy(studyId, spec, Study.State.ACTIVE, seed, clock.instant(), 0);
+    if (validateOnly) {
+      return Study.newBuilder().setName(Protos.studyName(studyId)).setSpec(spec).setState(Study.State.ACTIVE)
+          .setCreateTime(Protos.timestamp(study.createTime())).setTrialCounts(TrialCounts.getDefaultInstance()).build();
+    }
+    if (!store.createStudy(study)) {
+      Study existing = await(coordinator(studyId).study());
+      if (!existing.getSpec().equals(spec)) {
+        throw ApiException.alreadyExists("study " + Protos.studyName(studyId) + " exists with a different spec");
+      }
+      return existing;
+    }
+    log.info("created study {}", studyId);
+    return await(coordinator(studyId).study());
+  }
+
+  /** The coordinator of a study, loading it on first use. */
+  public StudyCoordinator coordinator(String studyId) {
+    StudyCoordinator c = loaded.get(studyId);
+    if (c != null) {
+      return c;
+    }
+    return loaded.computeIfAbsent(studyId, id -> {
+      StudyCoordinator created = new StudyCoordinator(id, store, specs, clock, executor, listener);
+      listener.loaded(created);
+      return created;
+    });
+  }
+
+  public List<String> studyIds() {
+    return store.listStudies().stream().map(StoredStudy::id).toList();
+  }
+
+  public Collection<StudyCoordinator> loaded() {
+    return loaded.values();
+  }
+
+  public void delete(String studyId) {
+    StudyCoordinator c = coordinator(studyId);
+    await(c.delete());
+    store.deleteStudy(studyId);
+    loaded.remove(studyId, c);
+    listener.removed(c);
+    log.info("deleted study {}", studyId);
+  }
+
+  /** Waits for a coordinator's answer, unwrapping its error. */
+  public static <T> T await(java.util.concurrent.CompletableFuture<T> future) {
+    try {
+      return future.join();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof RuntimeException re) {
+        throw re;
+      }
+      throw e;
+    }
+  }
+
+  @Override
+  public void close() {
+    reaper.shutdownNow();
+  }
+}
