@@ -183,8 +183,10 @@ public final class SqliteStore implements Store {
       try (ResultSet rs = p.executeQuery()) {
         while (rs.next()) {
           double v = rs.getDouble(4);
-          // SQLite stores NaN as NULL.
-          out.add(new MeasurementRow(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.wasNull() ? Double.NaN : v));
+          if (rs.wasNull()) {
+            v = Double.NaN; // SQLite stores NaN as NULL
+          }
+          out.add(new MeasurementRow(rs.getLong(1), rs.getLong(2), rs.getString(3), v));
         }
       }
     }
