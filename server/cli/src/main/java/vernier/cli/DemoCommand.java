@@ -1,0 +1,170 @@
+package vernier.cli;
+
+import com.google.protobuf.Struct;
+import com.google.protobuf.Value;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicInteger;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import vernier.client.ActiveTrial;
+import vernier.client.VernierClient;
+import vernier.server.ServerConfig;
+import vernier.server.VernierServer;
+import vernier.v1.Limits;
+import vernier.v1.ListBestTrialsRequest;
+import vernier.v1.PluginSpec;
+import vernier.v1.Trial;
+
+/**
+ * {@code vernier demo}: starts a server on this machine (SQLite store), runs a sweep with several
+ * workers using the Java client on a training-like objective with median pruning, prints progress
+ * and ends with the best trial.
+ */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+    description = "Run a real tuning sweep against an embedded server and show the best trial.")
+final class DemoCommand implements Callable<Integer> {
+
+  @Option(names = "--trials", defaultValue = "60", description = "Trials to run (default: ${DEFAULT-VALUE}).")
+  int trials;
+
+  @Option(names = "--workers", defaultValue = "4", description = "Parallel workers (default: ${DEFAULT-VALUE}).")
+  int workers;
+
+  @Option(names = "--steps", defaultValue = "40", description = "Training steps per trial (default: ${DEFAULT-VALUE}).")
+  int steps;
+
+  @Option(names = "--step-ms", defaultValue = "20", description = "Milliseconds per step (default: ${DEFAULT-VALUE}).")
+  long stepMillis;
+
+  @Option(names = "--seed", defaultValue = "42", description = "Study seed (default: ${DEFAULT-VALUE}).")
+  long seed;
+
+  @Option(names = "--sampler", defaultValue = "random", description = "Sampler plugin (default: ${DEFAULT-VALUE}).")
+  String sampler;
+
+  @Option(names = "--db", description = "SQLite file to keep (default: a temporary file).")
+  Path database;
+
+  @Option(names = "--metrics-port", defaultValue = "-1", description = "Serve /metrics on this port; -1: off.")
+  int metricsPort;
+
+  @Spec
+  CommandSpec spec;
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter out = spec.commandLine().getOut();
+    Path db = database != null ? database : Files.createTempFile("vernier-demo-", ".db");
+    Workload workload = new SyntheticTraining(steps, stepMillis);
+    try (VernierServer server = VernierServer.create(new ServerConfig("127.0.0.1", 0, metricsPort, db.toString(),
+        null)).start(); VernierClient client = VernierClient.connect("127.0.0.1:" + server.grpcPort())) {
+      String study = "demo-" + Long.toHexString(System.currentTimeMillis());
+      client.createStudy(study, workload.spec()
+          .setSampler(PluginSpec.newBuilder().setName(sampler))
+          .setPruner(PluginSpec.newBuilder().setName("median").setSettings(Struct.newBuilder()
+              .putFields("n_startup_trials", number(5)).putFields("n_warmup_steps", number(5))))
+          .setLimits(Limits.newBuilder().setMaxTrials(trials))
+          .setSeed(seed).build());
+      out.printf("Vernier demo: study %s, %d trials x %d steps, %d workers, median pruning, store %s%n",
+          study, trials, steps, workers, db);
+      out.flush();
+      Progress progress = new Progress(out, trials, steps);
+      long start = System.nanoTime();
+      runWorkers(client, "studies/" + study, workload, progress);
+      List<Trial> best = client.studies().listBestTrials(ListBestTrialsRequest.newBuilder()
+          .setStudy("studies/" + study).build()).getTrialsList();
+      progress.summary((System.nanoTime() - start) / 1e9, best.isEmpty() ? null : best.get(0));
+      return best.isEmpty() ? 1 : 0;
+    }
+  }
+
+  private void runWorkers(VernierClient client, String study, Workload workload, Progress progress)
+      throws InterruptedException {
+    List<Thread> threads = new ArrayList<>();
+    for (int w = 0; w < workers; w++) {
+      String workerId = "demo-worker-" + w;
+      Thread t = new Thread(() -> work(client, study, workerId, workload, progress), workerId);
+      t.start();
+      threads.add(t);
+    }
+    for (Thread t : threads) {
+      t.join();
+    }
+  }
+
+  private static void work(VernierClient client, String study, String workerId, Workload workload, Progress progress) {
+    Optional<ActiveTrial> next;
+    while ((next = client.ask(study, workerId)).isPresent()) {
+      try (ActiveTrial trial = next.get()) {
+        workload.train(trial);
+        progress.finished(client, trial);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+  }
+
+  private static Value number(double v) {
+    return Value.newBuilder().setNumberValue(v).build();
+  }
+
+  /** One line per finished trial, then a summary. */
+  static final class Progress {
+    private final PrintWriter out;
+    private final int total;
+    private final int steps;
+    private final AtomicInteger done = new AtomicInteger();
+    private final AtomicInteger pruned = new AtomicInteger();
+    private final AtomicInteger stepsRun = new AtomicInteger();
+    private double best = Double.NaN;
+    private long bestTrial = -1;
+
+    Progress(PrintWriter out, int total, int steps) {
+      this.out = out;
+      this.total = total;
+      this.steps = steps;
+    }
+
+    synchronized void finished(VernierClient client, ActiveTrial trial) {
+      Trial t = client.studies().getTrial(vernier.v1.GetTrialRequest.newBuilder().setName(trial.name()).build());
+      int n = done.incrementAndGet();
+      stepsRun.addAndGet((int) t.getLastStep() + 1);
+      String result;
+      if (t.getState() == Trial.State.PRUNED) {
+        pruned.incrementAndGet();
+        result = String.format(Locale.ROOT, "pruned at step %d", t.getLastStep());
+      } else {
+        double v = t.getValuesOrDefault("val_loss", Double.NaN);
+        if (Double.isNaN(best) || v < best) {
+          best = v;
+          bestTrial = t.getNumber();
+        }
+        result = String.format(Locale.ROOT, "val_loss %.4f", v);
+      }
+      out.printf(Locale.ROOT, "[%3d/%d] trial %-3d %-9s %-22s best %.4f (trial %d)  %s%n", n, total, t.getNumber(),
+          t.getState(), result, best, bestTrial, StudyCommand.params(t.getParamsMap()));
+      out.flush();
+    }
+
+    void summary(double seconds, Trial best) {
+      int all = done.get() * steps;
+      out.printf(Locale.ROOT, "%nDone in %.1f s: %d trials, %d pruned; %d of %d steps run (%.0f%% saved by pruning).%n",
+          seconds, done.get(), pruned.get(), stepsRun.get(), all, all == 0 ? 0 : 100.0 * (all - stepsRun.get()) / all);
+      if (best != null) {
+        out.printf(Locale.ROOT, "Best trial %d: val_loss %.4f with %s%n", best.getNumber(),
+            best.getValuesOrThrow("val_loss"), StudyCommand.params(best.getParamsMap()));
+      }
+      out.flush();
+    }
+  }
+}

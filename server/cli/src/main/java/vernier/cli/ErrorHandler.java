@@ -1,0 +1,19 @@
+package vernier.cli;
+
+import io.grpc.StatusRuntimeException;
+import picocli.CommandLine;
+import picocli.CommandLine.IExecutionExceptionHandler;
+import picocli.CommandLine.ParseResult;
+
+/** Prints a failed command's cause as one clear line instead of a stack trace. */
+final class ErrorHandler implements IExecutionExceptionHandler {
+
+  @Override
+  public int handleExecutionException(Exception e, CommandLine cmd, ParseResult parsed) {
+    String message = e instanceof StatusRuntimeException s
+        ? s.getStatus().getCode() + ": " + s.getStatus().getDescription()
+        : e.getMessage() == null ? e.toString() : e.getMessage();
+    cmd.getErr().println("vernier: " + message);
+    return e instanceof StatusRuntimeException ? 2 : 1;
+  }
+}

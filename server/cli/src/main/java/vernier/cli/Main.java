@@ -1,0 +1,23 @@
+package vernier.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code vernier}: the server, study administration, plugins and the demo. */
+@Command(name = "vernier", mixinStandardHelpOptions = true, version = "vernier 0.1.0",
+    description = "Hyperparameter tuning over gRPC: ask, report, tell.",
+    subcommands = {ServerCommand.class, StudyCommand.class, PluginsCommand.class, DemoCommand.class,
+        CommandLine.HelpCommand.class})
+public final class Main {
+
+  public static void main(String[] args) {
+    System.exit(run(args));
+  }
+
+  /** Runs a command line and returns its exit code (used by tests too). */
+  public static int run(String... args) {
+    return new CommandLine(new Main())
+        .setExecutionExceptionHandler(new ErrorHandler())
+        .execute(args);
+  }
+}

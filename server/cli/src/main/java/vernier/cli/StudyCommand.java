@@ -1,0 +1,293 @@
+package vernier.cli;
+
+import com.google.protobuf.MessageOrBuilder;
+import com.google.protobuf.util.JsonFormat;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import vernier.client.VernierClient;
+import vernier.v1.CreateStudyRequest;
+import vernier.v1.DeleteStudyRequest;
+import vernier.v1.GetStudyRequest;
+import vernier.v1.ListBestTrialsRequest;
+import vernier.v1.ListStudiesRequest;
+import vernier.v1.ListStudiesResponse;
+import vernier.v1.ListTrialsRequest;
+import vernier.v1.ListTrialsResponse;
+import vernier.v1.ParamValue;
+import vernier.v1.SetStudyStateRequest;
+import vernier.v1.Study;
+import vernier.v1.TrialCounts;
+import vernier.v1.Trial;
+
+/** {@code vernier study ...}: create and inspect studies on a running server. */
+@Command(name = "study", mixinStandardHelpOptions = true, description = "Create, inspect and control studies.",
+    subcommands = {StudyCommand.Create.class, StudyCommand.ListStudies.class, StudyCommand.Show.class,
+        StudyCommand.Trials.class, StudyCommand.Best.class, StudyCommand.Pause.class, StudyCommand.Resume.class,
+        StudyCommand.Stop.class, StudyCommand.Delete.class})
+final class StudyCommand {
+
+  /** Shared plumbing: connection, output, JSON. */
+  abstract static class Base implements Callable<Integer> {
+    @Mixin
+    ServerOptions options;
+
+    @Option(names = "--json", description = "Print the API's JSON instead of a table.")
+    boolean json;
+
+    @Spec
+    CommandSpec spec;
+
+    PrintWriter out() {
+      return spec.commandLine().getOut();
+    }
+
+    void printJson(MessageOrBuilder message) throws Exception {
+      out().println(JsonFormat.printer().print(message));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+      try (VernierClient client = options.connect()) {
+        run(client);
+      }
+      out().flush();
+      return 0;
+    }
+
+    abstract void run(VernierClient client) throws Exception;
+  }
+
+  static String name(String study) {
+    return study.startsWith("studies/") ? study : "studies/" + study;
+  }
+
+  @Command(name = "create", mixinStandardHelpOptions = true, description = "Create a study from a YAML file.")
+  static final class Create extends Base {
+    @Option(names = {"-f", "--file"}, required = true, description = "Study YAML (study_id, spec).")
+    Path file;
+
+    @Option(names = "--id", description = "Study id, overriding study_id in the file.")
+    String id;
+
+    @Option(names = "--validate-only", description = "Check the spec; store nothing.")
+    boolean validateOnly;
+
+    @Override
+    void run(VernierClient client) throws Exception {
+      CreateStudyRequest.Builder request = StudyFiles.read(file).toBuilder().setValidateOnly(validateOnly);
+      if (id != null) {
+        request.setStudyId(id);
+      }
+      Study study = client.studies().createStudy(request.build());
+      if (json) {
+        printJson(study);
+      } else {
+        out().println((validateOnly ? "valid: " : "created ") + study.getName() + " ("
+            + study.getSpec().getParametersCount() + " parameters, sampler "
+            + orDefault(study.getSpec().getSampler().getName(), "random") + ", pruner "
+            + orDefault(study.getSpec().getPruner().getName(), "none") + ")");
+      }
+    }
+  }
+
+  @Command(name = "list", mixinStandardHelpOptions = true, description = "List studies.")
+  static final class ListStudies extends Base {
+    @Override
+    void run(VernierClient client) throws Exception {
+      List<Study> studies = new ArrayList<>();
+      String token = "";
+      do {
+        ListStudiesResponse page = client.studies().listStudies(ListStudiesRequest.newBuilder()
+            .setPageSize(1000).setPageToken(token).build());
+        studies.addAll(page.getStudiesList());
+        token = page.getNextPageToken();
+      } while (!token.isEmpty());
+      if (json) {
+        printJson(ListStudiesResponse.newBuilder().addAllStudies(studies));
+        return;
+      }
+      out().printf("%-32s %-8s %-5s %s%n", "STUDY", "STATE", "DONE", "TRIALS");
+      for (Study s : studies) {
+        out().printf("%-32s %-8s %-5s %s%n", s.getName().substring("studies/".length()), s.getState(),
+            s.getDone() ? "yes" : "no", counts(s.getTrialCounts()));
+      }
+    }
+  }
+
+  @Command(name = "show", mixinStandardHelpOptions = true, description = "Show a study.")
+  static final class Show extends Base {
+    @Parameters(paramLabel = "STUDY")
+    String study;
+
+    @Override
+    void run(VernierClient client) throws Exception {
+      Study s = client.studies().getStudy(GetStudyRequest.newBuilder().setName(name(study)).build());
+      if (json) {
+        printJson(s);
+        return;
+      }
+      out().println(s.getName() + "  " + s.getState() + (s.getDone() ? "  (done)" : ""));
+      out().println("trials: " + counts(s.getTrialCounts()));
+      out().println("objectives: " + s.getSpec().getObjectivesList().stream()
+          .map(o -> o.getDirection().name().toLowerCase(Locale.ROOT) + " " + o.getMetric())
+          .collect(Collectors.joining(", ")));
+      out().println("sampler: " + orDefault(s.getSpec().getSampler().getName(), "random")
+          + ", pruner: " + orDefault(s.getSpec().getPruner().getName(), "none"));
+      out().println("parameters:");
+      for (var p : s.getSpec().getParametersList()) {
+        out().println("  " + JsonFormat.printer().omittingInsignificantWhitespace().print(p).replace("\"", ""));
+      }
+    }
+  }
+
+  @Command(name = "trials", mixinStandardHelpOptions = true, description = "List a study's trials.")
+  static final class Trials extends Base {
+    @Parameters(paramLabel = "STUDY")
+    String study;
+
+    @Option(names = "--state", description = "Only trials in this state (repeatable): ${COMPLETION-CANDIDATES}.")
+    List<Trial.State> states = new ArrayList<>();
+
+    @Override
+    void run(VernierClient client) throws Exception {
+      List<Trial> trials = new ArrayList<>();
+      String token = "";
+      do {
+        ListTrialsResponse page = client.studies().listTrials(ListTrialsRequest.newBuilder().setStudy(name(study))
+            .addAllStates(states).setPageSize(1000).setPageToken(token).build());
+        trials.addAll(page.getTrialsList());
+        token = page.getNextPageToken();
+      } while (!token.isEmpty());
+      if (json) {
+        printJson(ListTrialsResponse.newBuilder().addAllTrials(trials));
+        return;
+      }
+      printTrials(out(), trials);
+    }
+  }
+
+  @Command(name = "best", mixinStandardHelpOptions = true,
+      description = "The best trial, or the Pareto front of a multi-objective study.")
+  static final class Best extends Base {
+    @Parameters(paramLabel = "STUDY")
+    String study;
+
+    @Override
+    void run(VernierClient client) throws Exception {
+      var best = client.studies().listBestTrials(ListBestTrialsRequest.newBuilder().setStudy(name(study)).build());
+      if (json) {
+        printJson(best);
+      } else if (best.getTrialsCount() == 0) {
+        out().println("no feasible succeeded trial yet");
+      } else {
+        printTrials(out(), best.getTrialsList());
+      }
+    }
+  }
+
+  abstract static class StateChange extends Base {
+    @Parameters(paramLabel = "STUDY")
+    String study;
+
+    abstract Study.State target();
+
+    @Override
+    void run(VernierClient client) throws Exception {
+      Study s = client.studies().setStudyState(SetStudyStateRequest.newBuilder().setName(name(study))
+          .setState(target()).build());
+      if (json) {
+        printJson(s);
+      } else {
+        out().println(s.getName() + " is " + s.getState());
+      }
+    }
+  }
+
+  @Command(name = "pause", mixinStandardHelpOptions = true, description = "Hand out no new trials for now.")
+  static final class Pause extends StateChange {
+    @Override
+    Study.State target() {
+      return Study.State.PAUSED;
+    }
+  }
+
+  @Command(name = "resume", mixinStandardHelpOptions = true, description = "Resume a paused study.")
+  static final class Resume extends StateChange {
+    @Override
+    Study.State target() {
+      return Study.State.ACTIVE;
+    }
+  }
+
+  @Command(name = "stop", mixinStandardHelpOptions = true,
+      description = "Stop for good: no new trials, running trials are told STOP.")
+  static final class Stop extends StateChange {
+    @Override
+    Study.State target() {
+      return Study.State.STOPPED;
+    }
+  }
+
+  @Command(name = "delete", mixinStandardHelpOptions = true, description = "Delete a study and its trials.")
+  static final class Delete extends Base {
+    @Parameters(paramLabel = "STUDY")
+    String study;
+
+    @Override
+    void run(VernierClient client) {
+      client.studies().deleteStudy(DeleteStudyRequest.newBuilder().setName(name(study)).build());
+      out().println("deleted " + name(study));
+    }
+  }
+
+  static String orDefault(String value, String fallback) {
+    return value.isEmpty() ? fallback : value;
+  }
+
+  static String counts(TrialCounts c) {
+    return String.format("%d succeeded, %d pruned, %d failed, %d active, %d waiting, %d abandoned, %d infeasible",
+        c.getSucceeded(), c.getPruned(), c.getFailed(), c.getActive(), c.getWaiting(), c.getAbandoned(),
+        c.getInfeasible());
+  }
+
+  static void printTrials(PrintWriter out, List<Trial> trials) {
+    out.printf("%-6s %-10s %-28s %-6s %s%n", "TRIAL", "STATE", "VALUES", "STEP", "PARAMS");
+    for (Trial t : trials) {
+      out.printf("%-6d %-10s %-28s %-6s %s%n", t.getNumber(), t.getState(), format(t.getValuesMap()),
+          t.getLastStep() < 0 ? "-" : Long.toString(t.getLastStep()), params(t.getParamsMap()));
+    }
+  }
+
+  static String format(Map<String, Double> values) {
+    return values.isEmpty() ? "-" : values.entrySet().stream()
+        .map(e -> e.getKey() + "=" + String.format(Locale.ROOT, "%.5g", e.getValue()))
+        .collect(Collectors.joining(" "));
+  }
+
+  static String params(Map<String, ParamValue> params) {
+    return params.entrySet().stream().map(e -> e.getKey() + "=" + value(e.getValue()))
+        .collect(Collectors.joining(" "));
+  }
+
+  static String value(ParamValue v) {
+    return switch (v.getKindCase()) {
+      case DOUBLE_VALUE -> String.format(Locale.ROOT, "%.4g", v.getDoubleValue());
+      case INT_VALUE -> Long.toString(v.getIntValue());
+      case STRING_VALUE -> v.getStringValue();
+      case BOOL_VALUE -> Boolean.toString(v.getBoolValue());
+      case KIND_NOT_SET -> "?";
+    };
+  }
+}

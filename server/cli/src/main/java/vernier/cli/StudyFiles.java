@@ -1,0 +1,33 @@
+package vernier.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.util.JsonFormat;
+import java.io.IOException;
+import java.nio.file.Path;
+import vernier.v1.CreateStudyRequest;
+
+/**
+ * Reads a study file: YAML (or JSON) that maps one to one onto {@link CreateStudyRequest} with the
+ * proto field names, e.g. {@code study_id}, {@code spec.parameters[].float_domain.log_scale}.
+ */
+final class StudyFiles {
+
+  private StudyFiles() {}
+
+  static CreateStudyRequest read(Path file) throws IOException {
+    JsonNode tree = new ObjectMapper(new YAMLFactory()).readTree(file.toFile());
+    if (tree == null || !tree.isObject()) {
+      throw new IllegalArgumentException(file + ": expected a mapping with study_id and spec");
+    }
+    CreateStudyRequest.Builder request = CreateStudyRequest.newBuilder();
+    try {
+      JsonFormat.parser().merge(new ObjectMapper().writeValueAsString(tree), request);
+    } catch (InvalidProtocolBufferException e) {
+      throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
+    }
+    return request.build();
+  }
+}

@@ -1,0 +1,108 @@
+package vernier.cli;
+
+import java.util.Map;
+import java.util.SplittableRandom;
+import vernier.client.ActiveTrial;
+import vernier.v1.CategoricalDomain;
+import vernier.v1.Condition;
+import vernier.v1.Decision;
+import vernier.v1.Direction;
+import vernier.v1.FloatDomain;
+import vernier.v1.IntDomain;
+import vernier.v1.Objective;
+import vernier.v1.ParamValue;
+import vernier.v1.ParameterSpec;
+import vernier.v1.StudySpec;
+
+/**
+ * A training-like objective with the shape of real learning curves and no data to download:
+ * validation loss decays exponentially toward a floor set by capacity and regularisation, at a rate
+ * set by the effective learning rate (too high diverges, too low crawls), with per-step noise.
+ * Hyperparameters: lr, optimizer (momentum for sgd only), layers, units, dropout, batch size.
+ */
+final class SyntheticTraining implements Workload {
+
+  private final int steps;
+  private final long stepMillis;
+
+  SyntheticTraining(int steps, long stepMillis) {
+    this.steps = steps;
+    this.stepMillis = stepMillis;
+  }
+
+  @Override
+  public StudySpec.Builder spec() {
+    return StudySpec.newBuilder()
+        .addParameters(floatParam("lr", 1e-5, 1.0, true))
+        .addParameters(ParameterSpec.newBuilder().setName("optimizer").setCategorical(CategoricalDomain.newBuilder()
+            .addChoices(str("adam")).addChoices(str("sgd"))))
+        .addParameters(floatParam("momentum", 0.0, 0.99, false).toBuilder()
+            .setCondition(Condition.newBuilder().setParent("optimizer").addValues(str("sgd"))))
+        .addParameters(intParam("layers", 1, 6, false))
+        .addParameters(intParam("units", 16, 512, true))
+        .addParameters(floatParam("dropout", 0.0, 0.5, false))
+        .addParameters(ParameterSpec.newBuilder().setName("batch_size")
+            .setIntDomain(IntDomain.newBuilder().setMin(16).setMax(256).setStep(16)))
+        .addObjectives(Objective.newBuilder().setMetric("val_loss").setDirection(Direction.MINIMIZE));
+  }
+
+  @Override
+  public void train(ActiveTrial trial) throws InterruptedException {
+    Map<String, ParamValue> p = trial.params();
+    Curve curve = new Curve(p);
+    SplittableRandom noise = new SplittableRandom(trial.trial().getNumber() * 7919L + 17);
+    double loss = Double.NaN;
+    for (int step = 0; step < steps; step++) {
+      Thread.sleep(stepMillis);
+      loss = curve.at(step) + noise.nextGaussian() * 0.01;
+      Decision decision = trial.report(step, Map.of("val_loss", loss));
+      if (ActiveTrial.shouldStop(decision)) {
+        trial.pruned();
+        return;
+      }
+    }
+    trial.succeeded(Map.of("val_loss", loss));
+  }
+
+  /** The noiseless learning curve of one hyperparameter setting. */
+  static final class Curve {
+    private final double floor;
+    private final double rate;
+    private final double divergence;
+
+    Curve(Map<String, ParamValue> p) {
+      boolean sgd = p.get("optimizer").getStringValue().equals("sgd");
+      double momentum = sgd ? p.get("momentum").getDoubleValue() : 0;
+      double effectiveLr = p.get("lr").getDoubleValue() / (1 - momentum);
+      double best = sgd ? -1.0 : -2.7; // log10 of the ideal effective learning rate
+      double miss = Math.log10(effectiveLr) - best;
+      double batchScale = Math.log(p.get("batch_size").getIntValue() / 64.0) / Math.log(4);
+      rate = 0.02 + 0.3 * Math.exp(-miss * miss / 0.6) * (1 - 0.15 * batchScale);
+      divergence = Math.max(0, miss - 1.2);
+      double capacity = p.get("layers").getIntValue() * p.get("units").getIntValue();
+      double dropout = p.get("dropout").getDoubleValue();
+      double overfit = 0.04 * Math.max(0, Math.log(capacity / 512.0)) * Math.max(0, 0.3 - dropout);
+      floor = 0.12 + 0.9 / (1 + capacity / 128.0) + 0.5 * Math.pow(dropout - 0.15, 2) + overfit
+          + (sgd ? 0.03 : 0);
+    }
+
+    double at(int step) {
+      double loss = floor + (2.3 - floor) * Math.exp(-rate * (step + 1));
+      return loss + divergence * divergence * 0.05 * step; // too high a rate: the loss climbs
+    }
+  }
+
+  private static ParameterSpec floatParam(String name, double min, double max, boolean log) {
+    return ParameterSpec.newBuilder().setName(name)
+        .setFloatDomain(FloatDomain.newBuilder().setMin(min).setMax(max).setLogScale(log)).build();
+  }
+
+  private static ParameterSpec intParam(String name, long min, long max, boolean log) {
+    return ParameterSpec.newBuilder().setName(name)
+        .setIntDomain(IntDomain.newBuilder().setMin(min).setMax(max).setLogScale(log)).build();
+  }
+
+  private static ParamValue str(String s) {
+    return ParamValue.newBuilder().setStringValue(s).build();
+  }
+}
