@@ -14,10 +14,13 @@ public final class Main {
     System.exit(run(args));
   }
 
-  /** Runs a command line and returns its exit code (used by tests too). */
+  /** Runs a command line and returns its exit code. */
   public static int run(String... args) {
-    return new CommandLine(new Main())
-        .setExecutionExceptionHandler(new ErrorHandler())
-        .execute(args);
+    return command().execute(args);
+  }
+
+  /** The command line, for callers (tests) that redirect its output. */
+  public static CommandLine command() {
+    return new CommandLine(new Main()).setExecutionExceptionHandler(new ErrorHandler());
   }
 }

@@ -1,0 +1,118 @@
+package vernier.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+import vernier.client.ActiveTrial;
+import vernier.client.VernierClient;
+
+/** The CLI against the real server process, with the example study file. */
+final class CliTest {
+
+  @TempDir
+  static Path dir;
+
+  static ServerProcess server;
+
+  @BeforeAll
+  static void start() throws Exception {
+    server = ServerProcess.start(dir.resolve("cli.db"), ServerProcess.freePort());
+  }
+
+  @AfterAll
+  static void stop() throws InterruptedException {
+    server.close();
+  }
+
+  record Result(int code, String out, String err) {}
+
+  private static Result vernier(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    CommandLine cmd = Main.command();
+    cmd.setOut(new PrintWriter(out));
+    cmd.setErr(new PrintWriter(err));
+    int code = cmd.execute(args);
+    return new Result(code, out.toString(), err.toString());
+  }
+
+  private static Path example() {
+    Path p = Path.of("../../examples/study.yaml");
+    assertThat(p).exists();
+    return p;
+  }
+
+  @Test
+  void studyLifecycle_fromTheExampleYaml() {
+    String s = server.target();
+    Result created = vernier("study", "create", "-f", example().toString(), "--id", "cli-one", "-s", s);
+    assertThat(created.code()).as(created.err()).isZero();
+    assertThat(created.out()).contains("created studies/cli-one", "7 parameters", "pruner median");
+
+    try (VernierClient client = VernierClient.connect(s)) {
+      for (int i = 0; i < 3; i++) {
+        try (ActiveTrial t = client.ask("studies/cli-one", "cli-test").orElseThrow()) {
+          t.report(0, Map.of("val_loss", 2.0));
+          t.succeeded(Map.of("val_loss", 1.0 - i * 0.1, "memory_gb", 4.0));
+        }
+      }
+    }
+    assertThat(vernier("study", "list", "-s", s).out()).contains("cli-one", "ACTIVE", "3 succeeded");
+    assertThat(vernier("study", "show", "cli-one", "-s", s).out())
+        .contains("studies/cli-one", "minimize val_loss", "sampler: random, pruner: median", "name:lr");
+    Result trials = vernier("study", "trials", "cli-one", "--state", "SUCCEEDED", "-s", s);
+    assertThat(trials.out().lines().count()).isEqualTo(4);
+    assertThat(vernier("study", "best", "cli-one", "-s", s).out()).contains("val_loss=0.80000");
+    assertThat(vernier("study", "best", "cli-one", "--json", "-s", s).out()).contains("\"val_loss\": 0.8");
+    assertThat(vernier("study", "pause", "cli-one", "-s", s).out()).contains("PAUSED");
+    assertThat(vernier("study", "resume", "cli-one", "-s", s).out()).contains("ACTIVE");
+    assertThat(vernier("study", "stop", "cli-one", "-s", s).out()).contains("STOPPED");
+    assertThat(vernier("study", "delete", "cli-one", "-s", s).out()).contains("deleted studies/cli-one");
+    Result gone = vernier("study", "show", "cli-one", "-s", s);
+    assertThat(gone.code()).isEqualTo(2);
+    assertThat(gone.err()).contains("NOT_FOUND", "studies/cli-one");
+  }
+
+  @Test
+  void create_validateOnly_andBadFilesGiveClearErrors() throws Exception {
+    String s = server.target();
+    assertThat(vernier("study", "create", "-f", example().toString(), "--id", "cli-two", "--validate-only", "-s", s)
+        .out()).contains("valid: studies/cli-two");
+    assertThat(vernier("study", "show", "cli-two", "-s", s).err()).contains("NOT_FOUND");
+
+    Path typo = dir.resolve("typo.yaml");
+    Files.writeString(typo, Files.readString(example()).replace("log_scale", "logscale"));
+    Result r = vernier("study", "create", "-f", typo.toString(), "-s", s);
+    assertThat(r.code()).isEqualTo(1);
+    assertThat(r.err()).contains("typo.yaml", "logscale");
+
+    Path badRange = dir.resolve("range.yaml");
+    Files.writeString(badRange, Files.readString(example()).replace("{min: 1, max: 6}", "{min: 6, max: 1}"));
+    r = vernier("study", "create", "-f", badRange.toString(), "-s", s);
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err()).contains("INVALID_ARGUMENT", "spec.parameters[3].int_domain.min");
+  }
+
+  @Test
+  void demo_runsASweepWithPruningAndPrintsTheBestTrial() {
+    Result r = vernier("demo", "--trials", "16", "--workers", "3", "--steps", "12", "--step-ms", "1");
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.out()).contains("[ 16/16]", "PRUNED", "Done in", "Best trial");
+  }
+
+  @Test
+  void plugins_listsBuiltInSamplersAndPrunersWithSettings() {
+    Result r = vernier("plugins", "--plugins-dir", dir.resolve("none").toString());
+    assertThat(r.out()).contains("Samplers:", "random", "grid", "resolution", "Pruners:", "median",
+        "n_startup_trials", "none");
+  }
+}

@@ -1,0 +1,97 @@
+package vernier.cli;
+
+import io.grpc.ManagedChannel;
+import io.grpc.StatusRuntimeException;
+import io.grpc.health.v1.HealthCheckRequest;
+import io.grpc.health.v1.HealthCheckResponse;
+import io.grpc.health.v1.HealthGrpc;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** The real server as a child process ({@code vernier server}), with the test's class path. */
+final class ServerProcess implements AutoCloseable {
+
+  final int port;
+  final int metricsPort;
+  private final Process process;
+  private final Path log;
+
+  private ServerProcess(Process process, int port, int metricsPort, Path log) {
+    this.process = process;
+    this.port = port;
+    this.metricsPort = metricsPort;
+    this.log = log;
+  }
+
+  static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+
+  /** Starts {@code vernier server} on {@code port} with the SQLite file {@code db}; waits until SERVING. */
+  static ServerProcess start(Path db, int port, String... extraArgs) throws Exception {
+    int metricsPort = freePort();
+    Path log = Files.createTempFile(db.getParent(), "server-", ".log");
+    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-cp", System.getProperty("java.class.path"), "vernier.cli.Main", "server",
+        "--port", Integer.toString(port), "--metrics-port", Integer.toString(metricsPort), "--db", db.toString()));
+    command.addAll(List.of(extraArgs));
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    ServerProcess server = new ServerProcess(p, port, metricsPort, log);
+    server.awaitServing();
+    return server;
+  }
+
+  String target() {
+    return "127.0.0.1:" + port;
+  }
+
+  private void awaitServing() throws Exception {
+    ManagedChannel channel = NettyChannelBuilder.forTarget(target()).usePlaintext().build();
+    try {
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      while (System.nanoTime() < deadline) {
+        if (!process.isAlive()) {
+          throw new IllegalStateException("server exited " + process.exitValue() + ":\n" + output());
+        }
+        try {
+          HealthCheckResponse r = HealthGrpc.newBlockingStub(channel).withDeadlineAfter(1, TimeUnit.SECONDS)
+              .check(HealthCheckRequest.getDefaultInstance());
+          if (r.getStatus() == HealthCheckResponse.ServingStatus.SERVING) {
+            return;
+          }
+        } catch (StatusRuntimeException notYet) {
+          Thread.sleep(100);
+        }
+      }
+      throw new IllegalStateException("server not serving after 60s:\n" + output());
+    } finally {
+      channel.shutdownNow();
+    }
+  }
+
+  String output() throws IOException {
+    return Files.readString(log);
+  }
+
+  /** SIGKILL: no shutdown hook, no flush; only what was durable survives. */
+  void kill() throws InterruptedException {
+    process.destroyForcibly();
+    process.waitFor(30, TimeUnit.SECONDS);
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    process.destroy(); // SIGTERM: the shutdown hook stops the server cleanly
+    if (!process.waitFor(30, TimeUnit.SECONDS)) {
+      process.destroyForcibly().waitFor();
+    }
+  }
+}
