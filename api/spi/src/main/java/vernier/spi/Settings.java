@@ -10,7 +10,7 @@ import java.util.stream.Collectors;
 /**
  * A plugin's settings as given in the study spec: numbers (as {@link Double}), strings, booleans and
  * lists. {@link #validate} rejects unknown keys and wrong types with a message naming the key; the
- * typed getters fall back to the declared defaults.
+ * typed getters return the caller's default when a key is absent.
  */
 public final class Settings {
 
@@ -78,8 +78,13 @@ public final class Settings {
     return v == null ? defaultValue : ((Number) v).longValue();
   }
 
+  /** @throws IllegalArgumentException naming the key when the value does not fit in an int */
   public int getInt(String key, int defaultValue) {
-    return Math.toIntExact(getLong(key, defaultValue));
+    long value = getLong(key, defaultValue);
+    if (value != (int) value) {
+      throw new IllegalArgumentException("setting '" + key + "' is out of range: " + value);
+    }
+    return (int) value;
   }
 
   public boolean getBoolean(String key, boolean defaultValue) {

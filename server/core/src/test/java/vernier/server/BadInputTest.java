@@ -130,6 +130,23 @@ final class BadInputTest {
   }
 
   @Test
+  void settingOutOfRange_isInvalidNotInternal() {
+    assertInvalid(createError(Specs.basic().setSampler(Specs.plugin("grid", "resolution", 1e10)).build()),
+        "spec.sampler.settings", "resolution");
+  }
+
+  @Test
+  void importWithoutObjectiveValue_namesTheImportedTrial() {
+    t.studies.createStudy(CreateStudyRequest.newBuilder().setStudyId("s").setSpec(Specs.basic()).build());
+    assertInvalid(error(() -> t.studies.importTrials(vernier.v1.ImportTrialsRequest.newBuilder().setStudy("studies/s")
+        .addTrials(vernier.v1.ImportedTrial.newBuilder().putParams("lr", Specs.dbl(0.01))
+            .putParams("layers", Specs.integer(2)).putParams("optimizer", Specs.str("adam"))
+            .setState(Trial.State.SUCCEEDED))
+        .build())), "trials[0].values", "loss");
+    assertThat(study().getTrialCounts().getSucceeded()).isZero();
+  }
+
+  @Test
   void manyProblems_areReportedTogether() {
     StudySpec spec = StudySpec.newBuilder().addParameters(Specs.intParam("", 3, 1)).build();
     StatusRuntimeException e = createError(spec);

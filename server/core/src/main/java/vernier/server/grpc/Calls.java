@@ -9,6 +9,7 @@ import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import vernier.server.ApiException;
+import vernier.server.storage.StoreException;
 
 /** Answers a unary call from a coordinator's future: the value, or the error as a gRPC status. */
 final class Calls {
@@ -50,6 +51,8 @@ final class Calls {
     Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
     if (cause instanceof ApiException api) {
       observer.onError(api.toStatusException());
+    } else if (cause instanceof StoreException store) {
+      observer.onError(ApiException.unavailable("storage failed, retry: " + store.getMessage()).toStatusException());
     } else {
       log.error("unexpected failure", cause);
       observer.onError(Status.INTERNAL.withDescription(String.valueOf(cause)).withCause(cause).asRuntimeException());

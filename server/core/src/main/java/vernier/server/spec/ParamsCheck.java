@@ -59,11 +59,19 @@ public final class ParamsCheck {
     return v.isEmpty() ? out : null;
   }
 
-  /** Checks plugin output; returns the violations as one message, or null when valid. */
-  public static String problems(SearchSpace space, Map<String, ParamValue> suggested) {
+  /**
+   * A sampler's suggestion, checked and normalised like a user's.
+   *
+   * @throws vernier.server.ApiException INTERNAL naming the plugin: it broke its contract
+   */
+  public static Map<String, ParamValue> suggested(SearchSpace space, Map<String, ParamValue> suggested,
+      String plugin) {
     Violations v = new Violations();
-    check(space, suggested, "params", v);
-    return v.isEmpty() ? null : v.toString();
+    Map<String, ParamValue> out = check(space, suggested, "params", v);
+    if (out == null) {
+      throw vernier.server.ApiException.internal("sampler '" + plugin + "' suggested invalid parameters: " + v);
+    }
+    return out;
   }
 
   private static ParamValue widen(Parameter p, ParamValue value) {

@@ -292,8 +292,8 @@ public final class StudySpecs {
     }
     try {
       return factory.get().create(definition, settings(name, spec, factory.get().settings()));
-    } catch (IllegalArgumentException e) {
-      v.add("spec.sampler.settings", e.getMessage());
+    } catch (RuntimeException e) { // a plugin's refusal, or its bug: either way the study cannot use it
+      v.add("spec.sampler.settings", message(e));
       return null;
     }
   }
@@ -308,10 +308,14 @@ public final class StudySpecs {
     }
     try {
       return factory.get().create(definition, settings(name, spec, factory.get().settings()));
-    } catch (IllegalArgumentException e) {
-      v.add("spec.pruner.settings", e.getMessage());
+    } catch (RuntimeException e) {
+      v.add("spec.pruner.settings", message(e));
       return null;
     }
+  }
+
+  private static String message(RuntimeException e) {
+    return e instanceof IllegalArgumentException ? e.getMessage() : "plugin failed: " + e;
   }
 
   private static Settings settings(String plugin, PluginSpec spec, List<vernier.spi.SettingSpec> declared) {

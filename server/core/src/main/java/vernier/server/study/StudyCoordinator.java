@@ -7,7 +7,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -345,23 +344,14 @@ public final class StudyCoordinator {
       exhausted = true;
       return null;
     }
-    Map<String, ParamValue> params = ((Suggestion.Params) suggestion).values();
-    String problems = ParamsCheck.problems(memory.definition().space(), params);
-    if (problems != null) {
-      throw ApiException.internal("sampler '" + samplerName() + "' suggested invalid parameters: " + problems);
-    }
-    return newTrial(orderBySpace(params), TrialState.WAITING, TrialSource.SAMPLED, 1, 0, changes, false);
+    Map<String, ParamValue> params = ParamsCheck.suggested(memory.definition().space(),
+        ((Suggestion.Params) suggestion).values(), samplerName());
+    return newTrial(params, TrialState.WAITING, TrialSource.SAMPLED, 1, 0, changes, false);
   }
 
   private String samplerName() {
     String name = stored.spec().getSampler().getName();
     return name.isEmpty() ? StudySpecs.DEFAULT_SAMPLER : name;
-  }
-
-  private Map<String, ParamValue> orderBySpace(Map<String, ParamValue> params) {
-    Map<String, ParamValue> ordered = new LinkedHashMap<>();
-    memory.definition().space().activeParameters(params).forEach(p -> ordered.put(p.name(), params.get(p.name())));
-    return ordered;
   }
 
   /**
@@ -712,10 +702,15 @@ public final class StudyCoordinator {
       case SUCCEEDED, PRUNED, FAILED, INFEASIBLE -> Protos.toSpi(imported.getState());
       default -> throw ApiException.invalid(field + ".state", "must be SUCCEEDED, PRUNED, FAILED or INFEASIBLE");
     };
-    Outcome outcome = state == TrialState.SUCCEEDED
-        ? Outcome.of(TellRequest.newBuilder().setSucceeded(
-            TellRequest.Succeeded.newBuilder().putAllValues(imported.getValuesMap())).build(), memory.definition())
-        : new Outcome(state, Map.of(), "imported", false, false, null);
+    Outcome outcome;
+    try {
+      outcome = state == TrialState.SUCCEEDED
+          ? Outcome.of(TellRequest.newBuilder().setSucceeded(
+              TellRequest.Succeeded.newBuilder().putAllValues(imported.getValuesMap())).build(), memory.definition())
+          : new Outcome(state, Map.of(), "imported", false, false, null);
+    } catch (ApiException e) {
+      throw ApiException.invalid(field + ".values", e.getMessage());
+    }
     if (outcome.error() != null) {
       throw ApiException.invalid(field + ".values", outcome.error().getMessage());
     }
@@ -811,9 +806,17 @@ public final class StudyCoordinator {
     }
   }
 
-  /** Ends the actor: later commands get NOT_FOUND and watchers are told the study is gone. */
+  /**
+   * Deletes the study from the store, on the study's thread so no write of it can interleave; then
+   * later commands get NOT_FOUND and watchers are told the study is gone.
+   */
   CompletableFuture<Void> delete() {
     return submit(changes -> {
+      try {
+        store.deleteStudy(id);
+      } catch (StoreException e) {
+        throw ApiException.unavailable("cannot delete study " + id + ", nothing was changed; retry: " + e.getMessage());
+      }
       deleted = true;
       ApiException gone = ApiException.notFound("study " + Protos.studyName(id));
       for (ServerCallStreamObserver<TrialEvent> w : watchers) {

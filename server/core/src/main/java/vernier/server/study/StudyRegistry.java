@@ -66,7 +66,7 @@ public final class StudyRegistry implements AutoCloseable {
     for (StoredStudy s : store.listStudies()) {
       try {
         coordinator(s.id());
-      } catch (ApiException e) {
+      } catch (RuntimeException e) { // e.g. its plugin is no longer installed; serve the others
         log.error("study {} cannot be served: {}", s.id(), e.getMessage());
       }
     }
@@ -133,7 +133,6 @@ public final class StudyRegistry implements AutoCloseable {
   public void delete(String studyId) {
     StudyCoordinator c = coordinator(studyId);
     await(c.delete());
-    store.deleteStudy(studyId);
     loaded.remove(studyId, c);
     listener.removed(c);
     log.info("deleted study {}", studyId);
