@@ -71,6 +71,9 @@ public final class LoadGenerator implements Callable<Integer> {
   @Option(names = "--leases", defaultValue = "1000", description = "Leased trials held at once in LEASES mode.")
   int leases;
 
+  @Option(names = "--lease-seconds", defaultValue = "60", description = "Lease duration of the study.")
+  int leaseSeconds;
+
   @Option(names = "--channels", defaultValue = "4", description = "gRPC channels the clients share.")
   int channels;
 
@@ -122,7 +125,7 @@ public final class LoadGenerator implements Callable<Integer> {
     String id = "bench-" + UUID.randomUUID().toString().substring(0, 8);
     StudySpec.Builder spec = StudySpec.newBuilder()
         .addObjectives(Objective.newBuilder().setMetric("loss").setDirection(Direction.MINIMIZE))
-        .setLimits(Limits.newBuilder().setLeaseDuration(com.google.protobuf.Duration.newBuilder().setSeconds(60)));
+        .setLimits(Limits.newBuilder().setLeaseDuration(com.google.protobuf.Duration.newBuilder().setSeconds(leaseSeconds)));
     for (int i = 0; i < 5; i++) {
       spec.addParameters(ParameterSpec.newBuilder().setName("x" + i)
           .setFloatDomain(FloatDomain.newBuilder().setMin(-5).setMax(5)));
@@ -194,8 +197,8 @@ public final class LoadGenerator implements Callable<Integer> {
           .setCount(Math.min(100, leases - held.size())).build());
       held.addAll(r.getAssignmentsList());
     }
-    System.out.printf("holding %d leased trials for %d s, heartbeating each from %d clients%n",
-        held.size(), seconds, clients);
+    System.out.printf("holding %d leased trials (lease %d s) for %d s, heartbeating from %d clients%n",
+        held.size(), leaseSeconds, seconds, clients);
     AtomicLong beats = new AtomicLong();
     long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
     List<Thread> threads = new ArrayList<>();

@@ -43,10 +43,6 @@ final class Calls {
     });
   }
 
-  static <R> void replyNow(StreamObserver<R> observer, Supplier<R> call) {
-    reply(observer, () -> CompletableFuture.completedFuture(call.get()), r -> r);
-  }
-
   static void fail(StreamObserver<?> observer, Throwable error) {
     Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
     if (cause instanceof ApiException api) {

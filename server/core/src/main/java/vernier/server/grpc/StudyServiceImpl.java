@@ -8,9 +8,11 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import vernier.server.Protos;
 import vernier.server.ResourceNames;
 import vernier.server.ResourceNames.TrialRef;
+import vernier.server.study.StudyExecutor;
 import vernier.server.study.StudyRegistry;
 import vernier.spi.TrialState;
 import vernier.v1.CreateStudyRequest;
@@ -40,15 +42,18 @@ public final class StudyServiceImpl extends StudyServiceGrpc.StudyServiceImplBas
   private static final int MAX_PAGE = 1000;
 
   private final StudyRegistry studies;
+  private final Executor blocking;
 
   @Inject
-  StudyServiceImpl(StudyRegistry studies) {
+  StudyServiceImpl(StudyRegistry studies, StudyExecutor blocking) {
     this.studies = studies;
+    this.blocking = blocking; // create and delete wait for the store: not on transport threads
   }
 
   @Override
   public void createStudy(CreateStudyRequest request, StreamObserver<Study> observer) {
-    Calls.replyNow(observer, () -> studies.create(request.getStudyId(), request.getSpec(), request.getValidateOnly()));
+    Calls.reply(observer, () -> CompletableFuture.supplyAsync(
+        () -> studies.create(request.getStudyId(), request.getSpec(), request.getValidateOnly()), blocking), s -> s);
   }
 
   @Override
@@ -61,14 +66,19 @@ public final class StudyServiceImpl extends StudyServiceGrpc.StudyServiceImplBas
     Calls.reply(observer, () -> {
       int size = PageTokens.pageSize(request.getPageSize(), 50, MAX_PAGE);
       String after = request.getPageToken().isEmpty() ? "" : PageTokens.decode(request.getPageToken());
-      List<String> ids = studies.studyIds().stream().filter(id -> id.compareTo(after) > 0).toList();
-      List<String> page = ids.subList(0, Math.min(size, ids.size()));
-      List<CompletableFuture<Study>> futures = page.stream().map(id -> studies.coordinator(id).study()).toList();
-      String next = ids.size() > size ? PageTokens.encode(page.get(page.size() - 1)) : "";
-      return CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).thenApply(v ->
-          ListStudiesResponse.newBuilder().addAllStudies(futures.stream().map(CompletableFuture::join).toList())
-              .setNextPageToken(next).build());
+      return CompletableFuture.supplyAsync(() -> page(after, size), blocking).thenCompose(f -> f);
     }, r -> r);
+  }
+
+  /** Reads the study ids (from the store) and gathers each study's summary from its coordinator. */
+  private CompletableFuture<ListStudiesResponse> page(String after, int size) {
+    List<String> ids = studies.studyIds().stream().filter(id -> id.compareTo(after) > 0).toList();
+    List<String> page = ids.subList(0, Math.min(size, ids.size()));
+    List<CompletableFuture<Study>> futures = page.stream().map(id -> studies.coordinator(id).study()).toList();
+    String next = ids.size() > size ? PageTokens.encode(page.get(page.size() - 1)) : "";
+    return CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).thenApply(v ->
+        ListStudiesResponse.newBuilder().addAllStudies(futures.stream().map(CompletableFuture::join).toList())
+            .setNextPageToken(next).build());
   }
 
   @Override
@@ -79,10 +89,13 @@ public final class StudyServiceImpl extends StudyServiceGrpc.StudyServiceImplBas
 
   @Override
   public void deleteStudy(DeleteStudyRequest request, StreamObserver<Empty> observer) {
-    Calls.replyNow(observer, () -> {
-      studies.delete(ResourceNames.study("name", request.getName()));
-      return Empty.getDefaultInstance();
-    });
+    Calls.reply(observer, () -> {
+      String id = ResourceNames.study("name", request.getName());
+      return CompletableFuture.supplyAsync(() -> {
+        studies.delete(id);
+        return Empty.getDefaultInstance();
+      }, blocking);
+    }, e -> e);
   }
 
   @Override

@@ -41,6 +41,7 @@ public final class VernierMetrics implements StudyRegistry.Listener, Store.Commi
   private final DistributionSummary commitSize;
   private final Map<String, List<Meter>> studyMeters = new ConcurrentHashMap<>();
   private final Map<String, Counter> pruneCounters = new ConcurrentHashMap<>();
+  private final Map<String, Timer> rpcTimers = new ConcurrentHashMap<>();
 
   @Inject
   public VernierMetrics() {
@@ -72,13 +73,13 @@ public final class VernierMetrics implements StudyRegistry.Listener, Store.Commi
 
   /** Times one RPC by method and final status code. */
   public void rpc(String method, String code, long nanos) {
-    Timer.builder("vernier.rpc")
+    rpcTimers.computeIfAbsent(method + ' ' + code, k -> Timer.builder("vernier.rpc")
         .description("gRPC calls served, by method and status code")
         .tags("method", method, "code", code)
         .publishPercentileHistogram()
         .minimumExpectedValue(Duration.ofNanos(50_000))
         .maximumExpectedValue(Duration.ofSeconds(10))
-        .register(registry)
+        .register(registry))
         .record(nanos, TimeUnit.NANOSECONDS);
   }
 

@@ -12,7 +12,9 @@ import java.sql.Statement;
 import java.sql.Types;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -41,6 +43,7 @@ public final class SqliteStore implements Store {
   private final BlockingQueue<PendingWrite> queue = new LinkedBlockingQueue<>();
   private final Thread writerThread;
   private final CommitListener listener;
+  private final Map<String, PreparedStatement> statements = new HashMap<>();
   private volatile boolean closed;
 
   private record PendingWrite(Work work, CompletableFuture<Void> done) {}
@@ -303,71 +306,84 @@ public final class SqliteStore implements Store {
     return new StoreException("SQLite write failed: " + message, e);
   }
 
-  private static void apply(Connection c, Write w) throws SQLException {
+  private void apply(Connection c, Write w) throws SQLException {
     if (w instanceof Write.InsertTrial insert) {
       insertTrial(c, insert);
     } else if (w instanceof Write.UpdateTrial update) {
-      try (PreparedStatement p = c.prepareStatement(
-          "UPDATE trials SET state = ?, data = ?, lease_id = ?, request_id = ? WHERE study_id = ? AND number = ?")) {
-        p.setInt(1, update.trial().getStateValue());
-        p.setBytes(2, update.trial().toByteArray());
-        p.setString(3, update.leaseId());
-        p.setString(4, update.requestId());
-        p.setString(5, update.study());
-        p.setLong(6, update.trial().getNumber());
-        if (p.executeUpdate() != 1) {
-          throw new StoreException("trial " + update.trial().getName() + " does not exist");
-        }
-      }
+      updateTrial(c, update);
     } else if (w instanceof Write.AddMeasurements add) {
-      try (PreparedStatement p = c.prepareStatement(
-          "INSERT INTO measurements (study_id, number, step, metric, value) VALUES (?,?,?,?,?)")) {
-        for (MeasurementRow r : add.rows()) {
-          p.setString(1, add.study());
-          p.setLong(2, r.number());
-          p.setLong(3, r.step());
-          p.setString(4, r.metric());
-          if (Double.isNaN(r.value())) {
-            p.setNull(5, Types.REAL);
-          } else {
-            p.setDouble(5, r.value());
-          }
-          p.addBatch();
-        }
-        p.executeBatch();
-      }
+      addMeasurements(c, add);
     } else if (w instanceof Write.SetStudyState set) {
-      try (PreparedStatement p = c.prepareStatement("UPDATE studies SET state = ? WHERE id = ?")) {
-        p.setInt(1, set.state().getNumber());
-        p.setString(2, set.study());
-        if (p.executeUpdate() != 1) {
-          throw new StoreException("study " + set.study() + " does not exist");
-        }
+      PreparedStatement p = prepared(c, "UPDATE studies SET state = ? WHERE id = ?");
+      p.setInt(1, set.state().getNumber());
+      p.setString(2, set.study());
+      if (p.executeUpdate() != 1) {
+        throw new StoreException("study " + set.study() + " does not exist");
       }
     }
   }
 
   /** Takes the next number from the study's counter in this transaction; it must be the one expected. */
-  private static void insertTrial(Connection c, Write.InsertTrial insert) throws SQLException {
+  private void insertTrial(Connection c, Write.InsertTrial insert) throws SQLException {
     long number = insert.trial().getNumber();
-    try (PreparedStatement p = c.prepareStatement(
-        "UPDATE studies SET next_trial_number = next_trial_number + 1 WHERE id = ? AND next_trial_number = ?")) {
-      p.setString(1, insert.study());
-      p.setLong(2, number);
-      if (p.executeUpdate() != 1) {
-        throw new StoreException.Conflict("trial number " + number + " of " + insert.study() + " is taken");
+    PreparedStatement counter = prepared(c,
+        "UPDATE studies SET next_trial_number = next_trial_number + 1 WHERE id = ? AND next_trial_number = ?");
+    counter.setString(1, insert.study());
+    counter.setLong(2, number);
+    if (counter.executeUpdate() != 1) {
+      throw new StoreException.Conflict("trial number " + number + " of " + insert.study() + " is taken");
+    }
+    PreparedStatement p = prepared(c,
+        "INSERT INTO trials (study_id, number, state, data, lease_id, request_id) VALUES (?,?,?,?,?,?)");
+    p.setString(1, insert.study());
+    p.setLong(2, number);
+    p.setInt(3, insert.trial().getStateValue());
+    p.setBytes(4, insert.trial().toByteArray());
+    p.setString(5, insert.leaseId());
+    p.setString(6, insert.requestId());
+    p.executeUpdate();
+  }
+
+  private void updateTrial(Connection c, Write.UpdateTrial update) throws SQLException {
+    PreparedStatement p = prepared(c,
+        "UPDATE trials SET state = ?, data = ?, lease_id = ?, request_id = ? WHERE study_id = ? AND number = ?");
+    p.setInt(1, update.trial().getStateValue());
+    p.setBytes(2, update.trial().toByteArray());
+    p.setString(3, update.leaseId());
+    p.setString(4, update.requestId());
+    p.setString(5, update.study());
+    p.setLong(6, update.trial().getNumber());
+    if (p.executeUpdate() != 1) {
+      throw new StoreException("trial " + update.trial().getName() + " does not exist");
+    }
+  }
+
+  private void addMeasurements(Connection c, Write.AddMeasurements add) throws SQLException {
+    PreparedStatement p = prepared(c,
+        "INSERT INTO measurements (study_id, number, step, metric, value) VALUES (?,?,?,?,?)");
+    for (MeasurementRow r : add.rows()) {
+      p.setString(1, add.study());
+      p.setLong(2, r.number());
+      p.setLong(3, r.step());
+      p.setString(4, r.metric());
+      if (Double.isNaN(r.value())) {
+        p.setNull(5, Types.REAL);
+      } else {
+        p.setDouble(5, r.value());
       }
+      p.addBatch();
     }
-    try (PreparedStatement p = c.prepareStatement(
-        "INSERT INTO trials (study_id, number, state, data, lease_id, request_id) VALUES (?,?,?,?,?,?)")) {
-      p.setString(1, insert.study());
-      p.setLong(2, number);
-      p.setInt(3, insert.trial().getStateValue());
-      p.setBytes(4, insert.trial().toByteArray());
-      p.setString(5, insert.leaseId());
-      p.setString(6, insert.requestId());
-      p.executeUpdate();
+    p.executeBatch();
+  }
+
+  /** The writer's statements, prepared once: only the writer thread uses them. */
+  private PreparedStatement prepared(Connection c, String sql) throws SQLException {
+    PreparedStatement p = statements.get(sql);
+    if (p == null) {
+      p = c.prepareStatement(sql);
+      statements.put(sql, p);
     }
+    return p;
   }
 
   @Override

@@ -10,12 +10,20 @@ final class Changes {
 
   final List<Write> writes = new ArrayList<>();
   final List<TrialEvent> events = new ArrayList<>();
+  private final boolean watched;
+
+  /** {@code watched}: whether anyone watches the study; events are only built then. */
+  Changes(boolean watched) {
+    this.watched = watched;
+  }
 
   void write(Write w) {
     writes.add(w);
   }
 
   void event(TrialEvent.Kind kind, vernier.v1.Trial trial) {
-    events.add(TrialEvent.newBuilder().setKind(kind).setTrial(trial).build());
+    if (watched) {
+      events.add(TrialEvent.newBuilder().setKind(kind).setTrial(trial).build());
+    }
   }
 }

@@ -183,7 +183,7 @@ public final class StudyCoordinator {
   }
 
   private void process(List<Pending<?>> batch) {
-    Changes changes = new Changes();
+    Changes changes = new Changes(!watchers.isEmpty());
     boolean bug = false;
     if (!deleted) {
       reapExpired(changes);
@@ -304,19 +304,20 @@ public final class StudyCoordinator {
       return status(AskResponse.Status.WAIT);
     }
     List<Long> numbers = new ArrayList<>();
+    AskResponse.Builder response = AskResponse.newBuilder().setStatus(AskResponse.Status.ASSIGNED);
     while (numbers.size() < count && !parallelismFull()) {
       TrialRecord t = nextTrial(changes);
       if (t == null) {
         break;
       }
-      activate(t, request.getWorkerId(), requestId, changes);
+      response.addAssignments(assignment(t, activate(t, request.getWorkerId(), requestId, changes)));
       numbers.add(t.number);
     }
     if (!numbers.isEmpty()) {
       if (!requestId.isEmpty()) {
         askReplays.put(requestId, numbers);
       }
-      return assigned(numbers);
+      return response.build();
     }
     return status(isDone() ? AskResponse.Status.STUDY_DONE : AskResponse.Status.WAIT);
   }
@@ -370,7 +371,8 @@ public final class StudyCoordinator {
     return t;
   }
 
-  private void activate(TrialRecord t, String workerId, String requestId, Changes changes) {
+  /** Leases {@code t} to the worker; returns its new wire form. */
+  private Trial activate(TrialRecord t, String workerId, String requestId, Changes changes) {
     memory.setState(t, TrialState.ACTIVE);
     Instant now = clock.instant();
     t.workerId = workerId;
@@ -388,18 +390,25 @@ public final class StudyCoordinator {
       t.persisted = true;
     }
     changes.event(TrialEvent.Kind.STARTED, proto);
+    return proto;
   }
 
+  /** The answer to a replayed ask: the same trials and leases as the first time. */
   private AskResponse assigned(List<Long> numbers) {
     AskResponse.Builder b = AskResponse.newBuilder().setStatus(AskResponse.Status.ASSIGNED);
     for (long n : numbers) {
       TrialRecord t = memory.get(n);
-      Assignment.Builder a = b.addAssignmentsBuilder().setTrial(t.toProto(id, false)).setLeaseId(t.leaseId);
-      if (t.leaseExpiry != null) {
-        a.setLeaseExpireTime(Protos.timestamp(t.leaseExpiry));
-      }
+      b.addAssignments(assignment(t, t.toProto(id, false)));
     }
     return b.build();
+  }
+
+  private static Assignment assignment(TrialRecord t, Trial proto) {
+    Assignment.Builder a = Assignment.newBuilder().setTrial(proto).setLeaseId(t.leaseId);
+    if (t.leaseExpiry != null) {
+      a.setLeaseExpireTime(Protos.timestamp(t.leaseExpiry));
+    }
+    return a.build();
   }
 
   private static AskResponse status(AskResponse.Status status) {
@@ -449,7 +458,9 @@ public final class StudyCoordinator {
     }
     if (!rows.isEmpty()) {
       changes.write(new Write.AddMeasurements(id, rows));
-      changes.event(TrialEvent.Kind.MEASURED, t.toProto(id, false));
+      if (!watchers.isEmpty()) {
+        changes.event(TrialEvent.Kind.MEASURED, t.toProto(id, false));
+      }
     }
     t.leaseExpiry = clock.instant().plus(limits().leaseDuration());
     Decision decision = Decision.CONTINUE;
@@ -508,27 +519,28 @@ public final class StudyCoordinator {
     Outcome outcome = Outcome.of(request, memory.definition());
     if (t.state.isFinished() && t.state != TrialState.ABANDONED) {
       if (outcome.matches(t) && request.getLeaseId().equals(t.leaseId)) {
-        return answer(outcome, t); // a repeated tell: same answer
+        return answer(outcome, t.toProto(id, false)); // a repeated tell: same answer
       }
       throw ApiException.failedPrecondition("TRIAL_FINISHED",
           "trial " + Protos.trialName(id, t.number) + " already finished as " + t.state);
     }
     leased(ref, request.getLeaseId(), changes);
-    finish(t, outcome, changes);
+    Trial proto = finish(t, outcome, changes);
     if (outcome.state() == TrialState.FAILED && outcome.retryable()) {
       maybeRetry(t, changes);
     }
-    return answer(outcome, t);
+    return answer(outcome, proto);
   }
 
-  private Trial answer(Outcome outcome, TrialRecord t) {
+  private static Trial answer(Outcome outcome, Trial proto) {
     if (outcome.error() != null) {
       throw outcome.error();
     }
-    return t.toProto(id, false);
+    return proto;
   }
 
-  private void finish(TrialRecord t, Outcome outcome, Changes changes) {
+  /** Records the outcome; returns the finished trial's wire form. */
+  private Trial finish(TrialRecord t, Outcome outcome, Changes changes) {
     memory.setState(t, outcome.state());
     t.values = outcome.values();
     t.failureReason = outcome.reason();
@@ -540,6 +552,7 @@ public final class StudyCoordinator {
     changes.write(new Write.UpdateTrial(id, proto, t.leaseId, t.requestId));
     changes.event(TrialEvent.Kind.FINISHED, proto);
     updateBest(t);
+    return proto;
   }
 
   /** Keeps the best-value gauge current without rescanning the study. */
