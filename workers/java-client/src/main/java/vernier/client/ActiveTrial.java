@@ -51,6 +51,11 @@ public final class ActiveTrial implements AutoCloseable {
     return trial.getName();
   }
 
+  /** The lease id, for callers that also use the raw gRPC stubs. */
+  public String leaseId() {
+    return leaseId;
+  }
+
   public Map<String, ParamValue> params() {
     return trial.getParamsMap();
   }

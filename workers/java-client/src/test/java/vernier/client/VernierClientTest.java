@@ -1,0 +1,126 @@
+package vernier.client;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.google.protobuf.Duration;
+import io.grpc.ManagedChannel;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import java.net.ServerSocket;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import vernier.server.ServerConfig;
+import vernier.server.VernierServer;
+import vernier.v1.Decision;
+import vernier.v1.Direction;
+import vernier.v1.FloatDomain;
+import vernier.v1.Limits;
+import vernier.v1.Objective;
+import vernier.v1.ParameterSpec;
+import vernier.v1.StudySpec;
+import vernier.v1.TellRequest;
+import vernier.v1.Trial;
+import vernier.v1.WorkerServiceGrpc;
+
+/** The client against the real server over TCP. */
+final class VernierClientTest {
+
+  private VernierServer server;
+
+  @AfterEach
+  void stop() {
+    if (server != null) {
+      server.close();
+    }
+  }
+
+  private VernierServer start(int port) {
+    server = VernierServer.create(new ServerConfig("127.0.0.1", port, -1, ServerConfig.MEMORY, null)).start();
+    return server;
+  }
+
+  private static StudySpec spec(Limits.Builder limits) {
+    return StudySpec.newBuilder()
+        .addParameters(ParameterSpec.newBuilder().setName("x").setFloatDomain(FloatDomain.newBuilder().setMin(0).setMax(1)))
+        .addObjectives(Objective.newBuilder().setMetric("loss").setDirection(Direction.MINIMIZE))
+        .setLimits(limits).build();
+  }
+
+  private static Limits.Builder lease(long millis) {
+    return Limits.newBuilder().setLeaseDuration(Duration.newBuilder().setSeconds(millis / 1000)
+        .setNanos((int) (millis % 1000) * 1_000_000));
+  }
+
+  @Test
+  void heartbeatsKeepTheLeaseWhileTrainingIsSilent() throws InterruptedException {
+    start(0);
+    try (VernierClient client = VernierClient.connect("127.0.0.1:" + server.grpcPort())) {
+      client.createStudy("hb", spec(lease(600)));
+      try (ActiveTrial trial = client.ask("studies/hb", "w").orElseThrow()) {
+        Thread.sleep(2000); // more than three leases without a report of our own
+        assertThat(trial.succeeded(Map.of("loss", 0.5)).getState()).isEqualTo(Trial.State.SUCCEEDED);
+      }
+    }
+  }
+
+  @Test
+  void reportReturnsTheDecision_andClosingAnUntoldTrialFailsItRetryably() {
+    start(0);
+    try (VernierClient client = VernierClient.connect("127.0.0.1:" + server.grpcPort())) {
+      client.createStudy("close", spec(Limits.newBuilder().setMaxAttempts(2)));
+      Trial first;
+      try (ActiveTrial trial = client.ask("studies/close", "w").orElseThrow()) {
+        assertThat(trial.report(0, Map.of("loss", 1.0))).isEqualTo(Decision.CONTINUE);
+        first = trial.trial();
+      } // the training code "crashed": no outcome told
+      ActiveTrial retry = client.ask("studies/close", "w").orElseThrow();
+      assertThat(retry.trial().getRetryOf()).isEqualTo(first.getNumber());
+      assertThat(retry.trial().getAttempt()).isEqualTo(2);
+      assertThat(retry.params()).isEqualTo(first.getParamsMap());
+      retry.succeeded(Map.of("loss", 0.1));
+    }
+  }
+
+  @Test
+  void losingTheTrialRaisesLeaseLost() {
+    start(0);
+    String target = "127.0.0.1:" + server.grpcPort();
+    ManagedChannel other = NettyChannelBuilder.forTarget(target).usePlaintext().build();
+    try (VernierClient client = VernierClient.connect(target)) {
+      client.createStudy("lost", spec(Limits.newBuilder()));
+      ActiveTrial trial = client.ask("studies/lost", "w").orElseThrow();
+      // another process holding the lease ends the trial first
+      WorkerServiceGrpc.newBlockingStub(other).tell(TellRequest.newBuilder().setTrial(trial.name())
+          .setLeaseId(trial.leaseId()).setPruned(TellRequest.Pruned.getDefaultInstance()).build());
+      assertThatThrownBy(() -> trial.report(1, Map.of("loss", 1.0))).isInstanceOf(LeaseLostException.class)
+          .hasMessageContaining(trial.name());
+      assertThat(trial.isOpen()).isFalse();
+    } finally {
+      other.shutdownNow();
+    }
+  }
+
+  @Test
+  void askWaitsForAServerThatIsNotUpYet_andEndsWhenTheStudyIsDone() throws Exception {
+    int port;
+    try (ServerSocket s = new ServerSocket(0)) {
+      port = s.getLocalPort();
+    }
+    try (VernierClient client = VernierClient.connect("127.0.0.1:" + port)) {
+      CompletableFuture<Optional<ActiveTrial>> asked = CompletableFuture.supplyAsync(() -> {
+        client.createStudy("late", spec(Limits.newBuilder().setMaxTrials(1)));
+        return client.ask("studies/late", "w");
+      });
+      Thread.sleep(1500);
+      assertThat(asked).isNotDone();
+      start(port);
+      ActiveTrial trial = asked.get(60, TimeUnit.SECONDS).orElseThrow();
+      trial.succeeded(Map.of("loss", 0.2));
+      assertThat(client.ask("studies/late", "w")).isEmpty(); // max_trials reached: STUDY_DONE
+    }
+  }
+}
