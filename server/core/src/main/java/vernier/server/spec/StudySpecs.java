@@ -21,6 +21,7 @@ import vernier.spi.FloatDomain;
 import vernier.spi.IntDomain;
 import vernier.spi.Objective;
 import vernier.spi.Parameter;
+import vernier.spi.PluginFactory;
 import vernier.spi.Pruner;
 import vernier.spi.PrunerFactory;
 import vernier.spi.Sampler;
@@ -283,35 +284,35 @@ public final class StudySpecs {
   }
 
   private Sampler createSampler(PluginSpec spec, StudyDefinition definition, Violations v) {
-    String name = spec.getName().isEmpty() ? DEFAULT_SAMPLER : spec.getName();
-    Optional<SamplerFactory> factory = plugins.sampler(name);
+    return create("sampler", spec, DEFAULT_SAMPLER, plugins.samplers(), definition, v, SamplerFactory::create);
+  }
+
+  private Pruner createPruner(PluginSpec spec, StudyDefinition definition, Violations v) {
+    return create("pruner", spec, DEFAULT_PRUNER, plugins.pruners(), definition, v, PrunerFactory::create);
+  }
+
+  /** Finds the named factory, checks the settings it declares and makes the plugin; null on violations. */
+  private static <F extends PluginFactory, P> P create(String kind, PluginSpec spec, String defaultName,
+      List<F> factories, StudyDefinition definition, Violations v, PluginMaker<F, P> maker) {
+    String name = spec.getName().isEmpty() ? defaultName : spec.getName();
+    Optional<F> factory = factories.stream().filter(f -> f.name().equals(name)).findFirst();
     if (factory.isEmpty()) {
-      v.add("spec.sampler.name", "unknown sampler '" + name + "'; available: "
-          + String.join(", ", plugins.samplers().stream().map(SamplerFactory::name).toList()));
+      v.add("spec." + kind + ".name", "unknown " + kind + " '" + name + "'; available: "
+          + String.join(", ", factories.stream().map(PluginFactory::name).toList()));
       return null;
     }
     try {
-      return factory.get().create(definition, settings(name, spec, factory.get().settings()));
+      return maker.make(factory.get(), definition, settings(name, spec, factory.get().settings()));
     } catch (RuntimeException e) { // a plugin's refusal, or its bug: either way the study cannot use it
-      v.add("spec.sampler.settings", message(e));
+      v.add("spec." + kind + ".settings", message(e));
       return null;
     }
   }
 
-  private Pruner createPruner(PluginSpec spec, StudyDefinition definition, Violations v) {
-    String name = spec.getName().isEmpty() ? DEFAULT_PRUNER : spec.getName();
-    Optional<PrunerFactory> factory = plugins.pruner(name);
-    if (factory.isEmpty()) {
-      v.add("spec.pruner.name", "unknown pruner '" + name + "'; available: "
-          + String.join(", ", plugins.pruners().stream().map(PrunerFactory::name).toList()));
-      return null;
-    }
-    try {
-      return factory.get().create(definition, settings(name, spec, factory.get().settings()));
-    } catch (RuntimeException e) {
-      v.add("spec.pruner.settings", message(e));
-      return null;
-    }
+  /** {@code SamplerFactory::create} or {@code PrunerFactory::create}. */
+  @FunctionalInterface
+  private interface PluginMaker<F, P> {
+    P make(F factory, StudyDefinition definition, Settings settings);
   }
 
   private static String message(RuntimeException e) {
