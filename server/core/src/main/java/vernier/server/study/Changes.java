@@ -17,6 +17,19 @@ final class Changes {
     this.watched = watched;
   }
 
+  /** How many writes and events there were at some point, to {@link #rollbackTo} it. */
+  record Mark(int writes, int events) {}
+
+  Mark mark() {
+    return new Mark(writes.size(), events.size());
+  }
+
+  /** Drops the writes and events added since {@code mark}. */
+  void rollbackTo(Mark mark) {
+    writes.subList(mark.writes(), writes.size()).clear();
+    events.subList(mark.events(), events.size()).clear();
+  }
+
   void write(Write w) {
     writes.add(w);
   }

@@ -189,16 +189,18 @@ public final class StudyCoordinator {
       reapExpired(changes);
     }
     for (Pending<?> p : batch) {
+      Changes.Mark mark = changes.mark();
       try {
         if (deleted) {
           throw ApiException.notFound("study " + Protos.studyName(id));
         }
         p.run(changes);
       } catch (ApiException e) {
-        p.error = e;
+        p.error = e; // a refusal; what it recorded first (an abandoned lease, a NaN failure) stands
       } catch (RuntimeException e) {
         log.error("study {}: command failed", id, e);
         p.error = ApiException.internal("study " + id + ": " + e);
+        changes.rollbackTo(mark); // nothing of a failed command is stored; memory is reloaded below
         bug = true;
       }
     }
