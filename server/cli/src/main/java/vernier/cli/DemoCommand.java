@@ -152,7 +152,7 @@ final class DemoCommand implements Callable<Integer> {
         result = String.format(Locale.ROOT, "val_loss %.4f", v);
       }
       out.printf(Locale.ROOT, "[%3d/%d] trial %-3d %-9s %-22s best %.4f (trial %d)  %s%n", n, total, t.getNumber(),
-          t.getState(), result, best, bestTrial, StudyCommand.params(t.getParamsMap()));
+          t.getState(), result, best, bestTrial, CommandLineFormat.params(t.getParamsMap()));
       out.flush();
     }
 
@@ -162,7 +162,7 @@ final class DemoCommand implements Callable<Integer> {
           seconds, done.get(), pruned.get(), stepsRun.get(), all, all == 0 ? 0 : 100.0 * (all - stepsRun.get()) / all);
       if (best != null) {
         out.printf(Locale.ROOT, "Best trial %d: val_loss %.4f with %s%n", best.getNumber(),
-            best.getValuesOrThrow("val_loss"), StudyCommand.params(best.getParamsMap()));
+            best.getValuesOrThrow("val_loss"), CommandLineFormat.params(best.getParamsMap()));
       }
       out.flush();
     }

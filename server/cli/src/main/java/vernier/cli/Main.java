@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** {@code vernier}: the server, study administration, plugins and the demo. */
 @Command(name = "vernier", mixinStandardHelpOptions = true, version = "vernier 0.1.0",
     description = "Hyperparameter tuning over gRPC: ask, report, tell.",
-    subcommands = {ServerCommand.class, StudyCommand.class, PluginsCommand.class, DemoCommand.class,
+    subcommands = {ServerCommand.class, StudyCommand.class, AgentCommand.class, PluginsCommand.class, DemoCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main {
 

@@ -265,29 +265,8 @@ final class StudyCommand {
   static void printTrials(PrintWriter out, List<Trial> trials) {
     out.printf("%-6s %-10s %-28s %-6s %s%n", "TRIAL", "STATE", "VALUES", "STEP", "PARAMS");
     for (Trial t : trials) {
-      out.printf("%-6d %-10s %-28s %-6s %s%n", t.getNumber(), t.getState(), format(t.getValuesMap()),
-          t.getLastStep() < 0 ? "-" : Long.toString(t.getLastStep()), params(t.getParamsMap()));
+      out.printf("%-6d %-10s %-28s %-6s %s%n", t.getNumber(), t.getState(), CommandLineFormat.values(t.getValuesMap()),
+          t.getLastStep() < 0 ? "-" : Long.toString(t.getLastStep()), CommandLineFormat.params(t.getParamsMap()));
     }
-  }
-
-  static String format(Map<String, Double> values) {
-    return values.isEmpty() ? "-" : values.entrySet().stream()
-        .map(e -> e.getKey() + "=" + String.format(Locale.ROOT, "%.5g", e.getValue()))
-        .collect(Collectors.joining(" "));
-  }
-
-  static String params(Map<String, ParamValue> params) {
-    return params.entrySet().stream().map(e -> e.getKey() + "=" + value(e.getValue()))
-        .collect(Collectors.joining(" "));
-  }
-
-  static String value(ParamValue v) {
-    return switch (v.getKindCase()) {
-      case DOUBLE_VALUE -> String.format(Locale.ROOT, "%.4g", v.getDoubleValue());
-      case INT_VALUE -> Long.toString(v.getIntValue());
-      case STRING_VALUE -> v.getStringValue();
-      case BOOL_VALUE -> Boolean.toString(v.getBoolValue());
-      case KIND_NOT_SET -> "?";
-    };
   }
 }
