@@ -73,7 +73,7 @@ final class DemoCommand implements Callable<Integer> {
           .setPruner(PluginSpec.newBuilder().setName("median").setSettings(Struct.newBuilder()
               .putFields("n_startup_trials", number(5)).putFields("n_warmup_steps", number(5))))
           .setLimits(Limits.newBuilder().setMaxTrials(trials))
-          .setSeed(seed).build());
+          .setSeed(com.google.protobuf.Int64Value.of(seed)).build());
       out.printf("Vernier demo: study %s, %d trials x %d steps, %d workers, median pruning, store %s%n",
           study, trials, steps, workers, db);
       out.flush();

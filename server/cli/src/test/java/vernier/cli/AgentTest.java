@@ -157,7 +157,7 @@ final class AgentTest {
         .addParameters(ParameterSpec.newBuilder().setName("eta0")
             .setFloatDomain(FloatDomain.newBuilder().setMin(1e-4).setMax(1).setLogScale(true)))
         .addObjectives(Objective.newBuilder().setMetric("val_error").setDirection(Direction.MINIMIZE))
-        .setLimits(Limits.newBuilder().setMaxTrials(3)).setSeed(3).build();
+        .setLimits(Limits.newBuilder().setMaxTrials(3)).setSeed(com.google.protobuf.Int64Value.of(3)).build();
     try (VernierClient client = VernierClient.connect(server.target())) {
       client.createStudy("agent-py", spec);
       agent("agent", "-s", server.target(), "--study", "agent-py", "--workdir", dir.resolve("runs-py").toString(),

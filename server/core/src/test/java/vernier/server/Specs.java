@@ -55,7 +55,7 @@ final class Specs {
         .addParameters(floatParam("momentum", 0, 0.99, false).toBuilder()
             .setCondition(Condition.newBuilder().setParent("optimizer").addValues(str("sgd"))))
         .addObjectives(Objective.newBuilder().setMetric("loss").setDirection(Direction.MINIMIZE))
-        .setSeed(1);
+        .setSeed(com.google.protobuf.Int64Value.of(1));
   }
 
   static PluginSpec plugin(String name, String key, double value) {

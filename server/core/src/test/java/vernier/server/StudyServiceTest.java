@@ -85,7 +85,7 @@ final class StudyServiceTest {
     runTrial("s1", 1);
     assertThat(create("s1", Specs.basic().build()).getTrialCounts().getSucceeded()).isEqualTo(1);
     StatusRuntimeException e = catchThrowableOfType(StatusRuntimeException.class,
-        () -> create("s1", Specs.basic().setSeed(2).build()));
+        () -> create("s1", Specs.basic().setSeed(com.google.protobuf.Int64Value.of(2)).build()));
     assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.ALREADY_EXISTS);
   }
 
@@ -193,7 +193,7 @@ final class StudyServiceTest {
   @Test
   void bestTrials_ignoresInfeasibleTrials() {
     StudySpec spec = Specs.basic().addConstraints(vernier.v1.Constraint.newBuilder().setMetric("memory_gb")
-        .setUpperBound(8)).build();
+        .setUpperBound(com.google.protobuf.DoubleValue.of(8))).build();
     create("c", spec);
     double[][] told = {{0.1, 16}, {0.2, 4}};
     for (double[] p : told) {

@@ -123,7 +123,7 @@ public final class StudySpecs {
       return null;
     }
     double step = 0;
-    if (f.hasStep()) {
+    if (f.getStep() != 0) {
       step = f.getStep();
       if (!(step > 0) || !Double.isFinite(step)) {
         v.add(field + ".step", "step must be positive, got " + step);
@@ -147,7 +147,7 @@ public final class StudySpecs {
       v.add(field + ".min", "min (" + d.getMin() + ") must be less than max (" + d.getMax() + ")");
       return null;
     }
-    long step = d.hasStep() ? d.getStep() : 1;
+    long step = d.getStep() == 0 ? 1 : d.getStep();
     if (step < 1) {
       v.add(field + ".step", "step must be >= 1, got " + step);
       return null;
@@ -251,8 +251,8 @@ public final class StudySpecs {
         v.add(field, "lower_bound or upper_bound is required");
         continue;
       }
-      double lower = c.hasLowerBound() ? c.getLowerBound() : Double.NEGATIVE_INFINITY;
-      double upper = c.hasUpperBound() ? c.getUpperBound() : Double.POSITIVE_INFINITY;
+      double lower = c.hasLowerBound() ? c.getLowerBound().getValue() : Double.NEGATIVE_INFINITY;
+      double upper = c.hasUpperBound() ? c.getUpperBound().getValue() : Double.POSITIVE_INFINITY;
       if (Double.isNaN(lower) || Double.isNaN(upper) || lower > upper) {
         v.add(field, "bounds must be numbers with lower_bound <= upper_bound");
         continue;

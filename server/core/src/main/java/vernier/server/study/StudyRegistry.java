@@ -91,7 +91,7 @@ public final class StudyRegistry implements AutoCloseable {
       throw ApiException.invalid("study_id", "'" + studyId
           + "' must be 1-63 characters of a-z, 0-9 and '-', starting with a letter");
     }
-    long seed = spec.hasSeed() ? spec.getSeed() : ThreadLocalRandom.current().nextLong();
+    long seed = spec.hasSeed() ? spec.getSeed().getValue() : ThreadLocalRandom.current().nextLong();
     specs.compile(studyId, spec, seed); // validates everything, plugins included
     StoredStudy study = new StoredStudy(studyId, spec, Study.State.ACTIVE, seed, clock.instant(), 0);
     if (validateOnly) {
