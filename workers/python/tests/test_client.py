@@ -1,0 +1,150 @@
+"""The Python client against the real server process (bin/vernier server)."""
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import unittest
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.abspath(os.path.join(HERE, "..", "..", ".."))
+sys.path.insert(0, os.path.join(HERE, ".."))
+
+import grpc  # noqa: E402
+import vernier_client as vc  # noqa: E402
+from vernier.v1 import resources_pb2, study_service_pb2  # noqa: E402
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def spec(**extra):
+    s = {
+        "objectives": [{"metric": "loss", "direction": "MINIMIZE"}],
+        "parameters": [
+            {"name": "lr", "floatDomain": {"min": 1e-4, "max": 1.0, "logScale": True}},
+            {"name": "layers", "intDomain": {"min": 1, "max": 4}},
+            {"name": "optimizer", "categorical": {"choices": [{"stringValue": "adam"}, {"stringValue": "sgd"}]}},
+            {"name": "momentum", "floatDomain": {"min": 0.0, "max": 0.9},
+             "condition": {"parent": "optimizer", "values": [{"stringValue": "sgd"}]}},
+        ],
+        "seed": 5,
+    }
+    s.update(extra)
+    return s
+
+
+class ClientTest(unittest.TestCase):
+
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.TemporaryDirectory()
+        port = free_port()
+        cls.target = "127.0.0.1:%d" % port
+        cls.log = open(os.path.join(cls.tmp.name, "server.log"), "w")
+        cls.server = subprocess.Popen(
+            [os.path.join(ROOT, "bin", "vernier"), "server", "--port", str(port), "--metrics-port", "-1",
+             "--db", os.path.join(cls.tmp.name, "v.db")], stdout=cls.log, stderr=subprocess.STDOUT)
+        cls.client = vc.Client(cls.target)
+        deadline = time.time() + 60
+        while True:
+            try:
+                cls.client.studies.ListStudies(study_service_pb2.ListStudiesRequest(), timeout=2, wait_for_ready=True)
+                break
+            except grpc.RpcError:
+                if time.time() > deadline or cls.server.poll() is not None:
+                    raise
+                time.sleep(0.2)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.client.close()
+        cls.server.terminate()
+        cls.server.wait(30)
+        cls.log.close()
+        cls.tmp.cleanup()
+
+    def test_sweep_with_typed_params_and_best_trial(self):
+        study = self.client.create_study("py-sweep", spec(limits={"maxTrials": 6}))
+        told = []
+        for trial in study.trials(worker_id="py"):
+            with trial:
+                p = trial.params
+                self.assertIsInstance(p["lr"], float)
+                self.assertIsInstance(p["layers"], int)
+                self.assertIn(p["optimizer"], ("adam", "sgd"))
+                self.assertEqual("momentum" in p, p["optimizer"] == "sgd")
+                loss = p["lr"] + p["layers"]
+                for step in range(3):
+                    trial.report(step, loss=loss + 1.0 / (step + 1))
+                trial.succeed(loss=loss)
+                told.append(loss)
+        self.assertEqual(len(told), 6)
+        best = study.best_trials()
+        self.assertEqual(len(best), 1)
+        self.assertAlmostEqual(best[0].values["loss"], min(told))
+        self.assertEqual(study.get().trial_counts.succeeded, 6)
+        with self.assertRaises(vc.StudyDone):
+            study.trial()
+
+    def test_prune_raises_inside_the_block_and_tells_pruned(self):
+        study = self.client.create_study("py-prune", spec(pruner={"name": "median",
+                                                                  "settings": {"n_startup_trials": 1}}))
+        with study.trial() as good:
+            for step in range(5):
+                good.report(step, loss=0.1)
+            good.succeed(loss=0.1)
+        reports = 0
+        with study.trial() as bad:
+            for step in range(50):
+                reports += 1
+                bad.report(step, loss=10.0)
+            bad.succeed(loss=10.0)
+        self.assertEqual(reports, 1)  # stopped at the first report
+        self.assertFalse(bad.is_open)
+        trial = self.client.studies.GetTrial(study_service_pb2.GetTrialRequest(name=bad.name))
+        self.assertEqual(trial.state, resources_pb2.Trial.PRUNED)
+
+    def test_exception_in_block_tells_failed_and_propagates(self):
+        study = self.client.create_study("py-fail", spec())
+        with self.assertRaises(ZeroDivisionError):
+            with study.trial() as trial:
+                1 / 0
+        stored = self.client.studies.GetTrial(study_service_pb2.GetTrialRequest(name=trial.name))
+        self.assertEqual(stored.state, resources_pb2.Trial.FAILED)
+        self.assertIn("ZeroDivisionError", stored.failure_reason)
+
+    def test_heartbeat_keeps_a_silent_trial_alive(self):
+        study = self.client.create_study("py-heartbeat", spec(limits={"leaseDuration": "0.6s"}))
+        with study.trial() as trial:
+            time.sleep(2.0)
+            self.assertEqual(trial.succeed(loss=1.0).state, resources_pb2.Trial.SUCCEEDED)
+
+    def test_bad_spec_names_the_field(self):
+        with self.assertRaises(grpc.RpcError) as e:
+            self.client.create_study("py-bad", spec(parameters=[{"name": "x", "intDomain": {"min": 3, "max": 1}}]))
+        self.assertEqual(e.exception.code(), grpc.StatusCode.INVALID_ARGUMENT)
+        self.assertIn("spec.parameters[0].int_domain.min", e.exception.details())
+
+    def test_study_from_the_example_yaml(self):
+        study = self.client.create_study_from_file(os.path.join(ROOT, "examples", "study.yaml"))
+        self.assertEqual(study.name, "studies/mlp-sweep")
+        self.assertEqual(study.get().spec.limits.max_trials, 100)
+
+    def test_scikit_learn_example_runs_a_sweep(self):
+        out = subprocess.run(
+            [sys.executable, os.path.join(HERE, "..", "examples", "tune_sklearn.py"), "--server", self.target,
+             "--study", "py-sklearn", "--trials", "8", "--workers", "2", "--epochs", "5"],
+            capture_output=True, text=True, timeout=300)
+        self.assertEqual(out.returncode, 0, out.stderr)
+        self.assertIn("best trial", out.stdout)
+        counts = self.client.study("py-sklearn").get().trial_counts
+        self.assertEqual(counts.succeeded + counts.pruned, 8)
+
+
+if __name__ == "__main__":
+    unittest.main()
