@@ -86,7 +86,7 @@ final class StudyCommand {
 
     @Override
     void run(VernierClient client) throws Exception {
-      CreateStudyRequest.Builder request = StudyFiles.read(file).toBuilder().setValidateOnly(validateOnly);
+      CreateStudyRequest.Builder request = vernier.client.StudyFile.read(file).toBuilder().setValidateOnly(validateOnly);
       if (id != null) {
         request.setStudyId(id);
       }

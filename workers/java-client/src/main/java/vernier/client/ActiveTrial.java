@@ -4,6 +4,8 @@ import io.grpc.StatusRuntimeException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.UUID;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -29,6 +31,7 @@ public final class ActiveTrial implements AutoCloseable {
   private final String leaseId;
   private final ScheduledFuture<?> heartbeat;
   private volatile boolean open = true;
+  private volatile Decision lastDecision = Decision.CONTINUE;
   private volatile StatusRuntimeException leaseLost;
 
   ActiveTrial(VernierClient client, Assignment assignment, ScheduledExecutorService heartbeats) {
@@ -60,6 +63,77 @@ public final class ActiveTrial implements AutoCloseable {
     return trial.getParamsMap();
   }
 
+  /** Whether the parameter is active in this trial (false for an inactive conditional parameter). */
+  public boolean has(String name) {
+    return trial.getParamsMap().containsKey(name);
+  }
+
+  /** A float parameter (an integer one is widened). */
+  public double getDouble(String name) {
+    ParamValue v = param(name);
+    return switch (v.getKindCase()) {
+      case DOUBLE_VALUE -> v.getDoubleValue();
+      case INT_VALUE -> v.getIntValue();
+      default -> throw wrongType(name, "a number", v);
+    };
+  }
+
+  public long getLong(String name) {
+    ParamValue v = param(name);
+    if (v.getKindCase() != ParamValue.KindCase.INT_VALUE) {
+      throw wrongType(name, "an integer", v);
+    }
+    return v.getIntValue();
+  }
+
+  public int getInt(String name) {
+    return Math.toIntExact(getLong(name));
+  }
+
+  public String getString(String name) {
+    ParamValue v = param(name);
+    if (v.getKindCase() != ParamValue.KindCase.STRING_VALUE) {
+      throw wrongType(name, "a string", v);
+    }
+    return v.getStringValue();
+  }
+
+  public boolean getBoolean(String name) {
+    ParamValue v = param(name);
+    if (v.getKindCase() != ParamValue.KindCase.BOOL_VALUE) {
+      throw wrongType(name, "a boolean", v);
+    }
+    return v.getBoolValue();
+  }
+
+  /** A float parameter, or empty when it is inactive in this trial. */
+  public OptionalDouble findDouble(String name) {
+    return has(name) ? OptionalDouble.of(getDouble(name)) : OptionalDouble.empty();
+  }
+
+  /** A string parameter, or empty when it is inactive in this trial. */
+  public Optional<String> findString(String name) {
+    return has(name) ? Optional.of(getString(name)) : Optional.empty();
+  }
+
+  private ParamValue param(String name) {
+    ParamValue v = trial.getParamsMap().get(name);
+    if (v == null) {
+      throw new IllegalArgumentException("parameter '" + name + "' is not active in " + name()
+          + "; active: " + trial.getParamsMap().keySet());
+    }
+    return v;
+  }
+
+  private IllegalArgumentException wrongType(String name, String expected, ParamValue v) {
+    return new IllegalArgumentException("parameter '" + name + "' of " + name() + " is not " + expected + ": " + v);
+  }
+
+  /** Whether the last report was answered PRUNE or STOP: stop training and tell {@link #pruned()}. */
+  public boolean shouldPrune() {
+    return shouldStop(lastDecision);
+  }
+
   public boolean isOpen() {
     return open;
   }
@@ -68,7 +142,8 @@ public final class ActiveTrial implements AutoCloseable {
   public Decision report(long step, Map<String, Double> metrics) {
     ReportRequest request = ReportRequest.newBuilder().setTrial(trial.getName()).setLeaseId(leaseId)
         .addMeasurements(Measurement.newBuilder().setStep(step).putAllMetrics(metrics)).build();
-    return call(() -> client.workers().report(request)).getDecision();
+    lastDecision = call(() -> client.workers().report(request)).getDecision();
+    return lastDecision;
   }
 
   /** Whether {@code decision} asks the worker to stop this trial. */

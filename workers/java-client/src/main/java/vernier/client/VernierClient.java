@@ -1,9 +1,13 @@
 package vernier.client;
 
+import io.grpc.ChannelCredentials;
+import io.grpc.Grpc;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -69,6 +73,15 @@ public final class VernierClient implements AutoCloseable {
         .defaultServiceConfig(retryOnUnavailable()).enableRetry().maxRetryAttempts(20).build(), true);
   }
 
+  /**
+   * Connects with the given credentials, e.g. {@code TlsChannelCredentials.create()} or
+   * {@code TlsChannelCredentials.newBuilder().trustManager(caFile).build()}.
+   */
+  public static VernierClient connect(String target, ChannelCredentials credentials) {
+    return new VernierClient(Grpc.newChannelBuilder(target, credentials)
+        .defaultServiceConfig(retryOnUnavailable()).enableRetry().maxRetryAttempts(20).build(), true);
+  }
+
   /** Uses a channel the caller built (TLS, in-process, ...) and still owns. */
   public static VernierClient over(ManagedChannel channel) {
     return new VernierClient(channel, false);
@@ -96,6 +109,28 @@ public final class VernierClient implements AutoCloseable {
   public StudyServiceGrpc.StudyServiceBlockingStub studies() {
     return StudyServiceGrpc.newBlockingStub(channel).withWaitForReady()
         .withDeadlineAfter(CALL_DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /**
+   * Creates the study described by a YAML (or JSON) file shaped like {@code CreateStudyRequest}, or
+   * returns it when it exists with the same spec.
+   */
+  public Study createStudy(Path file) throws IOException {
+    return studies().createStudy(StudyFile.read(file));
+  }
+
+  /**
+   * Runs a sweep in this process: {@code parallel} threads ask for trials of {@code study}, call
+   * {@code function} for each and tell the outcome (succeeded with the returned values, pruned when
+   * the last report said so, failed when it threw), until the study is done. On SIGTERM the running
+   * trials are told FAILED (retryable) before the JVM exits.
+   */
+  public SweepSummary run(String study, String workerId, int parallel, TrialFunction function)
+      throws InterruptedException {
+    if (parallel < 1) {
+      throw new IllegalArgumentException("parallel must be >= 1, got " + parallel);
+    }
+    return new SweepRunner(this, study, workerId, function).run(parallel);
   }
 
   /** Creates the study, or returns it when it already exists with the same spec. */

@@ -1,4 +1,4 @@
-package vernier.cli;
+package vernier.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -13,11 +13,14 @@ import vernier.v1.CreateStudyRequest;
  * Reads a study file: YAML (or JSON) that maps one to one onto {@link CreateStudyRequest} with the
  * proto field names, e.g. {@code study_id}, {@code spec.parameters[].float_domain.log_scale}.
  */
-final class StudyFiles {
+public final class StudyFile {
 
-  private StudyFiles() {}
+  private StudyFile() {}
 
-  static CreateStudyRequest read(Path file) throws IOException {
+  /**
+   * @throws IllegalArgumentException naming the file and the field when the content does not fit
+   */
+  public static CreateStudyRequest read(Path file) throws IOException {
     JsonNode tree = new ObjectMapper(new YAMLFactory()).readTree(file.toFile());
     if (tree == null || !tree.isObject()) {
       throw new IllegalArgumentException(file + ": expected a mapping with study_id and spec");

@@ -1,0 +1,139 @@
+package vernier.client;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import vernier.v1.Trial;
+
+/**
+ * Runs {@code parallel} worker threads that ask, train and tell until the study is done. On SIGTERM
+ * (JVM shutdown) every running trial is told FAILED (retryable) so another worker can take it over.
+ */
+final class SweepRunner {
+
+  private static final Logger log = Logger.getLogger(SweepRunner.class.getName());
+
+  private final VernierClient client;
+  private final String study;
+  private final String workerId;
+  private final TrialFunction function;
+  private final Set<ActiveTrial> running = ConcurrentHashMap.newKeySet();
+  private final AtomicBoolean stopping = new AtomicBoolean();
+  private final AtomicInteger asking = new AtomicInteger();
+  private final AtomicInteger succeeded = new AtomicInteger();
+  private final AtomicInteger pruned = new AtomicInteger();
+  private final AtomicInteger failed = new AtomicInteger();
+  private final AtomicInteger lost = new AtomicInteger();
+
+  SweepRunner(VernierClient client, String study, String workerId, TrialFunction function) {
+    this.client = client;
+    this.study = study;
+    this.workerId = workerId;
+    this.function = function;
+  }
+
+  SweepSummary run(int parallel) throws InterruptedException {
+    Thread hook = new Thread(this::failRunning, "vernier-sigterm");
+    Runtime.getRuntime().addShutdownHook(hook);
+    try {
+      List<Thread> threads = new ArrayList<>();
+      for (int i = 0; i < parallel; i++) {
+        String id = parallel == 1 ? workerId : workerId + "-" + i;
+        Thread t = new Thread(() -> work(id), id);
+        t.start();
+        threads.add(t);
+      }
+      for (Thread t : threads) {
+        t.join();
+      }
+    } finally {
+      if (!stopping.get()) {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      }
+    }
+    return new SweepSummary(succeeded.get(), pruned.get(), failed.get(), lost.get());
+  }
+
+  private void work(String id) {
+    while (!stopping.get()) {
+      Optional<ActiveTrial> next;
+      asking.incrementAndGet();
+      try {
+        next = client.ask(study, id);
+        next.ifPresent(running::add); // before the count drops, so the SIGTERM hook sees it
+      } finally {
+        asking.decrementAndGet();
+      }
+      if (next.isEmpty()) {
+        return;
+      }
+      ActiveTrial trial = next.get();
+      try {
+        count(runOne(trial));
+      } finally {
+        running.remove(trial);
+      }
+    }
+  }
+
+  private Trial.State runOne(ActiveTrial trial) {
+    try {
+      Map<String, Double> values = function.train(trial);
+      if (!trial.isOpen()) {
+        return null; // the function told the outcome itself
+      }
+      return trial.shouldPrune() ? trial.pruned().getState() : trial.succeeded(values).getState();
+    } catch (TrialPrunedException e) {
+      return trial.isOpen() ? trial.pruned().getState() : null;
+    } catch (LeaseLostException e) {
+      log.warning(e.getMessage());
+      lost.incrementAndGet();
+      return null;
+    } catch (Exception e) {
+      log.log(Level.WARNING, trial.name() + " failed", e);
+      return trial.isOpen() ? trial.failed(e.toString(), false).getState() : null;
+    }
+  }
+
+  private void count(Trial.State state) {
+    if (state == null) {
+      return;
+    }
+    switch (state) {
+      case SUCCEEDED -> succeeded.incrementAndGet();
+      case PRUNED -> pruned.incrementAndGet();
+      default -> failed.incrementAndGet();
+    }
+  }
+
+  /** The JVM is going down: give the running trials back so they can be retried elsewhere. */
+  private void failRunning() {
+    stopping.set(true);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    while (asking.get() > 0 && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(10); // an ask in flight may be handing us a trial: wait for it
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    for (ActiveTrial trial : running) {
+      try {
+        if (trial.isOpen()) {
+          trial.failed("the worker was stopped (SIGTERM)", true);
+        }
+      } catch (RuntimeException e) {
+        log.warning(trial.name() + ": " + e.getMessage());
+      }
+    }
+  }
+}
