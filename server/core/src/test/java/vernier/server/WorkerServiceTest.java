@@ -242,6 +242,20 @@ final class WorkerServiceTest {
   }
 
   @Test
+  void report_setsDurableLabels() {
+    create("s", Specs.basic().build());
+    Assignment a = askOne("s", "w");
+    t.workers.report(ReportRequest.newBuilder().setTrial(a.getTrial().getName()).setLeaseId(a.getLeaseId())
+        .putLabels("device", "gpu(0)").build());
+    Trial done = succeed(a, 1);
+    assertThat(done.getLabelsMap()).containsEntry("device", "gpu(0)");
+    StatusRuntimeException e = catchThrowableOfType(StatusRuntimeException.class, () -> t.workers.report(
+        ReportRequest.newBuilder().setTrial(askOne("s", "w").getTrial().getName()).setLeaseId("x")
+            .putLabels("", "v").build()));
+    assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION); // the lease is checked first
+  }
+
+  @Test
   void wrongLease_isRefusedWithLeaseMismatch() {
     create("s", Specs.basic().build());
     Assignment a = askOne("s", "w");

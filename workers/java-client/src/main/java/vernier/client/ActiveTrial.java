@@ -146,6 +146,13 @@ public final class ActiveTrial implements AutoCloseable {
     return lastDecision;
   }
 
+  /** Sets a label on the trial (e.g. the device it trains on), visible in the API and the CLI. */
+  public void label(String key, String value) {
+    ReportRequest request = ReportRequest.newBuilder().setTrial(trial.getName()).setLeaseId(leaseId)
+        .putLabels(key, value).build();
+    call(() -> client.workers().report(request));
+  }
+
   /** Whether {@code decision} asks the worker to stop this trial. */
   public static boolean shouldStop(Decision decision) {
     return decision == Decision.PRUNE || decision == Decision.STOP;

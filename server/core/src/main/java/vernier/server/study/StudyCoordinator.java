@@ -451,6 +451,9 @@ public final class StudyCoordinator {
   private ReportResponse report(TrialRef ref, ReportRequest request, Changes changes) {
     TrialRecord t = leased(ref, request.getLeaseId(), changes);
     List<MeasurementRow> rows = newMeasurements(t, request.getMeasurementsList());
+    if (setLabels(t, request.getLabelsMap())) {
+      changes.write(new Write.UpdateTrial(id, t.toProto(id, false), t.leaseId, t.requestId));
+    }
     long lastStep = -1;
     for (MeasurementRow r : rows) {
       t.measure(r.step(), r.metric(), r.value());
@@ -475,6 +478,30 @@ public final class StudyCoordinator {
     }
     return ReportResponse.newBuilder().setDecision(decision)
         .setLeaseExpireTime(Protos.timestamp(t.leaseExpiry)).build();
+  }
+
+  private static final int MAX_LABELS = 32;
+
+  /** Merges worker labels into the trial; whether anything changed. */
+  private static boolean setLabels(TrialRecord t, Map<String, String> labels) {
+    for (Map.Entry<String, String> e : labels.entrySet()) {
+      if (e.getKey().isEmpty() || e.getKey().length() > 63) {
+        throw ApiException.invalid("labels[" + e.getKey() + "]", "label keys have 1 to 63 characters");
+      }
+      if (e.getValue().length() > 256) {
+        throw ApiException.invalid("labels[" + e.getKey() + "]", "label values have at most 256 characters");
+      }
+    }
+    Map<String, String> merged = new java.util.TreeMap<>(t.labels);
+    merged.putAll(labels);
+    if (merged.size() > MAX_LABELS) {
+      throw ApiException.invalid("labels", "a trial has at most " + MAX_LABELS + " labels");
+    }
+    if (merged.equals(t.labels)) {
+      return false;
+    }
+    t.labels.putAll(labels);
+    return true;
   }
 
   /** The measurements not yet stored; a (step, metric) reported before with another value is an error. */

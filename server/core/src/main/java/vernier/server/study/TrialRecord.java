@@ -32,6 +32,7 @@ final class TrialRecord implements TrialView {
   final Map<String, TreeMap<Long, Double>> curves = new HashMap<>();
   TrialState state;
   Map<String, Double> values = Map.of();
+  final Map<String, String> labels = new java.util.TreeMap<>();
   long lastStep = -1;
   String workerId = "";
   Instant startTime;
@@ -63,6 +64,7 @@ final class TrialRecord implements TrialView {
     TrialRecord r = new TrialRecord(t.getNumber(), params, Protos.toSpi(t.getState()), t.getSource(),
         t.getAttempt(), t.getRetryOf(), Protos.instant(t.getCreateTime()));
     r.values = Map.copyOf(t.getValuesMap());
+    r.labels.putAll(t.getLabelsMap());
     r.workerId = t.getWorkerId();
     r.startTime = t.hasStartTime() ? Protos.instant(t.getStartTime()) : null;
     r.endTime = t.hasEndTime() ? Protos.instant(t.getEndTime()) : null;
@@ -101,7 +103,8 @@ final class TrialRecord implements TrialView {
         .setFailureReason(failureReason)
         .setRetryable(retryable)
         .setLastStep(lastStep)
-        .setFeasible(feasible);
+        .setFeasible(feasible)
+        .putAllLabels(labels);
     if (startTime != null) {
       b.setStartTime(Protos.timestamp(startTime));
     }

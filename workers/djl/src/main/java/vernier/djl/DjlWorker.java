@@ -1,0 +1,146 @@
+package vernier.djl;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.Logger;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import vernier.client.SweepSummary;
+import vernier.client.VernierClient;
+
+/**
+ * The DJL reference worker: asks a study for trials and trains each with Deep Java Library
+ * (PyTorch), one trial per GPU when there are GPUs, else {@code --parallel} on the CPU.
+ */
+@Command(name = "vernier-djl-worker", mixinStandardHelpOptions = true,
+    description = "Train Vernier trials with DJL: text classification or a character language model.")
+public final class DjlWorker implements Callable<Integer> {
+
+  private static final Logger log = Logger.getLogger(DjlWorker.class.getName());
+
+  @Option(names = {"-s", "--server"}, defaultValue = "${env:VERNIER_SERVER:-127.0.0.1:7070}")
+  String server;
+
+  @Option(names = "--study", required = true)
+  String study;
+
+  @Option(names = "--task", defaultValue = "text", description = "text or lm (default: ${DEFAULT-VALUE}).")
+  String task;
+
+  @Option(names = "--train", description = "Training data: TSV label<TAB>text (text) or plain text (lm). Default: built-in.")
+  Path train;
+
+  @Option(names = "--valid", description = "Validation data, same format as --train.")
+  Path valid;
+
+  @Option(names = "--max-length", defaultValue = "16", description = "Tokens kept per text example.")
+  int maxLength;
+
+  @Option(names = "--device", defaultValue = "auto", description = "auto, cpu or gpu (default: ${DEFAULT-VALUE}).")
+  String device;
+
+  @Option(names = "--parallel", defaultValue = "0", description = "Trials at once; 0: one per GPU, else 1.")
+  int parallel;
+
+  @Option(names = "--checkpoints", defaultValue = "vernier-checkpoints", description = "Checkpoint root.")
+  Path checkpoints;
+
+  @Option(names = "--max-steps", defaultValue = "300", description = "Steps when the study does not tune max_steps.")
+  int maxSteps;
+
+  @Option(names = "--eval-every", defaultValue = "25", description = "Steps between evaluations and checkpoints.")
+  int evalEvery;
+
+  @Option(names = "--report-every", defaultValue = "5", description = "Steps between train_loss reports.")
+  int reportEvery;
+
+  @Option(names = "--worker-id", description = "Default: host-pid.")
+  String workerId;
+
+  public static void main(String[] args) {
+    System.setProperty("ai.djl.offline", System.getProperty("ai.djl.offline", "true"));
+    System.exit(new CommandLine(new DjlWorker()).execute(args));
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    Devices devices = Devices.choose(device, parallel);
+    log.info("device: " + devices.describe());
+    Task chosen = task(task, train, valid, maxLength);
+    String name = study.startsWith("studies/") ? study : "studies/" + study;
+    String id = workerId != null ? workerId : ManagementFactory.getRuntimeMXBean().getName().replace('@', '-');
+    try (VernierClient client = VernierClient.connect(server)) {
+      TrialTrainer trainer = new TrialTrainer(chosen, client, checkpoints,
+          new TrialTrainer.Settings(maxSteps, evalEvery, reportEvery));
+      SweepSummary summary = client.run(name, id, devices.count(), trial -> {
+        return trainer.train(trial, devices.forThread());
+      });
+      log.info("done: " + summary);
+    }
+    return 0;
+  }
+
+  static Task task(String name, Path train, Path valid, int maxLength) throws java.io.IOException {
+    if ((train == null) != (valid == null)) {
+      throw new CommandLine.ParameterException(new CommandLine(new DjlWorker()), "give both --train and --valid");
+    }
+    return switch (name) {
+      case "text" -> new TextTask(train == null ? TextData.builtIn(maxLength) : TextData.load(train, valid, maxLength),
+          maxLength);
+      case "lm" -> new LanguageModelTask(train == null ? CharData.builtIn() : CharData.load(train, valid));
+      default -> throw new IllegalArgumentException("--task must be text or lm, got '" + name + "'");
+    };
+  }
+
+  /** Which devices trials run on: every GPU once, or the CPU {@code parallel} times. */
+  record Devices(Device[] devices, AtomicInteger handedOut, ThreadLocal<Device> perThread) {
+
+    Devices(Device[] devices) {
+      this(devices, new AtomicInteger(), new ThreadLocal<>());
+    }
+
+    static Devices choose(String mode, int parallel) {
+      int gpus = Engine.getInstance().getGpuCount();
+      boolean gpu = switch (mode) {
+        case "gpu" -> {
+          if (gpus == 0) {
+            throw new IllegalStateException("--device gpu, but the PyTorch engine sees no GPU");
+          }
+          yield true;
+        }
+        case "cpu" -> false;
+        case "auto" -> gpus > 0;
+        default -> throw new IllegalArgumentException("--device must be auto, cpu or gpu, got '" + mode + "'");
+      };
+      int n = parallel > 0 ? parallel : gpu ? gpus : 1;
+      Device[] out = new Device[n];
+      for (int i = 0; i < n; i++) {
+        out[i] = gpu ? Device.gpu(i % gpus) : Device.cpu();
+      }
+      return new Devices(out);
+    }
+
+    int count() {
+      return devices.length;
+    }
+
+    /** The device of the calling worker thread: each thread gets the next one, once. */
+    Device forThread() {
+      Device d = perThread.get();
+      if (d == null) {
+        d = devices[handedOut.getAndIncrement() % devices.length];
+        perThread.set(d);
+      }
+      return d;
+    }
+
+    String describe() {
+      return devices.length + " x " + devices[0] + " (GPUs visible to PyTorch: " + Engine.getInstance().getGpuCount() + ")";
+    }
+  }
+}

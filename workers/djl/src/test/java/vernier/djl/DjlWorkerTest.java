@@ -1,0 +1,195 @@
+package vernier.djl;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ai.djl.Device;
+import com.google.protobuf.Struct;
+import com.google.protobuf.Value;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import vernier.client.VernierClient;
+import vernier.server.ServerConfig;
+import vernier.server.VernierServer;
+import vernier.v1.CategoricalDomain;
+import vernier.v1.CreateStudyRequest;
+import vernier.v1.Direction;
+import vernier.v1.EnqueueTrialsRequest;
+import vernier.v1.FloatDomain;
+import vernier.v1.GetTrialRequest;
+import vernier.v1.IntDomain;
+import vernier.v1.Limits;
+import vernier.v1.ListTrialsRequest;
+import vernier.v1.Measurement;
+import vernier.v1.Objective;
+import vernier.v1.ParamValue;
+import vernier.v1.ParameterSpec;
+import vernier.v1.PluginSpec;
+import vernier.v1.StudySpec;
+import vernier.v1.Trial;
+import vernier.v1.TrialParams;
+
+/** The DJL worker trains tiny real models on the CPU against the real server. */
+final class DjlWorkerTest {
+
+  private static final TrialTrainer.Settings SETTINGS = new TrialTrainer.Settings(60, 20, 10);
+
+  @TempDir
+  Path dir;
+
+  private VernierServer server;
+  private VernierClient client;
+
+  @BeforeEach
+  void start() {
+    server = VernierServer.create(new ServerConfig("127.0.0.1", 0, -1, ServerConfig.MEMORY, null)).start();
+    client = VernierClient.connect("127.0.0.1:" + server.grpcPort());
+  }
+
+  @AfterEach
+  void stop() {
+    client.close();
+    server.close();
+  }
+
+  private static ParamValue d(double v) {
+    return ParamValue.newBuilder().setDoubleValue(v).build();
+  }
+
+  private static ParamValue i(long v) {
+    return ParamValue.newBuilder().setIntValue(v).build();
+  }
+
+  private static ParamValue s(String v) {
+    return ParamValue.newBuilder().setStringValue(v).build();
+  }
+
+  private static StudySpec.Builder space() {
+    return StudySpec.newBuilder()
+        .addParameters(ParameterSpec.newBuilder().setName("lr").setFloatDomain(FloatDomain.newBuilder()
+            .setMin(1e-6).setMax(1).setLogScale(true)))
+        .addParameters(ParameterSpec.newBuilder().setName("optimizer").setCategorical(CategoricalDomain.newBuilder()
+            .addChoices(s("adam")).addChoices(s("sgd"))))
+        .addParameters(ParameterSpec.newBuilder().setName("layers").setIntDomain(IntDomain.newBuilder().setMin(1).setMax(2)))
+        .addParameters(ParameterSpec.newBuilder().setName("units").setIntDomain(IntDomain.newBuilder().setMin(8).setMax(64)))
+        .addParameters(ParameterSpec.newBuilder().setName("max_steps").setIntDomain(IntDomain.newBuilder()
+            .setMin(20).setMax(400)))
+        .addObjectives(Objective.newBuilder().setMetric("val_loss").setDirection(Direction.MINIMIZE));
+  }
+
+  private static TrialParams params(double lr, String optimizer, long maxSteps) {
+    return TrialParams.newBuilder().putParams("lr", d(lr)).putParams("optimizer", s(optimizer))
+        .putParams("layers", i(1)).putParams("units", i(32)).putParams("max_steps", i(maxSteps)).build();
+  }
+
+  private void create(String id, StudySpec spec, TrialParams... enqueued) {
+    client.studies().createStudy(CreateStudyRequest.newBuilder().setStudyId(id).setSpec(spec).build());
+    client.studies().enqueueTrials(EnqueueTrialsRequest.newBuilder().setStudy("studies/" + id)
+        .addAllTrials(List.of(enqueued)).build());
+  }
+
+  private List<Trial> trials(String id) {
+    return client.studies().listTrials(ListTrialsRequest.newBuilder().setStudy("studies/" + id)
+        .setIncludeMeasurements(true).build()).getTrialsList();
+  }
+
+  private static double at(Trial t, long step, String metric) {
+    return t.getMeasurementsList().stream().filter(m -> m.getStep() == step).findFirst().orElseThrow()
+        .getMetricsOrThrow(metric);
+  }
+
+  @Test
+  void textTask_learns_andHyperparametersMatter() throws Exception {
+    create("text", space().setLimits(Limits.newBuilder().setMaxTrials(2)).build(),
+        params(0.01, "adam", 80), params(1e-5, "sgd", 80));
+    TrialTrainer trainer = TrialTrainer.builtInText(client, dir, SETTINGS);
+    client.run("studies/text", "djl", 1, t -> trainer.train(t, Device.cpu()));
+    List<Trial> t = trials("text");
+    Trial good = t.get(0);
+    Trial bad = t.get(1);
+    assertThat(good.getState()).isEqualTo(Trial.State.SUCCEEDED);
+    assertThat(at(good, 80, "val_loss")).isLessThan(at(good, 20, "val_loss"));
+    assertThat(good.getValuesOrThrow("val_accuracy")).isGreaterThan(0.7);
+    assertThat(bad.getValuesOrThrow("val_accuracy")).isLessThan(good.getValuesOrThrow("val_accuracy") - 0.2);
+    assertThat(good.getLabelsMap()).containsEntry("device", "cpu()");
+    assertThat(good.getMeasurementsList()).anyMatch(m -> m.getStep() == 10 && m.containsMetrics("train_loss"));
+  }
+
+  @Test
+  void languageModel_perplexityFalls() throws Exception {
+    StudySpec spec = StudySpec.newBuilder()
+        .addParameters(ParameterSpec.newBuilder().setName("lr").setFloatDomain(FloatDomain.newBuilder()
+            .setMin(1e-4).setMax(1e-1).setLogScale(true)))
+        .addParameters(ParameterSpec.newBuilder().setName("heads").setIntDomain(IntDomain.newBuilder().setMin(1).setMax(4)))
+        .addObjectives(Objective.newBuilder().setMetric("val_loss").setDirection(Direction.MINIMIZE))
+        .setLimits(Limits.newBuilder().setMaxTrials(1)).build();
+    client.studies().createStudy(CreateStudyRequest.newBuilder().setStudyId("lm").setSpec(spec).build());
+    client.studies().enqueueTrials(EnqueueTrialsRequest.newBuilder().setStudy("studies/lm")
+        .addTrials(TrialParams.newBuilder().putParams("lr", d(0.005)).putParams("heads", i(2))).build());
+    TrialTrainer trainer = new TrialTrainer(new LanguageModelTask(CharData.builtIn()), client, dir, SETTINGS);
+    client.run("studies/lm", "djl", 1, t -> trainer.train(t, Device.cpu()));
+    Trial t = trials("lm").get(0);
+    assertThat(t.getState()).isEqualTo(Trial.State.SUCCEEDED);
+    assertThat(at(t, 60, "val_perplexity")).isLessThan(at(t, 20, "val_perplexity")).isLessThan(12);
+  }
+
+  @Test
+  void prunedTrial_stopsAtItsFirstEvaluation() throws Exception {
+    StudySpec spec = space().setPruner(PluginSpec.newBuilder().setName("median").setSettings(Struct.newBuilder()
+        .putFields("n_startup_trials", Value.newBuilder().setNumberValue(1).build())))
+        .setLimits(Limits.newBuilder().setMaxTrials(2)).build();
+    create("prune", spec, params(0.01, "adam", 60), params(1e-6, "sgd", 60));
+    TrialTrainer trainer = TrialTrainer.builtInText(client, dir, SETTINGS);
+    client.run("studies/prune", "djl", 1, t -> trainer.train(t, Device.cpu()));
+    Trial pruned = trials("prune").get(1);
+    assertThat(pruned.getState()).isEqualTo(Trial.State.PRUNED);
+    assertThat(pruned.getLastStep()).isEqualTo(20); // the first report carrying val_loss
+  }
+
+  @Test
+  void killedWorkersTrialIsAbandoned_andItsRetryResumesFromTheCheckpoint() throws Exception {
+    create("resume", space().setLimits(Limits.newBuilder().setMaxTrials(1).setMaxAttempts(2)
+        .setLeaseDuration(com.google.protobuf.Duration.newBuilder().setSeconds(2))).build(),
+        params(0.01, "adam", 400));
+    Process worker = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Dai.djl.offline=true", "-cp", System.getProperty("java.class.path"), DjlWorker.class.getName(),
+        "--server", "127.0.0.1:" + server.grpcPort(), "--study", "resume", "--checkpoints", dir.toString(),
+        "--eval-every", "20", "--report-every", "10", "--device", "cpu").inheritIO().start();
+    String first = "studies/resume/trials/0";
+    try {
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+      while (lastStep(first) < 45 && System.nanoTime() < deadline) {
+        Thread.sleep(100);
+      }
+      assertThat(lastStep(first)).isGreaterThanOrEqualTo(45);
+    } finally {
+      worker.destroyForcibly(); // SIGKILL: no goodbye, the lease just stops being renewed
+      worker.waitFor(30, TimeUnit.SECONDS);
+    }
+    long checkpointed = Long.parseLong(java.nio.file.Files.readString(dir.resolve("resume/trial-0/latest")).trim());
+    assertThat(checkpointed).isGreaterThanOrEqualTo(40);
+    TrialTrainer trainer = TrialTrainer.builtInText(client, dir, SETTINGS);
+    client.run("studies/resume", "djl", 1, t -> {
+      assertThat(t.trial().getRetryOf()).isZero();
+      assertThat(t.trial().getAttempt()).isEqualTo(2);
+      return trainer.train(t, Device.cpu());
+    });
+    List<Trial> t = trials("resume");
+    assertThat(t.get(0).getState()).isEqualTo(Trial.State.ABANDONED);
+    Trial retry = t.get(1);
+    assertThat(retry.getState()).isEqualTo(Trial.State.SUCCEEDED);
+    long firstStep = retry.getMeasurementsList().stream().mapToLong(Measurement::getStep).min().orElseThrow();
+    assertThat(firstStep).as("the retry's first report comes right after the checkpoint at %d", checkpointed)
+        .isEqualTo(checkpointed + 10);
+    assertThat(retry.getLastStep()).isEqualTo(400);
+  }
+
+  private long lastStep(String trial) {
+    return client.studies().getTrial(GetTrialRequest.newBuilder().setName(trial).build()).getLastStep();
+  }
+
+}
