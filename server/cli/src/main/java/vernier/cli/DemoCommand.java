@@ -39,10 +39,16 @@ final class DemoCommand implements Callable<Integer> {
   @Option(names = "--workers", defaultValue = "4", description = "Parallel workers (default: ${DEFAULT-VALUE}).")
   int workers;
 
-  @Option(names = "--steps", defaultValue = "40", description = "Training steps per trial (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--workload", defaultValue = "djl-text",
+      description = "djl-text: the DJL reference worker trains its built-in text classifier; synthetic: a "
+          + "fast training-like curve (default: ${DEFAULT-VALUE}).")
+  String workloadName;
+
+  @Option(names = "--steps", defaultValue = "0",
+      description = "Training steps per trial; 0: the workload's default (djl-text 150, synthetic 40).")
   int steps;
 
-  @Option(names = "--step-ms", defaultValue = "20", description = "Milliseconds per step (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--step-ms", defaultValue = "20", description = "Milliseconds per synthetic step (default: ${DEFAULT-VALUE}).")
   long stepMillis;
 
   @Option(names = "--seed", defaultValue = "42", description = "Study seed (default: ${DEFAULT-VALUE}).")
@@ -64,9 +70,9 @@ final class DemoCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
     Path db = database != null ? database : Files.createTempFile("vernier-demo-", ".db");
-    Workload workload = new SyntheticTraining(steps, stepMillis);
     try (VernierServer server = VernierServer.create(new ServerConfig("127.0.0.1", 0, metricsPort, db.toString(),
         null)).start(); VernierClient client = VernierClient.connect("127.0.0.1:" + server.grpcPort())) {
+      Workload workload = workload(client);
       String study = "demo-" + Long.toHexString(System.currentTimeMillis());
       client.createStudy(study, workload.spec()
           .setSampler(PluginSpec.newBuilder().setName(sampler))
@@ -74,8 +80,8 @@ final class DemoCommand implements Callable<Integer> {
               .putFields("n_startup_trials", number(5)).putFields("n_warmup_steps", number(5))))
           .setLimits(Limits.newBuilder().setMaxTrials(trials))
           .setSeed(com.google.protobuf.Int64Value.of(seed)).build());
-      out.printf("Vernier demo: study %s, %d trials x %d steps, %d workers, median pruning, store %s%n",
-          study, trials, steps, workers, db);
+      out.printf("Vernier demo: %s, study %s, %d trials x %d steps, %d workers, median pruning, store %s%n",
+          workloadName, study, trials, steps, workers, db);
       out.flush();
       Progress progress = new Progress(out, trials, steps);
       long start = System.nanoTime();
@@ -84,6 +90,21 @@ final class DemoCommand implements Callable<Integer> {
           .setStudy("studies/" + study).build()).getTrialsList();
       progress.summary((System.nanoTime() - start) / 1e9, best.isEmpty() ? null : best.get(0));
       return best.isEmpty() ? 1 : 0;
+    }
+  }
+
+  private Workload workload(VernierClient client) throws java.io.IOException {
+    switch (workloadName) {
+      case "djl-text" -> {
+        steps = steps > 0 ? steps : 150;
+        return new DjlTextWorkload(client, Files.createTempDirectory("vernier-demo-checkpoints-"), steps);
+      }
+      case "synthetic" -> {
+        steps = steps > 0 ? steps : 40;
+        return new SyntheticTraining(steps, stepMillis);
+      }
+      default -> throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+          "--workload must be djl-text or synthetic, got '" + workloadName + "'");
     }
   }
 

@@ -104,7 +104,8 @@ final class CliTest {
 
   @Test
   void demo_runsASweepWithPruningAndPrintsTheBestTrial() {
-    Result r = vernier("demo", "--trials", "16", "--workers", "3", "--steps", "12", "--step-ms", "1");
+    Result r = vernier("demo", "--workload", "synthetic", "--trials", "16", "--workers", "3", "--steps", "12",
+        "--step-ms", "1");
     assertThat(r.code()).as(r.err()).isZero();
     assertThat(r.out()).contains("[ 16/16]", "PRUNED", "Done in", "Best trial");
   }

@@ -17,7 +17,7 @@ import vernier.client.VernierClient;
  * The DJL reference worker: asks a study for trials and trains each with Deep Java Library
  * (PyTorch), one trial per GPU when there are GPUs, else {@code --parallel} on the CPU.
  */
-@Command(name = "vernier-djl-worker", mixinStandardHelpOptions = true,
+@Command(name = "djl-worker", mixinStandardHelpOptions = true,
     description = "Train Vernier trials with DJL: text classification or a character language model.")
 public final class DjlWorker implements Callable<Integer> {
 
@@ -62,6 +62,10 @@ public final class DjlWorker implements Callable<Integer> {
   @Option(names = "--worker-id", description = "Default: host-pid.")
   String workerId;
 
+  @Option(names = "--gpu-index", defaultValue = "-1", hidden = true,
+      description = "Train on this GPU only (set on the child processes of a multi-GPU worker).")
+  int gpuIndex;
+
   public static void main(String[] args) {
     System.setProperty("ai.djl.offline", System.getProperty("ai.djl.offline", "true"));
     System.exit(new CommandLine(new DjlWorker()).execute(args));
@@ -69,8 +73,11 @@ public final class DjlWorker implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Devices devices = Devices.choose(device, parallel);
+    Devices devices = gpuIndex >= 0 ? new Devices(new Device[] {Device.gpu(gpuIndex)}) : Devices.choose(device, parallel);
     log.info("device: " + devices.describe());
+    if (devices.count() > 1 && devices.devices()[0].isGpu()) {
+      return onePerGpu(devices.count());
+    }
     Task chosen = task(task, train, valid, maxLength);
     String name = study.startsWith("studies/") ? study : "studies/" + study;
     String id = workerId != null ? workerId : ManagementFactory.getRuntimeMXBean().getName().replace('@', '-');
@@ -83,6 +90,36 @@ public final class DjlWorker implements Callable<Integer> {
       log.info("done: " + summary);
     }
     return 0;
+  }
+
+  /**
+   * DJL's PyTorch engine trains one step at a time per process, so several GPUs get one worker
+   * process each (same options, plus {@code --gpu-index}); this process waits for them.
+   */
+  private int onePerGpu(int gpus) throws Exception {
+    java.util.List<Process> children = new java.util.ArrayList<>();
+    for (int i = 0; i < gpus; i++) {
+      java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of(
+          Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Dai.djl.offline=true",
+          "-cp", System.getProperty("java.class.path"), DjlWorker.class.getName(),
+          "--server", server, "--study", study, "--task", task, "--max-length", Integer.toString(maxLength),
+          "--checkpoints", checkpoints.toString(), "--max-steps", Integer.toString(maxSteps),
+          "--eval-every", Integer.toString(evalEvery), "--report-every", Integer.toString(reportEvery),
+          "--gpu-index", Integer.toString(i)));
+      if (train != null) {
+        command.addAll(java.util.List.of("--train", train.toString(), "--valid", valid.toString()));
+      }
+      if (workerId != null) {
+        command.addAll(java.util.List.of("--worker-id", workerId + "-gpu" + i));
+      }
+      children.add(new ProcessBuilder(command).inheritIO().start());
+    }
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> children.forEach(Process::destroy)));
+    int worst = 0;
+    for (Process p : children) {
+      worst = Math.max(worst, p.waitFor());
+    }
+    return worst;
   }
 
   static Task task(String name, Path train, Path valid, int maxLength) throws java.io.IOException {

@@ -85,13 +85,18 @@ public final class TrialTrainer {
     for (long step = start + 1; step <= h.maxSteps(); step++) {
       try (NDManager batchManager = trainer.getManager().newSubManager()) {
         NDList[] batch = task.batch(batchManager, random, h);
-        try (GradientCollector collector = trainer.newGradientCollector()) {
-          NDArray loss = trainer.getLoss().evaluate(batch[1], trainer.forward(batch[0]));
-          collector.backward(loss);
-          runningLoss += loss.toType(DataType.FLOAT64, false).getDouble();
-          lossCount++;
+        TrainingLock.STEP.lock();
+        try {
+          try (GradientCollector collector = trainer.newGradientCollector()) {
+            NDArray loss = trainer.getLoss().evaluate(batch[1], trainer.forward(batch[0]));
+            collector.backward(loss);
+            runningLoss += loss.toType(DataType.FLOAT64, false).getDouble();
+            lossCount++;
+          }
+          trainer.step();
+        } finally {
+          TrainingLock.STEP.unlock();
         }
-        trainer.step();
       }
       boolean evaluate = step % settings.evalEvery() == 0 || step == h.maxSteps();
       Map<String, Double> metrics = new HashMap<>();
@@ -132,7 +137,7 @@ public final class TrialTrainer {
           .optWeightDecays(wd).optClipGrad(5f).optBeginNumUpdate(completedSteps).build();
       case "adamw" -> Optimizer.adamW().optLearningRateTracker(tracker).optWeightDecays(wd).optClipGrad(5f)
           .optBeginNumUpdate(completedSteps).build();
-      case "adagrad" -> Optimizer.adagrad().optLearningRateTracker(tracker).optWeightDecays(wd).optClipGrad(5f)
+      case "adagrad" -> DenseAdagrad.builder().optLearningRateTracker(tracker).optWeightDecays(wd).optClipGrad(5f)
           .optBeginNumUpdate(completedSteps).build();
       default -> Optimizer.adam().optLearningRateTracker(tracker).optWeightDecays(wd).optClipGrad(5f)
           .optBeginNumUpdate(completedSteps).build();

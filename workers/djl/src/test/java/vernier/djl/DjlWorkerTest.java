@@ -120,6 +120,34 @@ final class DjlWorkerTest {
   }
 
   @Test
+  void everyOptimizerAndSchedule_trains() throws Exception {
+    StudySpec spec = StudySpec.newBuilder()
+        .addParameters(ParameterSpec.newBuilder().setName("optimizer").setCategorical(CategoricalDomain.newBuilder()
+            .addChoices(s("adam")).addChoices(s("adamw")).addChoices(s("sgd")).addChoices(s("adagrad"))))
+        .addParameters(ParameterSpec.newBuilder().setName("schedule").setCategorical(CategoricalDomain.newBuilder()
+            .addChoices(s("constant")).addChoices(s("cosine")).addChoices(s("exponential"))))
+        .addParameters(ParameterSpec.newBuilder().setName("warmup_steps").setIntDomain(IntDomain.newBuilder()
+            .setMin(0).setMax(10)))
+        .addObjectives(Objective.newBuilder().setMetric("val_loss").setDirection(Direction.MINIMIZE))
+        .setLimits(Limits.newBuilder().setMaxTrials(12)).build();
+    client.studies().createStudy(CreateStudyRequest.newBuilder().setStudyId("opt").setSpec(spec).build());
+    EnqueueTrialsRequest.Builder all = EnqueueTrialsRequest.newBuilder().setStudy("studies/opt");
+    for (String o : List.of("adam", "adamw", "sgd", "adagrad")) {
+      for (String sc : List.of("constant", "cosine", "exponential")) {
+        all.addTrials(TrialParams.newBuilder().putParams("optimizer", s(o)).putParams("schedule", s(sc))
+            .putParams("warmup_steps", i(5)));
+      }
+    }
+    client.studies().enqueueTrials(all.build());
+    TrialTrainer trainer = TrialTrainer.builtInText(client, dir, new TrialTrainer.Settings(20, 10, 5));
+    client.run("studies/opt", "djl", 1, t -> trainer.train(t, Device.cpu()));
+    assertThat(trials("opt")).hasSize(12).allSatisfy(t -> {
+      assertThat(t.getState()).as(t.getParamsMap().toString()).isEqualTo(Trial.State.SUCCEEDED);
+      assertThat(t.getValuesOrThrow("val_loss")).isFinite();
+    });
+  }
+
+  @Test
   void languageModel_perplexityFalls() throws Exception {
     StudySpec spec = StudySpec.newBuilder()
         .addParameters(ParameterSpec.newBuilder().setName("lr").setFloatDomain(FloatDomain.newBuilder()
