@@ -89,6 +89,11 @@ final class CliTest {
         .out()).contains("valid: studies/cli-two");
     assertThat(vernier("study", "show", "cli-two", "-s", s).err()).contains("NOT_FOUND");
 
+    for (String example : new String[] {"djl-text.yaml", "djl-lm.yaml", "agent/quadratic.yaml"}) {
+      Result valid = vernier("study", "create", "-f", "../../examples/" + example, "--validate-only", "-s", s);
+      assertThat(valid.code()).as(example + ": " + valid.err()).isZero();
+    }
+
     Path typo = dir.resolve("typo.yaml");
     Files.writeString(typo, Files.readString(example()).replace("log_scale", "logscale"));
     Result r = vernier("study", "create", "-f", typo.toString(), "-s", s);
