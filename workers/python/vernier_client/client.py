@@ -182,11 +182,10 @@ class Trial:
     def _tell(self, **outcome):
         if not self._open:
             raise RuntimeError("%s was already told" % self.name)
-        try:
-            return self._rpc(self._client.workers.Tell, worker_service_pb2.TellRequest(
-                trial=self.name, lease_id=self._lease_id, request_id=str(uuid.uuid4()), **outcome)).trial
-        finally:
-            self._end()
+        told = self._rpc(self._client.workers.Tell, worker_service_pb2.TellRequest(
+            trial=self.name, lease_id=self._lease_id, request_id=str(uuid.uuid4()), **outcome)).trial
+        self._end()  # a refused tell (e.g. a missing objective) leaves the trial open to tell again
+        return told
 
     def _rpc(self, method, request):
         if self._lost is not None:

@@ -12,4 +12,12 @@ public interface PrunerFactory extends PluginFactory {
    * @throws IllegalArgumentException when a setting's value or the study does not suit this pruner
    */
   Pruner create(StudyDefinition study, Settings settings);
+
+  /**
+   * Creates the pruner with access to the other plugins; the server calls this one. Wrappers that
+   * delegate to another pruner override it; others need not.
+   */
+  default Pruner create(StudyDefinition study, Settings settings, PluginLookup plugins) {
+    return create(study, settings);
+  }
 }

@@ -14,4 +14,12 @@ public interface SamplerFactory extends PluginFactory {
    *     the message reaches the user who created the study
    */
   Sampler create(StudyDefinition study, Settings settings);
+
+  /**
+   * Creates the sampler with access to the other plugins; the server calls this one. Wrappers that
+   * delegate to another sampler override it; others need not.
+   */
+  default Sampler create(StudyDefinition study, Settings settings, PluginLookup plugins) {
+    return create(study, settings);
+  }
 }

@@ -14,7 +14,9 @@ public record SettingSpec(String name, Type type, Object defaultValue, String de
     INTEGER,
     STRING,
     BOOLEAN,
-    LIST
+    LIST,
+    /** Nested settings, e.g. those of a wrapped plugin. */
+    MAP
   }
 
   public SettingSpec {

@@ -65,6 +65,7 @@ public final class Settings {
       case STRING -> value instanceof String;
       case BOOLEAN -> value instanceof Boolean;
       case LIST -> value instanceof List;
+      case MAP -> value instanceof Map;
     };
   }
 
@@ -95,6 +96,13 @@ public final class Settings {
   public String getString(String key, String defaultValue) {
     Object v = values.get(key);
     return v == null ? defaultValue : (String) v;
+  }
+
+  /** Nested settings under {@code key} (empty when absent). */
+  @SuppressWarnings("unchecked")
+  public Settings getSettings(String key) {
+    Object v = values.get(key);
+    return v == null ? empty() : of((Map<String, ?>) v);
   }
 
   @Override

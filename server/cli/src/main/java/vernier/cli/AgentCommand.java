@@ -47,7 +47,7 @@ final class AgentCommand implements Callable<Integer> {
       description = "Stop after starting this many trials; 0: until the study is done (default: ${DEFAULT-VALUE}).")
   int maxTrials;
 
-  @Option(names = "--worker-id", description = "Worker id reported to the server (default: host-pid).")
+  @Option(names = "--worker-id", description = "Worker id reported to the server (default: pid-host).")
   String workerId;
 
   @Option(names = "--grace-seconds", defaultValue = "10",
@@ -76,7 +76,7 @@ final class AgentCommand implements Callable<Integer> {
       CommandRunner runner = new CommandRunner(command,
           s.getSpec().getParametersList().stream().map(ParameterSpec::getName).toList(),
           s.getSpec().getObjectivesList().stream().map(Objective::getMetric).toList(),
-          name, workdir, (long) (graceSeconds * 1000), retryFailures, System.out, System.err);
+          name, workdir, (long) (graceSeconds * 1000), retryFailures, System.out, System.err, stopping::get);
       Thread hook = new Thread(() -> stopAll(runner), "vernier-agent-stop");
       Runtime.getRuntime().addShutdownHook(hook);
       AtomicInteger started = new AtomicInteger();

@@ -39,9 +39,12 @@ final class CommandRunner {
   private final boolean retryFailures;
   private final PrintStream out;
   private final PrintStream err;
+  private final java.util.function.BooleanSupplier stopping;
 
   CommandRunner(List<String> template, List<String> paramNames, List<String> objectives, String study,
-      Path workdir, long graceMillis, boolean retryFailures, PrintStream out, PrintStream err) {
+      Path workdir, long graceMillis, boolean retryFailures, PrintStream out, PrintStream err,
+      java.util.function.BooleanSupplier stopping) {
+    this.stopping = stopping;
     this.template = template;
     this.paramNames = paramNames;
     this.objectives = objectives;
@@ -80,7 +83,13 @@ final class CommandRunner {
     Deque<String> stderrTail = new ArrayDeque<>();
     Thread stderr = echo(process, prefix, stderrTail);
     Map<String, Double> last = new LinkedHashMap<>();
-    String stopped = readMetrics(trial, process, prefix, last);
+    String stopped;
+    try {
+      stopped = readMetrics(trial, process, prefix, last);
+    } catch (RuntimeException | IOException e) {
+      terminate(process); // the server is unreachable or refused us: do not leave the process behind
+      throw e;
+    }
     if (stopped != null) {
       terminate(process);
     }
@@ -128,6 +137,9 @@ final class CommandRunner {
   private String tell(ActiveTrial trial, String stopped, int code, Map<String, Double> last, Deque<String> stderrTail) {
     if (!trial.isOpen()) {
       return "LOST";
+    }
+    if (stopping.getAsBoolean()) {
+      return "STOPPED"; // the agent is shutting down: its hook tells the trial FAILED (retryable)
     }
     try {
       if (stopped != null) {

@@ -26,8 +26,9 @@ import vernier.v1.Trial;
 
 /**
  * {@code vernier demo}: starts a server on this machine (SQLite store), runs a sweep with several
- * workers using the Java client on a training-like objective with median pruning, prints progress
- * and ends with the best trial.
+ * in-process workers using the Java client — by default the DJL reference worker training its
+ * built-in text classifier, or a synthetic training-like curve — with median pruning, prints
+ * progress and ends with the best trial.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
     description = "Run a real tuning sweep against an embedded server and show the best trial.")
@@ -159,7 +160,7 @@ final class DemoCommand implements Callable<Integer> {
     synchronized void finished(VernierClient client, ActiveTrial trial) {
       Trial t = client.studies().getTrial(vernier.v1.GetTrialRequest.newBuilder().setName(trial.name()).build());
       int n = done.incrementAndGet();
-      stepsRun.addAndGet((int) t.getLastStep() + 1);
+      stepsRun.addAndGet((int) Math.max(0, t.getLastStep())); // both workloads count steps from 1
       String result;
       if (t.getState() == Trial.State.PRUNED) {
         pruned.incrementAndGet();

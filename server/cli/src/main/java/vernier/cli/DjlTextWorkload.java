@@ -21,7 +21,7 @@ import vernier.v1.StudySpec;
 
 /**
  * The demo's default workload: the DJL reference worker training its built-in text classifier on
- * the CPU, over the hyperparameters of examples/djl-text.yaml.
+ * the CPU, over the hyperparameters of examples/djl-text.yaml except max_steps, which the demo fixes.
  */
 final class DjlTextWorkload implements Workload {
 

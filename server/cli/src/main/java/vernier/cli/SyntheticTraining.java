@@ -52,7 +52,7 @@ final class SyntheticTraining implements Workload {
     Curve curve = new Curve(p);
     SplittableRandom noise = new SplittableRandom(trial.trial().getNumber() * 7919L + 17);
     double loss = Double.NaN;
-    for (int step = 0; step < steps; step++) {
+    for (int step = 1; step <= steps; step++) { // steps count from 1: the last step is the number run
       Thread.sleep(stepMillis);
       loss = curve.at(step) + noise.nextGaussian() * 0.01;
       Decision decision = trial.report(step, Map.of("val_loss", loss));
@@ -87,7 +87,7 @@ final class SyntheticTraining implements Workload {
     }
 
     double at(int step) {
-      double loss = floor + (2.3 - floor) * Math.exp(-rate * (step + 1));
+      double loss = floor + (2.3 - floor) * Math.exp(-rate * step);
       return loss + divergence * divergence * 0.05 * step; // too high a rate: the loss climbs
     }
   }

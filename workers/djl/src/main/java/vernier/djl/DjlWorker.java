@@ -59,7 +59,7 @@ public final class DjlWorker implements Callable<Integer> {
   @Option(names = "--report-every", defaultValue = "5", description = "Steps between train_loss reports.")
   int reportEvery;
 
-  @Option(names = "--worker-id", description = "Default: host-pid.")
+  @Option(names = "--worker-id", description = "Default: pid-host.")
   String workerId;
 
   @Option(names = "--gpu-index", defaultValue = "-1", hidden = true,
@@ -76,7 +76,7 @@ public final class DjlWorker implements Callable<Integer> {
     Devices devices = gpuIndex >= 0 ? new Devices(new Device[] {Device.gpu(gpuIndex)}) : Devices.choose(device, parallel);
     log.info("device: " + devices.describe());
     if (devices.count() > 1 && devices.devices()[0].isGpu()) {
-      return onePerGpu(devices.count());
+      return onePerGpu(devices);
     }
     Task chosen = task(task, train, valid, maxLength);
     String name = study.startsWith("studies/") ? study : "studies/" + study;
@@ -96,21 +96,21 @@ public final class DjlWorker implements Callable<Integer> {
    * DJL's PyTorch engine trains one step at a time per process, so several GPUs get one worker
    * process each (same options, plus {@code --gpu-index}); this process waits for them.
    */
-  private int onePerGpu(int gpus) throws Exception {
+  private int onePerGpu(Devices devices) throws Exception {
     java.util.List<Process> children = new java.util.ArrayList<>();
-    for (int i = 0; i < gpus; i++) {
+    for (int i = 0; i < devices.count(); i++) {
       java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of(
           Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Dai.djl.offline=true",
           "-cp", System.getProperty("java.class.path"), DjlWorker.class.getName(),
           "--server", server, "--study", study, "--task", task, "--max-length", Integer.toString(maxLength),
           "--checkpoints", checkpoints.toString(), "--max-steps", Integer.toString(maxSteps),
           "--eval-every", Integer.toString(evalEvery), "--report-every", Integer.toString(reportEvery),
-          "--gpu-index", Integer.toString(i)));
+          "--gpu-index", Integer.toString(devices.devices()[i].getDeviceId())));
       if (train != null) {
         command.addAll(java.util.List.of("--train", train.toString(), "--valid", valid.toString()));
       }
       if (workerId != null) {
-        command.addAll(java.util.List.of("--worker-id", workerId + "-gpu" + i));
+        command.addAll(java.util.List.of("--worker-id", workerId + "-" + i));
       }
       children.add(new ProcessBuilder(command).inheritIO().start());
     }

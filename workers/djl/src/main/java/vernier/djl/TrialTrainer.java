@@ -78,6 +78,11 @@ public final class TrialTrainer {
 
   private Map<String, Double> loop(ActiveTrial trial, Hyperparams h, Model model, Trainer trainer, Path dir,
       long start) throws IOException {
+    if (start >= h.maxSteps()) { // resumed from a checkpoint of a finished run: just measure it
+      Map<String, Double> done = task.evaluate(trainer, h);
+      trial.report(start, done);
+      return done;
+    }
     SplittableRandom random = new SplittableRandom(trial.trial().getNumber() * 1_000_003L + start);
     Map<String, Double> last = new HashMap<>();
     double runningLoss = 0;

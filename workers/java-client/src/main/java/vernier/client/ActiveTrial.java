@@ -181,11 +181,9 @@ public final class ActiveTrial implements AutoCloseable {
     }
     TellRequest request = outcome.setTrial(trial.getName()).setLeaseId(leaseId)
         .setRequestId(UUID.randomUUID().toString()).build();
-    try {
-      return call(() -> client.workers().tell(request)).getTrial();
-    } finally {
-      end();
-    }
+    Trial told = call(() -> client.workers().tell(request)).getTrial(); // a refused tell keeps the trial open
+    end();
+    return told;
   }
 
   private void beat() {

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import vernier.spi.FloatDomain;
 import vernier.spi.ParamValue;
 import vernier.spi.Parameter;
+import vernier.spi.PluginLookup;
 import vernier.spi.Pruner;
 import vernier.spi.PrunerFactory;
 import vernier.spi.SearchSpace;
@@ -27,6 +28,11 @@ public abstract class PrunerContractTest {
 
   protected Settings settings() {
     return Settings.empty();
+  }
+
+  /** The plugins a wrapper may delegate to: by default every pruner and sampler on the class path. */
+  protected PluginLookup plugins() {
+    return ServiceLoaderLookup.INSTANCE;
   }
 
   @Test
@@ -88,7 +94,8 @@ public abstract class PrunerContractTest {
   }
 
   private Pruner create(SimpleStudy study) {
-    return factory().create(study.definition(), settings().validate(factory().name(), factory().settings()));
+    return factory().create(study.definition(), settings().validate(factory().name(), factory().settings()),
+        plugins());
   }
 
   private static StudyDefinition definition() {

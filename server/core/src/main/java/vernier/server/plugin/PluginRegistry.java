@@ -7,11 +7,12 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import vernier.spi.PluginFactory;
+import vernier.spi.PluginLookup;
 import vernier.spi.PrunerFactory;
 import vernier.spi.SamplerFactory;
 
 /** The samplers and pruners available to studies, by stable name. Built once at start-up. */
-public final class PluginRegistry {
+public final class PluginRegistry implements PluginLookup {
 
   private final Map<String, SamplerFactory> samplers;
   private final Map<String, PrunerFactory> pruners;
@@ -33,10 +34,12 @@ public final class PluginRegistry {
     return Collections.unmodifiableMap(out);
   }
 
+  @Override
   public Optional<SamplerFactory> sampler(String name) {
     return Optional.ofNullable(samplers.get(name));
   }
 
+  @Override
   public Optional<PrunerFactory> pruner(String name) {
     return Optional.ofNullable(pruners.get(name));
   }

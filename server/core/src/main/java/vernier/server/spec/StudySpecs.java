@@ -284,11 +284,13 @@ public final class StudySpecs {
   }
 
   private Sampler createSampler(PluginSpec spec, StudyDefinition definition, Violations v) {
-    return create("sampler", spec, DEFAULT_SAMPLER, plugins.samplers(), definition, v, SamplerFactory::create);
+    return create("sampler", spec, DEFAULT_SAMPLER, plugins.samplers(), definition, v,
+        (f, d, s) -> f.create(d, s, plugins));
   }
 
   private Pruner createPruner(PluginSpec spec, StudyDefinition definition, Violations v) {
-    return create("pruner", spec, DEFAULT_PRUNER, plugins.pruners(), definition, v, PrunerFactory::create);
+    return create("pruner", spec, DEFAULT_PRUNER, plugins.pruners(), definition, v,
+        (f, d, s) -> f.create(d, s, plugins));
   }
 
   /** Finds the named factory, checks the settings it declares and makes the plugin; null on violations. */
@@ -309,7 +311,7 @@ public final class StudySpecs {
     }
   }
 
-  /** {@code SamplerFactory::create} or {@code PrunerFactory::create}. */
+  /** Creates a sampler or a pruner, with the registry for wrappers. */
   @FunctionalInterface
   private interface PluginMaker<F, P> {
     P make(F factory, StudyDefinition definition, Settings settings);

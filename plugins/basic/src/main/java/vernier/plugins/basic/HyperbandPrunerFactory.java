@@ -1,0 +1,50 @@
+package vernier.plugins.basic;
+
+import java.util.ArrayList;
+import java.util.List;
+import vernier.spi.Pruner;
+import vernier.spi.PrunerFactory;
+import vernier.spi.SettingSpec;
+import vernier.spi.Settings;
+import vernier.spi.StudyDefinition;
+
+/** {@code hyperband}: brackets of asynchronous successive halving (see {@link HyperbandPruner}). */
+public final class HyperbandPrunerFactory implements PrunerFactory {
+
+  static final SettingSpec MIN_RESOURCE = SettingSpec.integer("min_resource", 1, "steps of the first rung of bracket 0");
+  static final SettingSpec MAX_RESOURCE = SettingSpec.integer("max_resource", 0,
+      "steps of a full trial; 0 = auto: the last step of the first finished trial + 1");
+  static final SettingSpec REDUCTION_FACTOR = SettingSpec.integer("reduction_factor", 3,
+      "each rung keeps the best 1/reduction_factor");
+  static final SettingSpec BOOTSTRAP_COUNT = SettingSpec.integer("bootstrap_count", 0,
+      "prune at a rung until more than this many trials reached it");
+
+  @Override
+  public String name() {
+    return "hyperband";
+  }
+
+  @Override
+  public String description() {
+    return "Hyperband: brackets of asynchronous successive halving with different first rungs.";
+  }
+
+  @Override
+  public List<SettingSpec> settings() {
+    List<SettingSpec> all = new ArrayList<>(List.of(MIN_RESOURCE, MAX_RESOURCE, REDUCTION_FACTOR, BOOTSTRAP_COUNT));
+    all.addAll(PruneTarget.settings());
+    return all;
+  }
+
+  @Override
+  public Pruner create(StudyDefinition study, Settings settings) {
+    long min = Checks.atLeast(name(), settings, MIN_RESOURCE, 1, 1);
+    long max = Checks.atLeast(name(), settings, MAX_RESOURCE, 0, 0);
+    if (max > 0 && max < min) {
+      throw new IllegalArgumentException("setting 'max_resource' of hyperband (" + max
+          + ") must be at least 'min_resource' (" + min + ")");
+    }
+    return new HyperbandPruner(study.name(), PruneTarget.of(study, settings), min, max,
+        Checks.atLeast(name(), settings, REDUCTION_FACTOR, 3, 2), Checks.atLeast(name(), settings, BOOTSTRAP_COUNT, 0, 0));
+  }
+}

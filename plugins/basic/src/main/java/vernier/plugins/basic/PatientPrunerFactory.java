@@ -1,0 +1,87 @@
+package vernier.plugins.basic;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.NavigableMap;
+import vernier.spi.Direction;
+import vernier.spi.PluginLookup;
+import vernier.spi.Pruner;
+import vernier.spi.PrunerFactory;
+import vernier.spi.SettingSpec;
+import vernier.spi.Settings;
+import vernier.spi.StudyDefinition;
+
+/**
+ * {@code patient}: tolerates a plateau, as Optuna's {@code PatientPruner}. The trial counts as
+ * stalled when the best of its last {@code patience + 1} reports is worse than its best before them
+ * by more than {@code min_delta}; a trial that is not stalled is never pruned, a stalled one is
+ * judged by the wrapped pruner (or pruned, without one).
+ */
+public final class PatientPrunerFactory implements PrunerFactory {
+
+  static final SettingSpec PATIENCE = SettingSpec.integer("patience", 3,
+      "reports without improvement to tolerate");
+  static final SettingSpec MIN_DELTA = SettingSpec.number("min_delta", 0.0,
+      "a setback up to this much does not count as stalling");
+  static final SettingSpec WRAPPED = SettingSpec.string("wrapped", null,
+      "the pruner that decides once patience runs out (e.g. median); none: prune then");
+  static final SettingSpec WRAPPED_SETTINGS = new SettingSpec("wrapped_settings", SettingSpec.Type.MAP, null,
+      "settings of the wrapped pruner");
+
+  @Override
+  public String name() {
+    return "patient";
+  }
+
+  @Override
+  public String description() {
+    return "Never prunes while the trial still improves; after `patience` reports without improvement, defers "
+        + "to the wrapped pruner.";
+  }
+
+  @Override
+  public List<SettingSpec> settings() {
+    List<SettingSpec> all = new ArrayList<>(List.of(PATIENCE, MIN_DELTA, WRAPPED, WRAPPED_SETTINGS));
+    all.addAll(PruneTarget.settings());
+    return all;
+  }
+
+  @Override
+  public Pruner create(StudyDefinition study, Settings settings) {
+    return create(study, settings, PluginLookup.NONE);
+  }
+
+  @Override
+  public Pruner create(StudyDefinition study, Settings settings, PluginLookup plugins) {
+    int patience = Checks.atLeast(name(), settings, PATIENCE, 3, 0);
+    double minDelta = Checks.between(name(), settings, MIN_DELTA, 0, 0, Double.MAX_VALUE);
+    PruneTarget target = PruneTarget.of(study, settings);
+    Pruner wrapped = wrapped(study, settings, plugins);
+    return (view, trial, step) -> {
+      NavigableMap<Long, Double> curve = trial.intermediate(target.metric());
+      if (!curve.containsKey(step) || curve.size() <= patience + 1) {
+        return false;
+      }
+      Long firstRecent = curve.headMap(step, true).descendingKeySet().stream().skip(patience).findFirst().orElseThrow();
+      double before = Curves.best(curve.headMap(firstRecent, false), target.direction());
+      double recent = Curves.best(curve.subMap(firstRecent, true, step, true), target.direction());
+      boolean stalled = target.direction() == Direction.MINIMIZE ? before + minDelta < recent
+          : before - minDelta > recent;
+      return stalled && (wrapped == null || wrapped.shouldPrune(view, trial, step));
+    };
+  }
+
+  private Pruner wrapped(StudyDefinition study, Settings settings, PluginLookup plugins) {
+    String name = settings.getString(WRAPPED.name(), null);
+    if (name == null || name.equals("none")) {
+      return null;
+    }
+    if (name.equals(name())) {
+      throw new IllegalArgumentException("patient cannot wrap itself");
+    }
+    PrunerFactory factory = plugins.pruner(name).orElseThrow(() -> new IllegalArgumentException(
+        "setting 'wrapped' of patient names an unknown pruner '" + name + "'"));
+    Settings inner = settings.getSettings(WRAPPED_SETTINGS.name()).validate(name, factory.settings());
+    return factory.create(study, inner, plugins);
+  }
+}

@@ -1,0 +1,66 @@
+package vernier.plugins.basic;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.NavigableMap;
+import vernier.spi.Pruner;
+import vernier.spi.PrunerFactory;
+import vernier.spi.SettingSpec;
+import vernier.spi.Settings;
+import vernier.spi.StudyDefinition;
+
+/**
+ * {@code threshold}: prunes a trial whose latest value is NaN or outside {@code [lower, upper]} (as
+ * Optuna's {@code ThresholdPruner}): a guard against divergence that needs no other trial.
+ */
+public final class ThresholdPrunerFactory implements PrunerFactory {
+
+  static final SettingSpec LOWER = SettingSpec.number("lower", Double.NEGATIVE_INFINITY,
+      "prune when the value falls below this");
+  static final SettingSpec UPPER = SettingSpec.number("upper", Double.POSITIVE_INFINITY,
+      "prune when the value rises above this");
+  static final SettingSpec WARMUP = SettingSpec.integer("n_warmup_steps", 0, "no pruning before this step");
+  static final SettingSpec INTERVAL = SettingSpec.integer("interval_steps", 1,
+      "check only when a report crosses a multiple of this many steps after warm-up");
+
+  @Override
+  public String name() {
+    return "threshold";
+  }
+
+  @Override
+  public String description() {
+    return "Prunes a trial whose latest value is NaN or outside [lower, upper].";
+  }
+
+  @Override
+  public List<SettingSpec> settings() {
+    List<SettingSpec> all = new ArrayList<>(List.of(LOWER, UPPER, WARMUP, INTERVAL));
+    all.addAll(PruneTarget.settings());
+    return all;
+  }
+
+  @Override
+  public Pruner create(StudyDefinition study, Settings settings) {
+    double lower = settings.getDouble(LOWER.name(), Double.NEGATIVE_INFINITY);
+    double upper = settings.getDouble(UPPER.name(), Double.POSITIVE_INFINITY);
+    if (!settings.keys().contains(LOWER.name()) && !settings.keys().contains(UPPER.name())) {
+      throw new IllegalArgumentException("threshold needs 'lower' or 'upper'");
+    }
+    if (!(lower <= upper)) {
+      throw new IllegalArgumentException("setting 'lower' of threshold (" + lower + ") must not exceed 'upper' ("
+          + upper + ")");
+    }
+    long warmup = Checks.atLeast(name(), settings, WARMUP, 0, 0);
+    long interval = Checks.atLeast(name(), settings, INTERVAL, 1, 1);
+    String metric = PruneTarget.of(study, settings).metric();
+    return (view, trial, step) -> {
+      NavigableMap<Long, Double> curve = trial.intermediate(metric);
+      Double v = curve.get(step);
+      if (v == null || !Curves.checked(curve, step, warmup, interval)) {
+        return v != null && Double.isNaN(v);
+      }
+      return Double.isNaN(v) || v < lower || v > upper;
+    };
+  }
+}
