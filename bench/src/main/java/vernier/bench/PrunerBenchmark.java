@@ -1,0 +1,227 @@
+package vernier.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.google.protobuf.Int64Value;
+import com.google.protobuf.Struct;
+import com.google.protobuf.Value;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import vernier.client.ActiveTrial;
+import vernier.client.VernierClient;
+import vernier.server.ServerConfig;
+import vernier.server.VernierServer;
+import vernier.v1.Direction;
+import vernier.v1.FloatDomain;
+import vernier.v1.Limits;
+import vernier.v1.Objective;
+import vernier.v1.ParameterSpec;
+import vernier.v1.PluginSpec;
+import vernier.v1.StudySpec;
+
+/**
+ * Pruners on synthetic learning curves with known final values, through the server's real API,
+ * beside Optuna 3.1's pruners on the same curves (bench/src/main/python/optuna_pruners.py, run in
+ * the same invocation). Reports, per problem and pruner, the median over seeds of the training steps
+ * spent and of the best final value reached, and both relative to no pruning.
+ */
+@Command(name = "pruner-bench", mixinStandardHelpOptions = true)
+public final class PrunerBenchmark implements Callable<Integer> {
+
+  @Option(names = "--trials", defaultValue = "100")
+  int trials;
+
+  @Option(names = "--seeds", defaultValue = "10")
+  int seeds;
+
+  @Option(names = "--steps", defaultValue = "100", description = "Steps of a full trial.")
+  int steps;
+
+  @Option(names = "--python", defaultValue = "/usr/bin/python3", description = "Python with Optuna 3.1; '' to skip.")
+  String python;
+
+  /** A learning-curve problem: the loss of parameters (x0, x1) after {@code step} steps. */
+  interface Problem {
+    double loss(double x0, double x1, int step);
+  }
+
+  static double noise(double x0, double x1, int step) {
+    return 0.01 * Math.sin(1000 * x0 + 100 * x1 + 37 * step);
+  }
+
+  /** Smooth curves whose order is set early: the easy case for pruning. */
+  static double parametric(double x0, double x1, int step) {
+    double fin = Math.pow(x0 - 0.3, 2) + Math.pow(x1 - 0.7, 2) + 0.1;
+    double rate = 0.03 + 0.12 * x1;
+    return fin + (1.0 + x0) * Math.exp(-rate * step) + noise(x0, x1, step);
+  }
+
+  /** Crossing curves: the best final values belong to slow starters, which early judgment kills. */
+  static double crossing(double x0, double x1, int step) {
+    double fin = 0.1 + 0.5 * Math.pow(x0 - 0.8, 2) + 0.1 * Math.pow(x1 - 0.5, 2);
+    double rate = 0.01 + 0.15 * (1 - x0);
+    return fin + 1.5 * Math.exp(-rate * step) + noise(x0, x1, step);
+  }
+
+  static final Map<String, Problem> PROBLEMS = new LinkedHashMap<>();
+
+  static {
+    PROBLEMS.put("parametric", PrunerBenchmark::parametric);
+    PROBLEMS.put("crossing", PrunerBenchmark::crossing);
+  }
+
+  /** The pruner configurations, matching optuna_pruners.py. */
+  Map<String, PluginSpec> pruners() {
+    Map<String, PluginSpec> p = new LinkedHashMap<>();
+    p.put("none", plugin("none", Map.of()));
+    p.put("median", plugin("median", Map.of("n_startup_trials", 5.0)));
+    p.put("percentile", plugin("percentile", Map.of("percentile", 25.0, "n_startup_trials", 5.0)));
+    p.put("successive-halving", plugin("successive-halving", Map.of()));
+    p.put("hyperband", plugin("hyperband", Map.of("min_resource", 1.0, "max_resource", (double) steps,
+        "reduction_factor", 3.0)));
+    p.put("threshold", plugin("threshold", Map.of("upper", 2.0)));
+    p.put("patient", PluginSpec.newBuilder().setName("patient").setSettings(Struct.newBuilder()
+        .putFields("patience", number(3)).putFields("wrapped", Value.newBuilder().setStringValue("median").build())
+        .putFields("wrapped_settings", Value.newBuilder().setStructValue(Struct.newBuilder()
+            .putFields("n_startup_trials", number(5))).build())).build());
+    return p;
+  }
+
+  private static PluginSpec plugin(String name, Map<String, Double> settings) {
+    Struct.Builder s = Struct.newBuilder();
+    settings.forEach((k, v) -> s.putFields(k, number(v)));
+    return PluginSpec.newBuilder().setName(name).setSettings(s).build();
+  }
+
+  private static Value number(double v) {
+    return Value.newBuilder().setNumberValue(v).build();
+  }
+
+  record Run(String impl, String problem, String pruner, int seed, long steps, double best) {}
+
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new PrunerBenchmark()).execute(args));
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    List<Run> runs = new ArrayList<>();
+    try (VernierServer server = VernierServer.create(new ServerConfig("127.0.0.1", 0, -1, ServerConfig.MEMORY, null))
+        .start(); VernierClient client = VernierClient.connect("127.0.0.1:" + server.grpcPort())) {
+      int id = 0;
+      for (Map.Entry<String, Problem> problem : PROBLEMS.entrySet()) {
+        for (Map.Entry<String, PluginSpec> pruner : pruners().entrySet()) {
+          for (int seed = 0; seed < seeds; seed++) {
+            runs.add(run(client, "b" + id++, problem.getKey(), problem.getValue(), pruner.getKey(), pruner.getValue(),
+                seed));
+          }
+          System.err.printf("vernier %s %s done%n", problem.getKey(), pruner.getKey());
+        }
+      }
+    }
+    if (!python.isEmpty()) {
+      runs.addAll(optuna());
+    }
+    print(runs);
+    return 0;
+  }
+
+  private Run run(VernierClient client, String study, String problemName, Problem problem, String prunerName,
+      PluginSpec pruner, int seed) {
+    client.createStudy(study, StudySpec.newBuilder()
+        .addParameters(ParameterSpec.newBuilder().setName("x0").setFloatDomain(FloatDomain.newBuilder().setMax(1)))
+        .addParameters(ParameterSpec.newBuilder().setName("x1").setFloatDomain(FloatDomain.newBuilder().setMax(1)))
+        .addObjectives(Objective.newBuilder().setMetric("loss").setDirection(Direction.MINIMIZE))
+        .setPruner(pruner).setSeed(Int64Value.of(seed)).setLimits(Limits.newBuilder().setMaxTrials(trials)).build());
+    long spent = 0;
+    double best = Double.POSITIVE_INFINITY;
+    Optional<ActiveTrial> next;
+    while ((next = client.ask("studies/" + study, "bench")).isPresent()) {
+      ActiveTrial t = next.get();
+      double x0 = t.getDouble("x0");
+      double x1 = t.getDouble("x1");
+      boolean pruned = false;
+      double value = Double.NaN;
+      for (int step = 1; step <= steps && !pruned; step++) {
+        value = problem.loss(x0, x1, step);
+        spent++;
+        pruned = ActiveTrial.shouldStop(t.report(step, Map.of("loss", value)));
+      }
+      if (pruned) {
+        t.pruned();
+      } else {
+        t.succeeded(Map.of("loss", value));
+        best = Math.min(best, value);
+      }
+    }
+    return new Run("vernier", problemName, prunerName, seed, spent, best);
+  }
+
+  private List<Run> optuna() throws Exception {
+    Path script = Path.of("bench/src/main/python/optuna_pruners.py");
+    Process p = new ProcessBuilder(python, script.toString(), "--trials", Integer.toString(trials), "--seeds",
+        Integer.toString(seeds), "--steps", Integer.toString(steps)).redirectError(ProcessBuilder.Redirect.INHERIT)
+        .start();
+    List<Run> out = new ArrayList<>();
+    ObjectMapper json = new ObjectMapper();
+    try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+      String line;
+      while ((line = r.readLine()) != null) {
+        JsonNode n = json.readTree(line);
+        out.add(new Run(n.get("impl").asText(), n.get("problem").asText(), n.get("pruner").asText(),
+            n.get("seed").asInt(), n.get("steps").asLong(), n.get("best").asDouble()));
+      }
+    }
+    if (p.waitFor() != 0) {
+      throw new IllegalStateException("optuna_pruners.py failed with exit code " + p.exitValue());
+    }
+    return out;
+  }
+
+  private static void print(List<Run> runs) {
+    Map<String, List<Run>> groups = new TreeMap<>();
+    for (Run r : runs) {
+      groups.computeIfAbsent(r.problem() + "|" + r.pruner() + "|" + r.impl(), k -> new ArrayList<>()).add(r);
+    }
+    System.out.println("| problem | pruner | implementation | median steps | steps vs none | median best final | best vs none |");
+    System.out.println("|---|---|---|---|---|---|---|");
+    for (String problem : PROBLEMS.keySet()) {
+      for (String pruner : List.of("none", "median", "percentile", "successive-halving", "hyperband", "threshold",
+          "patient")) {
+        for (String impl : List.of("vernier", "optuna-3.1")) {
+          List<Run> g = groups.get(problem + "|" + pruner + "|" + impl);
+          List<Run> none = groups.get(problem + "|none|" + impl);
+          if (g == null || none == null) {
+            continue;
+          }
+          double steps = median(g.stream().mapToDouble(Run::steps).toArray());
+          double best = median(g.stream().mapToDouble(Run::best).toArray());
+          double noneSteps = median(none.stream().mapToDouble(Run::steps).toArray());
+          double noneBest = median(none.stream().mapToDouble(Run::best).toArray());
+          System.out.printf(Locale.ROOT, "| %s | %s | %s | %.0f | %.2f | %.4f | %+.1f %% |%n", problem, pruner, impl, steps,
+              steps / noneSteps, best, 100 * (best - noneBest) / noneBest);
+        }
+      }
+    }
+  }
+
+  private static double median(double[] values) {
+    double[] v = values.clone();
+    Arrays.sort(v);
+    return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+  }
+}
