@@ -4,19 +4,21 @@ import ai.djl.Device;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import static vernier.client.Parameters.choice;
+import static vernier.client.Parameters.floating;
+import static vernier.client.Parameters.integer;
+import static vernier.client.Parameters.logFloat;
+import static vernier.client.Parameters.logInteger;
+import static vernier.client.Parameters.steppedInteger;
+import static vernier.client.Parameters.when;
+
 import java.util.Map;
 import vernier.client.ActiveTrial;
 import vernier.client.TrialPrunedException;
 import vernier.client.VernierClient;
 import vernier.djl.TrialTrainer;
-import vernier.v1.CategoricalDomain;
-import vernier.v1.Condition;
 import vernier.v1.Direction;
-import vernier.v1.FloatDomain;
-import vernier.v1.IntDomain;
 import vernier.v1.Objective;
-import vernier.v1.ParamValue;
-import vernier.v1.ParameterSpec;
 import vernier.v1.StudySpec;
 
 /**
@@ -34,19 +36,17 @@ final class DjlTextWorkload implements Workload {
   @Override
   public StudySpec.Builder spec() {
     return StudySpec.newBuilder()
-        .addParameters(floatParam("lr", 1e-4, 0.3, true))
-        .addParameters(categorical("optimizer", "adam", "adamw", "sgd", "adagrad"))
-        .addParameters(floatParam("momentum", 0.5, 0.99, false).toBuilder()
-            .setCondition(Condition.newBuilder().setParent("optimizer").addValues(str("sgd"))))
-        .addParameters(ParameterSpec.newBuilder().setName("batch_size")
-            .setIntDomain(IntDomain.newBuilder().setMin(16).setMax(128).setStep(16)))
-        .addParameters(intParam("layers", 0, 3, false))
-        .addParameters(intParam("units", 16, 256, true))
-        .addParameters(intParam("embedding_size", 8, 64, true))
-        .addParameters(floatParam("dropout", 0.0, 0.5, false))
-        .addParameters(floatParam("weight_decay", 1e-6, 1e-2, true))
-        .addParameters(intParam("warmup_steps", 0, 50, false))
-        .addParameters(categorical("schedule", "constant", "cosine", "exponential"))
+        .addParameters(logFloat("lr", 1e-4, 0.3))
+        .addParameters(choice("optimizer", "adam", "adamw", "sgd", "adagrad"))
+        .addParameters(when(floating("momentum", 0.5, 0.99), "optimizer", "sgd"))
+        .addParameters(steppedInteger("batch_size", 16, 128, 16))
+        .addParameters(integer("layers", 0, 3))
+        .addParameters(logInteger("units", 16, 256))
+        .addParameters(logInteger("embedding_size", 8, 64))
+        .addParameters(floating("dropout", 0.0, 0.5))
+        .addParameters(logFloat("weight_decay", 1e-6, 1e-2))
+        .addParameters(integer("warmup_steps", 0, 50))
+        .addParameters(choice("schedule", "constant", "cosine", "exponential"))
         .addObjectives(Objective.newBuilder().setMetric("val_loss").setDirection(Direction.MINIMIZE));
   }
 
@@ -60,27 +60,5 @@ final class DjlTextWorkload implements Workload {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-  }
-
-  private static ParameterSpec floatParam(String name, double min, double max, boolean log) {
-    return ParameterSpec.newBuilder().setName(name)
-        .setFloatDomain(FloatDomain.newBuilder().setMin(min).setMax(max).setLogScale(log)).build();
-  }
-
-  private static ParameterSpec intParam(String name, long min, long max, boolean log) {
-    return ParameterSpec.newBuilder().setName(name)
-        .setIntDomain(IntDomain.newBuilder().setMin(min).setMax(max).setLogScale(log)).build();
-  }
-
-  private static ParameterSpec categorical(String name, String... choices) {
-    CategoricalDomain.Builder domain = CategoricalDomain.newBuilder();
-    for (String c : choices) {
-      domain.addChoices(str(c));
-    }
-    return ParameterSpec.newBuilder().setName(name).setCategorical(domain).build();
-  }
-
-  private static ParamValue str(String s) {
-    return ParamValue.newBuilder().setStringValue(s).build();
   }
 }

@@ -1,17 +1,20 @@
 package vernier.cli;
 
+import static vernier.client.Parameters.choice;
+import static vernier.client.Parameters.floating;
+import static vernier.client.Parameters.integer;
+import static vernier.client.Parameters.logFloat;
+import static vernier.client.Parameters.logInteger;
+import static vernier.client.Parameters.steppedInteger;
+import static vernier.client.Parameters.when;
+
 import java.util.Map;
 import java.util.SplittableRandom;
 import vernier.client.ActiveTrial;
-import vernier.v1.CategoricalDomain;
-import vernier.v1.Condition;
 import vernier.v1.Decision;
 import vernier.v1.Direction;
-import vernier.v1.FloatDomain;
-import vernier.v1.IntDomain;
 import vernier.v1.Objective;
 import vernier.v1.ParamValue;
-import vernier.v1.ParameterSpec;
 import vernier.v1.StudySpec;
 
 /**
@@ -33,16 +36,13 @@ final class SyntheticTraining implements Workload {
   @Override
   public StudySpec.Builder spec() {
     return StudySpec.newBuilder()
-        .addParameters(floatParam("lr", 1e-5, 1.0, true))
-        .addParameters(ParameterSpec.newBuilder().setName("optimizer").setCategorical(CategoricalDomain.newBuilder()
-            .addChoices(str("adam")).addChoices(str("sgd"))))
-        .addParameters(floatParam("momentum", 0.0, 0.99, false).toBuilder()
-            .setCondition(Condition.newBuilder().setParent("optimizer").addValues(str("sgd"))))
-        .addParameters(intParam("layers", 1, 6, false))
-        .addParameters(intParam("units", 16, 512, true))
-        .addParameters(floatParam("dropout", 0.0, 0.5, false))
-        .addParameters(ParameterSpec.newBuilder().setName("batch_size")
-            .setIntDomain(IntDomain.newBuilder().setMin(16).setMax(256).setStep(16)))
+        .addParameters(logFloat("lr", 1e-5, 1.0))
+        .addParameters(choice("optimizer", "adam", "sgd"))
+        .addParameters(when(floating("momentum", 0.0, 0.99), "optimizer", "sgd"))
+        .addParameters(integer("layers", 1, 6))
+        .addParameters(logInteger("units", 16, 512))
+        .addParameters(floating("dropout", 0.0, 0.5))
+        .addParameters(steppedInteger("batch_size", 16, 256, 16))
         .addObjectives(Objective.newBuilder().setMetric("val_loss").setDirection(Direction.MINIMIZE));
   }
 
@@ -90,19 +90,5 @@ final class SyntheticTraining implements Workload {
       double loss = floor + (2.3 - floor) * Math.exp(-rate * step);
       return loss + divergence * divergence * 0.05 * step; // too high a rate: the loss climbs
     }
-  }
-
-  private static ParameterSpec floatParam(String name, double min, double max, boolean log) {
-    return ParameterSpec.newBuilder().setName(name)
-        .setFloatDomain(FloatDomain.newBuilder().setMin(min).setMax(max).setLogScale(log)).build();
-  }
-
-  private static ParameterSpec intParam(String name, long min, long max, boolean log) {
-    return ParameterSpec.newBuilder().setName(name)
-        .setIntDomain(IntDomain.newBuilder().setMin(min).setMax(max).setLogScale(log)).build();
-  }
-
-  private static ParamValue str(String s) {
-    return ParamValue.newBuilder().setStringValue(s).build();
   }
 }
