@@ -58,7 +58,7 @@ final class GridSampler implements Sampler {
       expand(params, index + 1, prefix, resolution, maxPoints, out);
       return;
     }
-    for (ParamValue v : Domains.gridValues(p.domain(), resolution)) {
+    for (ParamValue v : GridValues.gridValues(p.domain(), resolution)) {
       prefix.put(p.name(), v);
       expand(params, index + 1, prefix, resolution, maxPoints, out);
       prefix.remove(p.name());

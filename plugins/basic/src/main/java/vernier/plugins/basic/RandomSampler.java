@@ -4,6 +4,7 @@ import vernier.spi.SamplingContext;
 import vernier.spi.Sampler;
 import vernier.spi.StudyView;
 import vernier.spi.Suggestion;
+import vernier.spi.Uniform;
 
 /**
  * Independent uniform sampling: log-uniform for log domains, uniform over the step grid for stepped
@@ -15,6 +16,6 @@ final class RandomSampler implements Sampler {
   @Override
   public Suggestion suggest(StudyView study, SamplingContext context) {
     return Suggestion.of(study.definition().space()
-        .assign((parameter, assigned) -> Domains.uniform(parameter.domain(), context.random())));
+        .assign((parameter, assigned) -> Uniform.sample(parameter.domain(), context.random())));
   }
 }

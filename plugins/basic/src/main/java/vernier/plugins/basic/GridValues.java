@@ -2,49 +2,16 @@ package vernier.plugins.basic;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.random.RandomGenerator;
 import vernier.spi.CategoricalDomain;
 import vernier.spi.Domain;
 import vernier.spi.FloatDomain;
 import vernier.spi.IntDomain;
 import vernier.spi.ParamValue;
 
-/** Uniform draws and grid enumeration over domains. */
-final class Domains {
+/** The grid values of each kind of domain. */
+final class GridValues {
 
-  private Domains() {}
-
-  /** A uniform draw: in log space for log domains, on the step grid for stepped ones. */
-  static ParamValue uniform(Domain domain, RandomGenerator random) {
-    if (domain instanceof FloatDomain f) {
-      return ParamValue.of(uniformFloat(f, random));
-    }
-    if (domain instanceof IntDomain i) {
-      return ParamValue.of(uniformInt(i, random));
-    }
-    CategoricalDomain c = (CategoricalDomain) domain;
-    return c.choices().get(random.nextInt(c.choices().size()));
-  }
-
-  private static double uniformFloat(FloatDomain f, RandomGenerator random) {
-    if (f.hasStep()) {
-      return f.min() + random.nextLong(f.stepCount()) * f.step();
-    }
-    if (f.log()) {
-      return Math.min(f.max(), Math.exp(random.nextDouble(Math.log(f.min()), Math.log(f.max()))));
-    }
-    return random.nextDouble(f.min(), f.max());
-  }
-
-  private static long uniformInt(IntDomain i, RandomGenerator random) {
-    if (i.log()) {
-      // Uniform in log space over [min - 0.5, max + 0.5] so the end points get their share.
-      double lo = Math.log(i.min() - 0.5);
-      double hi = Math.log(i.max() + 0.5);
-      return i.snap(Math.exp(random.nextDouble(lo, hi)));
-    }
-    return i.min() + random.nextLong(i.size()) * i.step();
-  }
+  private GridValues() {}
 
   /**
    * The grid values of a domain: every value of a stepped or integer domain (evenly thinned to at

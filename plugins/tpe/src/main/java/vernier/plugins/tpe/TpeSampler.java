@@ -1,0 +1,176 @@
+package vernier.plugins.tpe;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.random.RandomGenerator;
+import vernier.spi.Condition;
+import vernier.spi.Objective;
+import vernier.spi.ParamValue;
+import vernier.spi.Parameter;
+import vernier.spi.Sampler;
+import vernier.spi.SamplingContext;
+import vernier.spi.SearchSpace;
+import vernier.spi.StudyView;
+import vernier.spi.Suggestion;
+import vernier.spi.TrialState;
+import vernier.spi.TrialView;
+import vernier.spi.Uniform;
+
+/**
+ * The Tree-structured Parzen Estimator: Bergstra, Bardenet, Bengio and Kégl, "Algorithms for
+ * Hyper-Parameter Optimization", NeurIPS 2011; the components follow Watanabe, "Tree-Structured
+ * Parzen Estimator: Understanding Its Algorithm Components and Their Roles for Better Empirical
+ * Performance", 2023, and Optuna's defaults.
+ *
+ * <p>After {@code n_startup_trials} random trials, the finished trials are split into the best
+ * {@code min(ceil(gamma · n), gamma_max)} ("below") and the rest ("above"); pruned trials count as
+ * above, and so do running ones when {@code constant_liar} is on, so parallel workers are steered
+ * away from points already being evaluated. A Parzen estimator l is fitted to the below trials and
+ * g to the above ones (older trials weigh less once there are more than 25), {@code n_ei_candidates}
+ * points are drawn from l, and the one with the largest l/g is suggested.
+ *
+ * <p>Conditional spaces are handled by groups: consecutive parameters with the same condition form
+ * a group, sampled (jointly when {@code multivariate}) from the trials in which that group was
+ * active, after its parents are assigned. Nothing falls back to independent random sampling.
+ */
+final class TpeSampler implements Sampler {
+
+  private static final int FLAT_WEIGHTS = 25;
+
+  private final Settings settings;
+  private final List<List<Parameter>> groups;
+  private final Objective objective;
+
+  record Settings(int startupTrials, int candidates, boolean multivariate, double gamma, int gammaMax,
+      double priorWeight, boolean constantLiar) {}
+
+  TpeSampler(SearchSpace space, Objective objective, Settings settings) {
+    this.settings = settings;
+    this.objective = objective;
+    this.groups = groups(space);
+  }
+
+  /** Runs of consecutive parameters sharing one condition (parents always precede their children). */
+  private static List<List<Parameter>> groups(SearchSpace space) {
+    List<List<Parameter>> out = new ArrayList<>();
+    Optional<Condition> current = null;
+    for (Parameter p : space.parameters()) {
+      if (out.isEmpty() || !Objects.equals(current, p.condition()) || dependsOnGroup(out.get(out.size() - 1), p)) {
+        out.add(new ArrayList<>());
+        current = p.condition();
+      }
+      out.get(out.size() - 1).add(p);
+    }
+    return out;
+  }
+
+  private static boolean dependsOnGroup(List<Parameter> group, Parameter p) {
+    return p.condition().map(c -> group.stream().anyMatch(g -> g.name().equals(c.parent()))).orElse(false);
+  }
+
+  @Override
+  public Suggestion suggest(StudyView study, SamplingContext context) {
+    RandomGenerator random = context.random();
+    List<Scored> finished = finished(study);
+    Map<String, ParamValue> assigned = new LinkedHashMap<>();
+    if (finished.size() < settings.startupTrials()) {
+      return Suggestion.of(study.definition().space().assign((p, a) -> Uniform.sample(p.domain(), random)));
+    }
+    // feasible trials first (c-TPE's simplest form: infeasible results are never "good"), then by loss
+    finished.sort(Comparator.comparing((Scored s) -> !s.trial().feasible()).thenComparingDouble(Scored::loss)
+        .thenComparingLong(s -> s.trial().number()));
+    int below = Math.min((int) Math.ceil(settings.gamma() * finished.size()), settings.gammaMax());
+    List<TrialView> good = new ArrayList<>();
+    List<TrialView> bad = new ArrayList<>();
+    for (int i = 0; i < finished.size(); i++) {
+      (i < below ? good : bad).add(finished.get(i).trial());
+    }
+    bad.addAll(study.trials(TrialState.PRUNED));
+    if (settings.constantLiar()) {
+      bad.addAll(study.running());
+    }
+    good.sort(Comparator.comparingLong(TrialView::number));
+    bad.sort(Comparator.comparingLong(TrialView::number));
+    for (List<Parameter> group : groups) {
+      if (!SearchSpace.isActive(group.get(0), assigned)) {
+        continue;
+      }
+      if (settings.multivariate()) {
+        assign(group, good, bad, assigned, random);
+      } else {
+        for (Parameter p : group) {
+          assign(List.of(p), good, bad, assigned, random);
+        }
+      }
+    }
+    return Suggestion.of(assigned);
+  }
+
+  /** Samples the parameters of {@code group} jointly and adds them to {@code assigned}. */
+  private void assign(List<Parameter> group, List<TrialView> good, List<TrialView> bad,
+      Map<String, ParamValue> assigned, RandomGenerator random) {
+    List<Kernel> kernels = group.stream().map(p -> new Kernel(p.domain())).toList();
+    ParzenEstimator l = estimator(group, kernels, good);
+    ParzenEstimator g = estimator(group, kernels, bad);
+    double[] best = null;
+    double bestScore = Double.NEGATIVE_INFINITY;
+    for (int i = 0; i < settings.candidates(); i++) {
+      double[] x = l.sample(random);
+      double score = l.logPdf(x) - g.logPdf(x);
+      if (best == null || score > bestScore) {
+        best = x;
+        bestScore = score;
+      }
+    }
+    for (int d = 0; d < group.size(); d++) {
+      assigned.put(group.get(d).name(), kernels.get(d).decode(best[d]));
+    }
+  }
+
+  private ParzenEstimator estimator(List<Parameter> group, List<Kernel> kernels, List<TrialView> trials) {
+    List<double[]> points = new ArrayList<>();
+    for (TrialView t : trials) {
+      double[] x = new double[group.size()];
+      boolean complete = true;
+      for (int d = 0; d < x.length && complete; d++) {
+        ParamValue v = t.params().get(group.get(d).name());
+        complete = v != null && group.get(d).domain().contains(v);
+        x[d] = complete ? kernels.get(d).encode(v) : 0;
+      }
+      if (complete) {
+        points.add(x);
+      }
+    }
+    return new ParzenEstimator(kernels, points.toArray(double[][]::new), weights(points.size()),
+        settings.priorWeight());
+  }
+
+  /** Optuna's default weights: flat for the newest 25, a linear ramp up from 1/n for the older ones. */
+  static double[] weights(int n) {
+    double[] w = new double[n];
+    int ramp = Math.max(0, n - FLAT_WEIGHTS);
+    for (int i = 0; i < n; i++) {
+      w[i] = i < ramp ? (ramp == 1 ? 1.0 / n : 1.0 / n + (1 - 1.0 / n) * i / (ramp - 1)) : 1;
+    }
+    return w;
+  }
+
+  record Scored(TrialView trial, double loss) {}
+
+  private List<Scored> finished(StudyView study) {
+    List<Scored> out = new ArrayList<>();
+    for (TrialView t : study.completed()) {
+      OptionalDouble v = t.value(objective.metric());
+      if (v.isPresent() && Double.isFinite(v.getAsDouble())) {
+        out.add(new Scored(t, objective.direction().toLoss(v.getAsDouble())));
+      }
+    }
+    return out;
+  }
+}

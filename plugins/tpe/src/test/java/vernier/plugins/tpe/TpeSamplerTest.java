@@ -1,0 +1,121 @@
+package vernier.plugins.tpe;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import vernier.spi.Constraint;
+import vernier.spi.Direction;
+import vernier.spi.FloatDomain;
+import vernier.spi.IntDomain;
+import vernier.spi.Objective;
+import vernier.spi.ParamValue;
+import vernier.spi.Parameter;
+import vernier.spi.Sampler;
+import vernier.spi.SamplerFactory;
+import vernier.spi.SamplingContext;
+import vernier.spi.SearchSpace;
+import vernier.spi.Settings;
+import vernier.spi.StudyDefinition;
+import vernier.spi.Suggestion;
+import vernier.spi.Uniform;
+import vernier.spi.testkit.SamplerContractTest;
+import vernier.spi.testkit.SimpleStudy;
+
+final class TpeSamplerTest extends SamplerContractTest {
+
+  @Override
+  protected SamplerFactory factory() {
+    return new TpeSamplerFactory();
+  }
+
+  @Override
+  protected int trials() {
+    return 40; // past the 10 start-up trials
+  }
+
+  private static final SearchSpace SPACE = SearchSpace.of(
+      Parameter.of("x", FloatDomain.continuous(-5, 5)),
+      Parameter.of("y", FloatDomain.continuous(-5, 5)),
+      Parameter.of("n", IntDomain.range(0, 20)));
+
+  private static double objective(Map<String, ParamValue> p) {
+    double x = p.get("x").asDouble() - 1.3;
+    double y = p.get("y").asDouble() + 2.1;
+    double n = p.get("n").asDouble() - 7;
+    return x * x + y * y + 0.1 * n * n;
+  }
+
+  private static double bestOf(Sampler sampler, StudyDefinition d, long seed, int n) {
+    SimpleStudy study = new SimpleStudy(d);
+    SplittableRandom random = new SplittableRandom(seed);
+    double best = Double.POSITIVE_INFINITY;
+    for (int i = 0; i < n; i++) {
+      Map<String, ParamValue> p = ((Suggestion.Params) sampler.suggest(study, new SamplingContext(random.split())))
+          .values();
+      double v = objective(p);
+      best = Math.min(best, v);
+      study.start(p).succeed("loss", v);
+    }
+    return best;
+  }
+
+  private static StudyDefinition definition(long seed) {
+    return new StudyDefinition("t", SPACE, List.of(new Objective("loss", Direction.MINIMIZE)), List.<Constraint>of(),
+        seed);
+  }
+
+  @Test
+  void beatsRandomSearchOnASmoothProblem() {
+    int wins = 0;
+    for (long seed = 0; seed < 7; seed++) {
+      double tpe = bestOf(factory().create(definition(seed), Settings.empty()), definition(seed), seed, 60);
+      double random = bestOf((study, ctx) -> Suggestion.of(SPACE.assign((p, a) -> Uniform.sample(p.domain(),
+          ctx.random()))), definition(seed), seed, 60);
+      wins += tpe < random ? 1 : 0;
+    }
+    assertThat(wins).isGreaterThanOrEqualTo(6);
+  }
+
+  @Test
+  void univariateMode_alsoLearns() {
+    Settings univariate = Settings.of(Map.of("multivariate", false));
+    double tpe = bestOf(factory().create(definition(3), univariate), definition(3), 3, 60);
+    assertThat(tpe).isLessThan(1.0);
+  }
+
+  @Test
+  void constantLiar_spreadsParallelSuggestions() {
+    StudyDefinition d = definition(5);
+    Sampler sampler = factory().create(d, Settings.empty());
+    SimpleStudy study = new SimpleStudy(d);
+    SplittableRandom random = new SplittableRandom(5);
+    for (int i = 0; i < 30; i++) {
+      Map<String, ParamValue> p = ((Suggestion.Params) sampler.suggest(study, new SamplingContext(random.split())))
+          .values();
+      study.start(p).succeed("loss", objective(p));
+    }
+    Set<Map<String, ParamValue>> running = new HashSet<>();
+    for (int w = 0; w < 16; w++) { // 16 workers ask before anyone tells
+      Map<String, ParamValue> p = ((Suggestion.Params) sampler.suggest(study, new SamplingContext(random.split())))
+          .values();
+      study.start(p);
+      running.add(p);
+    }
+    assertThat(running).hasSize(16);
+  }
+
+  @Test
+  void weights_areFlatForTheNewest25AndRampForOlderOnes() {
+    assertThat(TpeSampler.weights(10)).containsOnly(1.0);
+    double[] w = TpeSampler.weights(50);
+    assertThat(w[0]).isEqualTo(1.0 / 50);
+    assertThat(w[24]).isEqualTo(1.0);
+    assertThat(w[49]).isEqualTo(1.0);
+    assertThat(w[10]).isGreaterThan(w[5]);
+  }
+}
