@@ -12,8 +12,8 @@ import java.util.random.RandomGenerator;
  * <p>Bandwidths: with one parameter, each observation's sigma is the larger gap to its neighbours
  * (the prior included), clipped to {@code [range / min(100, n + 1), range]} (Optuna's "magic clip");
  * with several, Scott's rule {@code 0.2 · n^(-1/(d+4)) · range} for every component, clipped the same
- * way. A categorical observation puts weight 1 on its choice plus {@code prior_weight / choices} on
- * every choice.
+ * way. A categorical observation puts weight 1 on its choice plus {@code prior_weight / (n + 1)} on
+ * every choice, normalised.
  */
 final class ParzenEstimator {
 
@@ -22,12 +22,14 @@ final class ParzenEstimator {
   private final double[][] sigmas;
   private final double[] logWeights;
   private final double[] cumulative;
-  private final double priorWeight;
+  private final double categorySmoothing;
 
   ParzenEstimator(List<Kernel> dims, double[][] observations, double[] weights, double priorWeight) {
     this.dims = dims;
-    this.priorWeight = priorWeight;
     int n = observations.length;
+    // Optuna 3.1: every choice gets prior_weight / (observations + 1) before normalising, so the
+    // smoothing fades as observations accumulate
+    this.categorySmoothing = priorWeight / (n + 1);
     int components = n + 1;
     mus = new double[components][dims.size()];
     sigmas = new double[components][dims.size()];
@@ -112,7 +114,8 @@ final class ParzenEstimator {
   private double sampleCategory(Kernel k, int component, RandomGenerator random) {
     int n = k.choices();
     boolean prior = component == mus.length - 1;
-    if (prior || random.nextDouble() < priorWeight / (1 + priorWeight)) {
+    double spread = n * categorySmoothing;
+    if (prior || random.nextDouble() < spread / (spread + 1)) {
       return random.nextInt(n);
     }
     return mus[component][dimOf(k)];
@@ -147,7 +150,7 @@ final class ParzenEstimator {
     if (component == mus.length - 1) {
       return -Math.log(n);
     }
-    double p = (priorWeight / n + (mus[component][dimOf(k)] == x ? 1 : 0)) / (priorWeight + 1);
+    double p = (categorySmoothing + (mus[component][dimOf(k)] == x ? 1 : 0)) / (n * categorySmoothing + 1);
     return Math.log(p);
   }
 }

@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# Sample efficiency beside Optuna 3.1 (Debian python3-optuna) on the reference problems.
+# Build first: mvn -B -q install -DskipTests (repository root). From the repository root:
+#   bench/run-samplers.sh --trials 100 --seeds 10
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+cd "$here/.."
+exec java -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
+  -cp "$here/target/classes:$(cat "$here/target/classpath.txt")" vernier.bench.SamplerBenchmark "$@"
