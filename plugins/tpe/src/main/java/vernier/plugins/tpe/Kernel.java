@@ -81,15 +81,25 @@ final class Kernel {
     return Math.min(high, Math.max(low, x));
   }
 
-  /** log of the mass (bins) or density (continuous) of the truncated normal at {@code u}. */
-  double logNormal(double u, double mu, double sigma) {
+  /**
+   * The part of {@link #logNormal} that depends only on the component: minus the log of the mass
+   * the truncation keeps, and for continuous axes minus the log of the normal's normaliser.
+   * Computed once per component so that scoring candidates needs no erf for continuous axes.
+   */
+  double logNormaliser(double mu, double sigma) {
     double z = cdf((high - mu) / sigma) - cdf((low - mu) / sigma);
+    double log = -Math.log(Math.max(z, 1e-300));
+    return halfBin > 0 ? log : log - Math.log(sigma * Math.sqrt(2 * Math.PI));
+  }
+
+  /** log of the mass (bins) or density (continuous) of the truncated normal at {@code u}. */
+  double logNormal(double u, double mu, double sigma, double logNormaliser) {
     if (halfBin > 0) {
       double mass = cdf((u + halfBin - mu) / sigma) - cdf((u - halfBin - mu) / sigma);
-      return Math.log(Math.max(mass, 1e-300)) - Math.log(Math.max(z, 1e-300));
+      return Math.log(Math.max(mass, 1e-300)) + logNormaliser;
     }
     double t = (u - mu) / sigma;
-    return -0.5 * t * t - Math.log(sigma * Math.sqrt(2 * Math.PI)) - Math.log(Math.max(z, 1e-300));
+    return -0.5 * t * t + logNormaliser;
   }
 
   private static double cdf(double t) {

@@ -20,6 +20,7 @@ final class ParzenEstimator {
   private final List<Kernel> dims;
   private final double[][] mus; // [component][dim]; the last component is the prior
   private final double[][] sigmas;
+  private final double[][] logNormalisers;
   private final double[] logWeights;
   private final double[] cumulative;
   private final double categorySmoothing;
@@ -52,6 +53,13 @@ final class ParzenEstimator {
           : scott(n, dims.size(), range);
       for (int i = 0; i < n; i++) {
         sigmas[i][d] = Math.min(range, Math.max(minSigma, s[i]));
+      }
+    }
+    logNormalisers = new double[components][dims.size()];
+    for (int c = 0; c < components; c++) {
+      for (int d = 0; d < dims.size(); d++) {
+        Kernel k = dims.get(d);
+        logNormalisers[c][d] = k.categorical ? 0 : k.logNormaliser(mus[c][d], sigmas[c][d]);
       }
     }
     double[] w = Arrays.copyOf(weights, components);
@@ -133,7 +141,8 @@ final class ParzenEstimator {
       double t = logWeights[c];
       for (int d = 0; d < x.length; d++) {
         Kernel k = dims.get(d);
-        t += k.categorical ? logCategory(k, c, x[d]) : k.logNormal(x[d], mus[c][d], sigmas[c][d]);
+        t += k.categorical ? logCategory(k, c, x[d])
+            : k.logNormal(x[d], mus[c][d], sigmas[c][d], logNormalisers[c][d]);
       }
       terms[c] = t;
       max = Math.max(max, t);
