@@ -3,6 +3,7 @@ package vernier.server;
 import com.google.protobuf.Duration;
 import com.google.protobuf.Struct;
 import com.google.protobuf.Value;
+import java.util.List;
 import vernier.v1.CategoricalDomain;
 import vernier.v1.Condition;
 import vernier.v1.Direction;
@@ -43,7 +44,7 @@ final class Specs {
 
   static ParameterSpec categorical(String name, ParamValue... choices) {
     return ParameterSpec.newBuilder().setName(name)
-        .setCategorical(CategoricalDomain.newBuilder().addAllChoices(java.util.List.of(choices))).build();
+        .setCategorical(CategoricalDomain.newBuilder().addAllChoices(List.of(choices))).build();
   }
 
   /** lr (log float), layers (int), optimizer (adam|sgd), momentum only for sgd; minimize loss. */

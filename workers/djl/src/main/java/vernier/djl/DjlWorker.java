@@ -4,6 +4,8 @@ import ai.djl.Device;
 import ai.djl.engine.Engine;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Logger;
@@ -97,9 +99,9 @@ public final class DjlWorker implements Callable<Integer> {
    * process each (same options, plus {@code --gpu-index}); this process waits for them.
    */
   private int onePerGpu(Devices devices) throws Exception {
-    java.util.List<Process> children = new java.util.ArrayList<>();
+    List<Process> children = new ArrayList<>();
     for (int i = 0; i < devices.count(); i++) {
-      java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of(
+      List<String> command = new ArrayList<>(List.of(
           Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Dai.djl.offline=true",
           "-cp", System.getProperty("java.class.path"), DjlWorker.class.getName(),
           "--server", server, "--study", study, "--task", task, "--max-length", Integer.toString(maxLength),
@@ -107,10 +109,10 @@ public final class DjlWorker implements Callable<Integer> {
           "--eval-every", Integer.toString(evalEvery), "--report-every", Integer.toString(reportEvery),
           "--gpu-index", Integer.toString(devices.devices()[i].getDeviceId())));
       if (train != null) {
-        command.addAll(java.util.List.of("--train", train.toString(), "--valid", valid.toString()));
+        command.addAll(List.of("--train", train.toString(), "--valid", valid.toString()));
       }
       if (workerId != null) {
-        command.addAll(java.util.List.of("--worker-id", workerId + "-" + i));
+        command.addAll(List.of("--worker-id", workerId + "-" + i));
       }
       children.add(new ProcessBuilder(command).inheritIO().start());
     }

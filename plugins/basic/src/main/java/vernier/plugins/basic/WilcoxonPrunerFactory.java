@@ -1,6 +1,7 @@
 package vernier.plugins.basic;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -103,7 +104,7 @@ public final class WilcoxonPrunerFactory implements PrunerFactory {
       differences[i] = mine[i] - best[i];
       magnitudes[i] = Math.abs(differences[i]);
     }
-    if (java.util.Arrays.stream(magnitudes).allMatch(m -> m == 0)) {
+    if (Arrays.stream(magnitudes).allMatch(m -> m == 0)) {
       return 1;
     }
     // the direction of the test: which sign carries the larger sum of ranks

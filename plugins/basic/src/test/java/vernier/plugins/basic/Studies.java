@@ -1,5 +1,6 @@
 package vernier.plugins.basic;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import vernier.spi.Constraint;
@@ -18,7 +19,7 @@ final class Studies {
   private Studies() {}
 
   static StudyDefinition definition(Direction... directions) {
-    List<Objective> objectives = new java.util.ArrayList<>();
+    List<Objective> objectives = new ArrayList<>();
     for (int i = 0; i < directions.length; i++) {
       objectives.add(new Objective(i == 0 ? "loss" : "m" + i, directions[i]));
     }

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -25,8 +26,8 @@ import vernier.server.spec.ParamsCheck;
 import vernier.server.spec.StudyLimits;
 import vernier.server.spec.StudySpecs;
 import vernier.server.storage.MeasurementRow;
-import vernier.server.storage.StoreException;
 import vernier.server.storage.Store;
+import vernier.server.storage.StoreException;
 import vernier.server.storage.StoredStudy;
 import vernier.server.storage.StoredTrial;
 import vernier.server.storage.StudyData;
@@ -492,7 +493,7 @@ public final class StudyCoordinator {
         throw ApiException.invalid("labels[" + e.getKey() + "]", "label values have at most 256 characters");
       }
     }
-    Map<String, String> merged = new java.util.TreeMap<>(t.labels);
+    Map<String, String> merged = new TreeMap<>(t.labels);
     merged.putAll(labels);
     if (merged.size() > MAX_LABELS) {
       throw ApiException.invalid("labels", "a trial has at most " + MAX_LABELS + " labels");

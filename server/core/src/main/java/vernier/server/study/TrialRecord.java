@@ -32,7 +32,7 @@ final class TrialRecord implements TrialView {
   final Map<String, TreeMap<Long, Double>> curves = new HashMap<>();
   TrialState state;
   Map<String, Double> values = Map.of();
-  final Map<String, String> labels = new java.util.TreeMap<>();
+  final Map<String, String> labels = new TreeMap<>();
   long lastStep = -1;
   String workerId = "";
   Instant startTime;
