@@ -7,7 +7,6 @@ import com.google.protobuf.Struct;
 import com.google.protobuf.Value;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -20,11 +19,9 @@ import vernier.v1.CreateStudyRequest;
 import vernier.v1.Direction;
 import vernier.v1.EnqueueTrialsRequest;
 import vernier.v1.FloatDomain;
-import vernier.v1.GetTrialRequest;
 import vernier.v1.IntDomain;
 import vernier.v1.Limits;
 import vernier.v1.ListTrialsRequest;
-import vernier.v1.Measurement;
 import vernier.v1.Objective;
 import vernier.v1.ParamValue;
 import vernier.v1.ParameterSpec;
@@ -33,7 +30,10 @@ import vernier.v1.StudySpec;
 import vernier.v1.Trial;
 import vernier.v1.TrialParams;
 
-/** The DJL worker trains tiny real models on the CPU against the real server. */
+/**
+ * The DJL trainer on tiny real models on the CPU against the real server (in this JVM, over TCP);
+ * the worker as a process against the server process is tested in the CLI module.
+ */
 final class DjlWorkerTest {
 
   private static final TrialTrainer.Settings SETTINGS = new TrialTrainer.Settings(60, 20, 10);
@@ -178,46 +178,5 @@ final class DjlWorkerTest {
     assertThat(pruned.getLastStep()).isEqualTo(20); // the first report carrying val_loss
   }
 
-  @Test
-  void killedWorkersTrialIsAbandoned_andItsRetryResumesFromTheCheckpoint() throws Exception {
-    create("resume", space().setLimits(Limits.newBuilder().setMaxTrials(1).setMaxAttempts(2)
-        .setLeaseDuration(com.google.protobuf.Duration.newBuilder().setSeconds(2))).build(),
-        params(0.01, "adam", 400));
-    Process worker = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Dai.djl.offline=true", "-cp", System.getProperty("java.class.path"), DjlWorker.class.getName(),
-        "--server", "127.0.0.1:" + server.grpcPort(), "--study", "resume", "--checkpoints", dir.toString(),
-        "--eval-every", "20", "--report-every", "10", "--device", "cpu").inheritIO().start();
-    String first = "studies/resume/trials/0";
-    try {
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-      while (lastStep(first) < 45 && System.nanoTime() < deadline) {
-        Thread.sleep(100);
-      }
-      assertThat(lastStep(first)).isGreaterThanOrEqualTo(45);
-    } finally {
-      worker.destroyForcibly(); // SIGKILL: no goodbye, the lease just stops being renewed
-      worker.waitFor(30, TimeUnit.SECONDS);
-    }
-    long checkpointed = Long.parseLong(java.nio.file.Files.readString(dir.resolve("resume/trial-0/latest")).trim());
-    assertThat(checkpointed).isGreaterThanOrEqualTo(40);
-    TrialTrainer trainer = TrialTrainer.builtInText(client, dir, SETTINGS);
-    client.run("studies/resume", "djl", 1, t -> {
-      assertThat(t.trial().getRetryOf()).isZero();
-      assertThat(t.trial().getAttempt()).isEqualTo(2);
-      return trainer.train(t, Device.cpu());
-    });
-    List<Trial> t = trials("resume");
-    assertThat(t.get(0).getState()).isEqualTo(Trial.State.ABANDONED);
-    Trial retry = t.get(1);
-    assertThat(retry.getState()).isEqualTo(Trial.State.SUCCEEDED);
-    long firstStep = retry.getMeasurementsList().stream().mapToLong(Measurement::getStep).min().orElseThrow();
-    assertThat(firstStep).as("the retry's first report comes right after the checkpoint at %d", checkpointed)
-        .isEqualTo(checkpointed + 10);
-    assertThat(retry.getLastStep()).isEqualTo(400);
-  }
-
-  private long lastStep(String trial) {
-    return client.studies().getTrial(GetTrialRequest.newBuilder().setName(trial).build()).getLastStep();
-  }
 
 }
