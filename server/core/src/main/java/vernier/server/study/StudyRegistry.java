@@ -3,8 +3,8 @@ package vernier.server.study;
 import com.google.inject.Inject;
 import com.google.inject.Singleton;
 import java.time.Clock;
-import java.util.Collection;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -126,10 +126,6 @@ public final class StudyRegistry implements AutoCloseable {
     return store.listStudies().stream().map(StoredStudy::id).toList();
   }
 
-  public Collection<StudyCoordinator> loaded() {
-    return loaded.values();
-  }
-
   public void delete(String studyId) {
     StudyCoordinator c = coordinator(studyId);
     await(c.delete());
@@ -139,7 +135,7 @@ public final class StudyRegistry implements AutoCloseable {
   }
 
   /** Waits for a coordinator's answer, unwrapping its error. */
-  public static <T> T await(java.util.concurrent.CompletableFuture<T> future) {
+  public static <T> T await(CompletableFuture<T> future) {
     try {
       return future.join();
     } catch (CompletionException e) {
