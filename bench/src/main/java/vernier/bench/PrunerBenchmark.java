@@ -54,6 +54,13 @@ public final class PrunerBenchmark implements Callable<Integer> {
   @Option(names = "--python", defaultValue = "/usr/bin/python3", description = "Python with Optuna 3.1; '' to skip.")
   String python;
 
+  @Option(names = "--multi-fidelity", description = "Instead: steps to reach a target with random, tpe or bohb "
+      + "sampling under the hyperband pruner.")
+  boolean multiFidelity;
+
+  /** Final values counted as good enough in --multi-fidelity (both optima are 0.1). */
+  static final double TARGET = 0.11;
+
   /** A learning-curve problem: the loss of parameters (x0, x1) after {@code step} steps. */
   interface Problem {
     double loss(double x0, double x1, int step);
@@ -111,7 +118,7 @@ public final class PrunerBenchmark implements Callable<Integer> {
     return Value.newBuilder().setNumberValue(v).build();
   }
 
-  record Run(String impl, String problem, String pruner, int seed, long steps, double best) {}
+  record Run(String impl, String problem, String pruner, int seed, long steps, double best, long stepsToTarget) {}
 
   public static void main(String[] args) {
     System.exit(new CommandLine(new PrunerBenchmark()).execute(args));
@@ -119,6 +126,9 @@ public final class PrunerBenchmark implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (multiFidelity) {
+      return multiFidelity();
+    }
     List<Run> runs = new ArrayList<>();
     try (VernierServer server = VernierServer.create(new ServerConfig("127.0.0.1", 0, -1, ServerConfig.MEMORY, null))
         .start(); VernierClient client = VernierClient.connect("127.0.0.1:" + server.grpcPort())) {
@@ -126,8 +136,8 @@ public final class PrunerBenchmark implements Callable<Integer> {
       for (Map.Entry<String, Problem> problem : PROBLEMS.entrySet()) {
         for (Map.Entry<String, PluginSpec> pruner : pruners().entrySet()) {
           for (int seed = 0; seed < seeds; seed++) {
-            runs.add(run(client, "b" + id++, problem.getKey(), problem.getValue(), pruner.getKey(), pruner.getValue(),
-                seed));
+            runs.add(run(client, "b" + id++, problem.getKey(), problem.getValue(), PluginSpec.getDefaultInstance(),
+                pruner.getKey(), pruner.getValue(), seed));
           }
           System.err.printf("vernier %s %s done%n", problem.getKey(), pruner.getKey());
         }
@@ -140,14 +150,15 @@ public final class PrunerBenchmark implements Callable<Integer> {
     return 0;
   }
 
-  private Run run(VernierClient client, String study, String problemName, Problem problem, String prunerName,
-      PluginSpec pruner, int seed) {
+  private Run run(VernierClient client, String study, String problemName, Problem problem, PluginSpec sampler,
+      String prunerName, PluginSpec pruner, int seed) {
     client.createStudy(study, StudySpec.newBuilder()
         .addParameters(ParameterSpec.newBuilder().setName("x0").setFloatDomain(FloatDomain.newBuilder().setMax(1)))
         .addParameters(ParameterSpec.newBuilder().setName("x1").setFloatDomain(FloatDomain.newBuilder().setMax(1)))
         .addObjectives(Objective.newBuilder().setMetric("loss").setDirection(Direction.MINIMIZE))
-        .setPruner(pruner).setSeed(Int64Value.of(seed)).setLimits(Limits.newBuilder().setMaxTrials(trials)).build());
+        .setSampler(sampler).setPruner(pruner).setSeed(Int64Value.of(seed)).setLimits(Limits.newBuilder().setMaxTrials(trials)).build());
     long spent = 0;
+    long toTarget = -1;
     double best = Double.POSITIVE_INFINITY;
     Optional<ActiveTrial> next;
     while ((next = client.ask("studies/" + study, "bench")).isPresent()) {
@@ -166,9 +177,12 @@ public final class PrunerBenchmark implements Callable<Integer> {
       } else {
         t.succeeded(Map.of("loss", value));
         best = Math.min(best, value);
+        if (toTarget < 0 && best <= TARGET) {
+          toTarget = spent;
+        }
       }
     }
-    return new Run("vernier", problemName, prunerName, seed, spent, best);
+    return new Run("vernier", problemName, prunerName, seed, spent, best, toTarget);
   }
 
   private List<Run> optuna() throws Exception {
@@ -183,13 +197,52 @@ public final class PrunerBenchmark implements Callable<Integer> {
       while ((line = r.readLine()) != null) {
         JsonNode n = json.readTree(line);
         out.add(new Run(n.get("impl").asText(), n.get("problem").asText(), n.get("pruner").asText(),
-            n.get("seed").asInt(), n.get("steps").asLong(), n.get("best").asDouble()));
+            n.get("seed").asInt(), n.get("steps").asLong(), n.get("best").asDouble(), -1));
       }
     }
     if (p.waitFor() != 0) {
       throw new IllegalStateException("optuna_pruners.py failed with exit code " + p.exitValue());
     }
     return out;
+  }
+
+  /** Steps until the best final value reaches TARGET, per sampler, all under the hyperband pruner. */
+  private int multiFidelity() throws Exception {
+    PluginSpec hyperband = plugin("hyperband", Map.of("min_resource", 1.0, "max_resource", (double) steps,
+        "reduction_factor", 3.0));
+    Map<String, PluginSpec> samplers = new LinkedHashMap<>();
+    samplers.put("random + hyperband", PluginSpec.newBuilder().setName("random").build());
+    samplers.put("tpe + hyperband", PluginSpec.newBuilder().setName("tpe").build());
+    samplers.put("bohb + hyperband", plugin("bohb", Map.of("min_resource", 1.0, "max_resource", (double) steps,
+        "reduction_factor", 3.0)));
+    System.out.printf("| problem | strategy | reached %.2f (of %d seeds) | median steps to reach it | median best final | median steps spent |%n",
+        TARGET, seeds);
+    System.out.println("|---|---|---|---|---|---|");
+    try (VernierServer server = VernierServer.create(new ServerConfig("127.0.0.1", 0, -1, ServerConfig.MEMORY, null))
+        .start(); VernierClient client = VernierClient.connect("127.0.0.1:" + server.grpcPort())) {
+      int id = 0;
+      for (Map.Entry<String, Problem> problem : PROBLEMS.entrySet()) {
+        for (Map.Entry<String, PluginSpec> s : samplers.entrySet()) {
+          List<Run> runs = new ArrayList<>();
+          for (int seed = 0; seed < seeds; seed++) {
+            runs.add(run(client, "m" + id++, problem.getKey(), problem.getValue(), s.getValue(), "hyperband",
+                hyperband, seed));
+          }
+          // a run that never reached the target counts as spending everything and more
+          double[] toTarget = runs.stream().mapToDouble(r -> r.stepsToTarget() < 0 ? Double.POSITIVE_INFINITY
+              : r.stepsToTarget()).toArray();
+          long reached = runs.stream().filter(r -> r.stepsToTarget() >= 0).count();
+          System.out.printf(Locale.ROOT, "| %s | %s | %d | %s | %.4f | %.0f |%n", problem.getKey(), s.getKey(), reached,
+              fmt(median(toTarget)), median(runs.stream().mapToDouble(Run::best).toArray()),
+              median(runs.stream().mapToDouble(Run::steps).toArray()));
+        }
+      }
+    }
+    return 0;
+  }
+
+  private static String fmt(double v) {
+    return Double.isInfinite(v) ? "not reached" : String.format(Locale.ROOT, "%.0f", v);
   }
 
   private static void print(List<Run> runs) {

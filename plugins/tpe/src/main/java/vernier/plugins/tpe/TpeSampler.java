@@ -78,10 +78,20 @@ final class TpeSampler implements Sampler {
   public Suggestion suggest(StudyView study, SamplingContext context) {
     RandomGenerator random = context.random();
     List<Scored> finished = finished(study);
-    Map<String, ParamValue> assigned = new LinkedHashMap<>();
     if (finished.size() < settings.startupTrials()) {
       return Suggestion.of(study.definition().space().assign((p, a) -> Uniform.sample(p.domain(), random)));
     }
+    return model(study, finished, study.trials(TrialState.PRUNED), random);
+  }
+
+  /**
+   * The TPE step on given scores: {@code finished} split into good and bad, {@code alsoBad} (and the
+   * running trials under constant liar) added to the bad ones. BOHB calls this with its per-budget
+   * scores.
+   */
+  Suggestion model(StudyView study, List<Scored> finished, List<? extends TrialView> alsoBad, RandomGenerator random) {
+    Map<String, ParamValue> assigned = new LinkedHashMap<>();
+    finished = new ArrayList<>(finished);
     // feasible trials first (c-TPE's simplest form: infeasible results are never "good"), then by loss
     finished.sort(Comparator.comparing((Scored s) -> !s.trial().feasible()).thenComparingDouble(Scored::loss)
         .thenComparingLong(s -> s.trial().number()));
@@ -91,7 +101,7 @@ final class TpeSampler implements Sampler {
     for (int i = 0; i < finished.size(); i++) {
       (i < below ? good : bad).add(finished.get(i).trial());
     }
-    bad.addAll(study.trials(TrialState.PRUNED));
+    bad.addAll(alsoBad);
     if (settings.constantLiar()) {
       bad.addAll(study.running());
     }
