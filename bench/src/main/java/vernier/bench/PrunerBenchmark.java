@@ -233,8 +233,8 @@ public final class PrunerBenchmark implements Callable<Integer> {
               : r.stepsToTarget()).toArray();
           long reached = runs.stream().filter(r -> r.stepsToTarget() >= 0).count();
           System.out.printf(Locale.ROOT, "| %s | %s | %d | %s | %.4f | %.0f |%n", problem.getKey(), s.getKey(), reached,
-              fmt(median(toTarget)), median(runs.stream().mapToDouble(Run::best).toArray()),
-              median(runs.stream().mapToDouble(Run::steps).toArray()));
+              fmt(Stats.median(toTarget)), Stats.median(runs.stream().mapToDouble(Run::best).toArray()),
+              Stats.median(runs.stream().mapToDouble(Run::steps).toArray()));
         }
       }
     }
@@ -261,20 +261,14 @@ public final class PrunerBenchmark implements Callable<Integer> {
           if (g == null || none == null) {
             continue;
           }
-          double steps = median(g.stream().mapToDouble(Run::steps).toArray());
-          double best = median(g.stream().mapToDouble(Run::best).toArray());
-          double noneSteps = median(none.stream().mapToDouble(Run::steps).toArray());
-          double noneBest = median(none.stream().mapToDouble(Run::best).toArray());
+          double steps = Stats.median(g.stream().mapToDouble(Run::steps).toArray());
+          double best = Stats.median(g.stream().mapToDouble(Run::best).toArray());
+          double noneSteps = Stats.median(none.stream().mapToDouble(Run::steps).toArray());
+          double noneBest = Stats.median(none.stream().mapToDouble(Run::best).toArray());
           System.out.printf(Locale.ROOT, "| %s | %s | %s | %.0f | %.2f | %.4f | %+.1f %% |%n", problem, pruner, impl, steps,
               steps / noneSteps, best, 100 * (best - noneBest) / noneBest);
         }
       }
     }
-  }
-
-  private static double median(double[] values) {
-    double[] v = values.clone();
-    Arrays.sort(v);
-    return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
   }
 }

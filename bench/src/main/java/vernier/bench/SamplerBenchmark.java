@@ -231,16 +231,9 @@ public final class SamplerBenchmark implements Callable<Integer> {
       for (Result r : byProblem.getOrDefault(problem, List.of())) {
         double[] s = r.bests().clone();
         Arrays.sort(s);
-        System.out.printf(Locale.ROOT, "| %s | %s | %.5g | %.5g | %.5g |%n", problem, r.sampler(), quantile(s, 0.5),
-            quantile(s, 0.25), quantile(s, 0.75));
+        System.out.printf(Locale.ROOT, "| %s | %s | %.5g | %.5g | %.5g |%n", problem, r.sampler(), Stats.quantile(s, 0.5),
+            Stats.quantile(s, 0.25), Stats.quantile(s, 0.75));
       }
     }
-  }
-
-  private static double quantile(double[] sorted, double q) {
-    double pos = q * (sorted.length - 1);
-    int lo = (int) Math.floor(pos);
-    int hi = (int) Math.ceil(pos);
-    return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo);
   }
 }
