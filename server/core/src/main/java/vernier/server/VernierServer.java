@@ -1,7 +1,6 @@
 package vernier.server;
 
 import com.google.inject.Inject;
-import io.grpc.BindableService;
 import io.grpc.Server;
 import io.grpc.ServerBuilder;
 import io.grpc.ServerInterceptors;
