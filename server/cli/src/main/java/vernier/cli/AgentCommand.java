@@ -71,7 +71,8 @@ final class AgentCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     String name = StudyCommand.name(study);
     String worker = workerId != null ? workerId : ManagementFactory.getRuntimeMXBean().getName().replace('@', '-');
-    try (VernierClient client = options.connect()) {
+    // long deadlines: a worker outlives a server restart (calls wait for it, then retry)
+    try (VernierClient client = options.connect(java.time.Duration.ofSeconds(120))) {
       Study s = client.studies().getStudy(GetStudyRequest.newBuilder().setName(name).build());
       CommandRunner runner = new CommandRunner(command,
           s.getSpec().getParametersList().stream().map(ParameterSpec::getName).toList(),

@@ -1,5 +1,6 @@
 package vernier.cli;
 
+import java.time.Duration;
 import picocli.CommandLine.Option;
 import vernier.client.VernierClient;
 
@@ -10,7 +11,8 @@ final class ServerOptions {
       description = "Server address host:port (default: ${DEFAULT-VALUE}).")
   String server;
 
-  VernierClient connect() {
-    return VernierClient.connect(server);
+  /** A client whose calls wait for the server at most {@code deadline} (retries included). */
+  VernierClient connect(Duration deadline) {
+    return VernierClient.connect(server).callDeadline(deadline);
   }
 }

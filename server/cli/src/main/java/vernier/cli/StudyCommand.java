@@ -44,6 +44,10 @@ final class StudyCommand {
     @Option(names = "--json", description = "Print the API's JSON instead of a table.")
     boolean json;
 
+    @Option(names = "--timeout", defaultValue = "10",
+        description = "Seconds to wait for the server, retries included (default: ${DEFAULT-VALUE}).")
+    long timeoutSeconds;
+
     @Spec
     CommandSpec spec;
 
@@ -57,7 +61,7 @@ final class StudyCommand {
 
     @Override
     public Integer call() throws Exception {
-      try (VernierClient client = options.connect()) {
+      try (VernierClient client = options.connect(java.time.Duration.ofSeconds(timeoutSeconds))) {
         run(client);
       }
       out().flush();

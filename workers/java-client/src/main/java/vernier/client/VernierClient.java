@@ -52,10 +52,11 @@ import vernier.v1.WorkerServiceGrpc;
  */
 public final class VernierClient implements AutoCloseable {
 
-  private static final Duration CALL_DEADLINE = Duration.ofSeconds(60);
+  private static final Duration DEFAULT_CALL_DEADLINE = Duration.ofSeconds(60);
 
   private final ManagedChannel channel;
   private final boolean ownsChannel;
+  private volatile Duration callDeadline = DEFAULT_CALL_DEADLINE;
   private final ScheduledExecutorService heartbeats = Executors.newSingleThreadScheduledExecutor(r -> {
     Thread t = new Thread(r, "vernier-heartbeat");
     t.setDaemon(true);
@@ -100,15 +101,24 @@ public final class VernierClient implements AutoCloseable {
         "retryPolicy", policy)));
   }
 
+  /**
+   * How long one call may take, waiting for an unreachable server and retries included (default 60
+   * s); a call past it fails with DEADLINE_EXCEEDED.
+   */
+  public VernierClient callDeadline(Duration deadline) {
+    this.callDeadline = deadline;
+    return this;
+  }
+
   WorkerServiceGrpc.WorkerServiceBlockingStub workers() {
     return WorkerServiceGrpc.newBlockingStub(channel).withWaitForReady()
-        .withDeadlineAfter(CALL_DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
+        .withDeadlineAfter(callDeadline.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   /** The study-management stub, for everything beyond the worker loop. */
   public StudyServiceGrpc.StudyServiceBlockingStub studies() {
     return StudyServiceGrpc.newBlockingStub(channel).withWaitForReady()
-        .withDeadlineAfter(CALL_DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
+        .withDeadlineAfter(callDeadline.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   /**
