@@ -1,0 +1,56 @@
+package vernier.plugins.tpe;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import vernier.spi.Constraint;
+import vernier.spi.Direction;
+import vernier.spi.FloatDomain;
+import vernier.spi.Objective;
+import vernier.spi.Parameter;
+import vernier.spi.PluginLookup;
+import vernier.spi.PrunerFactory;
+import vernier.spi.SamplerFactory;
+import vernier.spi.SearchSpace;
+import vernier.spi.StudyDefinition;
+import vernier.spi.testkit.SamplerContractTest;
+
+final class AutoSamplerTest extends SamplerContractTest {
+
+  @Override
+  protected SamplerFactory factory() {
+    return new AutoSamplerFactory();
+  }
+
+  private static StudyDefinition study(int objectives) {
+    List<Objective> o = new java.util.ArrayList<>();
+    for (int i = 0; i < objectives; i++) {
+      o.add(new Objective("f" + i, Direction.MINIMIZE));
+    }
+    return new StudyDefinition("a", SearchSpace.of(Parameter.of("x", FloatDomain.continuous(0, 1))), o,
+        List.<Constraint>of(), 1);
+  }
+
+  private static PluginLookup with(String... samplers) {
+    return new PluginLookup() {
+      @Override
+      public Optional<SamplerFactory> sampler(String name) {
+        return List.of(samplers).contains(name) ? Optional.of(new TpeSamplerFactory()) : Optional.empty();
+      }
+
+      @Override
+      public Optional<PrunerFactory> pruner(String name) {
+        return Optional.empty();
+      }
+    };
+  }
+
+  @Test
+  void singleObjective_getsTpe_multiObjective_getsNsga2WhenInstalled() {
+    assertThat(AutoSamplerFactory.choose(study(1), with("nsga2"))).isEqualTo("tpe");
+    assertThat(AutoSamplerFactory.choose(study(2), with("nsga2"))).isEqualTo("nsga2");
+    assertThat(AutoSamplerFactory.choose(study(2), with())).isEqualTo("tpe");
+  }
+}
