@@ -68,7 +68,7 @@ final class CliTest {
     }
     assertThat(vernier("study", "list", "-s", s).out()).contains("cli-one", "ACTIVE", "3 succeeded");
     assertThat(vernier("study", "show", "cli-one", "-s", s).out())
-        .contains("studies/cli-one", "minimize val_loss", "sampler: random, pruner: median", "name:lr");
+        .contains("studies/cli-one", "minimize val_loss", "sampler: tpe, pruner: median", "name:lr");
     Result trials = vernier("study", "trials", "cli-one", "--state", "SUCCEEDED", "-s", s);
     assertThat(trials.out().lines().count()).isEqualTo(4);
     assertThat(vernier("study", "best", "cli-one", "-s", s).out()).contains("val_loss=0.80000");
