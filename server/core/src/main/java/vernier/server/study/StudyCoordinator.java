@@ -485,6 +485,9 @@ public final class StudyCoordinator {
 
   /** Merges worker labels into the trial; whether anything changed. */
   private static boolean setLabels(TrialRecord t, Map<String, String> labels) {
+    if (labels.isEmpty()) {
+      return false; // the common case: nothing to copy on the report path
+    }
     for (Map.Entry<String, String> e : labels.entrySet()) {
       if (e.getKey().isEmpty() || e.getKey().length() > 63) {
         throw ApiException.invalid("labels[" + e.getKey() + "]", "label keys have 1 to 63 characters");
