@@ -5,17 +5,13 @@ import java.util.SplittableRandom;
 import org.apache.commons.math3.random.HaltonSequenceGenerator;
 import org.apache.commons.math3.random.RandomVectorGenerator;
 import org.apache.commons.math3.random.SobolSequenceGenerator;
-import vernier.spi.CategoricalDomain;
-import vernier.spi.Domain;
-import vernier.spi.FloatDomain;
-import vernier.spi.IntDomain;
-import vernier.spi.ParamValue;
 import vernier.spi.Parameter;
 import vernier.spi.SamplingContext;
 import vernier.spi.Sampler;
 import vernier.spi.SearchSpace;
 import vernier.spi.StudyView;
 import vernier.spi.Suggestion;
+import vernier.spi.UnitInterval;
 
 /**
  * Quasi-random search: the i-th trial gets the i-th point of a low-discrepancy sequence, one
@@ -25,7 +21,7 @@ import vernier.spi.Suggestion;
  * Math), randomised by a seeded digital shift (XOR of each coordinate's bits), which keeps its
  * stratification. Halton: Halton, "On the efficiency of certain quasi-random sequences of points in
  * evaluating multi-dimensional integrals", 1960 (with Commons Math's permuted digits), randomised by a
- * seeded Cranley-Patterson rotation. The sequence index is the number of trials in the study, so
+ * seeded Cranley-Patterson rotation. Coordinates become values through {@link UnitInterval}. The sequence index is the number of trials in the study, so
  * enqueued and imported trials take a point too and a restart continues where it was.
  */
 final class QmcSampler implements Sampler {
@@ -54,7 +50,7 @@ final class QmcSampler implements Sampler {
   public Suggestion suggest(StudyView study, SamplingContext context) {
     double[] u = point(study.trials().size());
     List<Parameter> params = space.parameters();
-    return Suggestion.of(space.assign((p, assigned) -> value(p.domain(), u[params.indexOf(p)])));
+    return Suggestion.of(space.assign((p, assigned) -> UnitInterval.fromUnit(p.domain(), u[params.indexOf(p)])));
   }
 
   /** The randomised point of index {@code index}, each coordinate in [0, 1). */
@@ -74,26 +70,5 @@ final class QmcSampler implements Sampler {
       }
     }
     return u;
-  }
-
-  /** Maps a coordinate in [0, 1) onto a domain, keeping equal-width strata for discrete values. */
-  static ParamValue value(Domain domain, double u) {
-    if (domain instanceof FloatDomain f) {
-      if (f.hasStep()) {
-        return ParamValue.of(f.snap(f.min() + Math.min(f.stepCount() - 1, (long) (u * f.stepCount())) * f.step()));
-      }
-      double x = f.log() ? Math.exp(Math.log(f.min()) + u * (Math.log(f.max()) - Math.log(f.min())))
-          : f.min() + u * (f.max() - f.min());
-      return ParamValue.of(f.snap(x));
-    }
-    if (domain instanceof IntDomain i) {
-      if (i.log()) {
-        return ParamValue.of(i.snap(Math.exp(Math.log(i.min() - 0.5) + u * (Math.log(i.max() + 0.5)
-            - Math.log(i.min() - 0.5)))));
-      }
-      return ParamValue.of(i.min() + Math.min(i.size() - 1, (long) (u * i.size())) * i.step());
-    }
-    List<ParamValue> choices = ((CategoricalDomain) domain).choices();
-    return choices.get(Math.min(choices.size() - 1, (int) (u * choices.size())));
   }
 }

@@ -6,8 +6,6 @@ import java.util.List;
 import java.util.SplittableRandom;
 import java.util.random.RandomGenerator;
 import vernier.spi.CategoricalDomain;
-import vernier.spi.FloatDomain;
-import vernier.spi.IntDomain;
 import vernier.spi.Objective;
 import vernier.spi.ParamValue;
 import vernier.spi.Parameter;
@@ -19,6 +17,7 @@ import vernier.spi.Suggestion;
 import vernier.spi.TrialState;
 import vernier.spi.TrialView;
 import vernier.spi.Uniform;
+import vernier.spi.UnitInterval;
 
 /**
  * CMA-ES over the study's unconditional numeric parameters (see {@link CmaState}), with IPOP restarts
@@ -71,7 +70,7 @@ final class CmaEsSampler implements Sampler {
     double[] x = state.sample(random);
     return Suggestion.of(study.space().assign((p, assigned) -> {
       int i = dims.indexOf(p);
-      return i >= 0 ? decode(p, x[i]) : Uniform.sample(p.domain(), random);
+      return i >= 0 ? UnitInterval.fromUnit(p.domain(), x[i]) : Uniform.sample(p.domain(), random);
     }));
   }
 
@@ -139,39 +138,8 @@ final class CmaEsSampler implements Sampler {
     double[] x = new double[dims.size()];
     for (int i = 0; i < x.length; i++) {
       ParamValue v = t.params().get(dims.get(i).name());
-      x[i] = v == null ? 0.5 : unit(dims.get(i), v.asDouble());
+      x[i] = v == null ? 0.5 : UnitInterval.toUnit(dims.get(i).domain(), v.asDouble());
     }
     return x;
-  }
-
-  /** The position of a value in [0, 1]: log axes for log scales; integers as bins. */
-  static double unit(Parameter p, double value) {
-    double[] r = range(p);
-    double v = isLog(p) ? Math.log(value) : value;
-    return Math.min(1, Math.max(0, (v - r[0]) / (r[1] - r[0])));
-  }
-
-  static ParamValue decode(Parameter p, double u) {
-    double[] r = range(p);
-    double v = r[0] + u * (r[1] - r[0]);
-    double x = isLog(p) ? Math.exp(v) : v;
-    if (p.domain() instanceof FloatDomain f) {
-      return ParamValue.of(f.snap(x));
-    }
-    return ParamValue.of(((IntDomain) p.domain()).snap(x));
-  }
-
-  private static boolean isLog(Parameter p) {
-    return p.domain() instanceof FloatDomain f ? f.log() : ((IntDomain) p.domain()).log();
-  }
-
-  private static double[] range(Parameter p) {
-    if (p.domain() instanceof FloatDomain f) {
-      return f.log() ? new double[] {Math.log(f.min()), Math.log(f.max())} : new double[] {f.min(), f.max()};
-    }
-    IntDomain i = (IntDomain) p.domain();
-    double half = i.log() ? 0 : i.step() / 2.0;
-    return i.log() ? new double[] {Math.log(i.min() - 0.5), Math.log(i.max() + 0.5)}
-        : new double[] {i.min() - half, i.max() + half};
   }
 }
