@@ -61,7 +61,8 @@ final class DjlWorkerProcessTest {
     return StudySpec.newBuilder()
         .addParameters(Parameters.logFloat("lr", 1e-3, 3e-2))
         .addParameters(Parameters.choice("optimizer", "adam", "adamw"))
-        .addObjectives(Objective.newBuilder().setMetric("val_loss").setDirection(Direction.MINIMIZE));
+        .addObjectives(Objective.newBuilder().setMetric("val_loss").setDirection(Direction.MINIMIZE))
+        .setSeed(com.google.protobuf.Int64Value.of(11));
   }
 
   private static List<Trial> trials(VernierClient client, String study) {
