@@ -55,7 +55,7 @@ final class DemoCommand implements Callable<Integer> {
   @Option(names = "--seed", defaultValue = "42", description = "Study seed (default: ${DEFAULT-VALUE}).")
   long seed;
 
-  @Option(names = "--sampler", defaultValue = "random", description = "Sampler plugin (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--sampler", defaultValue = "auto", description = "Sampler plugin (default: ${DEFAULT-VALUE}).")
   String sampler;
 
   @Option(names = "--db", description = "SQLite file to keep (default: a temporary file).")

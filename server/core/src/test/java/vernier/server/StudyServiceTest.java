@@ -65,8 +65,10 @@ final class StudyServiceTest {
     Study created = create("s1", Specs.basic().build());
     assertThat(created.getName()).isEqualTo("studies/s1");
     assertThat(created.getState()).isEqualTo(Study.State.ACTIVE);
+    // stored with its defaults made explicit (auto is not installed in this module's tests)
     assertThat(t.studies.getStudy(GetStudyRequest.newBuilder().setName("studies/s1").build()).getSpec())
-        .isEqualTo(Specs.basic().build());
+        .isEqualTo(Specs.basic().setSampler(vernier.v1.PluginSpec.newBuilder().setName("random"))
+            .setPruner(vernier.v1.PluginSpec.newBuilder().setName("none")).build());
   }
 
   @Test

@@ -1,6 +1,7 @@
 package vernier.plugins.tpe;
 
 import java.util.List;
+import vernier.spi.CategoricalDomain;
 import vernier.spi.PluginLookup;
 import vernier.spi.Sampler;
 import vernier.spi.SamplerFactory;
@@ -10,9 +11,10 @@ import vernier.spi.StudyDefinition;
 
 /**
  * {@code auto}: picks a sampler from the study's shape and says which: {@code nsga2} for several
- * objectives (when installed), else {@code tpe} (mixed, conditional and numeric spaces alike).
- * The choice is logged once per study. GP and CMA-ES, which the rule will prefer for small numeric
- * spaces, are not built yet.
+ * objectives, {@code cmaes} for a purely numeric, unconditional space of two or more parameters
+ * (where it did best in bench/run-samplers.sh), else {@code tpe} (categorical or conditional
+ * parameters); each only when installed, else {@code tpe}. The choice is logged whenever the sampler
+ * is made (when the study is created and each time it is loaded).
  */
 public final class AutoSamplerFactory implements SamplerFactory {
 
@@ -25,7 +27,7 @@ public final class AutoSamplerFactory implements SamplerFactory {
 
   @Override
   public String description() {
-    return "Chooses for you: nsga2 for multi-objective studies, tpe otherwise.";
+    return "Chooses for you: nsga2 for several objectives, cmaes for numeric spaces, tpe otherwise.";
   }
 
   @Override
@@ -53,9 +55,11 @@ public final class AutoSamplerFactory implements SamplerFactory {
 
   /** The rule, documented in docs/samplers.md. */
   static String choose(StudyDefinition study, PluginLookup plugins) {
-    if (study.isMultiObjective() && plugins.sampler("nsga2").isPresent()) {
-      return "nsga2";
+    if (study.isMultiObjective()) {
+      return plugins.sampler("nsga2").isPresent() ? "nsga2" : "tpe";
     }
-    return "tpe";
+    boolean numeric = study.space().parameters().size() >= 2 && !study.space().isConditional()
+        && study.space().parameters().stream().noneMatch(p -> p.domain() instanceof CategoricalDomain);
+    return numeric && plugins.sampler("cmaes").isPresent() ? "cmaes" : "tpe";
   }
 }

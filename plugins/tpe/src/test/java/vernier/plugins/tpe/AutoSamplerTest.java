@@ -48,9 +48,18 @@ final class AutoSamplerTest extends SamplerContractTest {
   }
 
   @Test
-  void singleObjective_getsTpe_multiObjective_getsNsga2WhenInstalled() {
-    assertThat(AutoSamplerFactory.choose(study(1), with("nsga2"))).isEqualTo("tpe");
-    assertThat(AutoSamplerFactory.choose(study(2), with("nsga2"))).isEqualTo("nsga2");
+  void multiObjective_getsNsga2_numericSpaces_getCmaes_othersTpe() {
+    assertThat(AutoSamplerFactory.choose(study(2), with("nsga2", "cmaes"))).isEqualTo("nsga2");
     assertThat(AutoSamplerFactory.choose(study(2), with())).isEqualTo("tpe");
+    assertThat(AutoSamplerFactory.choose(study(1), with("nsga2", "cmaes"))).as("one parameter").isEqualTo("tpe");
+    StudyDefinition numeric = new StudyDefinition("a", SearchSpace.of(Parameter.of("x", FloatDomain.continuous(0, 1)),
+        Parameter.of("y", vernier.spi.IntDomain.range(0, 9))), List.of(new Objective("f", Direction.MINIMIZE)),
+        List.<Constraint>of(), 1);
+    assertThat(AutoSamplerFactory.choose(numeric, with("cmaes"))).isEqualTo("cmaes");
+    assertThat(AutoSamplerFactory.choose(numeric, with())).isEqualTo("tpe");
+    StudyDefinition mixed = new StudyDefinition("a", SearchSpace.of(Parameter.of("x", FloatDomain.continuous(0, 1)),
+        Parameter.of("o", vernier.spi.CategoricalDomain.of(vernier.spi.ParamValue.of("a")))),
+        List.of(new Objective("f", Direction.MINIMIZE)), List.<Constraint>of(), 1);
+    assertThat(AutoSamplerFactory.choose(mixed, with("cmaes"))).isEqualTo("tpe");
   }
 }

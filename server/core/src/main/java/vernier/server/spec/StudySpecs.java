@@ -49,6 +49,22 @@ public final class StudySpecs {
     this.plugins = plugins;
   }
 
+  /**
+   * The spec as it will be stored: an unnamed sampler becomes {@code auto} (or {@code random} when
+   * {@code auto} is not installed) and an unnamed pruner {@code none}, so a study keeps the plugins
+   * it was created with even if the installed set changes later.
+   */
+  public StudySpec withDefaults(StudySpec spec) {
+    StudySpec.Builder b = spec.toBuilder();
+    if (spec.getSampler().getName().isEmpty()) {
+      b.getSamplerBuilder().setName(plugins.sampler("auto").isPresent() ? "auto" : DEFAULT_SAMPLER);
+    }
+    if (spec.getPruner().getName().isEmpty()) {
+      b.getPrunerBuilder().setName(DEFAULT_PRUNER);
+    }
+    return b.build();
+  }
+
   /** A validated study: its definition and the plugins made for it. */
   public record Compiled(StudyDefinition definition, StudyLimits limits, Sampler sampler, Pruner pruner) {}
 

@@ -86,11 +86,12 @@ public final class StudyRegistry implements AutoCloseable {
    * Creates a study. The same id with the same spec returns the existing study; with another spec it
    * is ALREADY_EXISTS.
    */
-  public Study create(String studyId, StudySpec spec, boolean validateOnly) {
+  public Study create(String studyId, StudySpec requested, boolean validateOnly) {
     if (!ResourceNames.STUDY_ID.matcher(studyId).matches()) {
       throw ApiException.invalid("study_id", "'" + studyId
           + "' must be 1-63 characters of a-z, 0-9 and '-', starting with a letter");
     }
+    StudySpec spec = specs.withDefaults(requested);
     long seed = spec.hasSeed() ? spec.getSeed().getValue() : ThreadLocalRandom.current().nextLong();
     specs.compile(studyId, spec, seed); // validates everything, plugins included
     StoredStudy study = new StoredStudy(studyId, spec, Study.State.ACTIVE, seed, clock.instant(), 0);
