@@ -124,15 +124,19 @@ public final class StudyCoordinator {
     void decided(String study, boolean pruned);
   }
 
+  /**
+   * Loads the study. {@code justCompiled}, when not null, is the spec compiled moments ago by its
+   * creation, reused so plugins are not made twice (a grid enumerated twice, a choice logged twice).
+   */
   StudyCoordinator(String id, Store store, StudySpecs specs, Clock clock, Executor executor,
-      PruneListener pruneListener) {
+      PruneListener pruneListener, StudySpecs.Compiled justCompiled) {
     this.id = id;
     this.store = store;
     this.specs = specs;
     this.clock = clock;
     this.executor = executor;
     this.pruneListener = pruneListener;
-    load();
+    load(justCompiled);
     publishStats();
   }
 
@@ -232,10 +236,10 @@ public final class StudyCoordinator {
 
   // ---- loading -----------------------------------------------------------------------------
 
-  private void load() {
+  private void load(StudySpecs.Compiled justCompiled) {
     StudyData data = store.loadStudy(id).orElseThrow(() -> ApiException.notFound("study " + Protos.studyName(id)));
     stored = data.study();
-    compiled = specs.compile(id, stored.spec(), stored.seed());
+    compiled = justCompiled != null ? justCompiled : specs.compile(id, stored.spec(), stored.seed());
     memory = new StudyMemory(compiled.definition());
     askReplays.clear();
     budgetUsed = 0;
@@ -266,7 +270,7 @@ public final class StudyCoordinator {
 
   private void reload() {
     try {
-      load();
+      load(null); // fresh plugins: their state must match what is stored
     } catch (RuntimeException e) {
       log.error("study {}: reload failed", id, e);
     }

@@ -93,7 +93,7 @@ public final class StudyRegistry implements AutoCloseable {
     }
     StudySpec spec = specs.withDefaults(requested);
     long seed = spec.hasSeed() ? spec.getSeed().getValue() : ThreadLocalRandom.current().nextLong();
-    specs.compile(studyId, spec, seed); // validates everything, plugins included
+    StudySpecs.Compiled compiled = specs.compile(studyId, spec, seed); // validates everything, plugins included
     StoredStudy study = new StoredStudy(studyId, spec, Study.State.ACTIVE, seed, clock.instant(), 0);
     if (validateOnly) {
       return Study.newBuilder().setName(Protos.studyName(studyId)).setSpec(spec).setState(Study.State.ACTIVE)
@@ -107,17 +107,21 @@ public final class StudyRegistry implements AutoCloseable {
       return existing;
     }
     log.info("created study {}", studyId);
-    return await(coordinator(studyId).study());
+    return await(coordinator(studyId, compiled).study());
   }
 
   /** The coordinator of a study, loading it on first use. */
   public StudyCoordinator coordinator(String studyId) {
+    return coordinator(studyId, null);
+  }
+
+  private StudyCoordinator coordinator(String studyId, StudySpecs.Compiled justCompiled) {
     StudyCoordinator c = loaded.get(studyId);
     if (c != null) {
       return c;
     }
     return loaded.computeIfAbsent(studyId, id -> {
-      StudyCoordinator created = new StudyCoordinator(id, store, specs, clock, executor, listener);
+      StudyCoordinator created = new StudyCoordinator(id, store, specs, clock, executor, listener, justCompiled);
       listener.loaded(created);
       return created;
     });
