@@ -10,19 +10,16 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
-import java.util.function.ToDoubleFunction;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import vernier.client.ActiveTrial;
-import vernier.client.Parameters;
 import vernier.client.VernierClient;
 import vernier.server.ServerConfig;
 import vernier.server.VernierServer;
@@ -30,13 +27,14 @@ import vernier.v1.Direction;
 import vernier.v1.Limits;
 import vernier.v1.Objective;
 import vernier.v1.PluginSpec;
-import vernier.v1.StudySpec;
 
 /**
- * Sample efficiency: the public problems of ../shared/bench/optuna_reference.py, defined identically,
- * run through the server's real API (100 trials x 10 seeds per problem and sampler), beside Optuna
- * 3.1 run from the same reference script in the same invocation. Prints the median best value and
- * its quartiles per (problem, sampler).
+ * Sample efficiency: the public problems of ../shared/bench/optuna_reference.py and their shifted
+ * variants ({@link Problems}), run through the server's real API (100 trials x 10 seeds per problem and
+ * sampler), beside Optuna 3.1 run on identical definitions (bench/src/main/python/optuna_shifted.py,
+ * which delegates to the reference script) in the same invocation. Prints the median best value and its
+ * quartiles per (problem, sampler), then paired Wilcoxon signed-rank tests over seeds of Vernier
+ * against Optuna per problem.
  */
 @Command(name = "sampler-bench", mixinStandardHelpOptions = true)
 public final class SamplerBenchmark implements Callable<Integer> {
@@ -47,103 +45,27 @@ public final class SamplerBenchmark implements Callable<Integer> {
   @Option(names = "--seeds", defaultValue = "10")
   int seeds;
 
-  @Option(names = "--samplers", defaultValue = "random,tpe,tpe-univariate", split = ",")
+  @Option(names = "--samplers", defaultValue = "random,tpe,tpe-univariate", split = ",",
+      description = "Any installed sampler's name, as a study spec names it; tpe-univariate is tpe with multivariate off.")
   List<String> samplers;
 
-  @Option(names = "--problems", defaultValue = "branin,hartmann6,rosenbrock5,ackley5,styblinski5,mixed", split = ",")
+  @Option(names = "--problems", split = ",", defaultValue = "branin,hartmann6,rosenbrock5,ackley5,styblinski5,mixed,"
+      + "rosenbrock5-shifted,ackley5-shifted,styblinski5-shifted")
   List<String> problems;
 
-  @Option(names = "--optuna-script", defaultValue = "../shared/bench/optuna_reference.py",
-      description = "Optuna 3.1 reference script; '' to skip.")
+  @Option(names = "--optuna-script", defaultValue = "bench/src/main/python/optuna_shifted.py",
+      description = "Script with optuna_reference.py's 'quality' CLI and JSON lines (per-seed 'bests'); '' to skip.")
   String optunaScript;
 
   @Option(names = "--optuna-samplers", defaultValue = "random,tpe,tpe-mv")
   String optunaSamplers;
 
-  /** A benchmark problem: its search space and objective (minimised). */
-  record Problem(StudySpec.Builder space, ToDoubleFunction<ActiveTrial> objective) {}
+  @Option(names = "--alpha", defaultValue = "0.05", description = "Significance level of the paired tests.")
+  double alpha;
 
-  static Map<String, Problem> problems() {
-    Map<String, Problem> p = new LinkedHashMap<>();
-    p.put("branin", new Problem(box(2, new double[] {-5, 0}, new double[] {10, 15}), t -> {
-      double x = t.getDouble("x0");
-      double y = t.getDouble("x1");
-      return Math.pow(y - 5.1 / (4 * Math.PI * Math.PI) * x * x + 5 / Math.PI * x - 6, 2)
-          + 10 * (1 - 1 / (8 * Math.PI)) * Math.cos(x) + 10;
-    }));
-    p.put("hartmann6", new Problem(box(6, fill(6, 0), fill(6, 1)), SamplerBenchmark::hartmann6));
-    p.put("rosenbrock5", new Problem(box(5, fill(5, -5), fill(5, 10)), t -> {
-      double s = 0;
-      for (int i = 0; i < 4; i++) {
-        double a = t.getDouble("x" + i);
-        double b = t.getDouble("x" + (i + 1));
-        s += 100 * Math.pow(b - a * a, 2) + Math.pow(1 - a, 2);
-      }
-      return s;
-    }));
-    p.put("ackley5", new Problem(box(5, fill(5, -32.768), fill(5, 32.768)), t -> {
-      double sq = 0;
-      double cos = 0;
-      for (int i = 0; i < 5; i++) {
-        double x = t.getDouble("x" + i);
-        sq += x * x;
-        cos += Math.cos(2 * Math.PI * x);
-      }
-      return -20 * Math.exp(-0.2 * Math.sqrt(sq / 5)) - Math.exp(cos / 5) + 20 + Math.E;
-    }));
-    p.put("styblinski5", new Problem(box(5, fill(5, -5), fill(5, 5)), t -> {
-      double s = 0;
-      for (int i = 0; i < 5; i++) {
-        double x = t.getDouble("x" + i);
-        s += Math.pow(x, 4) - 16 * x * x + 5 * x;
-      }
-      return 0.5 * s;
-    }));
-    p.put("mixed", new Problem(StudySpec.newBuilder()
-        .addParameters(Parameters.logFloat("lr", 1e-5, 1.0))
-        .addParameters(Parameters.integer("layers", 1, 8))
-        .addParameters(Parameters.choice("optimizer", "adam", "sgd", "adagrad"))
-        .addParameters(Parameters.floating("dropout", 0.0, 0.9)), t -> {
-          String opt = t.getString("optimizer");
-          double bestLr = Map.of("adam", 3e-3, "sgd", 5e-2, "adagrad", 1e-2).get(opt);
-          double base = Map.of("adam", 0.0, "sgd", 0.08, "adagrad", 0.04).get(opt);
-          return base + Math.pow(Math.log10(t.getDouble("lr")) - Math.log10(bestLr), 2) * 0.5
-              + 0.02 * Math.pow(t.getInt("layers") - 4, 2) + 2 * Math.pow(t.getDouble("dropout") - 0.2, 2);
-        }));
-    return p;
-  }
-
-  private static final double[][] H6A = {{10, 3, 17, 3.5, 1.7, 8}, {0.05, 10, 17, 0.1, 8, 14},
-      {3, 3.5, 1.7, 10, 17, 8}, {17, 8, 0.05, 10, 0.1, 14}};
-  private static final double[][] H6P = {{1312, 1696, 5569, 124, 8283, 5886}, {2329, 4135, 8307, 3736, 1004, 9991},
-      {2348, 1451, 3522, 2883, 3047, 6650}, {4047, 8828, 8732, 5743, 1091, 381}};
-  private static final double[] H6C = {1.0, 1.2, 3.0, 3.2};
-
-  private static double hartmann6(ActiveTrial t) {
-    double total = 0;
-    for (int i = 0; i < 4; i++) {
-      double inner = 0;
-      for (int j = 0; j < 6; j++) {
-        inner += H6A[i][j] * Math.pow(t.getDouble("x" + j) - 1e-4 * H6P[i][j], 2);
-      }
-      total += H6C[i] * Math.exp(-inner);
-    }
-    return -total;
-  }
-
-  private static double[] fill(int n, double v) {
-    double[] a = new double[n];
-    Arrays.fill(a, v);
-    return a;
-  }
-
-  private static StudySpec.Builder box(int d, double[] lo, double[] hi) {
-    StudySpec.Builder s = StudySpec.newBuilder();
-    for (int i = 0; i < d; i++) {
-      s.addParameters(Parameters.floating("x" + i, lo[i], hi[i]));
-    }
-    return s;
-  }
+  @Option(names = "--all-pairs", description = "Test every Vernier sampler against every Optuna sampler, "
+      + "not only best against best and auto against tpe.")
+  boolean allPairs;
 
   private static PluginSpec sampler(String name) {
     if (name.equals("tpe-univariate")) {
@@ -161,13 +83,19 @@ public final class SamplerBenchmark implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    Map<String, Problems.Problem> all = Problems.all();
+    for (String name : problems) {
+      if (!all.containsKey(name)) {
+        throw new CommandLine.ParameterException(new CommandLine(this),
+            "unknown problem " + name + "; known: " + all.keySet());
+      }
+    }
     List<Result> results = new ArrayList<>();
     try (VernierServer server = VernierServer.create(new ServerConfig("127.0.0.1", 0, -1, ServerConfig.MEMORY, null))
         .start(); VernierClient client = VernierClient.connect("127.0.0.1:" + server.grpcPort())) {
       int id = 0;
-      Map<String, Problem> all = problems();
       for (String name : problems) {
-        Problem problem = all.get(name);
+        Problems.Problem problem = all.get(name);
         for (String s : samplers) {
           double[] bests = new double[seeds];
           long start = System.nanoTime();
@@ -183,17 +111,18 @@ public final class SamplerBenchmark implements Callable<Integer> {
       results.addAll(optuna());
     }
     print(results);
+    new Comparisons(problems, results, alpha, allPairs).print();
     return 0;
   }
 
-  private double run(VernierClient client, String study, Problem problem, PluginSpec sampler, int seed) {
+  private double run(VernierClient client, String study, Problems.Problem problem, PluginSpec sampler, int seed) {
     client.createStudy(study, problem.space().clone()
         .addObjectives(Objective.newBuilder().setMetric("value").setDirection(Direction.MINIMIZE))
         .setSampler(sampler).setSeed(Int64Value.of(seed)).setLimits(Limits.newBuilder().setMaxTrials(trials)).build());
     double best = Double.POSITIVE_INFINITY;
     Optional<ActiveTrial> next;
     while ((next = client.ask("studies/" + study, "bench")).isPresent()) {
-      double v = problem.objective().applyAsDouble(next.get());
+      double v = problem.objective().applyAsDouble(next.get().params());
       next.get().succeeded(Map.of("value", v));
       best = Math.min(best, v);
     }
@@ -218,7 +147,7 @@ public final class SamplerBenchmark implements Callable<Integer> {
       }
     }
     if (p.waitFor() != 0) {
-      throw new IllegalStateException("Optuna reference script failed: exit " + p.exitValue());
+      throw new IllegalStateException("Optuna script " + optunaScript + " failed: exit " + p.exitValue());
     }
     return out;
   }

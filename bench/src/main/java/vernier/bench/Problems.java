@@ -1,0 +1,148 @@
+package vernier.bench;
+
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.ToDoubleFunction;
+import vernier.client.Parameters;
+import vernier.v1.ParamValue;
+import vernier.v1.StudySpec;
+
+/**
+ * The single-objective problems of ../shared/bench/optuna_reference.py, defined identically (bounds,
+ * formulas, all minimised), and their shifted variants, which bench/src/main/python/optuna_shifted.py
+ * defines the same way for Optuna. ProblemsAgreementTest checks that both languages give the same values.
+ */
+final class Problems {
+
+  /** A benchmark problem: its search space and objective (minimised) over a trial's parameters. */
+  record Problem(StudySpec.Builder space, ToDoubleFunction<Map<String, ParamValue>> objective) {}
+
+  /**
+   * The shifts s of the "-shifted" variants: f_shifted(x) = f(x - s) on the same box, so the optimum
+   * value stays and its location moves by s. Why: ackley5's optimum is the centre of its box, the first
+   * point of an unscrambled Sobol design (Optuna's QMC), of centre-started CMA-ES and of odd grids;
+   * rosenbrock5's (1, ..., 1) and styblinski5's (-2.9035, ...) have all coordinates equal, which helps
+   * samplers that move coordinates together. Each s has distinct, irregular coordinates that keep the
+   * moved optimum inside the box (styblinski5's also keep its second basin, at +2.7468 per coordinate,
+   * inside, so the problem stays deceptive). Keep in step with SHIFTS in optuna_shifted.py.
+   */
+  static final Map<String, double[]> SHIFTS = shifts();
+
+  private static Map<String, double[]> shifts() {
+    Map<String, double[]> s = new LinkedHashMap<>();
+    s.put("rosenbrock5", new double[] {4.83, -2.47, 3.29, -3.61, 6.71});
+    s.put("ackley5", new double[] {11.7, -19.3, 6.1, -4.9, 23.5});
+    s.put("styblinski5", new double[] {1.37, -0.83, 2.03, -1.21, 0.49});
+    return s;
+  }
+
+  private Problems() {}
+
+  /** Every problem by name: the reference ones, then "{name}-shifted" for each of SHIFTS. */
+  static Map<String, Problem> all() {
+    Map<String, Problem> p = reference();
+    SHIFTS.forEach((name, s) -> p.put(name + "-shifted", shifted(p.get(name), s)));
+    return p;
+  }
+
+  private static Map<String, Problem> reference() {
+    Map<String, Problem> p = new LinkedHashMap<>();
+    p.put("branin", new Problem(box(new double[] {-5, 0}, new double[] {10, 15}), t -> {
+      double x = num(t, "x0");
+      double y = num(t, "x1");
+      return Math.pow(y - 5.1 / (4 * Math.PI * Math.PI) * x * x + 5 / Math.PI * x - 6, 2)
+          + 10 * (1 - 1 / (8 * Math.PI)) * Math.cos(x) + 10;
+    }));
+    p.put("hartmann6", new Problem(box(fill(6, 0), fill(6, 1)), Problems::hartmann6));
+    p.put("rosenbrock5", new Problem(box(fill(5, -5), fill(5, 10)), t -> {
+      double s = 0;
+      for (int i = 0; i < 4; i++) {
+        double a = num(t, "x" + i);
+        double b = num(t, "x" + (i + 1));
+        s += 100 * Math.pow(b - a * a, 2) + Math.pow(1 - a, 2);
+      }
+      return s;
+    }));
+    p.put("ackley5", new Problem(box(fill(5, -32.768), fill(5, 32.768)), t -> {
+      double sq = 0;
+      double cos = 0;
+      for (int i = 0; i < 5; i++) {
+        double x = num(t, "x" + i);
+        sq += x * x;
+        cos += Math.cos(2 * Math.PI * x);
+      }
+      return -20 * Math.exp(-0.2 * Math.sqrt(sq / 5)) - Math.exp(cos / 5) + 20 + Math.E;
+    }));
+    p.put("styblinski5", new Problem(box(fill(5, -5), fill(5, 5)), t -> {
+      double s = 0;
+      for (int i = 0; i < 5; i++) {
+        double x = num(t, "x" + i);
+        s += Math.pow(x, 4) - 16 * x * x + 5 * x;
+      }
+      return 0.5 * s;
+    }));
+    p.put("mixed", new Problem(StudySpec.newBuilder()
+        .addParameters(Parameters.logFloat("lr", 1e-5, 1.0))
+        .addParameters(Parameters.integer("layers", 1, 8))
+        .addParameters(Parameters.choice("optimizer", "adam", "sgd", "adagrad"))
+        .addParameters(Parameters.floating("dropout", 0.0, 0.9)), t -> {
+          String opt = t.get("optimizer").getStringValue();
+          double bestLr = Map.of("adam", 3e-3, "sgd", 5e-2, "adagrad", 1e-2).get(opt);
+          double base = Map.of("adam", 0.0, "sgd", 0.08, "adagrad", 0.04).get(opt);
+          return base + Math.pow(Math.log10(num(t, "lr")) - Math.log10(bestLr), 2) * 0.5
+              + 0.02 * Math.pow(num(t, "layers") - 4, 2) + 2 * Math.pow(num(t, "dropout") - 0.2, 2);
+        }));
+    return p;
+  }
+
+  /** The same box and objective, evaluated at x - s. */
+  static Problem shifted(Problem base, double[] s) {
+    return new Problem(base.space(), t -> {
+      Map<String, ParamValue> moved = new HashMap<>(t);
+      for (int i = 0; i < s.length; i++) {
+        moved.put("x" + i, ParamValue.newBuilder().setDoubleValue(num(t, "x" + i) - s[i]).build());
+      }
+      return base.objective().applyAsDouble(moved);
+    });
+  }
+
+  /** A float parameter; an integer one is widened. */
+  static double num(Map<String, ParamValue> t, String name) {
+    ParamValue v = t.get(name);
+    return v.getKindCase() == ParamValue.KindCase.INT_VALUE ? v.getIntValue() : v.getDoubleValue();
+  }
+
+  private static final double[][] H6A = {{10, 3, 17, 3.5, 1.7, 8}, {0.05, 10, 17, 0.1, 8, 14},
+      {3, 3.5, 1.7, 10, 17, 8}, {17, 8, 0.05, 10, 0.1, 14}};
+  private static final double[][] H6P = {{1312, 1696, 5569, 124, 8283, 5886}, {2329, 4135, 8307, 3736, 1004, 9991},
+      {2348, 1451, 3522, 2883, 3047, 6650}, {4047, 8828, 8732, 5743, 1091, 381}};
+  private static final double[] H6C = {1.0, 1.2, 3.0, 3.2};
+
+  private static double hartmann6(Map<String, ParamValue> t) {
+    double total = 0;
+    for (int i = 0; i < 4; i++) {
+      double inner = 0;
+      for (int j = 0; j < 6; j++) {
+        inner += H6A[i][j] * Math.pow(num(t, "x" + j) - 1e-4 * H6P[i][j], 2);
+      }
+      total += H6C[i] * Math.exp(-inner);
+    }
+    return -total;
+  }
+
+  private static double[] fill(int n, double v) {
+    double[] a = new double[n];
+    Arrays.fill(a, v);
+    return a;
+  }
+
+  private static StudySpec.Builder box(double[] lo, double[] hi) {
+    StudySpec.Builder s = StudySpec.newBuilder();
+    for (int i = 0; i < lo.length; i++) {
+      s.addParameters(Parameters.floating("x" + i, lo[i], hi[i]));
+    }
+    return s;
+  }
+}
