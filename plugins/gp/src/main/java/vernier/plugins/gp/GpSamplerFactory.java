@@ -1,0 +1,58 @@
+package vernier.plugins.gp;
+
+import java.util.List;
+import vernier.spi.Sampler;
+import vernier.spi.SamplerFactory;
+import vernier.spi.SettingSpec;
+import vernier.spi.Settings;
+import vernier.spi.StudyDefinition;
+
+/** {@code gp}: Gaussian-process Bayesian optimisation with log expected improvement (see {@link GpSampler}). */
+public final class GpSamplerFactory implements SamplerFactory {
+
+  static final SettingSpec STARTUP = SettingSpec.integer("n_startup_trials", 10, "random trials before modelling");
+  static final SettingSpec MAX_MODEL = SettingSpec.integer("max_model_trials", 500,
+      "the posterior uses at most this many finished trials (the newest, and the best); bounds the cost");
+  static final SettingSpec MAX_FIT = SettingSpec.integer("max_fit_trials", 200,
+      "kernel hyperparameters are fitted on at most this many of the newest trials");
+  static final SettingSpec CANDIDATES = SettingSpec.integer("n_candidates", 1024,
+      "random points scored before the local searches");
+  static final SettingSpec LOCAL_SEARCHES = SettingSpec.integer("n_local_searches", 10,
+      "local searches of the acquisition, from the best candidates (plus the best trials)");
+
+  @Override
+  public String name() {
+    return "gp";
+  }
+
+  @Override
+  public String description() {
+    return "Gaussian-process Bayesian optimisation (Matern-5/2, log EI): few trials, numeric spaces.";
+  }
+
+  @Override
+  public List<SettingSpec> settings() {
+    return List.of(STARTUP, MAX_MODEL, MAX_FIT, CANDIDATES, LOCAL_SEARCHES);
+  }
+
+  @Override
+  public Sampler create(StudyDefinition study, Settings s) {
+    if (study.isMultiObjective()) {
+      throw new IllegalArgumentException("sampler gp optimises one objective; this study has "
+          + study.objectives().size() + " (use nsga2 or tpe)");
+    }
+    GpSampler.Settings settings = new GpSampler.Settings(
+        atLeast(s, STARTUP, 1), atLeast(s, MAX_MODEL, 2), atLeast(s, MAX_FIT, 2), atLeast(s, CANDIDATES, 1),
+        atLeast(s, LOCAL_SEARCHES, 0));
+    return new GpSampler(study, settings);
+  }
+
+  private static int atLeast(Settings s, SettingSpec spec, int min) {
+    long value = s.getLong(spec.name(), ((Number) spec.defaultValue()).longValue());
+    if (value < min || value > 1_000_000) {
+      throw new IllegalArgumentException("setting '" + spec.name() + "' of gp must be in [" + min + ", 1000000], got "
+          + value);
+    }
+    return (int) value;
+  }
+}

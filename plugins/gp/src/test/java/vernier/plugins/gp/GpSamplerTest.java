@@ -1,0 +1,183 @@
+package vernier.plugins.gp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.function.ToDoubleFunction;
+import org.junit.jupiter.api.Test;
+import vernier.spi.CategoricalDomain;
+import vernier.spi.Constraint;
+import vernier.spi.Direction;
+import vernier.spi.FloatDomain;
+import vernier.spi.IntDomain;
+import vernier.spi.Objective;
+import vernier.spi.ParamValue;
+import vernier.spi.Parameter;
+import vernier.spi.Sampler;
+import vernier.spi.SamplerFactory;
+import vernier.spi.SamplingContext;
+import vernier.spi.SearchSpace;
+import vernier.spi.Settings;
+import vernier.spi.StudyDefinition;
+import vernier.spi.Suggestion;
+import vernier.spi.testkit.SamplerContractTest;
+import vernier.spi.testkit.SimpleStudy;
+
+final class GpSamplerTest extends SamplerContractTest {
+
+  @Override
+  protected SamplerFactory factory() {
+    return new GpSamplerFactory();
+  }
+
+  @Override
+  protected int trials() {
+    return 25;
+  }
+
+  private static StudyDefinition study(SearchSpace space, long seed, Constraint... constraints) {
+    return new StudyDefinition("gp", space, List.of(new Objective("loss", Direction.MINIMIZE)),
+        List.of(constraints), seed);
+  }
+
+  private static SearchSpace box(int dims, double min, double max) {
+    Parameter[] params = new Parameter[dims];
+    for (int i = 0; i < dims; i++) {
+      params[i] = Parameter.of("x" + i, FloatDomain.continuous(min, max));
+    }
+    return SearchSpace.of(params);
+  }
+
+  /** Runs a sequential study and returns the best value; metrics other than loss come from {@code extra}. */
+  private static double bestOf(Sampler sampler, StudyDefinition d, int trials,
+      ToDoubleFunction<Map<String, ParamValue>> f, Map<String, ToDoubleFunction<Map<String, ParamValue>>> extra,
+      Constraint constraint) {
+    SimpleStudy study = new SimpleStudy(d);
+    SplittableRandom random = new SplittableRandom(d.seed());
+    double best = Double.POSITIVE_INFINITY;
+    for (int t = 0; t < trials; t++) {
+      Map<String, ParamValue> p = ((Suggestion.Params) sampler.suggest(study, new SamplingContext(random.split())))
+          .values();
+      Map<String, Double> told = new java.util.HashMap<>(Map.of("loss", f.applyAsDouble(p)));
+      extra.forEach((name, g) -> told.put(name, g.applyAsDouble(p)));
+      boolean feasible = constraint == null || constraint.isSatisfiedBy(told.get(constraint.metric()));
+      if (feasible) {
+        best = Math.min(best, told.get("loss"));
+      }
+      study.start(p).succeed(told);
+    }
+    return best;
+  }
+
+  private static double sphere(Map<String, ParamValue> p, double centre) {
+    double v = 0;
+    for (ParamValue x : p.values()) {
+      v += (x.asDouble() - centre) * (x.asDouble() - centre);
+    }
+    return v;
+  }
+
+  @Test
+  void findsTheMinimumOfASmoothFunctionFarFasterThanRandomSearch() {
+    double gp = 0;
+    double random = 0;
+    for (long seed = 1; seed <= 3; seed++) {
+      StudyDefinition d = study(box(3, -5, 5), seed);
+      gp += bestOf(new GpSamplerFactory().create(d, Settings.empty()), d, 30, p -> sphere(p, 1.3), Map.of(), null);
+      random += bestOf(new GpSamplerFactory().create(d, Settings.of(Map.of("n_startup_trials", 1000))), d, 30,
+          p -> sphere(p, 1.3), Map.of(), null);
+    }
+    assertThat(gp / 3).as("mean best of gp").isLessThan(0.01);
+    assertThat(random / 3).as("mean best of random search").isGreaterThan(0.5);
+  }
+
+  @Test
+  void integerAndCategoricalParameters_areModelled() {
+    SearchSpace space = SearchSpace.of(
+        Parameter.of("lr", FloatDomain.logScale(1e-5, 1)),
+        Parameter.of("layers", IntDomain.range(1, 8)),
+        Parameter.of("optimizer", CategoricalDomain.of(ParamValue.of("adam"), ParamValue.of("sgd"),
+            ParamValue.of("adagrad"))),
+        Parameter.of("dropout", FloatDomain.continuous(0, 0.9)));
+    ToDoubleFunction<Map<String, ParamValue>> mixed = p -> {
+      String opt = ((ParamValue.StringValue) p.get("optimizer")).value();
+      double bestLr = opt.equals("adam") ? 3e-3 : opt.equals("sgd") ? 5e-2 : 1e-2;
+      double base = opt.equals("adam") ? 0 : opt.equals("sgd") ? 0.08 : 0.04;
+      double lr = Math.log10(p.get("lr").asDouble()) - Math.log10(bestLr);
+      double layers = p.get("layers").asDouble() - 4;
+      double dropout = p.get("dropout").asDouble() - 0.2;
+      return base + 0.5 * lr * lr + 0.02 * layers * layers + 2 * dropout * dropout;
+    };
+    StudyDefinition d = study(space, 5);
+    double best = bestOf(new GpSamplerFactory().create(d, Settings.empty()), d, 50, mixed, Map.of(), null);
+    assertThat(best).isLessThan(0.01);
+  }
+
+  @Test
+  void constraint_keepsTheSearchInTheFeasibleRegion() {
+    // unconstrained optimum at (1, 1); x0 + x1 <= 1 makes the optimum (0.5, 0.5) with value 0.5
+    Constraint sum = Constraint.atMost("sum", 1);
+    StudyDefinition d = study(box(2, -3, 3), 9, sum);
+    ToDoubleFunction<Map<String, ParamValue>> total = p -> p.get("x0").asDouble() + p.get("x1").asDouble();
+    double best = bestOf(new GpSamplerFactory().create(d, Settings.empty()), d, 35, p -> sphere(p, 1),
+        Map.of("sum", total), sum);
+    assertThat(best).isBetween(0.5, 0.6);
+  }
+
+  @Test
+  void runningTrials_getDistinctSuggestions() {
+    StudyDefinition d = study(box(2, 0, 1), 4);
+    Sampler sampler = new GpSamplerFactory().create(d, Settings.empty());
+    SimpleStudy study = new SimpleStudy(d);
+    SplittableRandom random = new SplittableRandom(4);
+    for (int t = 0; t < 12; t++) {
+      Map<String, ParamValue> p = ((Suggestion.Params) sampler.suggest(study, new SamplingContext(random.split())))
+          .values();
+      study.start(p).succeed("loss", sphere(p, 0.5));
+    }
+    List<double[]> parallel = new ArrayList<>();
+    for (int t = 0; t < 16; t++) { // 16 workers ask at once: none has told yet
+      Map<String, ParamValue> p = ((Suggestion.Params) sampler.suggest(study, new SamplingContext(random.split())))
+          .values();
+      study.start(p);
+      parallel.add(new double[] {p.get("x0").asDouble(), p.get("x1").asDouble()});
+    }
+    Set<List<Double>> distinct = new HashSet<>();
+    for (double[] x : parallel) {
+      distinct.add(List.of(x[0], x[1]));
+    }
+    assertThat(distinct).hasSize(16);
+    for (int i = 0; i < parallel.size(); i++) {
+      for (int j = 0; j < i; j++) {
+        double dx = parallel.get(i)[0] - parallel.get(j)[0];
+        double dy = parallel.get(i)[1] - parallel.get(j)[1];
+        assertThat(Math.hypot(dx, dy)).as("distance of suggestions %d and %d", i, j).isGreaterThan(0.01);
+      }
+    }
+  }
+
+  @Test
+  void modelCap_keepsWorkingBeyondIt() {
+    StudyDefinition d = study(box(2, -5, 5), 2);
+    Sampler capped = new GpSamplerFactory().create(d, Settings.of(Map.of("max_model_trials", 15,
+        "max_fit_trials", 10)));
+    assertThat(bestOf(capped, d, 40, p -> sphere(p, 2), Map.of(), null)).isLessThan(0.05);
+  }
+
+  @Test
+  void multiObjectiveStudies_andBadSettings_areRejectedWithTheReason() {
+    StudyDefinition two = new StudyDefinition("gp", box(2, 0, 1),
+        List.of(new Objective("a", Direction.MINIMIZE), new Objective("b", Direction.MINIMIZE)), List.of(), 1);
+    assertThatThrownBy(() -> new GpSamplerFactory().create(two, Settings.empty()))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("one objective");
+    assertThatThrownBy(() -> new GpSamplerFactory().create(study(box(2, 0, 1), 1),
+        Settings.of(Map.of("max_model_trials", 1))))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("max_model_trials");
+  }
+}
