@@ -46,7 +46,8 @@ public final class SamplerBenchmark implements Callable<Integer> {
   int seeds;
 
   @Option(names = "--samplers", defaultValue = "random,tpe,tpe-univariate", split = ",",
-      description = "Any installed sampler's name, as a study spec names it; tpe-univariate is tpe with multivariate off.")
+      description = "Any installed sampler's name, as a study spec names it, optionally with settings "
+          + "(gp:warp_output=false); tpe-univariate is tpe with multivariate off.")
   List<String> samplers;
 
   @Option(names = "--problems", split = ",", defaultValue = "branin,hartmann6,rosenbrock5,ackley5,styblinski5,mixed,"
@@ -67,12 +68,32 @@ public final class SamplerBenchmark implements Callable<Integer> {
       + "not only best against best and auto against tpe.")
   boolean allPairs;
 
+  /** A sampler's name, optionally with settings: {@code gp:warp_output=false:n_startup_trials=5}. */
   private static PluginSpec sampler(String name) {
     if (name.equals("tpe-univariate")) {
-      return PluginSpec.newBuilder().setName("tpe").setSettings(Struct.newBuilder()
-          .putFields("multivariate", Value.newBuilder().setBoolValue(false).build())).build();
+      return sampler("tpe:multivariate=false");
     }
-    return PluginSpec.newBuilder().setName(name).build();
+    String[] parts = name.split(":");
+    Struct.Builder settings = Struct.newBuilder();
+    for (int i = 1; i < parts.length; i++) {
+      String[] kv = parts[i].split("=", 2);
+      if (kv.length != 2) {
+        throw new IllegalArgumentException("sampler setting '" + parts[i] + "' in '" + name + "' is not key=value");
+      }
+      settings.putFields(kv[0], settingValue(kv[1]));
+    }
+    return PluginSpec.newBuilder().setName(parts[0]).setSettings(settings).build();
+  }
+
+  private static Value settingValue(String text) {
+    if (text.equals("true") || text.equals("false")) {
+      return Value.newBuilder().setBoolValue(Boolean.parseBoolean(text)).build();
+    }
+    try {
+      return Value.newBuilder().setNumberValue(Double.parseDouble(text)).build();
+    } catch (NumberFormatException e) {
+      return Value.newBuilder().setStringValue(text).build();
+    }
   }
 
   record Result(String problem, String sampler, double[] bests) {}

@@ -36,7 +36,8 @@ import vernier.spi.Uniform;
 final class GpSampler implements Sampler {
 
   /** The knobs, validated by {@link GpSamplerFactory}. */
-  record Settings(int startupTrials, int maxModelTrials, int maxFitTrials, int candidates, int localSearches) {}
+  record Settings(int startupTrials, int maxModelTrials, int maxFitTrials, int candidates, int localSearches,
+      boolean warpOutput) {}
 
   private final StudyDefinition study;
   private final Objective objective;
@@ -69,8 +70,11 @@ final class GpSampler implements Sampler {
 
   private double[] suggestPoint(List<Observed> observed, double[][] pending, RandomGenerator random) {
     double[][] x = observed.stream().map(Observed::point).toArray(double[][]::new);
-    Standardized loss = Standardized.of(observed.stream().mapToDouble(Observed::loss).toArray());
-    GaussianProcess objectiveModel = model(x, loss.values());
+    double[] loss = Standardized.of(observed.stream().mapToDouble(Observed::loss).toArray()).values();
+    if (settings.warpOutput()) {
+      loss = PowerTransform.apply(loss);
+    }
+    GaussianProcess objectiveModel = model(x, loss);
     if (objectiveModel == null) {
       return encoding.random(random);
     }
@@ -79,8 +83,8 @@ final class GpSampler implements Sampler {
     double incumbent = Double.POSITIVE_INFINITY;
     List<double[]> seeds = new ArrayList<>();
     for (int i = 0; i < observed.size(); i++) {
-      if (observed.get(i).feasible() && loss.values()[i] < incumbent) {
-        incumbent = loss.values()[i];
+      if (observed.get(i).feasible() && loss[i] < incumbent) {
+        incumbent = loss[i];
         seeds.add(0, x[i]);
       }
     }
@@ -189,30 +193,6 @@ final class GpSampler implements Sampler {
     double logFeasibility(double[] point) {
       double[] mv = gp.predict(point);
       return LogNormalMath.logProbabilityWithin(mv[0], mv[1], lower, upper);
-    }
-  }
-
-  /** Values shifted and scaled to mean 0 and variance 1 (the prior the kernel assumes). */
-  private record Standardized(double[] values, double mean, double std) {
-    static Standardized of(double[] raw) {
-      double mean = 0;
-      for (double v : raw) {
-        mean += v / raw.length;
-      }
-      double var = 0;
-      for (double v : raw) {
-        var += (v - mean) * (v - mean) / raw.length;
-      }
-      double std = var > 0 ? Math.sqrt(var) : 1;
-      double[] values = new double[raw.length];
-      for (int i = 0; i < raw.length; i++) {
-        values[i] = (raw[i] - mean) / std;
-      }
-      return new Standardized(values, mean, std);
-    }
-
-    double scale(double raw) {
-      return Double.isInfinite(raw) ? raw : (raw - mean) / std;
     }
   }
 }

@@ -20,6 +20,9 @@ public final class GpSamplerFactory implements SamplerFactory {
   static final SettingSpec LOCAL_SEARCHES = SettingSpec.integer("n_local_searches", 10,
       "local searches of the acquisition, from the best candidates (plus the best trials)");
 
+  static final SettingSpec WARP = SettingSpec.bool("warp_output", true,
+      "Yeo-Johnson power transform of the losses before fitting (helps heavy-tailed objectives)");
+
   @Override
   public String name() {
     return "gp";
@@ -32,7 +35,7 @@ public final class GpSamplerFactory implements SamplerFactory {
 
   @Override
   public List<SettingSpec> settings() {
-    return List.of(STARTUP, MAX_MODEL, MAX_FIT, CANDIDATES, LOCAL_SEARCHES);
+    return List.of(STARTUP, MAX_MODEL, MAX_FIT, CANDIDATES, LOCAL_SEARCHES, WARP);
   }
 
   @Override
@@ -43,7 +46,7 @@ public final class GpSamplerFactory implements SamplerFactory {
     }
     GpSampler.Settings settings = new GpSampler.Settings(
         atLeast(s, STARTUP, 1), atLeast(s, MAX_MODEL, 2), atLeast(s, MAX_FIT, 2), atLeast(s, CANDIDATES, 1),
-        atLeast(s, LOCAL_SEARCHES, 0));
+        atLeast(s, LOCAL_SEARCHES, 0), s.getBoolean(WARP.name(), true));
     return new GpSampler(study, settings);
   }
 
