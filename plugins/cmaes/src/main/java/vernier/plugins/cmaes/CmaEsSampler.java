@@ -24,46 +24,63 @@ import vernier.spi.UnitInterval;
  * (Auger and Hansen, "A Restart CMA Evolution Strategy With Increasing Population Size", CEC 2005):
  * when a run converges or degenerates, a new one starts from a random point with twice the
  * population. Categorical and conditional parameters are drawn uniformly at random, independently.
+ * Integer and stepped parameters get the margin of CMA-ES with Margin ({@link Margin}) unless it is
+ * turned off.
  *
  * <p>Trials are read in number order: each run takes its generations as consecutive blocks of
  * {@code lambda} trials, and a generation updates the distribution once all its trials finished
  * (pruned, failed or infeasible ones rank last). The state is rebuilt from the study's trials, so a
  * restart of the server continues the same search.
+ *
+ * <p>Warm start (WS-CMA-ES, {@link WarmStart}): the first {@code warmStartTrials} trials in number
+ * order are the source, whoever made them (imported or enqueued trials; uniform random ones from
+ * this sampler while fewer exist). The first run starts after them, from the Gaussian fitted to the
+ * source's best succeeded feasible trials, and its first update waits until every source trial has
+ * finished: until then the prior is refitted at each call from the source trials finished so far,
+ * so it is always a function of the stored trials, and a rebuilt sampler agrees with a live one.
  */
 final class CmaEsSampler implements Sampler {
 
+  /** The factory's validated settings. */
+  record Options(double sigma0, int population, boolean separable, boolean restarts, boolean margin,
+      double marginAlpha, int warmStartTrials, double warmStartGamma, double warmStartAlpha) {}
+
   private final StudyDefinition study;
+  private final Options options;
   private final List<Parameter> dims = new ArrayList<>();
+  private final Bins[] bins;
   private final Objective objective;
-  private final double sigma0;
-  private final boolean separable;
-  private final boolean restarts;
   private final int basePopulation;
 
   private CmaState state;
+  private boolean sourcePending;
   private int runStart;
   private int runs;
   private int generationsDone;
 
-  CmaEsSampler(StudyDefinition study, double sigma0, int population, boolean separable, boolean restarts) {
+  CmaEsSampler(StudyDefinition study, Options options) {
     this.study = study;
+    this.options = options;
     this.objective = study.objectives().get(0);
-    this.sigma0 = sigma0;
-    this.separable = separable;
-    this.restarts = restarts;
     for (Parameter p : study.space().parameters()) {
       if (p.condition().isEmpty() && !(p.domain() instanceof CategoricalDomain)) {
         dims.add(p);
       }
     }
+    bins = new Bins[dims.size()];
+    for (int i = 0; i < bins.length; i++) {
+      Parameter p = dims.get(i);
+      bins[i] = options.margin() && Bins.isDiscrete(p.domain()) ? new Bins(p.domain()) : null;
+    }
     int n = Math.max(1, dims.size());
-    this.basePopulation = population > 0 ? population : 4 + (int) Math.floor(3 * Math.log(n));
+    this.basePopulation = options.population() > 0 ? options.population() : 4 + (int) Math.floor(3 * Math.log(n));
   }
 
   @Override
   public Suggestion suggest(StudyView view, SamplingContext context) {
     RandomGenerator random = context.random();
-    if (dims.isEmpty()) {
+    if (dims.isEmpty() || view.trials().size() < options.warmStartTrials()) {
+      // nothing to model, or the warm-start source is not full yet: random trials fill it
       return Suggestion.of(study.space().assign((p, a) -> Uniform.sample(p.domain(), random)));
     }
     catchUp(view.trials());
@@ -76,10 +93,10 @@ final class CmaEsSampler implements Sampler {
 
   /** Applies every generation that has finished since the last call. */
   private void catchUp(List<? extends TrialView> trials) {
-    if (state == null) {
-      newRun(0);
+    if (state == null || sourcePending) {
+      firstRun(trials);
     }
-    while (true) {
+    while (!sourcePending) {
       int from = runStart + state.lambda * generationsDone;
       int to = from + state.lambda;
       if (to > trials.size() || !allFinished(trials, from, to)) {
@@ -93,17 +110,39 @@ final class CmaEsSampler implements Sampler {
       }
       state.tell(xs, losses);
       generationsDone++;
-      if (restarts && state.exhausted()) {
+      if (options.restarts() && state.exhausted()) {
         runs++;
-        newRun(to);
+        newRun(to, null);
       }
     }
   }
 
-  private void newRun(int start) {
+  /** The first run: after the warm-start source (if any), from its prior when it has a usable trial. */
+  private void firstRun(List<? extends TrialView> trials) {
+    int sourceSize = options.warmStartTrials();
+    sourcePending = !allFinished(trials, 0, sourceSize);
+    List<double[]> points = new ArrayList<>();
+    List<Double> losses = new ArrayList<>();
+    for (TrialView t : trials.subList(0, sourceSize)) {
+      double loss = loss(t);
+      if (loss < Double.MAX_VALUE) { // succeeded and feasible
+        points.add(encode(t));
+        losses.add(loss);
+      }
+    }
+    newRun(sourceSize, points.isEmpty() ? null : WarmStart.fit(points, losses, options.warmStartGamma(),
+        options.warmStartAlpha(), options.separable()));
+  }
+
+  private void newRun(int start, WarmStart.Prior prior) {
     runStart = start;
     generationsDone = 0;
     int lambda = basePopulation << Math.min(runs, 10);
+    Margin margin = new Margin(bins, options.marginAlpha() > 0 ? options.marginAlpha() : 1.0 / (dims.size() * lambda));
+    if (prior != null) {
+      state = new CmaState(lambda, prior, options.separable(), margin);
+      return;
+    }
     double[] mean = new double[dims.size()];
     if (runs == 0) {
       Arrays.fill(mean, 0.5);
@@ -113,7 +152,7 @@ final class CmaEsSampler implements Sampler {
         mean[i] = random.nextDouble();
       }
     }
-    state = new CmaState(dims.size(), lambda, mean, sigma0, separable);
+    state = new CmaState(dims.size(), lambda, mean, options.sigma0(), options.separable(), margin);
   }
 
   private static boolean allFinished(List<? extends TrialView> trials, int from, int to) {

@@ -12,7 +12,8 @@ import org.apache.commons.math3.linear.RealMatrix;
  * (2016): weighted recombination of the best half, cumulative step-size adaptation, rank-one and
  * rank-mu covariance updates. With {@code separable}, only the diagonal of C is learnt (Ros and
  * Hansen, "A Simple Modification in CMA-ES Achieving Linear Time and Space Complexity", PPSN 2008),
- * with learning rates scaled by (n + 2) / 3.
+ * with learning rates scaled by (n + 2) / 3. A {@link Margin} keeps integer and stepped coordinates
+ * from fixing on one value; a {@link WarmStart.Prior} may give the starting mean and covariance.
  */
 final class CmaState {
 
@@ -28,6 +29,7 @@ final class CmaState {
   private final double cMu;
   private final double chiN;
   private final boolean separable;
+  private final Margin margin;
 
   double[] mean;
   double sigma;
@@ -38,10 +40,12 @@ final class CmaState {
   private double[] d;
   private int generation;
 
-  CmaState(int n, int lambda, double[] mean, double sigma, boolean separable) {
+  /** A run from {@code mean} with step {@code sigma} and C = I. */
+  CmaState(int n, int lambda, double[] mean, double sigma, boolean separable, Margin margin) {
     this.n = n;
     this.lambda = lambda;
     this.separable = separable;
+    this.margin = margin;
     this.mu = lambda / 2;
     weights = new double[mu];
     double sum = 0;
@@ -72,6 +76,15 @@ final class CmaState {
     Arrays.fill(d, 1);
   }
 
+  /** A run from a warm-start prior (its covariance has determinant 1). */
+  CmaState(int lambda, WarmStart.Prior prior, boolean separable, Margin margin) {
+    this(prior.mean().length, lambda, prior.mean(), prior.sigma(), separable, margin);
+    for (int i = 0; i < n; i++) {
+      c[i] = prior.cov()[i].clone();
+    }
+    decompose();
+  }
+
   private static double[][] identity(int n) {
     double[][] m = new double[n][n];
     for (int i = 0; i < n; i++) {
@@ -80,7 +93,11 @@ final class CmaState {
     return m;
   }
 
-  /** A candidate x = m + sigma · B D z, resampled (then clipped) to stay inside the unit cube. */
+  /**
+   * A candidate x = m + sigma · B D z, resampled (then clipped) to stay inside the unit cube, with
+   * discrete coordinates spread by the margin's A (and not resampled: decoding clamps them, as the
+   * bins at the ends reach past the cube).
+   */
   double[] sample(RandomGenerator random) {
     double[] x = new double[n];
     for (int attempt = 0; attempt < 100; attempt++) {
@@ -95,20 +112,32 @@ final class CmaState {
           y += b[i][j] * z[j];
         }
         x[i] = mean[i] + sigma * y;
-        inside &= x[i] >= 0 && x[i] <= 1;
+        inside &= margin.discrete(i) || x[i] >= 0 && x[i] <= 1;
       }
       if (inside) {
-        return x;
+        return margin.spread(x, mean);
       }
     }
+    x = margin.spread(x, mean);
     for (int i = 0; i < n; i++) {
       x[i] = Math.min(1, Math.max(0, x[i]));
     }
     return x;
   }
 
-  /** Updates the distribution from one generation: {@code xs[i]} scored {@code losses[i]} (lower is better). */
-  void tell(double[][] xs, double[] losses) {
+  /**
+   * Updates the distribution from one generation: {@code points[i]} (positions of decoded values)
+   * scored {@code losses[i]} (lower is better).
+   */
+  void tell(double[][] points, double[] losses) {
+    double[] diagonal = new double[n];
+    for (int i = 0; i < n; i++) {
+      diagonal[i] = c[i][i];
+    }
+    double[][] xs = new double[points.length][];
+    for (int i = 0; i < xs.length; i++) {
+      xs[i] = margin.unspread(points[i], mean, sigma, diagonal);
+    }
     Integer[] order = new Integer[xs.length];
     for (int i = 0; i < order.length; i++) {
       order[i] = i;
@@ -156,6 +185,10 @@ final class CmaState {
     sigma *= Math.exp((cSigma / dSigma) * (norm / chiN - 1));
     sigma = Math.min(sigma, 1e3);
     decompose();
+    for (int i = 0; i < n; i++) {
+      diagonal[i] = c[i][i];
+    }
+    margin.correct(mean, sigma, diagonal);
   }
 
   private double[] invSqrtC(double[] v) {
