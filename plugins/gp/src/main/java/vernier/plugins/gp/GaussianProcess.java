@@ -80,12 +80,7 @@ final class GaussianProcess {
     // forward substitution L v = k*, in place: the variance is k** - |v|²
     double explained = 0;
     for (int i = 0; i < n; i++) {
-      double[] row = lower[i];
-      double s = v[i];
-      for (int j = 0; j < i; j++) {
-        s -= row[j] * v[j];
-      }
-      v[i] = s / row[i];
+      v[i] = (v[i] - dot(lower[i], v, i)) / lower[i][i];
       explained += v[i] * v[i];
     }
     return new double[] {mean, Math.max(kernel.scale() - explained, 1e-12)};
@@ -112,10 +107,25 @@ final class GaussianProcess {
   }
 
   private static double dot(double[] a, double[] b) {
-    double s = 0;
-    for (int i = 0; i < a.length; i++) {
-      s += a[i] * b[i];
+    return dot(a, b, a.length);
+  }
+
+  /** The dot product of the first {@code n} entries; four running sums, so the additions pipeline. */
+  private static double dot(double[] a, double[] b, int n) {
+    double s0 = 0;
+    double s1 = 0;
+    double s2 = 0;
+    double s3 = 0;
+    int i = 0;
+    for (; i + 3 < n; i += 4) {
+      s0 += a[i] * b[i];
+      s1 += a[i + 1] * b[i + 1];
+      s2 += a[i + 2] * b[i + 2];
+      s3 += a[i + 3] * b[i + 3];
     }
-    return s;
+    for (; i < n; i++) {
+      s0 += a[i] * b[i];
+    }
+    return (s0 + s1) + (s2 + s3);
   }
 }

@@ -3,7 +3,9 @@ package vernier.plugins.gp;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.random.RandomGenerator;
 import vernier.spi.Constraint;
 import vernier.spi.Objective;
@@ -31,6 +33,8 @@ import vernier.spi.Uniform;
  *       best), and the hyperparameters are fitted on at most {@code max_fit_trials} of them; both
  *       bound the cubic cost of the Cholesky factorisation.
  *   <li>Conditional parameters are drawn at random (the model covers the unconditional ones).
+ *   <li>Each fit starts from the previous one's hyperparameters. A server restart starts afresh, so a
+ *       restarted study may differ slightly from an uninterrupted one with the same seed.
  * </ul>
  */
 final class GpSampler implements Sampler {
@@ -44,6 +48,8 @@ final class GpSampler implements Sampler {
   private final Encoding encoding;
   private final Settings settings;
   private final AcquisitionSearch search;
+  /** The last kernel fitted per model (0: the objective, c + 1: constraint c): the next fit starts there. */
+  private final Map<Integer, Matern52> lastKernels = new HashMap<>();
 
   GpSampler(StudyDefinition study, Settings settings) {
     this.study = study;
@@ -74,7 +80,7 @@ final class GpSampler implements Sampler {
     if (settings.warpOutput()) {
       loss = PowerTransform.apply(loss);
     }
-    GaussianProcess objectiveModel = model(x, loss);
+    GaussianProcess objectiveModel = model(0, x, loss);
     if (objectiveModel == null) {
       return encoding.random(random);
     }
@@ -102,10 +108,11 @@ final class GpSampler implements Sampler {
     }, seeds.subList(0, Math.min(3, seeds.size())), random);
   }
 
-  private GaussianProcess model(double[][] x, double[] y) {
+  private GaussianProcess model(int index, double[][] x, double[] y) {
     int from = Math.max(0, x.length - settings.maxFitTrials());
     Matern52 kernel = KernelFit.fit(Arrays.copyOfRange(x, from, x.length),
-        Arrays.copyOfRange(y, from, y.length), encoding.categoricalMask());
+        Arrays.copyOfRange(y, from, y.length), encoding.categoricalMask(), lastKernels.get(index));
+    lastKernels.put(index, kernel);
     return GaussianProcess.condition(x, y, encoding.categoricalMask(), kernel);
   }
 
@@ -126,7 +133,7 @@ final class GpSampler implements Sampler {
         continue;
       }
       Standardized g = Standardized.of(values.stream().mapToDouble(Double::doubleValue).toArray());
-      GaussianProcess gp = model(xs.toArray(double[][]::new), g.values());
+      GaussianProcess gp = model(c + 1, xs.toArray(double[][]::new), g.values());
       if (gp != null) {
         models.add(new ConstraintModel(gp, g.scale(constraint.lower()), g.scale(constraint.upper())));
       }

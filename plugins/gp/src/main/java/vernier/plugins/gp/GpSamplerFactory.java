@@ -13,7 +13,7 @@ public final class GpSamplerFactory implements SamplerFactory {
   static final SettingSpec STARTUP = SettingSpec.integer("n_startup_trials", 10, "random trials before modelling");
   static final SettingSpec MAX_MODEL = SettingSpec.integer("max_model_trials", 500,
       "the posterior uses at most this many finished trials (the newest, and the best); bounds the cost");
-  static final SettingSpec MAX_FIT = SettingSpec.integer("max_fit_trials", 200,
+  static final SettingSpec MAX_FIT = SettingSpec.integer("max_fit_trials", 100,
       "kernel hyperparameters are fitted on at most this many of the newest trials");
   static final SettingSpec CANDIDATES = SettingSpec.integer("n_candidates", 1024,
       "random points scored before the local searches");

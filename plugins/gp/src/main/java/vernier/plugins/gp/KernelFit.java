@@ -21,12 +21,15 @@ import org.apache.commons.math3.optim.nonlinear.scalar.noderiv.BOBYQAOptimizer;
 final class KernelFit {
 
   static final double MIN_NOISE = 1e-6;
-  private static final int MAX_EVALUATIONS = 400;
+  private static final int MAX_EVALUATIONS = 300;
 
   private KernelFit() {}
 
-  /** The best kernel found for {@code (x, y)}; deterministic for the same data. */
-  static Matern52 fit(double[][] x, double[] y, boolean[] categorical) {
+  /**
+   * The best kernel found for {@code (x, y)}, searched from {@code previous} (the last fit, which is
+   * usually close and saves most of the evaluations) or, when null, from unit length scales.
+   */
+  static Matern52 fit(double[][] x, double[] y, boolean[] categorical, Matern52 previous) {
     int d = categorical.length;
     double[] lower = new double[d + 2];
     double[] upper = new double[d + 2];
@@ -38,6 +41,16 @@ final class KernelFit {
     upper[d + 1] = Math.log(1);
     double[] start = new double[d + 2]; // λ = 1, scale = 1
     start[d + 1] = Math.log(0.01);
+    if (previous != null) {
+      for (int i = 0; i < d; i++) {
+        start[i] = Math.log(previous.inverseSquaredLengthScales()[i]);
+      }
+      start[d] = Math.log(previous.scale());
+      start[d + 1] = Math.log(previous.noise());
+    }
+    for (int i = 0; i < start.length; i++) {
+      start[i] = Math.min(upper[i], Math.max(lower[i], start[i]));
+    }
 
     Best best = new Best();
     ObjectiveFunction negativePosterior = new ObjectiveFunction(theta -> {
@@ -48,7 +61,7 @@ final class KernelFit {
       return Double.isFinite(value) ? -value : 1e300;
     });
     try {
-      new BOBYQAOptimizer(2 * (d + 2) + 1, 1.0, 1e-3).optimize(new MaxEval(MAX_EVALUATIONS), negativePosterior,
+      new BOBYQAOptimizer(2 * (d + 2) + 1, previous == null ? 1.0 : 0.25, 1e-3).optimize(new MaxEval(MAX_EVALUATIONS), negativePosterior,
           GoalType.MINIMIZE, new InitialGuess(start), new SimpleBounds(lower, upper));
     } catch (TooManyEvaluationsException e) {
       // keep the best kernel seen so far

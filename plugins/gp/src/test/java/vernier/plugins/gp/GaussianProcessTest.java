@@ -31,7 +31,7 @@ final class GaussianProcessTest {
       x[i] = new double[] {random.nextDouble(), random.nextDouble()};
       y[i] = Math.sin(6 * x[i][0]); // x1 does not matter
     }
-    Matern52 k = KernelFit.fit(x, y, NUMERIC);
+    Matern52 k = KernelFit.fit(x, y, NUMERIC, null);
     assertThat(k.inverseSquaredLengthScales()[0]).isGreaterThan(10 * k.inverseSquaredLengthScales()[1]);
     assertThat(k.noise()).isLessThan(1e-2);
   }
