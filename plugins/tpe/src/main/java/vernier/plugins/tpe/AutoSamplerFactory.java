@@ -2,6 +2,7 @@ package vernier.plugins.tpe;
 
 import java.util.List;
 import vernier.spi.CategoricalDomain;
+import vernier.spi.Parameter;
 import vernier.spi.PluginLookup;
 import vernier.spi.Sampler;
 import vernier.spi.SamplerFactory;
@@ -11,12 +12,15 @@ import vernier.spi.StudyDefinition;
 
 /**
  * {@code auto}: picks a sampler from the study's shape and says which: {@code nsga2} for several
- * objectives, {@code cmaes} for a purely numeric, unconditional space of two or more parameters
- * (where it did best in bench/run-samplers.sh), else {@code tpe} (categorical or conditional
- * parameters); each only when installed, else {@code tpe}. The choice is logged whenever the sampler
- * is made (when the study is created and each time it is loaded).
+ * objectives; {@code tpe} for conditional spaces; {@code gp} for unconditional spaces of at most
+ * {@value #GP_MAX_PARAMETERS} parameters (where it did best in bench/run-samplers.sh, and its ask
+ * stays under a second up to its 500-trial model cap); beyond that {@code cmaes} for purely numeric
+ * spaces, else {@code tpe}. Each only when installed, else {@code tpe}. The choice is logged whenever
+ * the sampler is made (when the study is created and each time it is loaded).
  */
 public final class AutoSamplerFactory implements SamplerFactory {
+
+  static final int GP_MAX_PARAMETERS = 20;
 
   private static final System.Logger LOG = System.getLogger("vernier.sampler.auto");
 
@@ -27,7 +31,8 @@ public final class AutoSamplerFactory implements SamplerFactory {
 
   @Override
   public String description() {
-    return "Chooses for you: nsga2 for several objectives, cmaes for numeric spaces, tpe otherwise.";
+    return "Chooses for you: nsga2 for several objectives, tpe for conditional spaces, gp for up to "
+        + GP_MAX_PARAMETERS + " parameters, else cmaes (numeric) or tpe.";
   }
 
   @Override
@@ -58,8 +63,14 @@ public final class AutoSamplerFactory implements SamplerFactory {
     if (study.isMultiObjective()) {
       return plugins.sampler("nsga2").isPresent() ? "nsga2" : "tpe";
     }
-    boolean numeric = study.space().parameters().size() >= 2 && !study.space().isConditional()
-        && study.space().parameters().stream().noneMatch(p -> p.domain() instanceof CategoricalDomain);
+    List<Parameter> params = study.space().parameters();
+    if (study.space().isConditional()) {
+      return "tpe";
+    }
+    if (params.size() <= GP_MAX_PARAMETERS && plugins.sampler("gp").isPresent()) {
+      return "gp";
+    }
+    boolean numeric = params.size() >= 2 && params.stream().noneMatch(p -> p.domain() instanceof CategoricalDomain);
     return numeric && plugins.sampler("cmaes").isPresent() ? "cmaes" : "tpe";
   }
 }

@@ -62,4 +62,23 @@ final class AutoSamplerTest extends SamplerContractTest {
         List.of(new Objective("f", Direction.MINIMIZE)), List.<Constraint>of(), 1);
     assertThat(AutoSamplerFactory.choose(mixed, with("cmaes"))).isEqualTo("tpe");
   }
+
+  @Test
+  void unconditionalSpacesUpToTwentyParameters_getGp() {
+    assertThat(AutoSamplerFactory.choose(study(1), with("gp", "cmaes"))).isEqualTo("gp");
+    assertThat(AutoSamplerFactory.choose(study(2), with("gp", "nsga2"))).as("several objectives").isEqualTo("nsga2");
+    List<Parameter> wide = new java.util.ArrayList<>();
+    for (int i = 0; i < 21; i++) {
+      wide.add(Parameter.of("x" + i, FloatDomain.continuous(0, 1)));
+    }
+    StudyDefinition many = new StudyDefinition("a", new SearchSpace(wide), List.of(new Objective("f",
+        Direction.MINIMIZE)), List.<Constraint>of(), 1);
+    assertThat(AutoSamplerFactory.choose(many, with("gp", "cmaes"))).isEqualTo("cmaes");
+    StudyDefinition conditional = new StudyDefinition("a", SearchSpace.of(
+        Parameter.of("o", vernier.spi.CategoricalDomain.of(vernier.spi.ParamValue.of("a"), vernier.spi.ParamValue.of("b"))),
+        Parameter.conditional("x", FloatDomain.continuous(0, 1),
+            new vernier.spi.Condition("o", java.util.Set.of(vernier.spi.ParamValue.of("a"))))),
+        List.of(new Objective("f", Direction.MINIMIZE)), List.<Constraint>of(), 1);
+    assertThat(AutoSamplerFactory.choose(conditional, with("gp", "cmaes"))).isEqualTo("tpe");
+  }
 }
