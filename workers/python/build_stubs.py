@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Generates the gRPC stubs of vernier.v1 from api/proto into vernier_client/_generated.
+"""Generates the gRPC stubs of vernier.v1 and vernier.plugin.v1 from api/proto into vernier_client/_generated.
 
 Runs at build time (workers/python/pom.xml) with Debian's grpc_tools:
     /usr/bin/python3 workers/python/build_stubs.py
@@ -16,10 +16,13 @@ OUT = os.path.join(HERE, "vernier_client", "_generated")
 
 
 def main():
-    os.makedirs(os.path.join(OUT, "vernier", "v1"), exist_ok=True)
-    for package in ("vernier", os.path.join("vernier", "v1")):
+    packages = ("vernier", os.path.join("vernier", "v1"), os.path.join("vernier", "plugin"),
+                os.path.join("vernier", "plugin", "v1"))
+    for package in packages:
+        os.makedirs(os.path.join(OUT, package), exist_ok=True)
         open(os.path.join(OUT, package, "__init__.py"), "a").close()
-    protos = sorted(glob.glob(os.path.join(PROTO_ROOT, "vernier", "v1", "*.proto")))
+    protos = sorted(glob.glob(os.path.join(PROTO_ROOT, "vernier", "v1", "*.proto"))
+                    + glob.glob(os.path.join(PROTO_ROOT, "vernier", "plugin", "v1", "*.proto")))
     include = os.path.join(os.path.dirname(protoc.__file__), "_proto")
     args = ["protoc", "-I" + PROTO_ROOT, "-I" + include, "--python_out=" + OUT, "--grpc_python_out=" + OUT] + protos
     if protoc.main(args) != 0:

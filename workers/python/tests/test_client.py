@@ -1,25 +1,15 @@
 """The Python client against the real server process (bin/vernier server)."""
 import os
-import socket
 import subprocess
 import sys
-import tempfile
 import time
 import unittest
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.abspath(os.path.join(HERE, "..", "..", ".."))
-sys.path.insert(0, os.path.join(HERE, ".."))
+from server_process import HERE, ROOT, ServerProcess
 
 import grpc  # noqa: E402
 import vernier_client as vc  # noqa: E402
 from vernier.v1 import resources_pb2, study_service_pb2  # noqa: E402
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def spec(**extra):
@@ -42,31 +32,13 @@ class ClientTest(unittest.TestCase):
 
     @classmethod
     def setUpClass(cls):
-        cls.tmp = tempfile.TemporaryDirectory()
-        port = free_port()
-        cls.target = "127.0.0.1:%d" % port
-        cls.log = open(os.path.join(cls.tmp.name, "server.log"), "w")
-        cls.server = subprocess.Popen(
-            [os.path.join(ROOT, "bin", "vernier"), "server", "--port", str(port), "--metrics-port", "-1",
-             "--db", os.path.join(cls.tmp.name, "v.db")], stdout=cls.log, stderr=subprocess.STDOUT)
-        cls.client = vc.Client(cls.target)
-        deadline = time.time() + 60
-        while True:
-            try:
-                cls.client.studies.ListStudies(study_service_pb2.ListStudiesRequest(), timeout=2, wait_for_ready=True)
-                break
-            except grpc.RpcError:
-                if time.time() > deadline or cls.server.poll() is not None:
-                    raise
-                time.sleep(0.2)
+        cls.server = ServerProcess()
+        cls.client = cls.server.client
+        cls.target = cls.server.target
 
     @classmethod
     def tearDownClass(cls):
-        cls.client.close()
-        cls.server.terminate()
-        cls.server.wait(30)
-        cls.log.close()
-        cls.tmp.cleanup()
+        cls.server.stop()
 
     def test_sweep_with_typed_params_and_best_trial(self):
         study = self.client.create_study("py-sweep", spec(limits={"maxTrials": 6}))

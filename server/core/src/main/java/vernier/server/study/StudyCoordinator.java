@@ -34,6 +34,7 @@ import vernier.server.storage.StudyData;
 import vernier.server.storage.Write;
 import vernier.spi.Objective;
 import vernier.spi.ParamValue;
+import vernier.spi.PluginUnavailableException;
 import vernier.spi.SamplingContext;
 import vernier.spi.Suggestion;
 import vernier.spi.TrialState;
@@ -189,7 +190,7 @@ public final class StudyCoordinator {
 
   private void process(List<Pending<?>> batch) {
     Changes changes = new Changes(!watchers.isEmpty());
-    boolean bug = false;
+    boolean readBack = false; // memory may be ahead of what is stored: read it back
     if (!deleted) {
       reapExpired(changes);
     }
@@ -202,17 +203,22 @@ public final class StudyCoordinator {
         p.run(changes);
       } catch (ApiException e) {
         p.error = e; // a refusal; what it recorded first (an abandoned lease, a NaN failure) stands
+      } catch (PluginUnavailableException e) {
+        log.warn("study {}: {}", id, e.getMessage());
+        p.error = ApiException.unavailable(e.getMessage());
+        changes.rollbackTo(mark);
+        readBack = true;
       } catch (RuntimeException e) {
         log.error("study {}: command failed", id, e);
         p.error = ApiException.internal("study " + id + ": " + e);
         changes.rollbackTo(mark); // nothing of a failed command is stored; memory is reloaded below
-        bug = true;
+        readBack = true;
       }
     }
     if (!changes.writes.isEmpty() && !commit(changes, batch)) {
-      bug = true;
+      readBack = true;
     }
-    if (bug && !deleted) {
+    if (readBack && !deleted) {
       reload();
     }
     batch.forEach(Pending::complete);
