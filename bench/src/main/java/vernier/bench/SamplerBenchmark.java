@@ -64,8 +64,8 @@ public final class SamplerBenchmark implements Callable<Integer> {
   @Option(names = "--alpha", defaultValue = "0.05", description = "Significance level of the paired tests.")
   double alpha;
 
-  @Option(names = "--all-pairs", description = "Test every Vernier sampler against every Optuna sampler, "
-      + "not only best against best and auto against tpe.")
+  @Option(names = "--all-pairs", description = "Also test every Vernier sampler against every Optuna sampler "
+      + "(a third table), not only best against best and auto against tpe.")
   boolean allPairs;
 
   /** A sampler's name, optionally with settings: {@code gp:warp_output=false:n_startup_trials=5}. */
