@@ -2,6 +2,7 @@ package vernier.spi;
 
 import java.util.Map;
 import java.util.NavigableMap;
+import java.util.Optional;
 import java.util.OptionalDouble;
 
 /** A read-only view of one trial. */
@@ -34,4 +35,19 @@ public interface TrialView {
 
   /** Whether the told values satisfied every constraint; false when not SUCCEEDED. */
   boolean feasible();
+
+  /** The checkpoint this trial's training started from (population-based training); empty: from scratch. */
+  default Optional<Checkpoint> startFrom() {
+    return Optional.empty();
+  }
+
+  /** The step this trial trains until (its sampler said so); 0 when the worker decides. */
+  default long maxStep() {
+    return 0;
+  }
+
+  /** Labels set by the sampler when it suggested the trial, and by its worker. */
+  default Map<String, String> labels() {
+    return Map.of();
+  }
 }

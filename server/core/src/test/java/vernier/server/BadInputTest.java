@@ -120,7 +120,7 @@ final class BadInputTest {
   @Test
   void unknownPluginName_listsWhatIsAvailable_unknownSettingIsNamed() {
     assertInvalid(createError(Specs.basic().setSampler(PluginSpec.newBuilder().setName("bayes-magic")).build()),
-        "spec.sampler.name", "available: grid, nsga2, nsga3, partial-fixed, qmc, random");
+        "spec.sampler.name", "available: grid, nsga2, nsga3, partial-fixed, pbt, qmc, random");
     assertInvalid(createError(Specs.basic().setPruner(PluginSpec.newBuilder().setName("nope")).build()),
         "spec.pruner.name", "median");
     assertInvalid(createError(Specs.basic().setPruner(Specs.plugin("median", "n_warmup", 3)).build()),

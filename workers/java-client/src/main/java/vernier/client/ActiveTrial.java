@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
+import java.util.OptionalLong;
 import java.util.UUID;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -62,6 +63,28 @@ public final class ActiveTrial implements AutoCloseable {
   public Map<String, ParamValue> params() {
     return trial.getParamsMap();
   }
+
+  /**
+   * Population-based training: the checkpoint to start from, as {@code studies/{study}/trials/{n}} and
+   * the step it was saved at; load its weights (and optimizer state), use this trial's params, and
+   * report the steps after it. Empty: train from scratch.
+   */
+  public Optional<StartFrom> startFrom() {
+    if (!trial.hasStartFrom()) {
+      return Optional.empty();
+    }
+    String study = trial.getName().substring(0, trial.getName().indexOf("/trials/"));
+    return Optional.of(new StartFrom(study + "/trials/" + trial.getStartFrom().getTrial(),
+        trial.getStartFrom().getTrial(), trial.getStartFrom().getStep()));
+  }
+
+  /** The step to train until, inclusive, then tell; empty when the worker decides (max_step 0). */
+  public OptionalLong maxStep() {
+    return trial.getMaxStep() > 0 ? OptionalLong.of(trial.getMaxStep()) : OptionalLong.empty();
+  }
+
+  /** A checkpoint of another trial: its resource name, number, and the step it was saved at. */
+  public record StartFrom(String trial, long number, long step) {}
 
   /** Whether the parameter is active in this trial (false for an inactive conditional parameter). */
   public boolean has(String name) {

@@ -21,6 +21,7 @@ import vernier.v1.FloatDomain;
 import vernier.v1.Limits;
 import vernier.v1.Objective;
 import vernier.v1.ParameterSpec;
+import vernier.v1.PluginSpec;
 import vernier.v1.StudySpec;
 import vernier.v1.TellRequest;
 import vernier.v1.Trial;
@@ -82,6 +83,28 @@ final class VernierClientTest {
       assertThat(retry.trial().getAttempt()).isEqualTo(2);
       assertThat(retry.params()).isEqualTo(first.getParamsMap());
       retry.succeeded(Map.of("loss", 0.1));
+    }
+  }
+
+  @Test
+  void populationBasedTrials_sayWhichCheckpointToStartFromAndWhereToStop() {
+    start(0);
+    try (VernierClient client = VernierClient.connect("127.0.0.1:" + server.grpcPort())) {
+      client.createStudy("pbt", spec(Limits.newBuilder()).toBuilder().setSampler(PluginSpec.newBuilder()
+          .setName("pbt").setSettings(com.google.protobuf.Struct.newBuilder()
+              .putFields("population_size", com.google.protobuf.Value.newBuilder().setNumberValue(2).build())
+              .putFields("interval", com.google.protobuf.Value.newBuilder().setNumberValue(5).build())
+              .putFields("max_step", com.google.protobuf.Value.newBuilder().setNumberValue(10).build()))).build());
+      ActiveTrial a = client.ask("studies/pbt", "w").orElseThrow();
+      ActiveTrial b = client.ask("studies/pbt", "w").orElseThrow();
+      assertThat(a.startFrom()).isEmpty();
+      assertThat(a.maxStep()).hasValue(5);
+      b.succeeded(Map.of("loss", 1.0));
+      a.succeeded(Map.of("loss", 2.0));
+      ActiveTrial next = client.ask("studies/pbt", "w").orElseThrow();
+      assertThat(next.startFrom()).contains(new ActiveTrial.StartFrom(b.name(), b.trial().getNumber(), 5));
+      assertThat(next.maxStep()).hasValue(10);
+      next.succeeded(Map.of("loss", 0.5));
     }
   }
 

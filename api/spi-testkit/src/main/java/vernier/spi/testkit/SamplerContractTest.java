@@ -94,7 +94,7 @@ public abstract class SamplerContractTest {
     for (int i = 0; i < 8; i++) {
       Suggestion s = sampler.suggest(study, new SamplingContext(random.split()));
       if (s instanceof Suggestion.Params p) {
-        study.start(p.values()); // left running: parallel workers
+        study.start(p); // left running: parallel workers
         for (Parameter param : space.activeParameters(p.values())) {
           assertThat(param.domain().contains(p.values().get(param.name()))).isTrue();
         }
@@ -116,9 +116,10 @@ public abstract class SamplerContractTest {
         assertThat(mayExhaust()).as("sampler exhausted after %d trials", i).isTrue();
         break;
       }
+      assertThat(s).as("answer %d with no trial running", i).isInstanceOf(Suggestion.Params.class);
       Map<String, ParamValue> params = ((Suggestion.Params) s).values();
       suggested.add(params);
-      study.start(params).succeed(ContractSpaces.OBJECTIVE, ContractSpaces.objective(params));
+      study.start((Suggestion.Params) s).succeed(ContractSpaces.OBJECTIVE, ContractSpaces.objective(params));
     }
     return suggested;
   }

@@ -7,6 +7,7 @@ import java.util.Map;
 import vernier.spi.ParamValue;
 import vernier.spi.StudyDefinition;
 import vernier.spi.StudyView;
+import vernier.spi.Suggestion;
 import vernier.spi.TrialState;
 
 /** A plain list-backed {@link StudyView} for plugin tests; the server has its own indexed one. */
@@ -21,7 +22,12 @@ public final class SimpleStudy implements StudyView {
 
   /** Adds an ACTIVE trial with the next number. */
   public SimpleTrial start(Map<String, ParamValue> params) {
-    SimpleTrial trial = new SimpleTrial(trials.size(), params);
+    return start(new Suggestion.Params(params));
+  }
+
+  /** Adds an ACTIVE trial as suggested: params, and the checkpoint, max step and labels it came with. */
+  public SimpleTrial start(Suggestion.Params suggestion) {
+    SimpleTrial trial = new SimpleTrial(trials.size(), suggestion);
     trials.add(trial);
     return trial;
   }

@@ -5,8 +5,11 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.NavigableMap;
+import java.util.Optional;
 import java.util.TreeMap;
+import vernier.spi.Checkpoint;
 import vernier.spi.ParamValue;
+import vernier.spi.Suggestion;
 import vernier.spi.TrialState;
 import vernier.spi.TrialView;
 
@@ -15,15 +18,17 @@ public final class SimpleTrial implements TrialView {
 
   private final long number;
   private final Map<String, ParamValue> params;
+  private final Suggestion.Params plan;
   private final Map<String, NavigableMap<Long, Double>> intermediate = new HashMap<>();
   private final Map<String, Double> values = new LinkedHashMap<>();
   private TrialState state = TrialState.ACTIVE;
   private boolean feasible;
   private long lastStep = -1;
 
-  SimpleTrial(long number, Map<String, ParamValue> params) {
+  SimpleTrial(long number, Suggestion.Params plan) {
     this.number = number;
-    this.params = Collections.unmodifiableMap(new LinkedHashMap<>(params));
+    this.params = Collections.unmodifiableMap(new LinkedHashMap<>(plan.values()));
+    this.plan = plan;
   }
 
   /** Records {@code value} of {@code metric} at {@code step}. */
@@ -88,5 +93,20 @@ public final class SimpleTrial implements TrialView {
   @Override
   public boolean feasible() {
     return feasible;
+  }
+
+  @Override
+  public Optional<Checkpoint> startFrom() {
+    return plan.startFrom();
+  }
+
+  @Override
+  public long maxStep() {
+    return plan.maxStep();
+  }
+
+  @Override
+  public Map<String, String> labels() {
+    return plan.labels();
   }
 }

@@ -358,9 +358,19 @@ public final class StudyCoordinator {
       exhausted = true;
       return null;
     }
-    Map<String, ParamValue> params = ParamsCheck.suggested(memory.definition().space(),
-        ((Suggestion.Params) suggestion).values(), samplerName());
-    return newTrial(params, TrialState.WAITING, TrialSource.SAMPLED, 1, 0, changes, false);
+    if (!(suggestion instanceof Suggestion.Params suggested)) {
+      return null; // Wait: nothing now, the worker asks again
+    }
+    Map<String, ParamValue> params = ParamsCheck.suggested(memory.definition().space(), suggested.values(),
+        samplerName());
+    suggested.startFrom().ifPresent(c -> {
+      if (c.trial() >= memory.nextNumber() || memory.get(c.trial()) == null) {
+        throw new IllegalStateException("sampler '" + samplerName() + "' starts from " + c + ", not a trial of the study");
+      }
+    });
+    TrialRecord.Plan plan = new TrialRecord.Plan(suggested.startFrom().orElse(null), suggested.maxStep(),
+        suggested.labels());
+    return newTrial(params, plan, TrialState.WAITING, TrialSource.SAMPLED, 1, 0, changes, false);
   }
 
   private String samplerName() {
@@ -372,9 +382,10 @@ public final class StudyCoordinator {
    * Creates a trial with the next number. When {@code persist} is false the caller persists it (a
    * sampled trial is inserted already ACTIVE by {@link #activate}).
    */
-  private TrialRecord newTrial(Map<String, ParamValue> params, TrialState state, TrialSource source, int attempt,
-      long retryOf, Changes changes, boolean persist) {
-    TrialRecord t = new TrialRecord(memory.nextNumber(), params, state, source, attempt, retryOf, clock.instant());
+  private TrialRecord newTrial(Map<String, ParamValue> params, TrialRecord.Plan plan, TrialState state,
+      TrialSource source, int attempt, long retryOf, Changes changes, boolean persist) {
+    TrialRecord t = new TrialRecord(memory.nextNumber(), params, plan, state, source, attempt, retryOf,
+        clock.instant());
     memory.add(t);
     if (persist) {
       changes.write(new Write.InsertTrial(id, t.toProto(id, false), null, null));
@@ -612,7 +623,7 @@ public final class StudyCoordinator {
 
   private void maybeRetry(TrialRecord t, Changes changes) {
     if (t.attempt < limits().maxAttempts()) {
-      newTrial(t.params, TrialState.WAITING, TrialSource.RETRY, t.attempt + 1, t.number, changes, true);
+      newTrial(t.params, t.plan(), TrialState.WAITING, TrialSource.RETRY, t.attempt + 1, t.number, changes, true);
     }
   }
 
@@ -733,7 +744,7 @@ public final class StudyCoordinator {
       }
       List<Trial> out = new ArrayList<>();
       for (Map<String, ParamValue> params : checked) {
-        out.add(newTrial(params, TrialState.WAITING, TrialSource.ENQUEUED, 1, 0, changes, true).toProto(id, false));
+        out.add(newTrial(params, TrialRecord.Plan.NONE, TrialState.WAITING, TrialSource.ENQUEUED, 1, 0, changes, true).toProto(id, false));
       }
       return out;
     });
@@ -776,7 +787,7 @@ public final class StudyCoordinator {
       }
     }
     return () -> {
-      TrialRecord t = newTrial(params, TrialState.WAITING, TrialSource.IMPORTED, 1, 0, changes, false);
+      TrialRecord t = newTrial(params, TrialRecord.Plan.NONE, TrialState.WAITING, TrialSource.IMPORTED, 1, 0, changes, false);
       List<MeasurementRow> rows = new ArrayList<>();
       for (Measurement m : imported.getMeasurementsList()) {
         m.getMetricsMap().forEach((metric, value) -> {

@@ -6,11 +6,14 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.NavigableMap;
+import java.util.Optional;
 import java.util.TreeMap;
 import vernier.server.Protos;
+import vernier.spi.Checkpoint;
 import vernier.spi.ParamValue;
 import vernier.spi.TrialState;
 import vernier.spi.TrialView;
+import vernier.v1.CheckpointRef;
 import vernier.v1.Measurement;
 import vernier.v1.Trial;
 import vernier.v1.TrialSource;
@@ -23,8 +26,18 @@ final class TrialRecord implements TrialView {
 
   private static final NavigableMap<Long, Double> NO_VALUES = Collections.unmodifiableNavigableMap(new TreeMap<>());
 
+  /**
+   * What the sampler planned beyond the params (population-based training): the checkpoint to start
+   * from (null: from scratch), the step to train until (0: the worker decides), and its labels.
+   */
+  record Plan(Checkpoint startFrom, long maxStep, Map<String, String> labels) {
+    static final Plan NONE = new Plan(null, 0, Map.of());
+  }
+
   final long number;
   final Map<String, ParamValue> params;
+  final Checkpoint startFrom;
+  final long maxStep;
   final TrialSource source;
   final int attempt;
   final long retryOf;
@@ -46,10 +59,13 @@ final class TrialRecord implements TrialView {
   /** False for a sampled trial until its first write: it is inserted already ACTIVE. */
   boolean persisted;
 
-  TrialRecord(long number, Map<String, ParamValue> params, TrialState state, TrialSource source, int attempt,
-      long retryOf, Instant createTime) {
+  TrialRecord(long number, Map<String, ParamValue> params, Plan plan, TrialState state, TrialSource source,
+      int attempt, long retryOf, Instant createTime) {
     this.number = number;
     this.params = Collections.unmodifiableMap(new LinkedHashMap<>(params));
+    this.startFrom = plan.startFrom();
+    this.maxStep = plan.maxStep();
+    this.labels.putAll(plan.labels());
     this.state = state;
     this.source = source;
     this.attempt = attempt;
@@ -61,10 +77,11 @@ final class TrialRecord implements TrialView {
   static TrialRecord fromProto(Trial t, String leaseId, String requestId) {
     Map<String, ParamValue> params = new LinkedHashMap<>();
     t.getParamsMap().forEach((k, v) -> params.put(k, Protos.toSpi(v)));
-    TrialRecord r = new TrialRecord(t.getNumber(), params, Protos.toSpi(t.getState()), t.getSource(),
-        t.getAttempt(), t.getRetryOf(), Protos.instant(t.getCreateTime()));
+    Checkpoint startFrom = t.hasStartFrom()
+        ? new Checkpoint(t.getStartFrom().getTrial(), t.getStartFrom().getStep()) : null;
+    TrialRecord r = new TrialRecord(t.getNumber(), params, new Plan(startFrom, t.getMaxStep(), t.getLabelsMap()),
+        Protos.toSpi(t.getState()), t.getSource(), t.getAttempt(), t.getRetryOf(), Protos.instant(t.getCreateTime()));
     r.values = Map.copyOf(t.getValuesMap());
-    r.labels.putAll(t.getLabelsMap());
     r.workerId = t.getWorkerId();
     r.startTime = t.hasStartTime() ? Protos.instant(t.getStartTime()) : null;
     r.endTime = t.hasEndTime() ? Protos.instant(t.getEndTime()) : null;
@@ -104,7 +121,11 @@ final class TrialRecord implements TrialView {
         .setRetryable(retryable)
         .setLastStep(lastStep)
         .setFeasible(feasible)
-        .putAllLabels(labels);
+        .putAllLabels(labels)
+        .setMaxStep(maxStep);
+    if (startFrom != null) {
+      b.setStartFrom(CheckpointRef.newBuilder().setTrial(startFrom.trial()).setStep(startFrom.step()));
+    }
     if (startTime != null) {
       b.setStartTime(Protos.timestamp(startTime));
     }
@@ -118,6 +139,26 @@ final class TrialRecord implements TrialView {
       bySteps.values().forEach(m -> b.addMeasurements(m.build()));
     }
     return b.build();
+  }
+
+  /** The plan a retry of this trial repeats. */
+  Plan plan() {
+    return new Plan(startFrom, maxStep, labels);
+  }
+
+  @Override
+  public Optional<Checkpoint> startFrom() {
+    return Optional.ofNullable(startFrom);
+  }
+
+  @Override
+  public long maxStep() {
+    return maxStep;
+  }
+
+  @Override
+  public Map<String, String> labels() {
+    return Collections.unmodifiableMap(labels);
   }
 
   @Override
