@@ -96,6 +96,19 @@ class ClientTest(unittest.TestCase):
             time.sleep(2.0)
             self.assertEqual(trial.succeed(loss=1.0).state, resources_pb2.Trial.SUCCEEDED)
 
+    def test_population_based_training_plans_reach_the_trial(self):
+        study = self.client.create_study("py-pbt", spec(sampler={"name": "pbt", "settings": {
+            "population_size": 2, "interval": 5, "max_step": 10}}))
+        a, b = study.trial(), study.trial()
+        self.assertIsNone(a.start_from)
+        self.assertEqual(a.max_step, 5)
+        b.succeed(loss=1.0)
+        a.succeed(loss=2.0)
+        c = study.trial()
+        self.assertEqual(c.start_from, (b.number, 5))
+        self.assertEqual(c.max_step, 10)
+        c.succeed(loss=0.5)
+
     def test_bad_spec_names_the_field(self):
         with self.assertRaises(grpc.RpcError) as e:
             self.client.create_study("py-bad", spec(parameters=[{"name": "x", "intDomain": {"min": 3, "max": 1}}]))

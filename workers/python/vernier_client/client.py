@@ -141,6 +141,11 @@ class Trial:
         self.attempt = assignment.trial.attempt
         self._lease_id = assignment.lease_id
         self.params = {k: _value(v) for k, v in assignment.trial.params.items()}
+        # Population-based training: (trial number, step) of the checkpoint to start from, or None;
+        # the step to train until (None: you decide).
+        t = assignment.trial
+        self.start_from = (t.start_from.trial, t.start_from.step) if t.HasField("start_from") else None
+        self.max_step = t.max_step or None
         self._open = True
         self._lost = None
         self._stop = threading.Event()
