@@ -49,7 +49,10 @@ final class TrialCommand {
     return out;
   }
 
-  /** Environment for the process: parameters, trial identity and where its files are. */
+  /**
+   * Environment for the process: parameters, trial identity and where its files are; for
+   * population-based training also the step to train until and the checkpoint to start from.
+   */
   static Map<String, String> environment(Trial trial, String study, Path paramsFile, Path trialDir) {
     Map<String, String> env = new LinkedHashMap<>();
     trial.getParamsMap().forEach((k, v) -> env.put("VERNIER_PARAM_" + envName(k), text(v)));
@@ -59,6 +62,15 @@ final class TrialCommand {
     env.put("VERNIER_ATTEMPT", Integer.toString(trial.getAttempt()));
     env.put("VERNIER_PARAMS_FILE", paramsFile.toString());
     env.put("VERNIER_TRIAL_DIR", trialDir.toString());
+    if (trial.getMaxStep() > 0) {
+      env.put("VERNIER_MAX_STEP", Long.toString(trial.getMaxStep()));
+    }
+    if (trial.hasStartFrom()) { // population-based training: the parent's files sit beside this trial's
+      long parent = trial.getStartFrom().getTrial();
+      env.put("VERNIER_START_FROM_TRIAL", Long.toString(parent));
+      env.put("VERNIER_START_FROM_STEP", Long.toString(trial.getStartFrom().getStep()));
+      env.put("VERNIER_START_FROM_DIR", trialDir.resolveSibling("trial-" + parent).toString());
+    }
     return env;
   }
 

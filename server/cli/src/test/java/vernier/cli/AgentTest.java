@@ -100,6 +100,40 @@ final class AgentTest {
     }
   }
 
+  @Test
+  void populationBasedTraining_commandsContinueFromTheirParentsFiles() throws Exception {
+    Path work = dir.resolve("runs-pbt");
+    // "training": w starts at 10 (or at the parent's saved w) and shrinks by x per step; saved at the end
+    String train = "w=10; [ -n \"$VERNIER_START_FROM_DIR\" ] && w=$(cat \"$VERNIER_START_FROM_DIR/w\"); "
+        + "s=${VERNIER_START_FROM_STEP:-0}; while [ $s -lt $VERNIER_MAX_STEP ]; do s=$((s+1)); "
+        + "w=$(awk -v w=$w -v x=$VERNIER_PARAM_X 'BEGIN { print w * (1 - x) }'); echo \"step=$s loss=$w\"; done; "
+        + "echo $w > \"$VERNIER_TRIAL_DIR/w\"";
+    StudySpec spec = quadratic(0, "none").toBuilder().clearParameters()
+        .addParameters(ParameterSpec.newBuilder().setName("x").setFloatDomain(FloatDomain.newBuilder().setMin(0.01)
+            .setMax(0.2)))
+        .setSampler(PluginSpec.newBuilder().setName("pbt").setSettings(com.google.protobuf.Struct.newBuilder()
+            .putFields("population_size", com.google.protobuf.Value.newBuilder().setNumberValue(3).build())
+            .putFields("interval", com.google.protobuf.Value.newBuilder().setNumberValue(4).build())
+            .putFields("max_step", com.google.protobuf.Value.newBuilder().setNumberValue(12).build()))).build();
+    try (VernierClient client = VernierClient.connect(server.target())) {
+      client.createStudy("agent-pbt", spec);
+      String out = agent("agent", "-s", server.target(), "--study", "agent-pbt", "--parallel", "3",
+          "--workdir", work.toString(), "--", "sh", "-c", train);
+      assertThat(out).contains("study studies/agent-pbt is done");
+      List<Trial> trials = trials(client, "agent-pbt");
+      assertThat(trials).hasSize(9).allMatch(t -> t.getState() == Trial.State.SUCCEEDED);
+      for (Trial t : trials) {
+        double x = t.getParamsOrThrow("x").getDoubleValue();
+        double start = t.hasStartFrom()
+            ? Double.parseDouble(java.nio.file.Files.readString(work.resolve("studies_agent-pbt/trial-"
+                + t.getStartFrom().getTrial() + "/w")).trim()) : 10;
+        assertThat(t.getLastStep()).isEqualTo(t.getMaxStep());
+        assertThat(t.getValuesOrThrow("loss")).as("trial %d continues its parent's w", t.getNumber())
+            .isCloseTo(start * Math.pow(1 - x, 4), org.assertj.core.data.Offset.offset(1e-3 * start));
+      }
+    }
+  }
+
   private static org.assertj.core.data.Offset<Double> within() {
     return org.assertj.core.data.Offset.offset(1e-5);
   }
