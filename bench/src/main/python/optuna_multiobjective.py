@@ -59,14 +59,16 @@ def main():
     parser.add_argument("--trials", type=int, default=100)
     parser.add_argument("--seeds", type=int, default=10)
     parser.add_argument("--population", type=int, default=20)
+    parser.add_argument("--samplers", default="random,nsga2", help="random, nsga2, tpe (MOTPE)")
     args = parser.parse_args()
     optuna.logging.set_verbosity(optuna.logging.ERROR)
     for name, (f, n, ref) in PROBLEMS.items():
-        for sampler in ("random", "nsga2"):
+        for sampler in args.samplers.split(","):
             hvs = []
             for seed in range(args.seeds):
-                s = (optuna.samplers.RandomSampler(seed=seed) if sampler == "random"
-                     else optuna.samplers.NSGAIISampler(population_size=args.population, seed=seed))
+                s = {"random": lambda: optuna.samplers.RandomSampler(seed=seed),
+                     "nsga2": lambda: optuna.samplers.NSGAIISampler(population_size=args.population, seed=seed),
+                     "tpe": lambda: optuna.samplers.TPESampler(seed=seed)}[sampler]()
                 study = optuna.create_study(directions=["minimize"] * len(ref), sampler=s)
                 study.optimize(lambda t: f([t.suggest_float("x%d" % i, 0, 1) for i in range(n)]), n_trials=args.trials)
                 hvs.append(hypervolume([list(t.values) for t in study.trials], ref))

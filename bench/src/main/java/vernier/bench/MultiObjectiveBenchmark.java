@@ -54,6 +54,14 @@ public final class MultiObjectiveBenchmark implements Callable<Integer> {
   @Option(names = "--python", defaultValue = "/usr/bin/python3", description = "'' to skip Optuna.")
   String python;
 
+  @Option(names = "--samplers", defaultValue = "random,nsga2,nsga3", split = ",",
+      description = "Vernier samplers by name (tpe is MOTPE with several objectives).")
+  List<String> samplers;
+
+  @Option(names = "--optuna-samplers", defaultValue = "random,nsga2",
+      description = "Optuna's: random, nsga2, tpe (MOTPE).")
+  String optunaSamplers;
+
   record Problem(int variables, double[] reference, Function<double[], double[]> f) {}
 
   static Map<String, Problem> problems() {
@@ -135,7 +143,7 @@ public final class MultiObjectiveBenchmark implements Callable<Integer> {
         .start(); VernierClient client = VernierClient.connect("127.0.0.1:" + server.grpcPort())) {
       int id = 0;
       for (Map.Entry<String, Problem> e : problems().entrySet()) {
-        for (String sampler : List.of("random", "nsga2", "nsga3")) {
+        for (String sampler : samplers) {
           double[] hv = new double[seeds];
           for (int seed = 0; seed < seeds; seed++) {
             hv[seed] = run(client, "mo" + id++, e.getValue(), sampler, seed);
@@ -194,7 +202,8 @@ public final class MultiObjectiveBenchmark implements Callable<Integer> {
   }
 
   private Map<String, double[]> optuna() throws Exception {
-    Process p = new ProcessBuilder(python, "bench/src/main/python/optuna_multiobjective.py", "--trials",
+    Process p = new ProcessBuilder(python, "bench/src/main/python/optuna_multiobjective.py", "--samplers",
+        optunaSamplers, "--trials",
         Integer.toString(trials), "--seeds", Integer.toString(seeds), "--population", Integer.toString(population))
         .redirectError(ProcessBuilder.Redirect.INHERIT).start();
     Map<String, double[]> out = new LinkedHashMap<>();
