@@ -1,8 +1,5 @@
 package vernier.bench.jmh;
 
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
@@ -17,24 +14,16 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
-import vernier.spi.Constraint;
-import vernier.spi.Direction;
-import vernier.spi.FloatDomain;
-import vernier.spi.Objective;
-import vernier.spi.ParamValue;
-import vernier.spi.Parameter;
 import vernier.spi.Sampler;
 import vernier.spi.SamplerFactory;
 import vernier.spi.SamplingContext;
-import vernier.spi.SearchSpace;
 import vernier.spi.Settings;
-import vernier.spi.StudyDefinition;
 import vernier.spi.Suggestion;
 import vernier.spi.testkit.SimpleStudy;
 
 /**
  * Cost of one suggestion of any installed sampler (found by name with ServiceLoader) with
- * {@code trials} finished trials at random points of 5 float parameters, the sphere as objective.
+ * {@code trials} finished trials ({@link FinishedStudy}).
  *
  * <pre>java -cp bench/target/classes:$(cat bench/target/classpath.txt) org.openjdk.jmh.Main SamplerAskBenchmark</pre>
  */
@@ -58,28 +47,12 @@ public class SamplerAskBenchmark {
 
   @Setup
   public void setUp() {
-    Parameter[] params = new Parameter[5];
-    for (int i = 0; i < 5; i++) {
-      params[i] = Parameter.of("x" + i, FloatDomain.continuous(0, 1));
-    }
-    StudyDefinition d = new StudyDefinition("bench", SearchSpace.of(params),
-        List.of(new Objective("loss", Direction.MINIMIZE)), List.<Constraint>of(), 0);
-    study = new SimpleStudy(d);
     random = new SplittableRandom(0);
-    for (int t = 0; t < trials; t++) {
-      Map<String, ParamValue> p = new LinkedHashMap<>();
-      double loss = 0;
-      for (int i = 0; i < 5; i++) {
-        double x = random.nextDouble();
-        p.put("x" + i, ParamValue.of(x));
-        loss += (x - 0.3) * (x - 0.3);
-      }
-      study.start(p).succeed("loss", loss);
-    }
+    study = FinishedStudy.withTrials(trials, random);
     SamplerFactory factory = ServiceLoader.load(SamplerFactory.class).stream().map(ServiceLoader.Provider::get)
         .filter(f -> f.name().equals(sampler)).findFirst()
         .orElseThrow(() -> new IllegalArgumentException("no sampler named " + sampler));
-    instance = factory.create(d, Settings.empty());
+    instance = factory.create(FinishedStudy.DEFINITION, Settings.empty());
   }
 
   @Benchmark

@@ -1,6 +1,5 @@
 package vernier.bench.jmh;
 
-import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
@@ -16,17 +15,9 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 import vernier.plugins.tpe.TpeSamplerFactory;
-import vernier.spi.Constraint;
-import vernier.spi.Direction;
-import vernier.spi.FloatDomain;
-import vernier.spi.Objective;
-import vernier.spi.ParamValue;
-import vernier.spi.Parameter;
 import vernier.spi.Sampler;
 import vernier.spi.SamplingContext;
-import vernier.spi.SearchSpace;
 import vernier.spi.Settings;
-import vernier.spi.StudyDefinition;
 import vernier.spi.Suggestion;
 import vernier.spi.testkit.SimpleStudy;
 
@@ -56,25 +47,9 @@ public class TpeAskBenchmark {
 
   @Setup
   public void setUp() {
-    Parameter[] params = new Parameter[5];
-    for (int i = 0; i < 5; i++) {
-      params[i] = Parameter.of("x" + i, FloatDomain.continuous(0, 1));
-    }
-    StudyDefinition d = new StudyDefinition("bench", SearchSpace.of(params),
-        List.of(new Objective("loss", Direction.MINIMIZE)), List.<Constraint>of(), 0);
-    study = new SimpleStudy(d);
     random = new SplittableRandom(0);
-    for (int t = 0; t < trials; t++) {
-      java.util.Map<String, ParamValue> p = new java.util.LinkedHashMap<>();
-      double loss = 0;
-      for (int i = 0; i < 5; i++) {
-        double x = random.nextDouble();
-        p.put("x" + i, ParamValue.of(x));
-        loss += x * x;
-      }
-      study.start(p).succeed("loss", loss);
-    }
-    sampler = new TpeSamplerFactory().create(d, Settings.of(Map.of("multivariate", multivariate)));
+    study = FinishedStudy.withTrials(trials, random);
+    sampler = new TpeSamplerFactory().create(FinishedStudy.DEFINITION, Settings.of(Map.of("multivariate", multivariate)));
   }
 
   @Benchmark
