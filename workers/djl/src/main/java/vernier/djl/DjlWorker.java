@@ -52,7 +52,9 @@ public final class DjlWorker implements Callable<Integer> {
   @Option(names = "--checkpoints", defaultValue = "vernier-checkpoints", description = "Checkpoint root.")
   Path checkpoints;
 
-  @Option(names = "--max-steps", defaultValue = "300", description = "Steps when the study does not tune max_steps.")
+  @Option(names = "--max-steps", defaultValue = "300",
+      description = "Steps (and the learning-rate schedule's length) when the study does not tune max_steps;"
+          + " a trial's max_step (population-based training) decides when it stops.")
   int maxSteps;
 
   @Option(names = "--eval-every", defaultValue = "25", description = "Steps between evaluations and checkpoints.")

@@ -6,6 +6,8 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
 import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.Trainer;
@@ -15,6 +17,7 @@ import ai.djl.training.tracker.Tracker;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.SplittableRandom;
@@ -26,8 +29,10 @@ import vernier.client.VernierClient;
 /**
  * Trains one trial: builds the model from the trial's hyperparameters, reports {@code train_loss}
  * every {@code reportEvery} steps and the validation metrics every {@code evalEvery} steps (where
- * it also checkpoints), stops at the first report answered PRUNE or STOP, and returns the final
- * validation metrics.
+ * it also checkpoints, as at its last step), stops at the first report answered PRUNE or STOP, and
+ * returns the final validation metrics. Steps are global along a lineage: a trial that starts from a
+ * checkpoint saved after step S (a retry's, or a population-based-training parent's) reports steps
+ * S + 1 onwards, and its learning-rate schedule continues at step S + 1.
  */
 public final class TrialTrainer {
 
@@ -53,33 +58,74 @@ public final class TrialTrainer {
     return new TrialTrainer(new TextTask(TextData.builtIn(16), 16), client, checkpointRoot, settings);
   }
 
+  /**
+   * Trains {@code trial}: from scratch, from the newest checkpoint along its {@code retry_of} chain
+   * (a retry), or from the checkpoint its {@code start_from} names (population-based training),
+   * reporting the steps after the checkpoint's, until its {@code max_step} or, when the trial has
+   * none, the {@code max_steps} hyperparameter.
+   */
   public Map<String, Double> train(ActiveTrial trial, Device device) throws IOException {
     Hyperparams h = Hyperparams.of(trial, settings.defaultMaxSteps());
+    long end = trial.maxStep().orElse(h.maxSteps());
     trial.label("device", device.toString());
-    Path dir = checkpoints.directory(trial.trial().getName().replaceAll("/trials/\\d+$", ""), trial.trial().getNumber());
+    Path dir = checkpoints.directory(Checkpoints.study(trial.trial()), trial.trial().getNumber());
+    Optional<Checkpoints.Saved> saved = checkpoints.start(client, trial.trial());
     try (Model model = Model.newInstance("trial-" + trial.trial().getNumber(), device)) {
       model.setBlock(task.model(h));
       long start = 0;
-      Optional<Checkpoints.Saved> saved = checkpoints.forRetry(client, trial.trial());
       if (saved.isPresent()) {
-        Checkpoints.load(model, saved.get());
+        load(model, saved.get(), h, device);
         start = saved.get().step();
-        log.info(trial.name() + " resumes from " + saved.get().directory() + " at step " + start);
+        trial.label("started_from", saved.get().label());
+        log.info(trial.name() + " starts from " + saved.get().directory() + " (trial " + saved.get().trial()
+            + ", step " + start + ") and trains until step " + end);
       }
       DefaultTrainingConfig config = new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
-          .optOptimizer(optimizer(h, (int) start))
+          .optOptimizer(optimizer(h, Math.toIntExact(start)))
           .optDevices(new Device[] {device});
       try (Trainer trainer = model.newTrainer(config)) {
         trainer.initialize(task.inputShape(h));
-        return loop(trial, h, model, trainer, dir, start);
+        return loop(trial, h, model, trainer, dir, start, end);
       }
     }
   }
 
+  /**
+   * Loads a checkpoint, checking that it fits this trial's model: DJL loads weights of any shape
+   * without complaint, so a checkpoint of a model with other {@code units}, {@code embedding_size}
+   * or {@code heads} would silently train the saved model's architecture instead of this trial's.
+   */
+  private void load(Model model, Checkpoints.Saved saved, Hyperparams h, Device device) throws IOException {
+    Map<String, Shape> expected;
+    try (NDManager manager = NDManager.newBaseManager(device)) {
+      Block fresh = task.model(h);
+      fresh.initialize(manager, DataType.FLOAT32, task.inputShape(h));
+      expected = shapes(fresh);
+    }
+    Checkpoints.load(model, saved);
+    Map<String, Shape> loaded = shapes(model.getBlock());
+    for (Map.Entry<String, Shape> e : expected.entrySet()) {
+      Shape there = loaded.get(e.getKey());
+      if (!e.getValue().equals(there)) {
+        throw new IOException("checkpoint " + saved.directory() + " does not fit this trial's model: parameter "
+            + e.getKey() + " is " + there + " there and " + e.getValue() + " here; a trial must keep the model"
+            + " parameters (layers, units, embedding_size, heads, sequence_length) of the trial it starts from");
+      }
+    }
+  }
+
+  private static Map<String, Shape> shapes(Block block) {
+    Map<String, Shape> shapes = new LinkedHashMap<>();
+    block.getParameters().forEach(p -> shapes.put(p.getKey(), p.getValue().getArray().getShape()));
+    return shapes;
+  }
+
+  /** Steps {@code start + 1 .. end}; evaluates and checkpoints every {@code evalEvery} steps and at {@code end}. */
   private Map<String, Double> loop(ActiveTrial trial, Hyperparams h, Model model, Trainer trainer, Path dir,
-      long start) throws IOException {
-    if (start >= h.maxSteps()) { // resumed from a checkpoint of a finished run: just measure it
+      long start, long end) throws IOException {
+    if (start >= end) { // resumed from a checkpoint at or past the end: measure it, and keep it as this trial's
       Map<String, Double> done = task.evaluate(trainer, h);
+      checkpoints.save(model, dir, start);
       trial.report(start, done);
       return done;
     }
@@ -87,7 +133,7 @@ public final class TrialTrainer {
     Map<String, Double> last = new HashMap<>();
     double runningLoss = 0;
     int lossCount = 0;
-    for (long step = start + 1; step <= h.maxSteps(); step++) {
+    for (long step = start + 1; step <= end; step++) {
       try (NDManager batchManager = trainer.getManager().newSubManager()) {
         NDList[] batch = task.batch(batchManager, random, h);
         TrainingLock.STEP.lock();
@@ -103,7 +149,7 @@ public final class TrialTrainer {
           TrainingLock.STEP.unlock();
         }
       }
-      boolean evaluate = step % settings.evalEvery() == 0 || step == h.maxSteps();
+      boolean evaluate = step % settings.evalEvery() == 0 || step == end;
       Map<String, Double> metrics = new HashMap<>();
       if (step % settings.reportEvery() == 0 || evaluate) {
         metrics.put("train_loss", runningLoss / lossCount);
@@ -125,27 +171,48 @@ public final class TrialTrainer {
     return last;
   }
 
-  /** The optimizer with its learning-rate schedule (warm-up, then constant, cosine or exponential). */
+  /**
+   * The optimizer with its learning-rate schedule (warm-up, then constant, cosine or exponential)
+   * for a run that starts after {@code completedSteps} steps of its lineage. The schedule runs on the
+   * global step ({@code completedSteps} + the updates of this run) over {@code max_steps}; the
+   * optimizer itself counts from 1, because its state (Adam's moments and their bias correction)
+   * restarts from zero.
+   */
   static Optimizer optimizer(Hyperparams h, int completedSteps) {
+    Tracker tracker = new Shifted(schedule(h), completedSteps);
+    float wd = (float) h.weightDecay();
+    return switch (h.optimizer()) {
+      case "sgd" -> Optimizer.sgd().setLearningRateTracker(tracker).optMomentum((float) h.momentum())
+          .optWeightDecays(wd).optClipGrad(5f).build();
+      case "adamw" -> Optimizer.adamW().optLearningRateTracker(tracker).optWeightDecays(wd).optClipGrad(5f).build();
+      case "adagrad" -> DenseAdagrad.builder().optLearningRateTracker(tracker).optWeightDecays(wd).optClipGrad(5f)
+          .build();
+      default -> Optimizer.adam().optLearningRateTracker(tracker).optWeightDecays(wd).optClipGrad(5f).build();
+    };
+  }
+
+  /**
+   * The learning rate at global step n (from 1): warm-up over {@code warmup_steps}, then constant,
+   * cosine or exponential over {@code max_steps}; after that both decays stay at lr/100.
+   */
+  static Tracker schedule(Hyperparams h) {
     float lr = (float) h.lr();
     Tracker schedule = switch (h.schedule()) {
       case "cosine" -> Tracker.cosine().setBaseValue(lr).optFinalValue(lr * 0.01f).setMaxUpdates(h.maxSteps()).build();
       case "exponential" -> Tracker.factor().setBaseValue(lr)
-          .setFactor((float) Math.pow(0.01, 1.0 / h.maxSteps())).build();
+          .setFactor((float) Math.pow(0.01, 1.0 / h.maxSteps())).optMaxUpdates(h.maxSteps()).build();
       default -> Tracker.fixed(lr);
     };
-    Tracker tracker = h.warmupSteps() > 0
+    return h.warmupSteps() > 0
         ? Tracker.warmUp().setMainTracker(schedule).optWarmUpSteps(h.warmupSteps()).build() : schedule;
-    float wd = (float) h.weightDecay();
-    return switch (h.optimizer()) {
-      case "sgd" -> Optimizer.sgd().setLearningRateTracker(tracker).optMomentum((float) h.momentum())
-          .optWeightDecays(wd).optClipGrad(5f).optBeginNumUpdate(completedSteps).build();
-      case "adamw" -> Optimizer.adamW().optLearningRateTracker(tracker).optWeightDecays(wd).optClipGrad(5f)
-          .optBeginNumUpdate(completedSteps).build();
-      case "adagrad" -> DenseAdagrad.builder().optLearningRateTracker(tracker).optWeightDecays(wd).optClipGrad(5f)
-          .optBeginNumUpdate(completedSteps).build();
-      default -> Optimizer.adam().optLearningRateTracker(tracker).optWeightDecays(wd).optClipGrad(5f)
-          .optBeginNumUpdate(completedSteps).build();
-    };
+  }
+
+  /** A schedule read {@code offset} steps further on: this run's update n is the lineage's step offset + n. */
+  record Shifted(Tracker schedule, int offset) implements Tracker {
+
+    @Override
+    public float getNewValue(int numUpdate) {
+      return schedule.getNewValue(numUpdate + offset);
+    }
   }
 }
