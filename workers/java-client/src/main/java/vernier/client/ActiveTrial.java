@@ -66,7 +66,7 @@ public final class ActiveTrial implements AutoCloseable {
 
   /**
    * Population-based training: the checkpoint to start from, as {@code studies/{study}/trials/{n}} and
-   * the step it was saved at; load its weights (and optimizer state), use this trial's params, and
+   * the step it was saved at; load its weights (and optimizer state if you save it), use this trial's params, and
    * report the steps after it. Empty: train from scratch.
    */
   public Optional<StartFrom> startFrom() {

@@ -5,6 +5,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.random.RandomGenerator;
 import vernier.spi.CategoricalDomain;
@@ -44,7 +45,7 @@ final class PbtSampler implements Sampler {
   static final String MEMBER = "pbt.member";
 
   record Settings(int population, int interval, int maxStep, double quantile, double resample,
-      double perturbation) {}
+      double perturbation, Set<String> explore) {}
 
   private final StudyDefinition study;
   private final Objective objective;
@@ -117,10 +118,16 @@ final class PbtSampler implements Sampler {
     return peers;
   }
 
-  /** Explore: each parameter perturbed, or drawn afresh with {@code resample_probability}. */
+  /**
+   * Explore: each parameter in {@code explore} perturbed, or drawn afresh with
+   * {@code resample_probability}; the others keep the copied member's value.
+   */
   private Map<String, ParamValue> explore(Map<String, ParamValue> base, RandomGenerator random) {
     return study.space().assign((p, assigned) -> {
       ParamValue v = base.get(p.name());
+      if (v != null && !settings.explore().contains(p.name())) {
+        return v;
+      }
       if (v == null || random.nextDouble() < settings.resample()) {
         return Uniform.sample(p.domain(), random);
       }

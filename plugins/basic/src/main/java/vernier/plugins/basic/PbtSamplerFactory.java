@@ -1,6 +1,8 @@
 package vernier.plugins.basic;
 
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import vernier.spi.Sampler;
 import vernier.spi.SamplerFactory;
 import vernier.spi.SettingSpec;
@@ -21,6 +23,10 @@ public final class PbtSamplerFactory implements SamplerFactory {
   static final SettingSpec PERTURBATION = SettingSpec.number("perturbation", 0.2,
       "explore multiplies numeric values by 1 - p or 1 + p (or moves categorical ones to a neighbour)");
 
+  static final SettingSpec EXPLORE = new SettingSpec("explore", SettingSpec.Type.LIST, null,
+      "the parameters explore may change (default: all); others keep the copied member's value, e.g. "
+          + "layer sizes, which its checkpoint's weights must match");
+
   @Override
   public String name() {
     return "pbt";
@@ -33,7 +39,7 @@ public final class PbtSamplerFactory implements SamplerFactory {
 
   @Override
   public List<SettingSpec> settings() {
-    return List.of(POPULATION, INTERVAL, MAX_STEP, QUANTILE, RESAMPLE, PERTURBATION);
+    return List.of(POPULATION, INTERVAL, MAX_STEP, QUANTILE, RESAMPLE, PERTURBATION, EXPLORE);
   }
 
   @Override
@@ -45,8 +51,27 @@ public final class PbtSamplerFactory implements SamplerFactory {
     int population = Checks.atLeast(name(), s, POPULATION, 8, 2);
     int interval = Checks.atLeast(name(), s, INTERVAL, 10, 1);
     int maxStep = Checks.atLeast(name(), s, MAX_STEP, 100, interval);
+    Set<String> explore = explored(study, s);
     return new PbtSampler(study, new PbtSampler.Settings(population, interval, maxStep,
         Checks.between(name(), s, QUANTILE, 0.25, 0.01, 0.5), Checks.between(name(), s, RESAMPLE, 0.25, 0, 1),
-        Checks.between(name(), s, PERTURBATION, 0.2, 0.01, 0.99)));
+        Checks.between(name(), s, PERTURBATION, 0.2, 0.01, 0.99), explore));
+  }
+
+  private static Set<String> explored(StudyDefinition study, Settings s) {
+    Set<String> all = new LinkedHashSet<>();
+    study.space().parameters().forEach(p -> all.add(p.name()));
+    Object listed = s.asMap().get(EXPLORE.name());
+    if (listed == null) {
+      return all;
+    }
+    Set<String> names = new LinkedHashSet<>();
+    for (Object name : (List<?>) listed) {
+      if (!(name instanceof String n) || !all.contains(n)) {
+        throw new IllegalArgumentException("setting 'explore' of pbt names '" + name + "', not a parameter of the "
+            + "study (" + String.join(", ", all) + ")");
+      }
+      names.add(n);
+    }
+    return names;
   }
 }

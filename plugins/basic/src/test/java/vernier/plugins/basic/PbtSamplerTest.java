@@ -153,6 +153,19 @@ final class PbtSamplerTest extends SamplerContractTest {
   }
 
   @Test
+  void onlyTheListedParametersAreExplored() {
+    Simulation sim = new Simulation();
+    List<Suggestion.Params> plans = sim.run(sampler(Map.of("population_size", 4, "interval", 10, "max_step", 60,
+        "explore", List.of("lr"), "resample_probability", 1.0)), 5);
+    for (Suggestion.Params p : plans) {
+      p.startFrom().ifPresent(c -> assertThat(p.values().get("optimizer"))
+          .as("the copied member's optimizer").isEqualTo(sim.study.trials().get((int) c.trial()).params().get("optimizer")));
+    }
+    assertThatThrownBy(() -> sampler(Map.of("explore", List.of("units"))))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'explore'").hasMessageContaining("units");
+  }
+
+  @Test
   void badSettings_areNamed() {
     assertThatThrownBy(() -> sampler(Map.of("interval", 20, "max_step", 10)))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'max_step'");
