@@ -11,8 +11,9 @@ import vernier.spi.Settings;
 import vernier.spi.StudyDefinition;
 
 /**
- * {@code auto}: picks a sampler from the study's shape and says which: {@code nsga2} for several
- * objectives; {@code tpe} for conditional spaces; {@code gp} for unconditional spaces of at most
+ * {@code auto}: picks a sampler from the study's shape and says which: for two to four objectives
+ * {@code tpe} (MOTPE, ahead of NSGA-II on both multi-objective problems of bench/run-multiobjective.sh),
+ * for more {@code nsga3}; for one objective {@code tpe} for conditional spaces; {@code gp} for unconditional spaces of at most
  * {@value #GP_MAX_PARAMETERS} parameters (where it did best in bench/run-samplers.sh, and its ask
  * stays under a second up to its 500-trial model cap); beyond that {@code cmaes} for purely numeric
  * spaces, else {@code tpe}. Each only when installed, else {@code tpe}. The choice is logged whenever
@@ -21,6 +22,7 @@ import vernier.spi.StudyDefinition;
 public final class AutoSamplerFactory implements SamplerFactory {
 
   static final int GP_MAX_PARAMETERS = 20;
+  static final int MOTPE_MAX_OBJECTIVES = 4;
 
   private static final System.Logger LOG = System.getLogger("vernier.sampler.auto");
 
@@ -31,8 +33,8 @@ public final class AutoSamplerFactory implements SamplerFactory {
 
   @Override
   public String description() {
-    return "Chooses for you: nsga2 for several objectives, tpe for conditional spaces, gp for up to "
-        + GP_MAX_PARAMETERS + " parameters, else cmaes (numeric) or tpe.";
+    return "Chooses for you: tpe (MOTPE) for 2-4 objectives, nsga3 beyond; tpe for conditional spaces, gp for up"
+        + " to " + GP_MAX_PARAMETERS + " parameters, else cmaes (numeric) or tpe.";
   }
 
   @Override
@@ -61,7 +63,7 @@ public final class AutoSamplerFactory implements SamplerFactory {
   /** The rule, documented in docs/samplers.md. */
   static String choose(StudyDefinition study, PluginLookup plugins) {
     if (study.isMultiObjective()) {
-      return plugins.sampler("nsga2").isPresent() ? "nsga2" : "tpe";
+      return study.objectives().size() > MOTPE_MAX_OBJECTIVES && plugins.sampler("nsga3").isPresent() ? "nsga3" : "tpe";
     }
     List<Parameter> params = study.space().parameters();
     if (study.space().isConditional()) {

@@ -39,8 +39,9 @@ import vernier.spi.Uniform;
  * a group, sampled (jointly when {@code multivariate}) from the trials in which that group was
  * active, after its parents are assigned. Nothing falls back to independent random sampling.
  *
- * <p>Several objectives make it MOTPE (Ozaki et al., JAIR 2022): the trials are ordered by
- * non-dominated front (see {@link ParetoRank}) instead of by loss, and the rest is unchanged.
+ * <p>Several objectives make it MOTPE (Ozaki et al., JAIR 2022): the good trials are the first
+ * non-dominated fronts, completed by greedy hypervolume selection (see {@link ParetoRank}), and the
+ * rest is unchanged (the paper's hypervolume-based weights of good trials are not applied).
  */
 final class TpeSampler implements Sampler {
 
@@ -98,7 +99,7 @@ final class TpeSampler implements Sampler {
     // feasible trials first (c-TPE's simplest form: infeasible results are never "good"), then by loss
     finished.sort(Comparator.comparing((Scored s) -> !s.trial().feasible()).thenComparingDouble(Scored::loss)
         .thenComparingLong(s -> s.trial().number()));
-    int below = Math.min((int) Math.ceil(settings.gamma() * finished.size()), settings.gammaMax());
+    int below = goodCount(finished.size());
     List<TrialView> good = new ArrayList<>();
     List<TrialView> bad = new ArrayList<>();
     for (int i = 0; i < finished.size(); i++) {
@@ -164,6 +165,11 @@ final class TpeSampler implements Sampler {
         settings.priorWeight());
   }
 
+  /** How many of {@code n} finished trials are good: min(ceil(gamma · n), gamma_max). */
+  private int goodCount(int n) {
+    return Math.min((int) Math.ceil(settings.gamma() * n), settings.gammaMax());
+  }
+
   /** Optuna's default weights: flat for the newest 25, a linear ramp up from 1/n for the older ones. */
   static double[] weights(int n) {
     double[] w = new double[n];
@@ -197,7 +203,7 @@ final class TpeSampler implements Sampler {
       }
     }
     double[] scores = objectives.size() == 1 ? losses.stream().mapToDouble(l -> l[0]).toArray()
-        : ParetoRank.scores(losses.toArray(double[][]::new));
+        : ParetoRank.scores(losses.toArray(double[][]::new), goodCount(losses.size()));
     List<Scored> out = new ArrayList<>();
     for (int i = 0; i < trials.size(); i++) {
       out.add(new Scored(trials.get(i), scores[i]));

@@ -48,9 +48,10 @@ final class AutoSamplerTest extends SamplerContractTest {
   }
 
   @Test
-  void multiObjective_getsNsga2_numericSpaces_getCmaes_othersTpe() {
-    assertThat(AutoSamplerFactory.choose(study(2), with("nsga2", "cmaes"))).isEqualTo("nsga2");
-    assertThat(AutoSamplerFactory.choose(study(2), with())).isEqualTo("tpe");
+  void multiObjective_getsMotpeOrNsga3_numericSpaces_getCmaes_othersTpe() {
+    assertThat(AutoSamplerFactory.choose(study(2), with("nsga2", "nsga3", "cmaes"))).as("MOTPE").isEqualTo("tpe");
+    assertThat(AutoSamplerFactory.choose(study(5), with("nsga2", "nsga3"))).isEqualTo("nsga3");
+    assertThat(AutoSamplerFactory.choose(study(5), with())).isEqualTo("tpe");
     assertThat(AutoSamplerFactory.choose(study(1), with("nsga2", "cmaes"))).as("one parameter").isEqualTo("tpe");
     StudyDefinition numeric = new StudyDefinition("a", SearchSpace.of(Parameter.of("x", FloatDomain.continuous(0, 1)),
         Parameter.of("y", vernier.spi.IntDomain.range(0, 9))), List.of(new Objective("f", Direction.MINIMIZE)),
@@ -66,7 +67,7 @@ final class AutoSamplerTest extends SamplerContractTest {
   @Test
   void unconditionalSpacesUpToTwentyParameters_getGp() {
     assertThat(AutoSamplerFactory.choose(study(1), with("gp", "cmaes"))).isEqualTo("gp");
-    assertThat(AutoSamplerFactory.choose(study(2), with("gp", "nsga2"))).as("several objectives").isEqualTo("nsga2");
+    assertThat(AutoSamplerFactory.choose(study(2), with("gp", "nsga2"))).as("several objectives").isEqualTo("tpe");
     List<Parameter> wide = new java.util.ArrayList<>();
     for (int i = 0; i < 21; i++) {
       wide.add(Parameter.of("x" + i, FloatDomain.continuous(0, 1)));

@@ -3,7 +3,6 @@ package vernier.plugins.tpe;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -92,18 +91,25 @@ final class MotpeTest {
   }
 
   @Test
-  void paretoRank_ordersFrontsThenSpread() {
-    double[][] losses = {{1, 5}, {2, 2}, {5, 1}, {3, 3}, {1.5, 4}, {6, 6}};
-    double[] s = ParetoRank.scores(losses);
-    // front 0: (1,5) (1.5,4) (2,2) (5,1); front 1: (3,3); front 2: (6,6)
-    for (int i : new int[] {0, 1, 2, 4}) {
-      assertThat(s[i]).isLessThan(1);
+  void paretoRank_fillsTheGoodSetWithWholeFrontsThenByHypervolume() {
+    double[][] losses = {{1, 5}, {2, 2}, {5, 1}, {3, 3}, {1.5, 4.5}, {6, 6}};
+    // front 0: (1,5) (2,2) (5,1) (1.5,4.5); front 1: (3,3); front 2: (6,6). Two good ones: from front 0,
+    // the knee (2,2) adds the most hypervolume, then the next best addition
+    double[] s = ParetoRank.scores(losses, 2);
+    assertThat(s[1]).isZero();
+    for (int i : new int[] {0, 2, 4}) {
+      assertThat(s[i]).isBetween(0.0, 1.0).isGreaterThan(s[1]);
     }
     assertThat(s[3]).isBetween(1.0, 2.0);
     assertThat(s[5]).isGreaterThanOrEqualTo(2);
-    assertThat(s[0]).as("an end of the front").isZero();
-    assertThat(s[2]).isZero();
-    assertThat(s[4]).as("crowded between (1,5) and (2,2)").isGreaterThan(s[1]);
-    assertThat(Arrays.stream(s).min().getAsDouble()).isZero();
+  }
+
+  @Test
+  void hypervolume_isExactInTwoAndThreeDimensions() {
+    assertThat(ParetoRank.hypervolume(List.of(new double[] {1, 2}, new double[] {2, 1}), new double[] {3, 3}))
+        .isEqualTo(3.0);
+    assertThat(ParetoRank.hypervolume(List.of(new double[] {0, 0, 0}), new double[] {1, 2, 3})).isEqualTo(6.0);
+    assertThat(ParetoRank.hypervolume(List.of(new double[] {0, 1, 1}, new double[] {1, 0, 1}, new double[] {1, 1, 0}),
+        new double[] {2, 2, 2})).isCloseTo(4.0, org.assertj.core.data.Offset.offset(1e-12)); // 3 boxes of 2, overlaps of 1
   }
 }
