@@ -37,6 +37,9 @@ def pruners(steps):
         "percentile": lambda: optuna.pruners.PercentilePruner(25.0, n_startup_trials=5),
         "successive-halving": lambda: optuna.pruners.SuccessiveHalvingPruner(),
         "hyperband": lambda: optuna.pruners.HyperbandPruner(min_resource=1, max_resource=steps, reduction_factor=3),
+        "successive-halving-r10": lambda: optuna.pruners.SuccessiveHalvingPruner(min_resource=10, reduction_factor=3),
+        "hyperband-r10": lambda: optuna.pruners.HyperbandPruner(min_resource=10, max_resource=steps,
+                                                                reduction_factor=3),
         "threshold": lambda: optuna.pruners.ThresholdPruner(upper=2.0),
         "patient": lambda: optuna.pruners.PatientPruner(optuna.pruners.MedianPruner(n_startup_trials=5), patience=3),
     }
@@ -71,10 +74,13 @@ def main():
     parser.add_argument("--trials", type=int, default=100)
     parser.add_argument("--seeds", type=int, default=10)
     parser.add_argument("--steps", type=int, default=100)
+    parser.add_argument("--pruners", default="", help="only these configurations, comma-separated")
     args = parser.parse_args()
     optuna.logging.set_verbosity(optuna.logging.ERROR)
     for name, problem in PROBLEMS.items():
         for pruner, make in pruners(args.steps).items():
+            if args.pruners and pruner not in args.pruners.split(","):
+                continue
             for seed in range(args.seeds):
                 spent, best = run(problem, make, seed, args.trials, args.steps)
                 print(json.dumps({"impl": "optuna-3.1", "problem": name, "pruner": pruner, "seed": seed,

@@ -53,6 +53,9 @@ public final class PrunerBenchmark implements Callable<Integer> {
   @Option(names = "--python", defaultValue = "/usr/bin/python3", description = "Python with Optuna 3.1; '' to skip.")
   String python;
 
+  @Option(names = "--pruners", split = ",", description = "Only these configurations (default: all).")
+  List<String> only;
+
   @Option(names = "--multi-fidelity", description = "Instead: steps to reach a target with random, tpe or bohb "
       + "sampling under the hyperband pruner.")
   boolean multiFidelity;
@@ -99,11 +102,19 @@ public final class PrunerBenchmark implements Callable<Integer> {
     p.put("successive-halving", plugin("successive-halving", Map.of()));
     p.put("hyperband", plugin("hyperband", Map.of("min_resource", 1.0, "max_resource", (double) steps,
         "reduction_factor", 3.0)));
+    // gentler: the first rung after 10 % of the steps, a third promoted at each rung
+    p.put("successive-halving-r10", plugin("successive-halving", Map.of("min_resource", 10.0,
+        "reduction_factor", 3.0)));
+    p.put("hyperband-r10", plugin("hyperband", Map.of("min_resource", 10.0, "max_resource", (double) steps,
+        "reduction_factor", 3.0)));
     p.put("threshold", plugin("threshold", Map.of("upper", 2.0)));
     p.put("patient", PluginSpec.newBuilder().setName("patient").setSettings(Struct.newBuilder()
         .putFields("patience", number(3)).putFields("wrapped", Value.newBuilder().setStringValue("median").build())
         .putFields("wrapped_settings", Value.newBuilder().setStructValue(Struct.newBuilder()
             .putFields("n_startup_trials", number(5))).build())).build());
+    if (only != null) {
+      p.keySet().retainAll(only);
+    }
     return p;
   }
 
@@ -187,8 +198,8 @@ public final class PrunerBenchmark implements Callable<Integer> {
   private List<Run> optuna() throws Exception {
     Path script = Path.of("bench/src/main/python/optuna_pruners.py");
     Process p = new ProcessBuilder(python, script.toString(), "--trials", Integer.toString(trials), "--seeds",
-        Integer.toString(seeds), "--steps", Integer.toString(steps)).redirectError(ProcessBuilder.Redirect.INHERIT)
-        .start();
+        Integer.toString(seeds), "--steps", Integer.toString(steps), "--pruners",
+        only == null ? "" : String.join(",", only)).redirectError(ProcessBuilder.Redirect.INHERIT).start();
     List<Run> out = new ArrayList<>();
     ObjectMapper json = new ObjectMapper();
     try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
@@ -244,7 +255,7 @@ public final class PrunerBenchmark implements Callable<Integer> {
     return Double.isInfinite(v) ? "not reached" : String.format(Locale.ROOT, "%.0f", v);
   }
 
-  private static void print(List<Run> runs) {
+  private void print(List<Run> runs) {
     Map<String, List<Run>> groups = new TreeMap<>();
     for (Run r : runs) {
       groups.computeIfAbsent(r.problem() + "|" + r.pruner() + "|" + r.impl(), k -> new ArrayList<>()).add(r);
@@ -252,8 +263,7 @@ public final class PrunerBenchmark implements Callable<Integer> {
     System.out.println("| problem | pruner | implementation | median steps | steps vs none | median best final | best vs none |");
     System.out.println("|---|---|---|---|---|---|---|");
     for (String problem : PROBLEMS.keySet()) {
-      for (String pruner : List.of("none", "median", "percentile", "successive-halving", "hyperband", "threshold",
-          "patient")) {
+      for (String pruner : pruners().keySet()) {
         for (String impl : List.of("vernier", "optuna-3.1")) {
           List<Run> g = groups.get(problem + "|" + pruner + "|" + impl);
           List<Run> none = groups.get(problem + "|none|" + impl);

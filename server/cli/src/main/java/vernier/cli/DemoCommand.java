@@ -27,8 +27,8 @@ import vernier.v1.Trial;
 /**
  * {@code vernier demo}: starts a server on this machine (SQLite store), runs a sweep with several
  * in-process workers using the Java client — by default the DJL reference worker training its
- * built-in text classifier, or a synthetic training-like curve — with median pruning, prints
- * progress and ends with the best trial.
+ * built-in text classifier, or a synthetic training-like curve — with median pruning (or
+ * {@code --pruner}), prints progress and ends with the best trial.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
     description = "Run a real tuning sweep against an embedded server and show the best trial.")
@@ -58,6 +58,11 @@ final class DemoCommand implements Callable<Integer> {
   @Option(names = "--sampler", defaultValue = "auto", description = "Sampler plugin (default: ${DEFAULT-VALUE}).")
   String sampler;
 
+  @Option(names = "--pruner", defaultValue = "median",
+      description = "Pruner plugin with its default settings (default: ${DEFAULT-VALUE}, judging from 5 finished "
+          + "trials and step 5 on).")
+  String pruner;
+
   @Option(names = "--db", description = "SQLite file to keep (default: a temporary file).")
   Path database;
 
@@ -77,12 +82,11 @@ final class DemoCommand implements Callable<Integer> {
       String study = "demo-" + Long.toHexString(System.currentTimeMillis());
       client.createStudy(study, workload.spec()
           .setSampler(PluginSpec.newBuilder().setName(sampler))
-          .setPruner(PluginSpec.newBuilder().setName("median").setSettings(Struct.newBuilder()
-              .putFields("n_startup_trials", number(5)).putFields("n_warmup_steps", number(5))))
+          .setPruner(prunerSpec())
           .setLimits(Limits.newBuilder().setMaxTrials(trials))
           .setSeed(com.google.protobuf.Int64Value.of(seed)).build());
-      out.printf("Vernier demo: %s, study %s, %d trials x %d steps, %d workers, median pruning, store %s%n",
-          workloadName, study, trials, steps, workers, db);
+      out.printf("Vernier demo: %s, study %s, %d trials x %d steps, %d workers, %s pruner, store %s%n",
+          workloadName, study, trials, steps, workers, pruner, db);
       out.flush();
       Progress progress = new Progress(out, trials, steps);
       long start = System.nanoTime();
@@ -92,6 +96,14 @@ final class DemoCommand implements Callable<Integer> {
       progress.summary((System.nanoTime() - start) / 1e9, best.isEmpty() ? null : best.get(0));
       return best.isEmpty() ? 1 : 0;
     }
+  }
+
+  private PluginSpec prunerSpec() {
+    PluginSpec.Builder b = PluginSpec.newBuilder().setName(pruner);
+    if (pruner.equals("median")) {
+      b.setSettings(Struct.newBuilder().putFields("n_startup_trials", number(5)).putFields("n_warmup_steps", number(5)));
+    }
+    return b.build();
   }
 
   private Workload workload(VernierClient client) throws java.io.IOException {
