@@ -19,6 +19,7 @@ import vernier.client.VernierClient;
 import vernier.v1.CreateStudyRequest;
 import vernier.v1.DeleteStudyRequest;
 import vernier.v1.GetStudyRequest;
+import vernier.v1.GetTrialRequest;
 import vernier.v1.ListBestTrialsRequest;
 import vernier.v1.ListStudiesRequest;
 import vernier.v1.ListStudiesResponse;
@@ -32,7 +33,8 @@ import vernier.v1.Trial;
 /** {@code vernier study ...}: create and inspect studies on a running server. */
 @Command(name = "study", mixinStandardHelpOptions = true, description = "Create, inspect and control studies.",
     subcommands = {StudyCommand.Create.class, StudyCommand.ListStudies.class, StudyCommand.Show.class,
-        StudyCommand.Trials.class, StudyCommand.Best.class, StudyCommand.Pause.class, StudyCommand.Resume.class,
+        StudyCommand.Trials.class, StudyCommand.Best.class, StudyCommand.Lineage.class, StudyCommand.Pause.class,
+        StudyCommand.Resume.class,
         StudyCommand.Stop.class, StudyCommand.Delete.class})
 final class StudyCommand {
 
@@ -199,6 +201,37 @@ final class StudyCommand {
     }
   }
 
+  @Command(name = "lineage", mixinStandardHelpOptions = true,
+      description = "A trial and the trials whose checkpoints it continues (population-based training), back to "
+          + "the one trained from scratch.")
+  static final class Lineage extends Base {
+    @Parameters(index = "0", paramLabel = "STUDY")
+    String study;
+
+    @Parameters(index = "1", paramLabel = "TRIAL")
+    long trial;
+
+    @Override
+    void run(VernierClient client) throws Exception {
+      List<Trial> chain = new ArrayList<>();
+      long number = trial;
+      while (true) {
+        Trial t = client.studies().getTrial(GetTrialRequest.newBuilder()
+            .setName(name(study) + "/trials/" + number).build());
+        chain.add(t);
+        if (!t.hasStartFrom()) {
+          break;
+        }
+        number = t.getStartFrom().getTrial();
+      }
+      if (json) {
+        out().println(chain.stream().map(t -> Long.toString(t.getNumber())).toList());
+      } else {
+        printTrials(out(), chain);
+      }
+    }
+  }
+
   abstract static class StateChange extends Base {
     @Parameters(paramLabel = "STUDY")
     String study;
@@ -264,11 +297,14 @@ final class StudyCommand {
         c.getInfeasible());
   }
 
+  /** One line per trial; a trial continuing another's checkpoint shows it, e.g. {@code from #38@125}. */
   static void printTrials(PrintWriter out, List<Trial> trials) {
     out.printf("%-6s %-10s %-28s %-6s %s%n", "TRIAL", "STATE", "VALUES", "STEP", "PARAMS");
     for (Trial t : trials) {
-      out.printf("%-6d %-10s %-28s %-6s %s%n", t.getNumber(), t.getState(), CommandLineFormat.values(t.getValuesMap()),
-          t.getLastStep() < 0 ? "-" : Long.toString(t.getLastStep()), CommandLineFormat.params(t.getParamsMap()));
+      String from = t.hasStartFrom() ? "from #" + t.getStartFrom().getTrial() + "@" + t.getStartFrom().getStep() + " "
+          : "";
+      out.printf("%-6d %-10s %-28s %-6s %s%s%n", t.getNumber(), t.getState(), CommandLineFormat.values(t.getValuesMap()),
+          t.getLastStep() < 0 ? "-" : Long.toString(t.getLastStep()), from, CommandLineFormat.params(t.getParamsMap()));
     }
   }
 }

@@ -131,6 +131,12 @@ final class AgentTest {
         assertThat(t.getValuesOrThrow("loss")).as("trial %d continues its parent's w", t.getNumber())
             .isCloseTo(start * Math.pow(1 - x, 4), org.assertj.core.data.Offset.offset(1e-3 * start));
       }
+      Trial last = trials.get(trials.size() - 1);
+      String lineage = agent("study", "lineage", "agent-pbt", Long.toString(last.getNumber()), "-s", server.target());
+      List<String> lines = lineage.lines().toList();
+      assertThat(lines).as(lineage).hasSize(4); // header, then segments ending at steps 12, 8 and 4
+      assertThat(lines.get(1)).startsWith(Long.toString(last.getNumber())).contains("from #");
+      assertThat(lines.get(3)).doesNotContain("from #");
     }
   }
 
