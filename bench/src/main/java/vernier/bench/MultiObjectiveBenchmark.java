@@ -55,7 +55,8 @@ public final class MultiObjectiveBenchmark implements Callable<Integer> {
   String python;
 
   @Option(names = "--samplers", defaultValue = "random,nsga2,nsga3", split = ",",
-      description = "Vernier samplers by name (tpe is MOTPE with several objectives).")
+      description = "Vernier samplers by name, optionally with settings (tpe:multivariate=false); tpe is MOTPE "
+          + "with several objectives.")
   List<String> samplers;
 
   @Option(names = "--optuna-samplers", defaultValue = "random,nsga2",
@@ -176,7 +177,7 @@ public final class MultiObjectiveBenchmark implements Callable<Integer> {
     for (int i = 0; i < problem.reference().length; i++) {
       spec.addObjectives(Objective.newBuilder().setMetric("f" + i).setDirection(Direction.MINIMIZE));
     }
-    PluginSpec.Builder s = PluginSpec.newBuilder().setName(sampler);
+    PluginSpec.Builder s = SamplerBenchmark.sampler(sampler).toBuilder();
     if (sampler.startsWith("nsga")) {
       s.setSettings(Struct.newBuilder().putFields("population_size", Value.newBuilder().setNumberValue(population)
           .build()));

@@ -69,7 +69,7 @@ public final class SamplerBenchmark implements Callable<Integer> {
   boolean allPairs;
 
   /** A sampler's name, optionally with settings: {@code gp:warp_output=false:n_startup_trials=5}. */
-  private static PluginSpec sampler(String name) {
+  static PluginSpec sampler(String name) {
     if (name.equals("tpe-univariate")) {
       return sampler("tpe:multivariate=false");
     }

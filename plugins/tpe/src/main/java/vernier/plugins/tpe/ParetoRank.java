@@ -9,7 +9,7 @@ import java.util.List;
  * MOTPE's split into good and bad trials (Ozaki, Tanigaki, Watanabe and Onishi, "Multiobjective
  * Tree-Structured Parzen Estimator", JAIR 2022): whole non-dominated fronts first; from the front that
  * does not fit whole, the points a greedy hypervolume subset selection picks (each time the point
- * adding the most hypervolume, reference: 1.1 × the worst loss per objective). Beyond four
+ * adding the most hypervolume; reference: 1.1 × that front's worst loss per objective). Beyond four
  * objectives, where exact hypervolume gets costly, crowding distance (Deb et al. 2002) decides.
  */
 final class ParetoRank {
@@ -26,7 +26,6 @@ final class ParetoRank {
     int n = losses.length;
     double[] score = new double[n];
     boolean[] placed = new boolean[n];
-    double[] reference = reference(losses);
     int remaining = n;
     int before = 0;
     for (int front = 0; remaining > 0; front++) {
@@ -37,7 +36,8 @@ final class ParetoRank {
         }
       }
       List<Integer> order = before < good && before + members.size() > good
-          ? selectionOrder(members, losses, reference, good - before) : members;
+          ? selectionOrder(members, losses, reference(members.stream().map(i -> losses[i]).toArray(double[][]::new)),
+              good - before) : members;
       for (int k = 0; k < order.size(); k++) {
         score[order.get(k)] = front + (double) k / order.size();
       }
@@ -78,6 +78,31 @@ final class ParetoRank {
     }
     chosen.addAll(left);
     return chosen;
+  }
+
+  /**
+   * Each point's exclusive hypervolume contribution (reference: 1.1 × the worst per objective),
+   * divided by the largest and at least 1e-12; 1 each beyond four objectives.
+   */
+  static double[] contributions(List<double[]> points) {
+    double[] weights = new double[points.size()];
+    Arrays.fill(weights, 1);
+    if (points.isEmpty() || points.get(0).length > MAX_HYPERVOLUME_OBJECTIVES) {
+      return weights;
+    }
+    double[] reference = reference(points.toArray(double[][]::new));
+    double all = hypervolume(points, reference);
+    double max = 0;
+    for (int i = 0; i < weights.length; i++) {
+      List<double[]> others = new ArrayList<>(points);
+      others.remove(i);
+      weights[i] = all - hypervolume(others, reference);
+      max = Math.max(max, weights[i]);
+    }
+    for (int i = 0; i < weights.length; i++) {
+      weights[i] = max > 0 ? Math.max(1e-12, weights[i] / max) : 1;
+    }
+    return weights;
   }
 
   private static double[] reference(double[][] losses) {

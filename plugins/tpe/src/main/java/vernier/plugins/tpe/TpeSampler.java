@@ -2,6 +2,7 @@ package vernier.plugins.tpe;
 
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -41,7 +42,7 @@ import vernier.spi.Uniform;
  *
  * <p>Several objectives make it MOTPE (Ozaki et al., JAIR 2022): the good trials are the first
  * non-dominated fronts, completed by greedy hypervolume selection (see {@link ParetoRank}), and the
- * rest is unchanged (the paper's hypervolume-based weights of good trials are not applied).
+ * good trials are weighted by their hypervolume contribution instead of by age.
  */
 final class TpeSampler implements Sampler {
 
@@ -105,6 +106,7 @@ final class TpeSampler implements Sampler {
     for (int i = 0; i < finished.size(); i++) {
       (i < below ? good : bad).add(finished.get(i).trial());
     }
+    Map<Long, Double> goodWeights = objectives.size() > 1 ? hypervolumeWeights(finished.subList(0, below)) : null;
     bad.addAll(alsoBad);
     if (settings.constantLiar()) {
       bad.addAll(study.running());
@@ -116,10 +118,10 @@ final class TpeSampler implements Sampler {
         continue;
       }
       if (settings.multivariate()) {
-        assign(group, good, bad, assigned, random);
+        assign(group, good, goodWeights, bad, assigned, random);
       } else {
         for (Parameter p : group) {
-          assign(List.of(p), good, bad, assigned, random);
+          assign(List.of(p), good, goodWeights, bad, assigned, random);
         }
       }
     }
@@ -127,11 +129,11 @@ final class TpeSampler implements Sampler {
   }
 
   /** Samples the parameters of {@code group} jointly and adds them to {@code assigned}. */
-  private void assign(List<Parameter> group, List<TrialView> good, List<TrialView> bad,
-      Map<String, ParamValue> assigned, RandomGenerator random) {
+  private void assign(List<Parameter> group, List<TrialView> good, Map<Long, Double> goodWeights,
+      List<TrialView> bad, Map<String, ParamValue> assigned, RandomGenerator random) {
     List<Kernel> kernels = group.stream().map(p -> new Kernel(p.domain())).toList();
-    ParzenEstimator l = estimator(group, kernels, good);
-    ParzenEstimator g = estimator(group, kernels, bad);
+    ParzenEstimator l = estimator(group, kernels, good, goodWeights);
+    ParzenEstimator g = estimator(group, kernels, bad, null);
     double[] best = null;
     double bestScore = Double.NEGATIVE_INFINITY;
     for (int i = 0; i < settings.candidates(); i++) {
@@ -147,8 +149,11 @@ final class TpeSampler implements Sampler {
     }
   }
 
-  private ParzenEstimator estimator(List<Parameter> group, List<Kernel> kernels, List<TrialView> trials) {
+  /** Weights by trial number ({@code weights}), or Optuna's recency weights when null. */
+  private ParzenEstimator estimator(List<Parameter> group, List<Kernel> kernels, List<TrialView> trials,
+      Map<Long, Double> weights) {
     List<double[]> points = new ArrayList<>();
+    List<Double> given = new ArrayList<>();
     for (TrialView t : trials) {
       double[] x = new double[group.size()];
       boolean complete = true;
@@ -159,10 +164,24 @@ final class TpeSampler implements Sampler {
       }
       if (complete) {
         points.add(x);
+        given.add(weights == null ? 1.0 : weights.get(t.number()));
       }
     }
-    return new ParzenEstimator(kernels, points.toArray(double[][]::new), weights(points.size()),
-        settings.priorWeight());
+    double[] w = weights == null ? weights(points.size()) : given.stream().mapToDouble(Double::doubleValue).toArray();
+    return new ParzenEstimator(kernels, points.toArray(double[][]::new), w, settings.priorWeight());
+  }
+
+  /**
+   * MOTPE's weights of the good trials: each one's hypervolume contribution within the good set,
+   * relative to the largest (at least 1e-12), so the trials that define the front weigh most.
+   */
+  private static Map<Long, Double> hypervolumeWeights(List<Scored> good) {
+    double[] contributions = ParetoRank.contributions(good.stream().map(Scored::objectives).toList());
+    Map<Long, Double> weights = new HashMap<>();
+    for (int i = 0; i < good.size(); i++) {
+      weights.put(good.get(i).trial().number(), contributions[i]);
+    }
+    return weights;
   }
 
   /** How many of {@code n} finished trials are good: min(ceil(gamma · n), gamma_max). */
@@ -180,7 +199,12 @@ final class TpeSampler implements Sampler {
     return w;
   }
 
-  record Scored(TrialView trial, double loss) {}
+  /** A finished trial's score (its loss, or MOTPE's rank) and, with several objectives, their losses. */
+  record Scored(TrialView trial, double loss, double[] objectives) {
+    Scored(TrialView trial, double loss) {
+      this(trial, loss, null);
+    }
+  }
 
   /**
    * The completed trials with all objective values, scored: the loss for one objective; for several,
@@ -206,7 +230,7 @@ final class TpeSampler implements Sampler {
         : ParetoRank.scores(losses.toArray(double[][]::new), goodCount(losses.size()));
     List<Scored> out = new ArrayList<>();
     for (int i = 0; i < trials.size(); i++) {
-      out.add(new Scored(trials.get(i), scores[i]));
+      out.add(new Scored(trials.get(i), scores[i], losses.get(i)));
     }
     return out;
   }
