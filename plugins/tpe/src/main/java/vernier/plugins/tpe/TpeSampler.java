@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.random.RandomGenerator;
 import vernier.spi.Condition;
+import vernier.spi.Constraint;
 import vernier.spi.Objective;
 import vernier.spi.ParamValue;
 import vernier.spi.Parameter;
@@ -30,7 +31,8 @@ import vernier.spi.Uniform;
  * Performance", 2023, and Optuna's defaults.
  *
  * <p>After {@code n_startup_trials} random trials, the finished trials are split into the best
- * {@code min(ceil(gamma · n), gamma_max)} ("below") and the rest ("above"); pruned trials count as
+ * {@code min(ceil(gamma · n), gamma_max)} ("below") and the rest ("above"), feasible trials first
+ * and infeasible ones by the sum of their constraint violations (as Optuna); pruned trials count as
  * above, and so do running ones when {@code constant_liar} is on, so parallel workers are steered
  * away from points already being evaluated. A Parzen estimator l is fitted to the below trials and
  * g to the above ones (older trials weigh less once there are more than 25), {@code n_ei_candidates}
@@ -51,13 +53,15 @@ final class TpeSampler implements Sampler {
   private final Settings settings;
   private final List<List<Parameter>> groups;
   private final List<Objective> objectives;
+  private final List<Constraint> constraints;
 
   record Settings(int startupTrials, int candidates, boolean multivariate, double gamma, int gammaMax,
       double priorWeight, boolean constantLiar) {}
 
-  TpeSampler(SearchSpace space, List<Objective> objectives, Settings settings) {
+  TpeSampler(SearchSpace space, List<Objective> objectives, List<Constraint> constraints, Settings settings) {
     this.settings = settings;
     this.objectives = List.copyOf(objectives);
+    this.constraints = List.copyOf(constraints);
     this.groups = groups(space);
   }
 
@@ -97,8 +101,9 @@ final class TpeSampler implements Sampler {
   Suggestion model(StudyView study, List<Scored> finished, List<? extends TrialView> alsoBad, RandomGenerator random) {
     Map<String, ParamValue> assigned = new LinkedHashMap<>();
     finished = new ArrayList<>(finished);
-    // feasible trials first (c-TPE's simplest form: infeasible results are never "good"), then by loss
-    finished.sort(Comparator.comparing((Scored s) -> !s.trial().feasible()).thenComparingDouble(Scored::loss)
+    // feasible trials first, by loss; then the infeasible ones by how far they miss (as Optuna's TPE)
+    finished.sort(Comparator.comparing((Scored s) -> !s.trial().feasible()).thenComparingDouble(this::violation)
+        .thenComparingDouble(Scored::loss)
         .thenComparingLong(s -> s.trial().number()));
     int below = goodCount(finished.size());
     List<TrialView> good = new ArrayList<>();
@@ -182,6 +187,18 @@ final class TpeSampler implements Sampler {
       weights.put(good.get(i).trial().number(), contributions[i]);
     }
     return weights;
+  }
+
+  /** 0 for a feasible trial, else the sum of its constraints' violations (a missing metric: infinite). */
+  private double violation(Scored s) {
+    if (s.trial().feasible()) {
+      return 0;
+    }
+    double total = 0;
+    for (Constraint c : constraints) {
+      total += c.violation(s.trial().value(c.metric()).orElse(Double.NaN));
+    }
+    return total;
   }
 
   /** How many of {@code n} finished trials are good: min(ceil(gamma · n), gamma_max). */

@@ -49,7 +49,7 @@ public final class TpeSamplerFactory implements SamplerFactory {
     require(gamma > 0 && gamma < 1, "gamma must be in (0, 1)");
     require(gammaMax >= 1, "gamma_max must be >= 1");
     require(prior > 0, "prior_weight must be > 0");
-    return new TpeSampler(study.space(), study.objectives(), new TpeSampler.Settings(startup, candidates,
+    return new TpeSampler(study.space(), study.objectives(), study.constraints(), new TpeSampler.Settings(startup, candidates,
         s.getBoolean(MULTIVARIATE.name(), true), gamma, gammaMax, prior, s.getBoolean(CONSTANT_LIAR.name(), true)));
   }
 

@@ -82,6 +82,28 @@ final class TpeSamplerTest extends SamplerContractTest {
   }
 
   @Test
+  void infeasibleTrials_rankByHowFarTheyMiss_soTheSearchFindsASmallFeasibleRegion() {
+    // maximise x + y under x + y <= 0.2 on [0, 1]²: about 2 % of the square is feasible
+    SearchSpace square = SearchSpace.of(Parameter.of("x", vernier.spi.FloatDomain.continuous(0, 1)),
+        Parameter.of("y", vernier.spi.FloatDomain.continuous(0, 1)));
+    Constraint sum = Constraint.atMost("sum", 0.2);
+    StudyDefinition d = new StudyDefinition("c", square, List.of(new Objective("loss", Direction.MINIMIZE)),
+        List.of(sum), 4);
+    Sampler sampler = factory().create(d, Settings.empty());
+    SimpleStudy study = new SimpleStudy(d);
+    java.util.SplittableRandom random = new java.util.SplittableRandom(4);
+    int feasibleLate = 0;
+    for (int i = 0; i < 60; i++) {
+      Map<String, ParamValue> p = ((Suggestion.Params) sampler.suggest(study, new SamplingContext(random.split())))
+          .values();
+      double s = p.get("x").asDouble() + p.get("y").asDouble();
+      study.start(p).succeed(Map.of("loss", -s, "sum", s)).feasible(sum.isSatisfiedBy(s));
+      feasibleLate += i >= 30 && sum.isSatisfiedBy(s) ? 1 : 0;
+    }
+    assertThat(feasibleLate).as("feasible among the last 30 (random search: about 1)").isGreaterThanOrEqualTo(8);
+  }
+
+  @Test
   void univariateMode_alsoLearns() {
     Settings univariate = Settings.of(Map.of("multivariate", false));
     double tpe = bestOf(factory().create(definition(3), univariate), definition(3), 3, 60);
