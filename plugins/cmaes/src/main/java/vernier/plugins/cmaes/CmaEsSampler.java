@@ -20,7 +20,7 @@ import vernier.spi.Uniform;
 import vernier.spi.UnitInterval;
 
 /**
- * CMA-ES over the study's unconditional numeric parameters (see {@link CmaState}), with IPOP restarts
+ * CMA-ES over the study's unconditional numeric parameters (see {@link CmaState}), with IPOP or BIPOP restarts
  * (Auger and Hansen, "A Restart CMA Evolution Strategy With Increasing Population Size", CEC 2005):
  * when a run converges or degenerates, a new one starts from a random point with twice the
  * population. Categorical and conditional parameters are drawn uniformly at random, independently.
@@ -42,7 +42,7 @@ import vernier.spi.UnitInterval;
 final class CmaEsSampler implements Sampler {
 
   /** The factory's validated settings. */
-  record Options(double sigma0, int population, boolean separable, boolean restarts, boolean margin,
+  record Options(double sigma0, int population, boolean separable, boolean restarts, boolean bipop, boolean margin,
       double marginAlpha, int warmStartTrials, double warmStartGamma, double warmStartAlpha) {}
 
   private final StudyDefinition study;
@@ -57,6 +57,11 @@ final class CmaEsSampler implements Sampler {
   private int runStart;
   private int runs;
   private int generationsDone;
+  // BIPOP's bookkeeping: trials spent in each regime, and the large regime's runs so far
+  private boolean smallRun;
+  private int largeBudget;
+  private int smallBudget;
+  private int largeRuns;
 
   CmaEsSampler(StudyDefinition study, Options options) {
     this.study = study;
@@ -112,6 +117,11 @@ final class CmaEsSampler implements Sampler {
       generationsDone++;
       if (options.restarts() && state.exhausted()) {
         runs++;
+        if (smallRun) {
+          smallBudget += to - runStart;
+        } else {
+          largeBudget += to - runStart;
+        }
         newRun(to, null);
       }
     }
@@ -134,10 +144,31 @@ final class CmaEsSampler implements Sampler {
         options.warmStartAlpha(), options.separable()));
   }
 
+  /**
+   * A new run from {@code start}. IPOP doubles the population each restart; BIPOP (Hansen, "Benchmarking
+   * a BI-Population CMA-ES on the BBOB-2009 Function Testbed", GECCO 2009) alternates: a restart goes to
+   * whichever regime has spent fewer trials, the large one doubling as IPOP does, the small one drawing
+   * U uniform in [0, 1) for a population of base · (largest / 2 / base)^(U²) and a step size of
+   * sigma0 · 10^(-2U), for fine local searches between the broad ones.
+   */
   private void newRun(int start, WarmStart.Prior prior) {
     runStart = start;
     generationsDone = 0;
-    int lambda = basePopulation << Math.min(runs, 10);
+    // deterministic restarts: a rebuilt sampler makes the same ones
+    SplittableRandom random = new SplittableRandom(study.seed() * 31 + start);
+    smallRun = options.bipop() && runs > 0 && smallBudget < largeBudget;
+    double sigma = options.sigma0();
+    int lambda;
+    if (smallRun) {
+      double u = random.nextDouble();
+      int largest = basePopulation << Math.min(largeRuns, 10);
+      lambda = Math.max(2, (int) Math.floor(basePopulation * Math.pow(Math.max(1, 0.5 * largest / basePopulation),
+          u * u)));
+      sigma *= Math.pow(10, -2 * u);
+    } else {
+      largeRuns = runs == 0 ? 0 : largeRuns + 1;
+      lambda = basePopulation << Math.min(options.bipop() ? largeRuns : runs, 10);
+    }
     Margin margin = new Margin(bins, options.marginAlpha() > 0 ? options.marginAlpha() : 1.0 / (dims.size() * lambda));
     if (prior != null) {
       state = new CmaState(lambda, prior, options.separable(), margin);
@@ -147,12 +178,20 @@ final class CmaEsSampler implements Sampler {
     if (runs == 0) {
       Arrays.fill(mean, 0.5);
     } else {
-      SplittableRandom random = new SplittableRandom(study.seed() * 31 + start); // deterministic restarts
       for (int i = 0; i < mean.length; i++) {
         mean[i] = random.nextDouble();
       }
     }
-    state = new CmaState(dims.size(), lambda, mean, options.sigma0(), options.separable(), margin);
+    state = new CmaState(dims.size(), lambda, mean, sigma, options.separable(), margin);
+  }
+
+  /** The current run's population and whether it is a BIPOP small run (for tests). */
+  int currentPopulation() {
+    return state.lambda;
+  }
+
+  boolean inSmallRun() {
+    return smallRun;
   }
 
   private static boolean allFinished(List<? extends TrialView> trials, int from, int to) {

@@ -18,6 +18,8 @@ public final class CmaEsSamplerFactory implements SamplerFactory {
       "learn only the diagonal of the covariance (sep-CMA-ES): linear cost, for many parameters");
   static final SettingSpec RESTARTS = SettingSpec.bool("restarts", true,
       "IPOP: restart with twice the population when a run converges");
+  static final SettingSpec RESTART_STRATEGY = SettingSpec.string("restart_strategy", "ipop",
+      "ipop: every restart doubles the population; bipop: alternate those with small, local runs");
   static final SettingSpec WITH_MARGIN = SettingSpec.bool("with_margin", true,
       "CMA-ES with Margin: integer and stepped parameters keep a chance >= margin_alpha of leaving the mean's value");
   static final SettingSpec MARGIN_ALPHA = SettingSpec.number("margin_alpha", 0,
@@ -37,13 +39,13 @@ public final class CmaEsSamplerFactory implements SamplerFactory {
 
   @Override
   public String description() {
-    return "CMA-ES (IPOP restarts, margin for integers, warm start, separable option) on numeric parameters; "
+    return "CMA-ES (IPOP/BIPOP restarts, margin for integers, warm start, separable option) on numeric parameters; "
         + "categorical ones at random.";
   }
 
   @Override
   public List<SettingSpec> settings() {
-    return List.of(SIGMA0, POPULATION, SEPARABLE, RESTARTS, WITH_MARGIN, MARGIN_ALPHA, WARM_START_TRIALS,
+    return List.of(SIGMA0, POPULATION, SEPARABLE, RESTARTS, RESTART_STRATEGY, WITH_MARGIN, MARGIN_ALPHA, WARM_START_TRIALS,
         WARM_START_GAMMA, WARM_START_ALPHA);
   }
 
@@ -53,6 +55,12 @@ public final class CmaEsSamplerFactory implements SamplerFactory {
     check(sigma0 > 0 && sigma0 <= 1, SIGMA0, "must be in (0, 1], got " + sigma0);
     int population = settings.getInt(POPULATION.name(), 0);
     check(population == 0 || population >= 4, POPULATION, "must be 0 (auto) or >= 4, got " + population);
+    String strategy = settings.getString(RESTART_STRATEGY.name(), "ipop");
+    check(strategy.equals("ipop") || strategy.equals("bipop"), RESTART_STRATEGY,
+        "must be ipop or bipop, got '" + strategy + "'");
+    boolean restarts = settings.getBoolean(RESTARTS.name(), true);
+    check(restarts || !settings.keys().contains(RESTART_STRATEGY.name()), RESTART_STRATEGY,
+        "has no effect with restarts: false");
     boolean margin = settings.getBoolean(WITH_MARGIN.name(), true);
     double alpha = settings.getDouble(MARGIN_ALPHA.name(), 0);
     check(alpha >= 0 && alpha < 0.5, MARGIN_ALPHA, "must be in [0, 0.5), got " + alpha);
@@ -68,7 +76,7 @@ public final class CmaEsSamplerFactory implements SamplerFactory {
       check(warmStart > 0 || !settings.keys().contains(s.name()), s, "has no effect without warm_start_trials > 0");
     }
     return new CmaEsSampler(study, new CmaEsSampler.Options(sigma0, population,
-        settings.getBoolean(SEPARABLE.name(), false), settings.getBoolean(RESTARTS.name(), true), margin, alpha,
+        settings.getBoolean(SEPARABLE.name(), false), restarts, strategy.equals("bipop"), margin, alpha,
         warmStart, gamma, priorAlpha));
   }
 

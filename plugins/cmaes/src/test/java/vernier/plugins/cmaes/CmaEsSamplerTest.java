@@ -67,6 +67,41 @@ final class CmaEsSamplerTest extends SamplerContractTest {
     assertThat(sphereBest(Settings.of(Map.of("restarts", true)), 3, 1200)).isLessThan(1e-6);
   }
 
+  @Test
+  void bipop_alternatesLargeRunsWithSmallLocalOnes() {
+    Parameter[] params = new Parameter[4];
+    for (int i = 0; i < 4; i++) {
+      params[i] = Parameter.of("x" + i, FloatDomain.continuous(-5, 5));
+    }
+    StudyDefinition d = Studies.definition(5, params);
+    CmaEsSampler sampler = (CmaEsSampler) Studies.sampler(d, Settings.of(Map.of("restart_strategy", "bipop")));
+    SimpleStudy study = new SimpleStudy(d);
+    int base = 4 + (int) Math.floor(3 * Math.log(4));
+    java.util.Set<Integer> small = new java.util.TreeSet<>();
+    int largest = base;
+    for (int round = 0; round < 30; round++) {
+      Studies.run(sampler, study, 5 + round, 100, CmaEsSamplerTest::sphere);
+      if (sampler.inSmallRun()) {
+        small.add(sampler.currentPopulation());
+      } else {
+        largest = Math.max(largest, sampler.currentPopulation());
+      }
+    }
+    assertThat(largest).as("large runs double").isGreaterThan(base);
+    assertThat(small).as("small runs happened").isNotEmpty();
+    assertThat(small.stream().mapToInt(Integer::intValue).max().getAsInt()).isLessThanOrEqualTo(largest / 2);
+    assertThat(Studies.run(sampler, study, 99, 1, CmaEsSamplerTest::sphere)).hasSize(1);
+  }
+
+  @Test
+  void restartStrategy_isChecked() {
+    StudyDefinition d = Studies.definition(1, Parameter.of("x", FloatDomain.continuous(0, 1)));
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> Studies.sampler(d, Settings.of(Map.of(
+        "restart_strategy", "bogus")))).hasMessageContaining("'restart_strategy'").hasMessageContaining("bogus");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> Studies.sampler(d, Settings.of(Map.of(
+        "restart_strategy", "bipop", "restarts", false)))).hasMessageContaining("'restart_strategy'");
+  }
+
   // ---- margin ----------------------------------------------------------------------------------
 
   private static final long[] TARGET = {3, -7, 11};
