@@ -39,6 +39,8 @@ final class CmaState {
   private double[][] b;
   private double[] d;
   private int generation;
+  /** Each generation's best loss, newest last, over the TolFun window (Hansen 2016, appendix B.3). */
+  private final java.util.ArrayDeque<Double> bestLosses = new java.util.ArrayDeque<>();
 
   /** A run from {@code mean} with step {@code sigma} and C = I. */
   CmaState(int n, int lambda, double[] mean, double sigma, boolean separable, Margin margin) {
@@ -130,6 +132,7 @@ final class CmaState {
    * scored {@code losses[i]} (lower is better).
    */
   void tell(double[][] points, double[] losses) {
+    rememberBest(losses);
     double[] diagonal = new double[n];
     for (int i = 0; i < n; i++) {
       diagonal[i] = c[i][i];
@@ -233,6 +236,35 @@ final class CmaState {
   boolean exhausted() {
     double maxD = Arrays.stream(d).max().orElse(1);
     double minD = Arrays.stream(d).min().orElse(1);
-    return sigma * maxD < 1e-8 || maxD / minD > 1e7 || !Double.isFinite(sigma);
+    return sigma * maxD < 1e-8 || maxD / minD > 1e7 || !Double.isFinite(sigma) || stagnant();
+  }
+
+  private void rememberBest(double[] losses) {
+    bestLosses.addLast(Arrays.stream(losses).min().orElse(Double.POSITIVE_INFINITY));
+    if (bestLosses.size() > tolFunWindow()) {
+      bestLosses.removeFirst();
+    }
+  }
+
+  private int tolFunWindow() {
+    return 10 + (int) Math.ceil(30.0 * n / lambda);
+  }
+
+  /**
+   * TolFun, relative: over the last 10 + ⌈30 n / λ⌉ generations the best loss moved by less than
+   * 1e-9 of its size (an absolute 1e-12 as in the tutorial would depend on the objective's scale).
+   * A run stuck in a local optimum so gives way to a restart long before its step size vanishes.
+   */
+  private boolean stagnant() {
+    if (bestLosses.size() < tolFunWindow()) {
+      return false;
+    }
+    double min = Double.POSITIVE_INFINITY;
+    double max = Double.NEGATIVE_INFINITY;
+    for (double v : bestLosses) {
+      min = Math.min(min, v);
+      max = Math.max(max, v);
+    }
+    return Double.isFinite(max) && max - min <= 1e-9 * Math.max(1, Math.abs(min));
   }
 }
