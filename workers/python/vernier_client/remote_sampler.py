@@ -141,7 +141,7 @@ class OptunaSession(Session):
         if not isinstance(cls, type):
             raise ValueError("unknown Optuna sampler '%s' (tpe, random, cmaes, nsga2, qmc or a class name)" % name)
         options = dict(settings.get("options", {}))
-        options.setdefault("seed", study.seed)
+        options.setdefault("seed", study.seed % 2**32)  # Optuna takes 32-bit seeds; the server's are 64-bit
         for key, value in options.items():  # JSON numbers arrive as floats
             if isinstance(value, float) and value.is_integer():
                 options[key] = int(value)
@@ -197,10 +197,11 @@ class OptunaSession(Session):
             if state == TrialState.COMPLETE and values is None:
                 state = TrialState.FAIL
             if t.number in self.ids:
-                if state != TrialState.RUNNING:
-                    storage.set_trial_state_values(self.ids[t.number], state, values)
+                # attributes first: Optuna refuses to change a trial once it is finished
                 if self.study.constraints and state == TrialState.COMPLETE:
                     storage.set_trial_system_attr(self.ids[t.number], "constraints", self._violations(t))
+                if state != TrialState.RUNNING:
+                    storage.set_trial_state_values(self.ids[t.number], state, values)
                 continue
             params = {k: to_python(v) for k, v in t.params.items() if k in self.distributions}
             frozen = self.optuna.trial.create_trial(

@@ -82,8 +82,10 @@ public final class PartialFixedSamplerFactory implements SamplerFactory {
       if (!(s instanceof Suggestion.Params p)) {
         return s;
       }
-      return Suggestion.of(study.space().assign((param, assigned) ->
-          fixed.containsKey(param.name()) ? fixed.get(param.name()) : p.values().get(param.name())));
+      // the wrapped sampler's plan (e.g. pbt's checkpoint, max step and labels) goes through unchanged
+      return new Suggestion.Params(study.space().assign((param, assigned) ->
+          fixed.containsKey(param.name()) ? fixed.get(param.name()) : p.values().get(param.name())), p.startFrom(),
+          p.maxStep(), p.labels());
     };
   }
 
@@ -180,6 +182,21 @@ public final class PartialFixedSamplerFactory implements SamplerFactory {
   }
 
   private record ProjectedTrial(TrialView trial, Map<String, ParamValue> params) implements TrialView {
+    @Override
+    public java.util.Optional<vernier.spi.Checkpoint> startFrom() {
+      return trial.startFrom();
+    }
+
+    @Override
+    public long maxStep() {
+      return trial.maxStep();
+    }
+
+    @Override
+    public Map<String, String> labels() {
+      return trial.labels();
+    }
+
     @Override
     public long number() {
       return trial.number();

@@ -98,7 +98,7 @@ final class PbtSampler implements Sampler {
     Map<Integer, TrialView> latest = new TreeMap<>();
     for (TrialView t : trials) {
       String member = t.labels().get(MEMBER);
-      if (member != null) {
+      if (member != null && member.matches("\\d{1,9}")) { // a label a worker overwrote is ignored
         latest.put(Integer.parseInt(member), t); // trials come in number order: the last one wins
       }
     }
@@ -143,7 +143,8 @@ final class PbtSampler implements Sampler {
     }
     if (p.domain() instanceof FloatDomain f) {
       double v = value.asDouble();
-      double moved = f.log() || f.min() >= 0 ? v * factor : v + direction * settings.perturbation() * (f.max() - f.min());
+      boolean multiply = (f.log() || f.min() >= 0) && v != 0; // 0 would stay 0: shift it instead
+      double moved = multiply ? v * factor : v + direction * settings.perturbation() * (f.max() - f.min());
       return ParamValue.of(f.snap(moved));
     }
     IntDomain i = (IntDomain) p.domain();

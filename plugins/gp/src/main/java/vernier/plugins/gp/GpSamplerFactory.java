@@ -44,17 +44,18 @@ public final class GpSamplerFactory implements SamplerFactory {
       throw new IllegalArgumentException("sampler gp optimises one objective; this study has "
           + study.objectives().size() + " (use nsga2 or tpe)");
     }
+    // the caps keep one suggestion within seconds and its matrices within memory
     GpSampler.Settings settings = new GpSampler.Settings(
-        atLeast(s, STARTUP, 1), atLeast(s, MAX_MODEL, 2), atLeast(s, MAX_FIT, 2), atLeast(s, CANDIDATES, 1),
-        atLeast(s, LOCAL_SEARCHES, 0), s.getBoolean(WARP.name(), true));
+        within(s, STARTUP, 1, 1_000_000), within(s, MAX_MODEL, 2, 2000), within(s, MAX_FIT, 2, 500),
+        within(s, CANDIDATES, 1, 100_000), within(s, LOCAL_SEARCHES, 1, 100), s.getBoolean(WARP.name(), true));
     return new GpSampler(study, settings);
   }
 
-  private static int atLeast(Settings s, SettingSpec spec, int min) {
+  private static int within(Settings s, SettingSpec spec, int min, int max) {
     long value = s.getLong(spec.name(), ((Number) spec.defaultValue()).longValue());
-    if (value < min || value > 1_000_000) {
-      throw new IllegalArgumentException("setting '" + spec.name() + "' of gp must be in [" + min + ", 1000000], got "
-          + value);
+    if (value < min || value > max) {
+      throw new IllegalArgumentException("setting '" + spec.name() + "' of gp must be in [" + min + ", " + max
+          + "], got " + value);
     }
     return (int) value;
   }

@@ -54,7 +54,7 @@ public final class BohbSamplerFactory implements SamplerFactory {
       throw new IllegalArgumentException("bohb needs reduction_factor >= 2, random_fraction in [0, 1], gamma in "
           + "(0, 1) and n_ei_candidates >= 1");
     }
-    TpeSampler tpe = new TpeSampler(study.space(), study.objectives(), study.constraints(),
+    TpeSampler tpe = new TpeSampler(study.space(), List.of(study.objectives().get(0)), study.constraints(),
         new TpeSampler.Settings(1, candidates, true, gamma, Integer.MAX_VALUE, 1.0, true));
     return new BohbSampler(tpe, study.objectives().get(0), min, max, rf, random, study.space().parameters().size());
   }

@@ -191,6 +191,7 @@ public final class StudyCoordinator {
   private void process(List<Pending<?>> batch) {
     Changes changes = new Changes(!watchers.isEmpty());
     boolean readBack = false; // memory may be ahead of what is stored: read it back
+    boolean freshPlugins = false; // and after a bug, plugins whose state may be off too
     if (!deleted) {
       reapExpired(changes);
     }
@@ -213,13 +214,15 @@ public final class StudyCoordinator {
         p.error = ApiException.internal("study " + id + ": " + e);
         changes.rollbackTo(mark); // nothing of a failed command is stored; memory is reloaded below
         readBack = true;
+        freshPlugins = true;
       }
     }
     if (!changes.writes.isEmpty() && !commit(changes, batch)) {
       readBack = true;
+      freshPlugins = true;
     }
     if (readBack && !deleted) {
-      reload();
+      reload(freshPlugins);
     }
     batch.forEach(Pending::complete);
     publish(changes.events);
@@ -274,9 +277,10 @@ public final class StudyCoordinator {
     }
   }
 
-  private void reload() {
+  /** Reads the study back from the store, with fresh plugins or (an unavailable plugin) the same ones. */
+  private void reload(boolean freshPlugins) {
     try {
-      load(null); // fresh plugins: their state must match what is stored
+      load(freshPlugins ? null : compiled);
     } catch (RuntimeException e) {
       log.error("study {}: reload failed", id, e);
     }
