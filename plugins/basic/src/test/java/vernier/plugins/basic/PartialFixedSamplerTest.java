@@ -51,6 +51,27 @@ final class PartialFixedSamplerTest extends SamplerContractTest {
   }
 
   @Test
+  void wrappingPbt_passesItsPlanThrough_soMembersContinue() {
+    vernier.spi.StudyDefinition d = ContractSpaces.definition(vernier.spi.SearchSpace.of(
+        vernier.spi.Parameter.of("lr", vernier.spi.FloatDomain.logScale(1e-4, 1)),
+        vernier.spi.Parameter.of("units", vernier.spi.IntDomain.range(16, 64))), 1);
+    Sampler s = factory().create(d, Settings.of(Map.of("params", Map.of("units", 32.0), "wrapped", "pbt",
+        "wrapped_settings", Map.of("population_size", 2.0, "interval", 5.0, "max_step", 10.0))),
+        ServiceLoaderLookup.INSTANCE);
+    SimpleStudy study = new SimpleStudy(d);
+    SplittableRandom random = new SplittableRandom(1);
+    for (int i = 0; i < 4; i++) {
+      Suggestion.Params p = (Suggestion.Params) s.suggest(study, new SamplingContext(random.split()));
+      assertThat(p.labels()).containsKey("pbt.member");
+      assertThat(p.maxStep()).isEqualTo(i < 2 ? 5 : 10);
+      assertThat(p.startFrom().isPresent()).isEqualTo(i >= 2);
+      assertThat(p.values().get("units")).isEqualTo(ParamValue.of(32L));
+      study.start(p).succeed("loss", i);
+    }
+    assertThat(s.suggest(study, new SamplingContext(random.split()))).isEqualTo(Suggestion.exhausted());
+  }
+
+  @Test
   void wrapsAnotherSampler_gridCoversOnlyTheFreeParameters() {
     Sampler s = factory().create(ContractSpaces.definition(vernier.spi.SearchSpace.of(
         vernier.spi.Parameter.of("a", vernier.spi.IntDomain.range(0, 2)),

@@ -78,6 +78,20 @@ final class MotpeTest {
   }
 
   @Test
+  void bohb_onATwoObjectiveStudy_modelsTheFirstObjective() {
+    StudyDefinition d = zdt1(3);
+    Sampler bohb = new BohbSamplerFactory().create(d, Settings.of(Map.of("max_resource", 9.0)));
+    SimpleStudy study = new SimpleStudy(d);
+    SplittableRandom random = new SplittableRandom(3);
+    for (int t = 0; t < 40; t++) {
+      double f0 = t % 7 / 7.0;
+      study.start(((Suggestion.Params) bohb.suggest(study, new SamplingContext(random.split()))).values())
+          .report("f0", 1, f0).report("f0", 9, f0).succeed(Map.of("f0", f0, "f1", 1 - f0));
+    }
+    assertThat(bohb.suggest(study, new SamplingContext(random.split()))).isInstanceOf(Suggestion.Params.class);
+  }
+
+  @Test
   void twoObjectives_findAFrontWithMoreHypervolumeThanRandomSearch() {
     int wins = 0;
     for (long seed = 0; seed < 5; seed++) {
