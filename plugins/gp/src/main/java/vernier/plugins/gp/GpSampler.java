@@ -46,6 +46,7 @@ final class GpSampler implements Sampler {
   private final StudyDefinition study;
   private final Objective objective;
   private final Encoding encoding;
+  private final boolean[] categorical;
   private final Settings settings;
   private final AcquisitionSearch search;
   /** The last kernel fitted per model (0: the objective, c + 1: constraint c): the next fit starts there. */
@@ -55,6 +56,7 @@ final class GpSampler implements Sampler {
     this.study = study;
     this.objective = study.objectives().get(0);
     this.encoding = new Encoding(study.space());
+    this.categorical = encoding.categoricalMask();
     this.settings = settings;
     this.search = new AcquisitionSearch(encoding, settings.candidates(), settings.localSearches(), 300);
   }
@@ -111,9 +113,9 @@ final class GpSampler implements Sampler {
   private GaussianProcess model(int index, double[][] x, double[] y) {
     int from = Math.max(0, x.length - settings.maxFitTrials());
     Matern52 kernel = KernelFit.fit(Arrays.copyOfRange(x, from, x.length),
-        Arrays.copyOfRange(y, from, y.length), encoding.categoricalMask(), lastKernels.get(index));
+        Arrays.copyOfRange(y, from, y.length), categorical, lastKernels.get(index));
     lastKernels.put(index, kernel);
-    return GaussianProcess.condition(x, y, encoding.categoricalMask(), kernel);
+    return GaussianProcess.condition(x, y, categorical, kernel);
   }
 
   private List<ConstraintModel> constraintModels(List<Observed> observed, double[][] x) {

@@ -368,7 +368,7 @@ public final class StudyCoordinator {
     Map<String, ParamValue> params = ParamsCheck.suggested(memory.definition().space(), suggested.values(),
         samplerName());
     suggested.startFrom().ifPresent(c -> {
-      if (c.trial() >= memory.nextNumber() || memory.get(c.trial()) == null) {
+      if (memory.get(c.trial()) == null) {
         throw new IllegalStateException("sampler '" + samplerName() + "' starts from " + c + ", not a trial of the study");
       }
     });
