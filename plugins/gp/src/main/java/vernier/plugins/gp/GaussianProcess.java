@@ -64,10 +64,6 @@ final class GaussianProcess {
     return logMarginalLikelihood;
   }
 
-  Matern52 kernel() {
-    return kernel;
-  }
-
   /** The posterior mean and variance of the latent function at {@code point}: {mean, variance}. */
   double[] predict(double[] point) {
     int n = x.length;
