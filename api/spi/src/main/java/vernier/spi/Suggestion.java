@@ -26,6 +26,9 @@ public sealed interface Suggestion permits Suggestion.Params, Suggestion.Wait, S
    * Values for every active parameter (the server checks them against the space), and for
    * population-based training: the checkpoint the trial starts from, the step it trains until
    * (0: the worker decides), and labels stored on the trial (e.g. which population member it is).
+   * A label key is namespaced by the sampler that sets it, {@code <sampler name>.<key>} (e.g.
+   * {@code pbt.member}); keys in a sampler's namespace are reserved: workers cannot set them, and a
+   * retry repeats only them.
    */
   record Params(Map<String, ParamValue> values, Optional<Checkpoint> startFrom, long maxStep,
       Map<String, String> labels) implements Suggestion {

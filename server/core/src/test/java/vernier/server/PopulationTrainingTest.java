@@ -1,9 +1,12 @@
 package vernier.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.google.protobuf.Struct;
 import com.google.protobuf.Value;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -14,9 +17,11 @@ import vernier.v1.CheckpointRef;
 import vernier.v1.CreateStudyRequest;
 import vernier.v1.GetTrialRequest;
 import vernier.v1.PluginSpec;
+import vernier.v1.ReportRequest;
 import vernier.v1.StudySpec;
 import vernier.v1.TellRequest;
 import vernier.v1.Trial;
+import vernier.v1.TrialSource;
 
 /** The pbt sampler through the real API: plans on trials, lineage, wait and done, retries. */
 final class PopulationTrainingTest {
@@ -99,5 +104,32 @@ final class PopulationTrainingTest {
     assertThat(retry.getTrial().getStartFrom()).isEqualTo(exploit.getTrial().getStartFrom());
     assertThat(retry.getTrial().getMaxStep()).isEqualTo(10);
     assertThat(retry.getTrial().getLabelsMap()).containsEntry("pbt.member", "0");
+  }
+
+  @Test
+  void workersCannotSetTheSamplersLabels_andARetryRepeatsOnlyTheSamplers() {
+    create(Specs.basic().setLimits(Specs.limits().setLeaseDuration(Specs.seconds(5)).setMaxAttempts(2)));
+    Assignment a = askOne();
+    StatusRuntimeException e = catchThrowableOfType(StatusRuntimeException.class, () -> report(a, "pbt.member", "1"));
+    assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+    assertThat(e.getStatus().getDescription()).contains("labels[pbt.member]").contains("reserved");
+    report(a, "device", "gpu(0)");
+    report(a, "k8s.pod", "trainer-7"); // a dotted key outside any sampler's namespace is the worker's
+    Trial stored = t.studies.getTrial(GetTrialRequest.newBuilder().setName(a.getTrial().getName()).build());
+    assertThat(stored.getLabelsMap()).containsEntry("pbt.member", "0").containsEntry("device", "gpu(0)")
+        .containsEntry("k8s.pod", "trainer-7");
+
+    t.clock.advance(Duration.ofSeconds(6)); // its worker died
+    Assignment first = askOne(); // the retry and member 1, in either order
+    Assignment retry = first.getTrial().getSource() == TrialSource.RETRY ? first : askOne();
+    assertThat(retry.getTrial().getSource()).isEqualTo(TrialSource.RETRY);
+    assertThat(retry.getTrial().getRetryOf()).isEqualTo(a.getTrial().getNumber());
+    assertThat(retry.getTrial().getLabelsMap()).as("the plan, not the dead worker's device")
+        .isEqualTo(java.util.Map.of("pbt.member", "0"));
+  }
+
+  private void report(Assignment a, String key, String value) {
+    t.workers.report(ReportRequest.newBuilder().setTrial(a.getTrial().getName()).setLeaseId(a.getLeaseId())
+        .putLabels(key, value).build());
   }
 }

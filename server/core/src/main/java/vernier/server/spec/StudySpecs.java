@@ -65,6 +65,15 @@ public final class StudySpecs {
     return b.build();
   }
 
+  /**
+   * Whether a trial label key is in an installed sampler's namespace ({@code pbt.member}): such keys
+   * are the sampler's plan, set only through its suggestions.
+   */
+  public boolean isSamplerLabel(String key) {
+    int dot = key.indexOf('.');
+    return dot > 0 && plugins.sampler(key.substring(0, dot)).isPresent();
+  }
+
   /** A validated study: its definition and the plugins made for it. */
   public record Compiled(StudyDefinition definition, StudyLimits limits, Sampler sampler, Pruner pruner) {}
 

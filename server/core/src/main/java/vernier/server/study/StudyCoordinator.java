@@ -372,6 +372,15 @@ public final class StudyCoordinator {
         throw new IllegalStateException("sampler '" + samplerName() + "' starts from " + c + ", not a trial of the study");
       }
     });
+    suggested.labels().forEach((key, value) -> {
+      String problem = labelProblem(key, value);
+      if (problem == null && !specs.isSamplerLabel(key)) {
+        problem = "label keys from a sampler are namespaced by an installed sampler's name, as pbt.member";
+      }
+      if (problem != null) {
+        throw new IllegalStateException("sampler '" + samplerName() + "' set label " + key + ": " + problem);
+      }
+    });
     TrialRecord.Plan plan = new TrialRecord.Plan(suggested.startFrom().orElse(null), suggested.maxStep(),
         suggested.labels());
     return newTrial(params, plan, TrialState.WAITING, TrialSource.SAMPLED, 1, 0, changes, false);
@@ -509,16 +518,18 @@ public final class StudyCoordinator {
   private static final int MAX_LABELS = 32;
 
   /** Merges worker labels into the trial; whether anything changed. */
-  private static boolean setLabels(TrialRecord t, Map<String, String> labels) {
+  private boolean setLabels(TrialRecord t, Map<String, String> labels) {
     if (labels.isEmpty()) {
       return false; // the common case: nothing to copy on the report path
     }
     for (Map.Entry<String, String> e : labels.entrySet()) {
-      if (e.getKey().isEmpty() || e.getKey().length() > 63) {
-        throw ApiException.invalid("labels[" + e.getKey() + "]", "label keys have 1 to 63 characters");
+      String problem = labelProblem(e.getKey(), e.getValue());
+      if (problem == null && specs.isSamplerLabel(e.getKey())) {
+        problem = "keys beginning with '" + e.getKey().substring(0, e.getKey().indexOf('.') + 1)
+            + "' are reserved for that sampler's plan";
       }
-      if (e.getValue().length() > 256) {
-        throw ApiException.invalid("labels[" + e.getKey() + "]", "label values have at most 256 characters");
+      if (problem != null) {
+        throw ApiException.invalid("labels[" + e.getKey() + "]", problem);
       }
     }
     Map<String, String> merged = new TreeMap<>(t.labels);
@@ -531,6 +542,14 @@ public final class StudyCoordinator {
     }
     t.labels.putAll(labels);
     return true;
+  }
+
+  /** What is wrong with a label, or null. */
+  private static String labelProblem(String key, String value) {
+    if (key.isEmpty() || key.length() > 63) {
+      return "label keys have 1 to 63 characters";
+    }
+    return value.length() > 256 ? "label values have at most 256 characters" : null;
   }
 
   /** The measurements not yet stored; a (step, metric) reported before with another value is an error. */
@@ -627,7 +646,7 @@ public final class StudyCoordinator {
 
   private void maybeRetry(TrialRecord t, Changes changes) {
     if (t.attempt < limits().maxAttempts()) {
-      newTrial(t.params, t.plan(), TrialState.WAITING, TrialSource.RETRY, t.attempt + 1, t.number, changes, true);
+      newTrial(t.params, t.plan(specs::isSamplerLabel), TrialState.WAITING, TrialSource.RETRY, t.attempt + 1, t.number, changes, true);
     }
   }
 

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.NavigableMap;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.Predicate;
 import vernier.server.Protos;
 import vernier.spi.Checkpoint;
 import vernier.spi.ParamValue;
@@ -141,9 +142,11 @@ final class TrialRecord implements TrialView {
     return b.build();
   }
 
-  /** The plan a retry of this trial repeats. */
-  Plan plan() {
-    return new Plan(startFrom, maxStep, labels);
+  /** The plan a retry of this trial repeats: its start, its end and its sampler's labels (not the worker's). */
+  Plan plan(Predicate<String> samplerLabel) {
+    Map<String, String> planned = new TreeMap<>(labels);
+    planned.keySet().removeIf(samplerLabel.negate());
+    return new Plan(startFrom, maxStep, planned);
   }
 
   @Override
