@@ -4,6 +4,7 @@ import io.grpc.stub.ServerCallStreamObserver;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -77,12 +78,15 @@ public final class StudyCoordinator {
 
   private static final class Pending<T> {
     final Command<T> command;
+    /** When the command arrived: a heartbeat that arrived in time counts, however long it queued. */
+    final Instant received;
     final CompletableFuture<T> future = new CompletableFuture<>();
     T result;
     RuntimeException error;
 
-    Pending(Command<T> command) {
+    Pending(Command<T> command, Instant received) {
       this.command = command;
+      this.received = received;
     }
 
     void run(Changes changes) {
@@ -118,6 +122,12 @@ public final class StudyCoordinator {
   private int budgetUsed;
   private boolean exhausted;
   private volatile boolean deleted;
+  /** When the command being run arrived (lease checks use it, not the time it runs). */
+  private Instant commandReceived;
+  /** After an unavailable sampler: no call to it before this instant, and the next pause. */
+  private Instant samplerRetryAt = Instant.MIN;
+  private Duration samplerBackoff = MIN_SAMPLER_BACKOFF;
+  private String samplerFailure = "";
 
   /** Told each prune decision, for metrics. */
   @FunctionalInterface
@@ -152,7 +162,7 @@ public final class StudyCoordinator {
   // ---- the mailbox -------------------------------------------------------------------------
 
   <T> CompletableFuture<T> submit(Command<T> command) {
-    Pending<T> p = new Pending<>(command);
+    Pending<T> p = new Pending<>(command, clock.instant());
     if (deleted) {
       p.future.completeExceptionally(ApiException.notFound("study " + Protos.studyName(id)));
       return p.future;
@@ -193,10 +203,11 @@ public final class StudyCoordinator {
     boolean readBack = false; // memory may be ahead of what is stored: read it back
     boolean freshPlugins = false; // and after a bug, plugins whose state may be off too
     if (!deleted) {
-      reapExpired(changes);
+      reapExpired(changes, batch.get(0).received); // not leases that ran out while their heartbeats queued
     }
     for (Pending<?> p : batch) {
       Changes.Mark mark = changes.mark();
+      commandReceived = p.received;
       try {
         if (deleted) {
           throw ApiException.notFound("study " + Protos.studyName(id));
@@ -357,7 +368,7 @@ public final class StudyCoordinator {
       return null;
     }
     SplittableRandom random = new SplittableRandom(stored.seed() * 0x9E3779B97F4A7C15L + memory.nextNumber());
-    Suggestion suggestion = compiled.sampler().suggest(memory, new SamplingContext(random));
+    Suggestion suggestion = suggest(random);
     if (suggestion instanceof Suggestion.Exhausted) {
       exhausted = true;
       return null;
@@ -384,6 +395,30 @@ public final class StudyCoordinator {
     TrialRecord.Plan plan = new TrialRecord.Plan(suggested.startFrom().orElse(null), suggested.maxStep(),
         suggested.labels());
     return newTrial(params, plan, TrialState.WAITING, TrialSource.SAMPLED, 1, 0, changes, false);
+  }
+
+  /**
+   * Asks the sampler, unless it was unavailable moments ago: then the ask fails at once until the
+   * backoff (1 s, doubling to 30 s) has passed, so a down remote sampler costs one timeout per pause,
+   * not one per ask, and heartbeats queued behind the asks are not held up.
+   */
+  private Suggestion suggest(SplittableRandom random) {
+    Instant now = clock.instant();
+    if (now.isBefore(samplerRetryAt)) {
+      throw new PluginUnavailableException(samplerFailure + " (not asked again until "
+          + samplerRetryAt.truncatedTo(ChronoUnit.MILLIS) + ")", null);
+    }
+    try {
+      Suggestion s = compiled.sampler().suggest(memory, new SamplingContext(random));
+      samplerBackoff = MIN_SAMPLER_BACKOFF;
+      return s;
+    } catch (PluginUnavailableException e) {
+      samplerFailure = e.getMessage();
+      samplerRetryAt = clock.instant().plus(samplerBackoff);
+      samplerBackoff = samplerBackoff.multipliedBy(2).compareTo(MAX_SAMPLER_BACKOFF) > 0 ? MAX_SAMPLER_BACKOFF
+          : samplerBackoff.multipliedBy(2);
+      throw e;
+    }
   }
 
   private String samplerName() {
@@ -516,6 +551,8 @@ public final class StudyCoordinator {
   }
 
   private static final int MAX_LABELS = 32;
+  private static final Duration MIN_SAMPLER_BACKOFF = Duration.ofSeconds(1);
+  private static final Duration MAX_SAMPLER_BACKOFF = Duration.ofSeconds(30);
 
   /** Merges worker labels into the trial; whether anything changed. */
   private boolean setLabels(TrialRecord t, Map<String, String> labels) {
@@ -674,7 +711,7 @@ public final class StudyCoordinator {
     if (leaseId.isEmpty() || !leaseId.equals(t.leaseId)) {
       throw ApiException.failedPrecondition("LEASE_MISMATCH", "lease_id does not hold the lease of " + name);
     }
-    if (clock.instant().isAfter(t.leaseExpiry)) {
+    if (commandReceived.isAfter(t.leaseExpiry)) {
       abandon(t, changes);
       throw ApiException.failedPrecondition("LEASE_EXPIRED", "the lease of " + name + " expired; the trial was abandoned");
     }
@@ -683,8 +720,8 @@ public final class StudyCoordinator {
 
   // ---- leases ------------------------------------------------------------------------------
 
-  private void reapExpired(Changes changes) {
-    Instant now = clock.instant();
+  /** Abandons the trials whose lease ran out before {@code now}. */
+  private void reapExpired(Changes changes, Instant now) {
     if (now.toEpochMilli() < stats.nextLeaseExpiryMillis) {
       return;
     }
