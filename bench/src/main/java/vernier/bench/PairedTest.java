@@ -23,7 +23,7 @@ record PairedTest(double medianDifference, double p, boolean aBetter, int n) {
     int pairs = Math.min(a.length, b.length);
     double[] d = new double[pairs];
     for (int i = 0; i < pairs; i++) {
-      d[i] = a[i] - b[i];
+      d[i] = a[i] == b[i] ? 0 : a[i] - b[i]; // both infinite (no feasible trial): a tie, not NaN
     }
     // Wilcoxon's convention drops zero differences; Commons Math would count them as ranks on one side.
     double[] nonZero = Arrays.stream(d).filter(x -> x != 0).toArray();

@@ -3,6 +3,7 @@ package vernier.bench;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.ToDoubleFunction;
 import vernier.client.Parameters;
@@ -16,8 +17,18 @@ import vernier.v1.StudySpec;
  */
 final class Problems {
 
-  /** A benchmark problem: its search space and objective (minimised) over a trial's parameters. */
-  record Problem(StudySpec.Builder space, ToDoubleFunction<Map<String, ParamValue>> objective) {}
+  /**
+   * A benchmark problem: its search space, objective (minimised) over a trial's parameters and
+   * constraints (none for the unconstrained problems).
+   */
+  record Problem(StudySpec.Builder space, ToDoubleFunction<Map<String, ParamValue>> objective, List<Bound> constraints) {
+    Problem(StudySpec.Builder space, ToDoubleFunction<Map<String, ParamValue>> objective) {
+      this(space, objective, List.of());
+    }
+  }
+
+  /** A constraint {@code value(params) <= upper}, told as metric {@code metric}. */
+  record Bound(String metric, double upper, ToDoubleFunction<Map<String, ParamValue>> value) {}
 
   /**
    * The shifts s of the "-shifted" variants: f_shifted(x) = f(x - s) on the same box, so the optimum
@@ -40,10 +51,63 @@ final class Problems {
 
   private Problems() {}
 
-  /** Every problem by name: the reference ones, then "{name}-shifted" for each of SHIFTS. */
+  /** The constrained problems' names, in the order the harness runs them. */
+  static final List<String> CONSTRAINED = List.of("gardner", "gramacy", "branin-disk", "hartmann6-l1", "mixed-memory");
+
+  /**
+   * Every problem by name: the reference ones, "{name}-shifted" for each of SHIFTS, then the
+   * constrained ones.
+   */
   static Map<String, Problem> all() {
     Map<String, Problem> p = reference();
     SHIFTS.forEach((name, s) -> p.put(name + "-shifted", shifted(p.get(name), s)));
+    p.putAll(constrained(p));
+    return p;
+  }
+
+  /**
+   * Constrained problems from the constrained Bayesian-optimization literature, plus an HPO-shaped one
+   * (optuna_shifted.py defines them identically for Optuna):
+   * <ul>
+   *   <li>gardner: Gardner et al., ICML 2014, section 5.1: cos(2x)cos(y) + sin(x) on [0, 6]² subject to
+   *       cos(x)cos(y) - sin(x)sin(y) <= 0.5 (disconnected feasible regions);
+   *   <li>gramacy: Gramacy et al., Technometrics 2016: x + y on [0, 1]² subject to two constraints, one
+   *       wavy; the optimum, about 0.5998 at (0.1954, 0.4044), lies on the wavy one's boundary;
+   *   <li>branin-disk: Branin subject to (x0 - 2.5)² + (x1 - 7.5)² <= 50 (Gelbart et al., UAI 2014);
+   *   <li>hartmann6-l1: Hartmann6 subject to sum(x) <= 2 (BoTorch's constrained example uses 3, which
+   *       the optimum satisfies; 2 cuts it off, so the best feasible point lies on the boundary, and
+   *       leaves 8 % of the cube feasible);
+   *   <li>mixed-memory: "mixed" with a memory budget layers · (1.5 for adam, else 1) <= 4.5, which
+   *       rules out the unconstrained optimum (adam with 4 layers).
+   * </ul>
+   */
+  private static Map<String, Problem> constrained(Map<String, Problem> reference) {
+    Map<String, Problem> p = new LinkedHashMap<>();
+    p.put("gardner", new Problem(box(fill(2, 0), fill(2, 6)),
+        t -> Math.cos(2 * num(t, "x0")) * Math.cos(num(t, "x1")) + Math.sin(num(t, "x0")),
+        List.of(new Bound("c0", 0.5, t -> Math.cos(num(t, "x0")) * Math.cos(num(t, "x1"))
+            - Math.sin(num(t, "x0")) * Math.sin(num(t, "x1"))))));
+    p.put("gramacy", new Problem(box(fill(2, 0), fill(2, 1)), t -> num(t, "x0") + num(t, "x1"), List.of(
+        new Bound("c0", 0, t -> {
+          double x = num(t, "x0");
+          double y = num(t, "x1");
+          return 1.5 - x - 2 * y - 0.5 * Math.sin(2 * Math.PI * (x * x - 2 * y));
+        }),
+        new Bound("c1", 0, t -> Math.pow(num(t, "x0"), 2) + Math.pow(num(t, "x1"), 2) - 1.5))));
+    Problem branin = reference.get("branin");
+    p.put("branin-disk", new Problem(branin.space(), branin.objective(), List.of(new Bound("c0", 50,
+        t -> Math.pow(num(t, "x0") - 2.5, 2) + Math.pow(num(t, "x1") - 7.5, 2)))));
+    Problem hartmann = reference.get("hartmann6");
+    p.put("hartmann6-l1", new Problem(hartmann.space(), hartmann.objective(), List.of(new Bound("c0", 2, t -> {
+      double sum = 0;
+      for (int i = 0; i < 6; i++) {
+        sum += num(t, "x" + i);
+      }
+      return sum;
+    }))));
+    Problem mixed = reference.get("mixed");
+    p.put("mixed-memory", new Problem(mixed.space(), mixed.objective(), List.of(new Bound("memory", 4.5,
+        t -> num(t, "layers") * (t.get("optimizer").getStringValue().equals("adam") ? 1.5 : 1.0)))));
     return p;
   }
 
@@ -95,6 +159,11 @@ final class Problems {
               + 0.02 * Math.pow(num(t, "layers") - 4, 2) + 2 * Math.pow(num(t, "dropout") - 0.2, 2);
         }));
     return p;
+  }
+
+  /** Whether every constraint of {@code problem} holds at {@code params}. */
+  static boolean feasible(Problem problem, Map<String, ParamValue> params) {
+    return problem.constraints().stream().allMatch(b -> b.value().applyAsDouble(params) <= b.upper());
   }
 
   /** The same box and objective, evaluated at x - s. */

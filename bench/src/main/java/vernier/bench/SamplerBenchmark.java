@@ -1,7 +1,9 @@
 package vernier.bench;
 
+import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.google.protobuf.DoubleValue;
 import com.google.protobuf.Int64Value;
 import com.google.protobuf.Struct;
 import com.google.protobuf.Value;
@@ -10,6 +12,7 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -23,10 +26,13 @@ import vernier.client.ActiveTrial;
 import vernier.client.VernierClient;
 import vernier.server.ServerConfig;
 import vernier.server.VernierServer;
+import vernier.v1.Constraint;
 import vernier.v1.Direction;
 import vernier.v1.Limits;
 import vernier.v1.Objective;
+import vernier.v1.ParamValue;
 import vernier.v1.PluginSpec;
+import vernier.v1.StudySpec;
 
 /**
  * Sample efficiency: the public problems of ../shared/bench/optuna_reference.py and their shifted
@@ -51,7 +57,9 @@ public final class SamplerBenchmark implements Callable<Integer> {
   List<String> samplers;
 
   @Option(names = "--problems", split = ",", defaultValue = "branin,hartmann6,rosenbrock5,ackley5,styblinski5,mixed,"
-      + "rosenbrock5-shifted,ackley5-shifted,styblinski5-shifted")
+      + "rosenbrock5-shifted,ackley5-shifted,styblinski5-shifted",
+      description = "Problem names; 'constrained' stands for every constrained problem. A constrained run's best is "
+          + "its best feasible value (Infinity: none feasible).")
   List<String> problems;
 
   @Option(names = "--optuna-script", defaultValue = "bench/src/main/python/optuna_shifted.py",
@@ -105,6 +113,8 @@ public final class SamplerBenchmark implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Map<String, Problems.Problem> all = Problems.all();
+    problems = problems.stream().flatMap(n -> n.equals("constrained") ? Problems.CONSTRAINED.stream()
+        : java.util.stream.Stream.of(n)).toList();
     for (String name : problems) {
       if (!all.containsKey(name)) {
         throw new CommandLine.ParameterException(new CommandLine(this),
@@ -136,16 +146,25 @@ public final class SamplerBenchmark implements Callable<Integer> {
     return 0;
   }
 
+  /** The best objective value over the study's feasible trials; infinite when none was feasible. */
   private double run(VernierClient client, String study, Problems.Problem problem, PluginSpec sampler, int seed) {
-    client.createStudy(study, problem.space().clone()
+    StudySpec.Builder spec = problem.space().clone()
         .addObjectives(Objective.newBuilder().setMetric("value").setDirection(Direction.MINIMIZE))
-        .setSampler(sampler).setSeed(Int64Value.of(seed)).setLimits(Limits.newBuilder().setMaxTrials(trials)).build());
+        .setSampler(sampler).setSeed(Int64Value.of(seed)).setLimits(Limits.newBuilder().setMaxTrials(trials));
+    problem.constraints().forEach(b -> spec.addConstraints(
+        Constraint.newBuilder().setMetric(b.metric()).setUpperBound(DoubleValue.of(b.upper()))));
+    client.createStudy(study, spec.build());
     double best = Double.POSITIVE_INFINITY;
     Optional<ActiveTrial> next;
     while ((next = client.ask("studies/" + study, "bench")).isPresent()) {
-      double v = problem.objective().applyAsDouble(next.get().params());
-      next.get().succeeded(Map.of("value", v));
-      best = Math.min(best, v);
+      Map<String, ParamValue> params = next.get().params();
+      double v = problem.objective().applyAsDouble(params);
+      Map<String, Double> told = new HashMap<>(Map.of("value", v));
+      problem.constraints().forEach(b -> told.put(b.metric(), b.value().applyAsDouble(params)));
+      next.get().succeeded(told);
+      if (Problems.feasible(problem, params)) {
+        best = Math.min(best, v);
+      }
     }
     return best;
   }
@@ -155,7 +174,8 @@ public final class SamplerBenchmark implements Callable<Integer> {
         "--seeds", Integer.toString(seeds), "--samplers", optunaSamplers, "--problems", String.join(",", problems))
         .redirectError(ProcessBuilder.Redirect.INHERIT).start();
     List<Result> out = new ArrayList<>();
-    ObjectMapper json = new ObjectMapper();
+    // a constrained run without a feasible trial has best Infinity
+    ObjectMapper json = new ObjectMapper().enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS.mappedFeature());
     try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
       String line;
       while ((line = r.readLine()) != null) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -58,20 +59,49 @@ final class ProblemsAgreementTest {
     ObjectMapper json = new ObjectMapper();
     Random random = new Random(7);
     List<String> requests = new ArrayList<>();
-    List<Double> expected = new ArrayList<>();
+    List<List<Double>> expected = new ArrayList<>(); // the objective, then each constraint's value
     for (Map.Entry<String, Problems.Problem> p : Problems.all().entrySet()) {
       for (int k = 0; k < 20; k++) {
         Map<String, ParamValue> params = sample(p.getValue().space().getParametersList(), random);
-        expected.add(p.getValue().objective().applyAsDouble(params));
+        List<Double> values = new ArrayList<>(List.of(p.getValue().objective().applyAsDouble(params)));
+        p.getValue().constraints().forEach(b -> values.add(b.value().applyAsDouble(params)));
+        expected.add(values);
         requests.add(json.writeValueAsString(Map.of("problem", p.getKey(), "params", plain(params))));
       }
     }
-    List<Double> actual = python(requests, json);
+    List<List<Double>> actual = python(requests, json);
     assertThat(actual).hasSameSizeAs(expected);
     for (int i = 0; i < expected.size(); i++) {
-      assertThat(actual.get(i)).as(requests.get(i)).isCloseTo(expected.get(i),
-          within(1e-9 * Math.max(1, Math.abs(expected.get(i)))));
+      assertThat(actual.get(i)).as(requests.get(i)).hasSameSizeAs(expected.get(i));
+      for (int k = 0; k < expected.get(i).size(); k++) {
+        double e = expected.get(i).get(k);
+        assertThat(actual.get(i).get(k)).as(requests.get(i) + " value " + k).isCloseTo(e, within(1e-9 * Math.max(1, Math.abs(e))));
+      }
     }
+  }
+
+  @Test
+  void constrainedProblems_cutOffTheirUnconstrainedOptimum() {
+    Map<String, Problems.Problem> all = Problems.all();
+    // hartmann6's minimiser (sum 2.07) breaks sum(x) <= 2; adam with 4 layers breaks the memory budget
+    double[] hartmannArgmin = {0.20169, 0.150011, 0.476874, 0.275332, 0.311652, 0.6573};
+    Map<String, ParamValue> h = new LinkedHashMap<>();
+    for (int i = 0; i < 6; i++) {
+      h.put("x" + i, ParamValue.newBuilder().setDoubleValue(hartmannArgmin[i]).build());
+    }
+    assertThat(all.get("hartmann6-l1").objective().applyAsDouble(h)).isCloseTo(-3.32237, within(1e-4));
+    assertThat(Problems.feasible(all.get("hartmann6-l1"), h)).isFalse();
+    Map<String, ParamValue> adam4 = Map.of("lr", ParamValue.newBuilder().setDoubleValue(3e-3).build(),
+        "layers", ParamValue.newBuilder().setIntValue(4).build(),
+        "optimizer", ParamValue.newBuilder().setStringValue("adam").build(),
+        "dropout", ParamValue.newBuilder().setDoubleValue(0.2).build());
+    assertThat(all.get("mixed-memory").objective().applyAsDouble(adam4)).isCloseTo(0, within(1e-12));
+    assertThat(Problems.feasible(all.get("mixed-memory"), adam4)).isFalse();
+    // gramacy's optimum (Gramacy et al. 2016) is feasible and near both constraints' boundaries
+    Map<String, ParamValue> g = Map.of("x0", ParamValue.newBuilder().setDoubleValue(0.1954).build(),
+        "x1", ParamValue.newBuilder().setDoubleValue(0.4044).build());
+    assertThat(all.get("gramacy").objective().applyAsDouble(g)).isCloseTo(0.5998, within(1e-3));
+    assertThat(all.get("gramacy").constraints().get(0).value().applyAsDouble(g)).isCloseTo(0, within(0.01));
   }
 
   private static Map<String, ParamValue> unshiftedArgmin(int d, double x) {
@@ -116,17 +146,20 @@ final class ProblemsAgreementTest {
     return out;
   }
 
-  private static List<Double> python(List<String> requests, ObjectMapper json) throws Exception {
+  private static List<List<Double>> python(List<String> requests, ObjectMapper json) throws Exception {
     Process p = new ProcessBuilder(PYTHON, SCRIPT, "values").redirectError(ProcessBuilder.Redirect.INHERIT).start();
     try (Writer w = p.outputWriter(StandardCharsets.UTF_8)) {
       for (String r : requests) {
         w.write(r + "\n");
       }
     }
-    List<Double> values = new ArrayList<>();
+    List<List<Double>> values = new ArrayList<>();
     try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
       for (String line = r.readLine(); line != null; line = r.readLine()) {
-        values.add(json.readTree(line).get("value").asDouble());
+        JsonNode n = json.readTree(line);
+        List<Double> v = new ArrayList<>(List.of(n.get("value").asDouble()));
+        n.get("constraints").forEach(c -> v.add(c.asDouble()));
+        values.add(v);
       }
     }
     assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();

@@ -55,7 +55,7 @@ public final class BohbSamplerFactory implements SamplerFactory {
           + "(0, 1) and n_ei_candidates >= 1");
     }
     TpeSampler tpe = new TpeSampler(study.space(), List.of(study.objectives().get(0)), study.constraints(),
-        new TpeSampler.Settings(1, candidates, true, gamma, Integer.MAX_VALUE, 1.0, true));
+        new TpeSampler.Settings(1, candidates, true, gamma, Integer.MAX_VALUE, 1.0, true, true));
     return new BohbSampler(tpe, study.objectives().get(0), min, max, rf, random, study.space().parameters().size());
   }
 }

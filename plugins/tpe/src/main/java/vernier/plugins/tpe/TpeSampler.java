@@ -31,12 +31,20 @@ import vernier.spi.Uniform;
  * Performance", 2023, and Optuna's defaults.
  *
  * <p>After {@code n_startup_trials} random trials, the finished trials are split into the best
- * {@code min(ceil(gamma · n), gamma_max)} ("below") and the rest ("above"), feasible trials first
- * and infeasible ones by the sum of their constraint violations (as Optuna); pruned trials count as
+ * {@code min(ceil(gamma · n), gamma_max)} ("below") and the rest ("above"); pruned trials count as
  * above, and so do running ones when {@code constant_liar} is on, so parallel workers are steered
  * away from points already being evaluated. A Parzen estimator l is fitted to the below trials and
  * g to the above ones (older trials weigh less once there are more than 25), {@code n_ei_candidates}
  * points are drawn from l, and the one with the largest l/g is suggested.
+ *
+ * <p>Constraints follow c-TPE (Watanabe and Hutter, "c-TPE: Tree-Structured Parzen Estimator with
+ * Inequality Constraints for Expensive Hyperparameter Optimization", IJCAI 2023): besides the
+ * objective's split, each constraint splits the trials into those that satisfy it and those that do
+ * not, and a candidate's score is the product over splits of the relative density ratios
+ * {@code (gamma + (1 - gamma) g/l)^-1}, candidates being drawn from every split's l. The objective's
+ * good set is stretched until it holds {@code goodCount} feasible trials. {@code
+ * constraint_model=violation} keeps Optuna 3.1's rule instead: one split, feasible trials first and
+ * infeasible ones by their total violation.
  *
  * <p>Conditional spaces are handled by groups: consecutive parameters with the same condition form
  * a group, sampled (jointly when {@code multivariate}) from the trials in which that group was
@@ -55,8 +63,9 @@ final class TpeSampler implements Sampler {
   private final List<Objective> objectives;
   private final List<Constraint> constraints;
 
+  /** {@code ctpe}: constraints by c-TPE's density ratios; false: Optuna 3.1's violation order. */
   record Settings(int startupTrials, int candidates, boolean multivariate, double gamma, int gammaMax,
-      double priorWeight, boolean constantLiar) {}
+      double priorWeight, boolean constantLiar, boolean ctpe) {}
 
   TpeSampler(SearchSpace space, List<Objective> objectives, List<Constraint> constraints, Settings settings) {
     this.settings = settings;
@@ -99,59 +108,154 @@ final class TpeSampler implements Sampler {
    * scores.
    */
   Suggestion model(StudyView study, List<Scored> finished, List<? extends TrialView> alsoBad, RandomGenerator random) {
+    List<Split> splits = new ArrayList<>();
+    splits.add(objectiveSplit(study, finished, alsoBad));
+    if (settings.ctpe()) {
+      for (Constraint c : constraints) {
+        constraintSplit(c, finished).ifPresent(splits::add);
+      }
+    }
     Map<String, ParamValue> assigned = new LinkedHashMap<>();
-    finished = new ArrayList<>(finished);
-    // feasible trials first, by loss; then the infeasible ones by how far they miss (as Optuna's TPE)
-    finished.sort(Comparator.comparing((Scored s) -> !s.trial().feasible()).thenComparingDouble(this::violation)
-        .thenComparingDouble(Scored::loss)
-        .thenComparingLong(s -> s.trial().number()));
-    int below = goodCount(finished.size());
-    List<TrialView> good = new ArrayList<>();
-    List<TrialView> bad = new ArrayList<>();
-    for (int i = 0; i < finished.size(); i++) {
-      (i < below ? good : bad).add(finished.get(i).trial());
-    }
-    Map<Long, Double> goodWeights = objectives.size() > 1 ? hypervolumeWeights(finished.subList(0, below)) : null;
-    bad.addAll(alsoBad);
-    if (settings.constantLiar()) {
-      bad.addAll(study.running());
-    }
-    good.sort(Comparator.comparingLong(TrialView::number));
-    bad.sort(Comparator.comparingLong(TrialView::number));
     for (List<Parameter> group : groups) {
       if (!SearchSpace.isActive(group.get(0), assigned)) {
         continue;
       }
       if (settings.multivariate()) {
-        assign(group, good, goodWeights, bad, assigned, random);
+        assign(group, splits, assigned, random);
       } else {
         for (Parameter p : group) {
-          assign(List.of(p), good, goodWeights, bad, assigned, random);
+          assign(List.of(p), splits, assigned, random);
         }
       }
     }
     return Suggestion.of(assigned);
   }
 
-  /** Samples the parameters of {@code group} jointly and adds them to {@code assigned}. */
-  private void assign(List<Parameter> group, List<TrialView> good, Map<Long, Double> goodWeights,
-      List<TrialView> bad, Map<String, ParamValue> assigned, RandomGenerator random) {
+  /**
+   * One density ratio of the acquisition: good and bad trials (both by number), the good ones'
+   * weights (null: by age), and {@code gamma}, the good fraction of the finished trials.
+   */
+  private record Split(List<TrialView> good, Map<Long, Double> goodWeights, List<TrialView> bad, double gamma) {
+    Split {
+      good = byNumber(good);
+      bad = byNumber(bad);
+    }
+  }
+
+  /**
+   * The objective's split. Under c-TPE the finished trials are ordered by loss alone and the good set
+   * is the shortest prefix holding {@code goodCount} feasible trials (all of them while fewer are
+   * feasible, which leaves the search to the constraints' ratios). Otherwise (Optuna 3.1's rule)
+   * feasible trials come first, then infeasible ones by total violation.
+   */
+  private Split objectiveSplit(StudyView study, List<Scored> finished, List<? extends TrialView> alsoBad) {
+    List<Scored> sorted = new ArrayList<>(finished);
+    Comparator<Scored> byLoss = Comparator.comparingDouble(Scored::loss).thenComparingLong(s -> s.trial().number());
+    sorted.sort(settings.ctpe() ? byLoss
+        : Comparator.comparing((Scored s) -> !feasible(s.trial())).thenComparingDouble(this::violation).thenComparing(byLoss));
+    int below = settings.ctpe() ? prefixWithFeasible(sorted, goodCount(sorted.size())) : goodCount(sorted.size());
+    List<TrialView> good = sorted.subList(0, below).stream().map(Scored::trial).toList();
+    List<TrialView> bad = new ArrayList<>(sorted.subList(below, sorted.size()).stream().map(Scored::trial).toList());
+    bad.addAll(alsoBad);
+    if (settings.constantLiar()) {
+      bad.addAll(study.running());
+    }
+    Map<Long, Double> weights = objectives.size() > 1 ? hypervolumeWeights(sorted.subList(0, below)) : null;
+    return new Split(good, weights, bad, sorted.isEmpty() ? 1 : (double) below / sorted.size());
+  }
+
+  /** The length of the shortest prefix of {@code sorted} with {@code wanted} feasible trials, or all of it. */
+  private int prefixWithFeasible(List<Scored> sorted, int wanted) {
+    int feasible = 0;
+    for (int i = 0; i < sorted.size(); i++) {
+      feasible += feasible(sorted.get(i).trial()) ? 1 : 0;
+      if (feasible >= wanted) {
+        return i + 1;
+      }
+    }
+    return sorted.size();
+  }
+
+  /**
+   * c-TPE's split for one constraint: good are the completed trials that satisfy it (or, while none
+   * does, the one closest to it), bad the other completed ones. Empty when nothing violates it, as its
+   * ratio would be constant.
+   */
+  private Optional<Split> constraintSplit(Constraint c, List<Scored> finished) {
+    List<TrialView> good = new ArrayList<>();
+    List<TrialView> bad = new ArrayList<>();
+    TrialView closest = null;
+    double closestViolation = Double.POSITIVE_INFINITY;
+    for (Scored s : finished) {
+      TrialView t = s.trial();
+      if (t.state() != TrialState.SUCCEEDED) {
+        continue; // BOHB also scores running trials, whose constraint metrics are not known yet
+      }
+      double violation = c.violation(t.value(c.metric()).orElse(Double.NaN));
+      (violation == 0 ? good : bad).add(t);
+      if (violation < closestViolation) {
+        closest = t;
+        closestViolation = violation;
+      }
+    }
+    if (bad.isEmpty()) {
+      return Optional.empty();
+    }
+    if (good.isEmpty() && closest != null) {
+      bad.remove(closest);
+      good.add(closest);
+    }
+    return Optional.of(new Split(good, null, bad, (double) good.size() / (good.size() + bad.size())));
+  }
+
+  private static List<TrialView> byNumber(List<TrialView> trials) {
+    List<TrialView> sorted = new ArrayList<>(trials);
+    sorted.sort(Comparator.comparingLong(TrialView::number));
+    return sorted;
+  }
+
+  /**
+   * Samples the parameters of {@code group} jointly and adds them to {@code assigned}: {@code
+   * n_ei_candidates} draws from each split's l, scored by the sum over splits of the log relative
+   * density ratio {@code -log(gamma + (1 - gamma) · g/l)}. With a single split this ranks as l/g does;
+   * c-TPE needs the relative form so that a constraint nearly everyone satisfies (gamma near 1) weighs
+   * little (Watanabe and Hutter 2023, section 4).
+   */
+  private void assign(List<Parameter> group, List<Split> splits, Map<String, ParamValue> assigned,
+      RandomGenerator random) {
     List<Kernel> kernels = group.stream().map(p -> new Kernel(p.domain())).toList();
-    ParzenEstimator l = estimator(group, kernels, good, goodWeights);
-    ParzenEstimator g = estimator(group, kernels, bad, null);
+    List<ParzenEstimator[]> models = new ArrayList<>();
+    for (Split s : splits) {
+      models.add(new ParzenEstimator[] {estimator(group, kernels, s.good(), s.goodWeights()),
+          estimator(group, kernels, s.bad(), null)});
+    }
     double[] best = null;
     double bestScore = Double.NEGATIVE_INFINITY;
-    for (int i = 0; i < settings.candidates(); i++) {
-      double[] x = l.sample(random);
-      double score = l.logPdf(x) - g.logPdf(x);
-      if (best == null || score > bestScore) {
-        best = x;
-        bestScore = score;
+    for (ParzenEstimator[] source : models) {
+      for (int i = 0; i < settings.candidates(); i++) {
+        double[] x = source[0].sample(random);
+        double score = 0;
+        for (int k = 0; k < splits.size(); k++) {
+          double gamma = splits.get(k).gamma();
+          if (gamma >= 1) {
+            continue; // no bad trials: a constant ratio
+          }
+          score -= logAddExp(Math.log(gamma), Math.log1p(-gamma) + models.get(k)[1].logPdf(x) - models.get(k)[0].logPdf(x));
+        }
+        if (best == null || score > bestScore) {
+          best = x;
+          bestScore = score;
+        }
       }
     }
     for (int d = 0; d < group.size(); d++) {
       assigned.put(group.get(d).name(), kernels.get(d).decode(best[d]));
     }
+  }
+
+  private static double logAddExp(double a, double b) {
+    double max = Math.max(a, b);
+    return max == Double.NEGATIVE_INFINITY ? max : max + Math.log(Math.exp(a - max) + Math.exp(b - max));
   }
 
   /** Weights by trial number ({@code weights}), or Optuna's recency weights when null. */
@@ -189,9 +293,17 @@ final class TpeSampler implements Sampler {
     return weights;
   }
 
+  /**
+   * Whether a trial counts as feasible; without constraints every trial does (BOHB also scores
+   * running trials, which the server marks feasible only once they succeed).
+   */
+  private boolean feasible(TrialView t) {
+    return constraints.isEmpty() || t.feasible();
+  }
+
   /** 0 for a feasible trial, else the sum of its constraints' violations (a missing metric: infinite). */
   private double violation(Scored s) {
-    if (s.trial().feasible()) {
+    if (feasible(s.trial())) {
       return 0;
     }
     double total = 0;
@@ -214,6 +326,29 @@ final class TpeSampler implements Sampler {
       w[i] = i < ramp ? (ramp == 1 ? 1.0 / n : 1.0 / n + (1 - 1.0 / n) * i / (ramp - 1)) : 1;
     }
     return w;
+  }
+
+  /**
+   * MOTPE's order. Under Optuna 3.1's constraint rule only the feasible trials are ranked (the
+   * infeasible ones follow by violation); under c-TPE the objectives are modelled apart from the
+   * constraints, so all are ranked together.
+   */
+  private double[] paretoScores(List<TrialView> trials, List<double[]> losses) {
+    double[] scores = new double[trials.size()];
+    List<Integer> ranked = new ArrayList<>();
+    for (int i = 0; i < trials.size(); i++) {
+      if (settings.ctpe() || feasible(trials.get(i))) {
+        ranked.add(i);
+      } else {
+        scores[i] = Double.POSITIVE_INFINITY;
+      }
+    }
+    double[] rankedScores = ParetoRank.scores(ranked.stream().map(losses::get).toArray(double[][]::new),
+        goodCount(ranked.size()));
+    for (int k = 0; k < ranked.size(); k++) {
+      scores[ranked.get(k)] = rankedScores[k];
+    }
+    return scores;
   }
 
   /** A finished trial's score (its loss, or MOTPE's rank) and, with several objectives, their losses. */
@@ -244,7 +379,7 @@ final class TpeSampler implements Sampler {
       }
     }
     double[] scores = objectives.size() == 1 ? losses.stream().mapToDouble(l -> l[0]).toArray()
-        : ParetoRank.scores(losses.toArray(double[][]::new), goodCount(losses.size()));
+        : paretoScores(trials, losses);
     List<Scored> out = new ArrayList<>();
     for (int i = 0; i < trials.size(); i++) {
       out.add(new Scored(trials.get(i), scores[i], losses.get(i)));

@@ -22,6 +22,10 @@ public final class TpeSamplerFactory implements SamplerFactory {
   static final SettingSpec CONSTANT_LIAR = SettingSpec.bool("constant_liar", true,
       "count running trials as bad, so parallel workers get different points");
 
+  static final SettingSpec CONSTRAINT_MODEL = SettingSpec.string("constraint_model", "ctpe",
+      "ctpe: a density ratio per constraint (Watanabe and Hutter 2023); violation: feasible trials first, "
+          + "then by total violation (Optuna 3.1)");
+
   @Override
   public String name() {
     return "tpe";
@@ -34,7 +38,7 @@ public final class TpeSamplerFactory implements SamplerFactory {
 
   @Override
   public List<SettingSpec> settings() {
-    return List.of(STARTUP, CANDIDATES, MULTIVARIATE, GAMMA, GAMMA_MAX, PRIOR_WEIGHT, CONSTANT_LIAR);
+    return List.of(STARTUP, CANDIDATES, MULTIVARIATE, GAMMA, GAMMA_MAX, PRIOR_WEIGHT, CONSTANT_LIAR, CONSTRAINT_MODEL);
   }
 
   @Override
@@ -49,8 +53,12 @@ public final class TpeSamplerFactory implements SamplerFactory {
     require(gamma > 0 && gamma < 1, "gamma must be in (0, 1)");
     require(gammaMax >= 1, "gamma_max must be >= 1");
     require(prior > 0, "prior_weight must be > 0");
+    String constraintModel = s.getString(CONSTRAINT_MODEL.name(), "ctpe");
+    require(constraintModel.equals("ctpe") || constraintModel.equals("violation"),
+        "constraint_model must be ctpe or violation, not '" + constraintModel + "'");
     return new TpeSampler(study.space(), study.objectives(), study.constraints(), new TpeSampler.Settings(startup, candidates,
-        s.getBoolean(MULTIVARIATE.name(), true), gamma, gammaMax, prior, s.getBoolean(CONSTANT_LIAR.name(), true)));
+        s.getBoolean(MULTIVARIATE.name(), true), gamma, gammaMax, prior, s.getBoolean(CONSTANT_LIAR.name(), true),
+        constraintModel.equals("ctpe")));
   }
 
   private static void require(boolean ok, String message) {
