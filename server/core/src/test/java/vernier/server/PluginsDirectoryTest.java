@@ -102,7 +102,8 @@ final class PluginsDirectoryTest {
   @Test
   void withoutTheDirectory_onlyClassPathPluginsAreFound() {
     PluginRegistry registry = PluginLoader.load(dir.resolve("missing"));
-    assertThat(registry.samplers()).extracting(f -> f.name()).containsExactly("grid", "nsga2", "nsga3", "partial-fixed", "pbt", "qmc", "random");
+    assertThat(registry.samplers()).extracting(f -> f.name()).containsExactly("grid", "nsga2", "nsga3", "partial-fixed", "pbt", "qmc", "random",
+        "test-scripted"); // the last one: this module's test sampler (ScriptedSamplerFactory)
     assertThat(registry.pruners()).extracting(f -> f.name()).containsExactly("hyperband", "median", "none",
         "patient", "percentile", "successive-halving", "threshold", "wilcoxon");
   }

@@ -22,7 +22,7 @@ import vernier.spi.TrialView;
  * segments, as the {@code pbt} sampler would. {@code plan} is a comma-separated list of
  * {@code FROM:MAX} or {@code FROM:MAX:UNITS}, FROM being {@code -} (from scratch) or
  * {@code TRIAL@STEP}; the n-th first attempt gets the n-th entry, with {@code lr} (and {@code units}
- * when given) as its parameters and the label {@code plan.segment = n}. An entry waits until the
+ * when given) as its parameters and the label {@code test-plan.segment = n}. An entry waits until the
  * trial it starts from has finished.
  */
 public final class PlanSamplerFactory implements SamplerFactory {
@@ -79,7 +79,7 @@ public final class PlanSamplerFactory implements SamplerFactory {
       Map<String, ParamValue> params = new HashMap<>(Map.of("lr", ParamValue.of(lr)));
       s.units().ifPresent(u -> params.put("units", ParamValue.of(u)));
       return new Suggestion.Params(params, s.from(), s.maxStep(),
-          Map.of("plan.segment", Integer.toString(next)));
+          Map.of("test-plan.segment", Integer.toString(next)));
     }
   }
 }

@@ -118,7 +118,7 @@ final class PopulationBasedTrainingTest {
     assertThat(steps(child)).containsExactly(50L, 53L); // train_loss at 50; evaluation and the end at 53
     assertThat(child.getLastStep()).isEqualTo(53);
     assertThat(child.getValuesOrThrow("val_loss")).isEqualTo(at(child, 53, "val_loss"));
-    assertThat(child.getLabelsMap()).containsEntry("started_from", "0@40").containsEntry("plan.segment", "1");
+    assertThat(child.getLabelsMap()).containsEntry("started_from", "0@40").containsEntry("test-plan.segment", "1");
     assertThat(steps(t.get(2))).containsExactly(50L, 60L);
     assertThat(t.get(2).getLabelsMap()).containsEntry("started_from", "0@40");
 
