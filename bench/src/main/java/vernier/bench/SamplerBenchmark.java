@@ -5,8 +5,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.protobuf.DoubleValue;
 import com.google.protobuf.Int64Value;
-import com.google.protobuf.Struct;
-import com.google.protobuf.Value;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -20,6 +18,7 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
+import vernier.cli.PluginArgs;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import vernier.client.ActiveTrial;
@@ -78,30 +77,7 @@ public final class SamplerBenchmark implements Callable<Integer> {
 
   /** A sampler's name, optionally with settings: {@code gp:warp_output=false:n_startup_trials=5}. */
   static PluginSpec sampler(String name) {
-    if (name.equals("tpe-univariate")) {
-      return sampler("tpe:multivariate=false");
-    }
-    String[] parts = name.split(":");
-    Struct.Builder settings = Struct.newBuilder();
-    for (int i = 1; i < parts.length; i++) {
-      String[] kv = parts[i].split("=", 2);
-      if (kv.length != 2) {
-        throw new IllegalArgumentException("sampler setting '" + parts[i] + "' in '" + name + "' is not key=value");
-      }
-      settings.putFields(kv[0], settingValue(kv[1]));
-    }
-    return PluginSpec.newBuilder().setName(parts[0]).setSettings(settings).build();
-  }
-
-  private static Value settingValue(String text) {
-    if (text.equals("true") || text.equals("false")) {
-      return Value.newBuilder().setBoolValue(Boolean.parseBoolean(text)).build();
-    }
-    try {
-      return Value.newBuilder().setNumberValue(Double.parseDouble(text)).build();
-    } catch (NumberFormatException e) {
-      return Value.newBuilder().setStringValue(text).build();
-    }
+    return PluginArgs.parse(name.equals("tpe-univariate") ? "tpe:multivariate=false" : name);
   }
 
   record Result(String problem, String sampler, double[] bests) {}

@@ -55,12 +55,13 @@ final class DemoCommand implements Callable<Integer> {
   @Option(names = "--seed", defaultValue = "42", description = "Study seed (default: ${DEFAULT-VALUE}).")
   long seed;
 
-  @Option(names = "--sampler", defaultValue = "auto", description = "Sampler plugin (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--sampler", defaultValue = "auto",
+      description = "Sampler plugin, optionally with settings: tpe:n_startup_trials=5 (default: ${DEFAULT-VALUE}).")
   String sampler;
 
   @Option(names = "--pruner", defaultValue = "median",
-      description = "Pruner plugin with its default settings (default: ${DEFAULT-VALUE}, judging from 5 finished "
-          + "trials and step 5 on).")
+      description = "Pruner plugin, optionally with settings: hyperband:min_resource=5 (default: ${DEFAULT-VALUE}, "
+          + "judging from 5 finished trials and step 5 on).")
   String pruner;
 
   @Option(names = "--db", description = "SQLite file to keep (default: a temporary file).")
@@ -81,7 +82,7 @@ final class DemoCommand implements Callable<Integer> {
       Workload workload = workload(client);
       String study = "demo-" + Long.toHexString(System.currentTimeMillis());
       client.createStudy(study, workload.spec()
-          .setSampler(PluginSpec.newBuilder().setName(sampler))
+          .setSampler(plugin("--sampler", sampler))
           .setPruner(prunerSpec())
           .setLimits(Limits.newBuilder().setMaxTrials(trials))
           .setSeed(com.google.protobuf.Int64Value.of(seed)).build());
@@ -98,8 +99,16 @@ final class DemoCommand implements Callable<Integer> {
     }
   }
 
+  private PluginSpec plugin(String option, String text) {
+    try {
+      return PluginArgs.parse(text);
+    } catch (IllegalArgumentException e) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(), option + ": " + e.getMessage());
+    }
+  }
+
   private PluginSpec prunerSpec() {
-    PluginSpec.Builder b = PluginSpec.newBuilder().setName(pruner);
+    PluginSpec.Builder b = plugin("--pruner", pruner).toBuilder();
     if (pruner.equals("median")) {
       b.setSettings(Struct.newBuilder().putFields("n_startup_trials", number(5)).putFields("n_warmup_steps", number(5)));
     }
