@@ -153,6 +153,18 @@ final class RemoteSamplerTest extends SamplerContractTest {
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'endpoint'");
     assertThatThrownBy(() -> factory().create(d, Settings.of(Map.of("endpoint", "x:1", "timeout_seconds", 0.0))))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'timeout_seconds'");
+    for (String bad : List.of("localhost", "localhost:70000", "::1:50051", "[::1]", "a b:1")) {
+      assertThatThrownBy(() -> factory().create(d, Settings.of(Map.of("endpoint", bad))))
+          .as(bad).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'endpoint'");
+    }
+  }
+
+  @Test
+  void ipv6AndNamedEndpoints_areAccepted() {
+    StudyDefinition d = ContractSpaces.definition(ContractSpaces.mixed(), 5);
+    for (String good : List.of("[::1]:50051", "[fe80::1]:1", "plugins.internal:65535", "10.0.0.7:50071")) {
+      assertThat(factory().create(d, Settings.of(Map.of("endpoint", good)))).as(good).isNotNull();
+    }
   }
 
   @Test
