@@ -45,7 +45,7 @@ class RemoteSamplerTest(unittest.TestCase):
                                                        "plugin_settings": plugin_settings}},
             "limits": {"maxTrials": trials}})
 
-    def run_trials(self, study, n):
+    def run_trials(self, study, n, params=None):
         told = []
         for _ in range(n):
             with study.trial(worker_id="py") as trial:
@@ -53,6 +53,8 @@ class RemoteSamplerTest(unittest.TestCase):
                 self.assertEqual("momentum" in p, p["optimizer"] == "sgd")
                 self.assertIsInstance(p["layers"], int)
                 told.append(loss_of(p))
+                if params is not None:
+                    params.append(dict(p))
                 trial.succeed(loss=told[-1])
         return told
 
@@ -79,15 +81,38 @@ class RemoteSamplerTest(unittest.TestCase):
 
     def test_a_restarted_plugin_gets_the_whole_history(self):
         study = self.create("remote-restart", {"sampler": "random"}, 12)
-        self.run_trials(study, 6)
+        before, after = [], []
+        self.run_trials(study, 6, before)
         self.plugin.stop(0)
         self.plugin, self.service = remote_sampler.serve(remote_sampler.OptunaSession, self.port, "127.0.0.1")
-        self.run_trials(study, 6)
+        self.run_trials(study, 6, after)
         first, second = self.service.requests[0], self.service.requests[1]
         self.assertFalse(first.reset)  # answered resync: this process never saw the session
         self.assertTrue(second.reset)
         self.assertEqual([t.number for t in second.trials], list(range(6)))
         self.assertEqual(study.get().trial_counts.succeeded, 12)
+        # the new session is seeded from the resync call, not the study's start: no replayed points
+        self.assertEqual([p for p in after if p in before], [])
+
+    def test_sessions_and_kept_requests_are_bounded(self):
+        class Counting(remote_sampler.Session):
+            def update(self, trials):
+                pass
+
+            def suggest(self, seed):
+                return {"x": 1.0}
+
+        service = remote_sampler.RemoteSamplerService(Counting, max_sessions=2, max_requests=3)
+        from vernier.plugin.v1 import sampler_pb2
+        for name in ["a", "b", "c"]:
+            reply = service.Suggest(sampler_pb2.SuggestRequest(session=name, reset=True, sequence=0), None)
+            self.assertTrue(reply.HasField("suggestion"))
+        self.assertEqual(service.session_count(), 2)
+        self.assertEqual(len(service.requests), 3)
+        # "a" was dropped, least recently called: it is asked to resync; "c" goes on
+        self.assertTrue(service.Suggest(sampler_pb2.SuggestRequest(session="a", sequence=1), None).resync)
+        self.assertFalse(service.Suggest(sampler_pb2.SuggestRequest(session="c", sequence=1), None).resync)
+        self.assertEqual(len(service.requests), 3)
 
     def test_a_bad_plugin_setting_reaches_the_worker(self):
         study = self.create("remote-bad", {"sampler": "no-such-sampler"}, 3)

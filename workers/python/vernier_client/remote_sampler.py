@@ -18,6 +18,7 @@ previous call; this module keeps the sessions, checks the call sequence and asks
 it has lost track (e.g. after this process restarted), so a Session only sees `update` and `suggest`.
 """
 import argparse
+import collections
 import threading
 from concurrent import futures
 
@@ -55,7 +56,12 @@ def is_active(parameter, assigned):
 
 
 class Session:
-    """One study's sampler. `study` is a vernier.plugin.v1.StudyInfo; `settings` its plugin_settings."""
+    """One study's sampler. `study` is a vernier.plugin.v1.StudyInfo; `settings` its plugin_settings.
+
+    `study.seed` is the study's seed when the session starts with the study, and the seed of the
+    resync call when it starts later (this process restarted or forgot it), so a sampler seeded from
+    it does not replay the draws it made before.
+    """
 
     def __init__(self, study, settings):
         self.study = study
@@ -71,27 +77,42 @@ class Session:
 
 
 class RemoteSamplerService(sampler_pb2_grpc.RemoteSamplerServicer):
-    """Keeps the sessions and their call sequence; calls of one session never overlap."""
+    """Keeps the sessions and their call sequence; calls of one session never overlap.
 
-    def __init__(self, make_session):
+    At most `max_sessions` sessions are kept, the least recently called dropped first (a dropped
+    session that calls again is asked to resync), and the last `max_requests` requests.
+    """
+
+    def __init__(self, make_session, max_sessions=1000, max_requests=1000):
         self._make_session = make_session
-        self._sessions = {}
+        self._sessions = collections.OrderedDict()
         self._lock = threading.Lock()
-        self.requests = []  # every request received, for tests and debugging
+        self._max_sessions = max_sessions
+        self._max_requests = max_requests
+        self.requests = []  # the latest requests received, for tests and debugging
 
     def Suggest(self, request, context):
         with self._lock:
             self.requests.append(request)
+            del self.requests[:-self._max_requests]
             if request.reset:
                 settings = json_format.MessageToDict(request.study.settings)
+                study = request.study
+                if request.trials:  # a resync: seed from this call, not from the study's start
+                    study = sampler_pb2.StudyInfo()
+                    study.CopyFrom(request.study)
+                    study.seed = request.random_seed
                 try:
-                    session = self._make_session(request.study, settings)
+                    session = self._make_session(study, settings)
                 except (ValueError, TypeError, KeyError) as e:
                     context.abort(grpc.StatusCode.INVALID_ARGUMENT, "plugin_settings: %s" % e)
                 self._sessions[request.session] = [session, request.sequence]
+                while len(self._sessions) > self._max_sessions:
+                    self._sessions.popitem(last=False)
             entry = self._sessions.get(request.session)
             if entry is None or entry[1] != request.sequence:
                 return sampler_pb2.SuggestResponse(resync=True)
+            self._sessions.move_to_end(request.session)
             session = entry[0]
             session.update(request.trials)
             entry[1] += 1
