@@ -45,8 +45,30 @@ def pruners(steps):
     }
 
 
-def run(problem, make_pruner, seed, trials, steps):
-    study = optuna.create_study(sampler=optuna.samplers.RandomSampler(seed=seed), pruner=make_pruner())
+MASK = (1 << 64) - 1
+
+
+def unit(state):
+    """SplitMix64 (Steele, Lea and Flood 2014) of one state, as a double in [0, 1)."""
+    z = (state + 0x9E3779B97F4A7C15) & MASK
+    z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & MASK
+    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & MASK
+    z ^= z >> 31
+    return (z >> 11) * 2.0 ** -53
+
+
+def configuration(seed, index):
+    """The index-th (x0, x1) of a seed: the same numbers as PrunerBenchmark.configuration in Java."""
+    return unit((seed << 32) + 2 * index), unit((seed << 32) + 2 * index + 1)
+
+
+def run(name, problem, make_pruner, seed, trials, steps):
+    # the Java side's study name: Hyperband hashes "{study}_{trial number}" into brackets on both sides
+    study = optuna.create_study(study_name=name, sampler=optuna.samplers.RandomSampler(seed=seed),
+                                pruner=make_pruner())
+    for i in range(trials):  # the same configurations, in the same order, as the Java side
+        x0, x1 = configuration(seed, i)
+        study.enqueue_trial({"x0": x0, "x1": x1})
     spent = 0
     best = math.inf
     for _ in range(trials):
@@ -75,14 +97,20 @@ def main():
     parser.add_argument("--seeds", type=int, default=10)
     parser.add_argument("--steps", type=int, default=100)
     parser.add_argument("--pruners", default="", help="only these configurations, comma-separated")
+    parser.add_argument("--print-configurations", action="store_true",
+                        help="print each seed's configurations as JSON lines instead (for the agreement test)")
     args = parser.parse_args()
+    if args.print_configurations:
+        for seed in range(args.seeds):
+            print(json.dumps({"seed": seed, "configurations": [configuration(seed, i) for i in range(args.trials)]}))
+        return
     optuna.logging.set_verbosity(optuna.logging.ERROR)
     for name, problem in PROBLEMS.items():
         for pruner, make in pruners(args.steps).items():
             if args.pruners and pruner not in args.pruners.split(","):
                 continue
             for seed in range(args.seeds):
-                spent, best = run(problem, make, seed, args.trials, args.steps)
+                spent, best = run(f"{name}-{pruner}-{seed}", problem, make, seed, args.trials, args.steps)
                 print(json.dumps({"impl": "optuna-3.1", "problem": name, "pruner": pruner, "seed": seed,
                                   "steps": spent, "best": best}), flush=True)
 

@@ -25,17 +25,21 @@ import vernier.client.VernierClient;
 import vernier.server.ServerConfig;
 import vernier.server.VernierServer;
 import vernier.v1.Direction;
+import vernier.v1.EnqueueTrialsRequest;
 import vernier.v1.FloatDomain;
 import vernier.v1.Limits;
 import vernier.v1.Objective;
+import vernier.v1.ParamValue;
 import vernier.v1.ParameterSpec;
 import vernier.v1.PluginSpec;
 import vernier.v1.StudySpec;
+import vernier.v1.TrialParams;
 
 /**
  * Pruners on synthetic learning curves with known final values, through the server's real API,
  * beside Optuna 3.1's pruners on the same curves (bench/src/main/python/optuna_pruners.py, run in
- * the same invocation). Reports, per problem and pruner, the median over seeds of the training steps
+ * the same invocation). Both sides train the same configurations in the same order ({@link
+ * #configuration}, enqueued), so with equal pruners they would spend equal steps. Reports, per problem and pruner, the median over seeds of the training steps
  * spent and of the best final value reached, and both relative to no pruning.
  */
 @Command(name = "pruner-bench", mixinStandardHelpOptions = true)
@@ -84,6 +88,24 @@ public final class PrunerBenchmark implements Callable<Integer> {
     double fin = 0.1 + 0.5 * Math.pow(x0 - 0.8, 2) + 0.1 * Math.pow(x1 - 0.5, 2);
     double rate = 0.01 + 0.15 * (1 - x0);
     return fin + 1.5 * Math.exp(-rate * step) + noise(x0, x1, step);
+  }
+
+  /**
+   * The {@code index}-th configuration (x0, x1) of a seed, from SplitMix64 (Steele, Lea and Flood,
+   * OOPSLA 2014) over {@code seed · 2^32 + 2 · index (+ 1)}; optuna_pruners.py computes the same
+   * numbers, so both implementations' pruners judge the very same curves and the comparison is of
+   * pruners, not of random streams.
+   */
+  static double[] configuration(long seed, long index) {
+    return new double[] {unit((seed << 32) + 2 * index), unit((seed << 32) + 2 * index + 1)};
+  }
+
+  private static double unit(long state) {
+    long z = state + 0x9E3779B97F4A7C15L;
+    z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+    z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+    z ^= z >>> 31;
+    return (z >>> 11) * 0x1.0p-53;
   }
 
   static final Map<String, Problem> PROBLEMS = new LinkedHashMap<>();
@@ -142,12 +164,13 @@ public final class PrunerBenchmark implements Callable<Integer> {
     List<Run> runs = new ArrayList<>();
     try (VernierServer server = VernierServer.create(new ServerConfig("127.0.0.1", 0, -1, ServerConfig.MEMORY, null))
         .start(); VernierClient client = VernierClient.connect("127.0.0.1:" + server.grpcPort())) {
-      int id = 0;
       for (Map.Entry<String, Problem> problem : PROBLEMS.entrySet()) {
         for (Map.Entry<String, PluginSpec> pruner : pruners().entrySet()) {
           for (int seed = 0; seed < seeds; seed++) {
-            runs.add(run(client, "b" + id++, problem.getKey(), problem.getValue(), PluginSpec.getDefaultInstance(),
-                pruner.getKey(), pruner.getValue(), seed));
+            // named as optuna_pruners.py names its studies, so Hyperband puts each trial in the same bracket
+            String study = problem.getKey() + "-" + pruner.getKey() + "-" + seed;
+            runs.add(run(client, study, problem.getKey(), problem.getValue(), PluginSpec.newBuilder().setName("random")
+                .build(), pruner.getKey(), pruner.getValue(), seed, true));
           }
           System.err.printf("vernier %s %s done%n", problem.getKey(), pruner.getKey());
         }
@@ -160,13 +183,23 @@ public final class PrunerBenchmark implements Callable<Integer> {
     return 0;
   }
 
+  /** One study; {@code fixedConfigs}: its trials are {@link #configuration}s, enqueued, instead of the sampler's. */
   private Run run(VernierClient client, String study, String problemName, Problem problem, PluginSpec sampler,
-      String prunerName, PluginSpec pruner, int seed) {
+      String prunerName, PluginSpec pruner, int seed, boolean fixedConfigs) {
     client.createStudy(study, StudySpec.newBuilder()
         .addParameters(ParameterSpec.newBuilder().setName("x0").setFloatDomain(FloatDomain.newBuilder().setMax(1)))
         .addParameters(ParameterSpec.newBuilder().setName("x1").setFloatDomain(FloatDomain.newBuilder().setMax(1)))
         .addObjectives(Objective.newBuilder().setMetric("loss").setDirection(Direction.MINIMIZE))
         .setSampler(sampler).setPruner(pruner).setSeed(Int64Value.of(seed)).setLimits(Limits.newBuilder().setMaxTrials(trials)).build());
+    if (fixedConfigs) {
+      EnqueueTrialsRequest.Builder enqueue = EnqueueTrialsRequest.newBuilder().setStudy("studies/" + study);
+      for (int i = 0; i < trials; i++) {
+        double[] x = configuration(seed, i);
+        enqueue.addTrials(TrialParams.newBuilder().putParams("x0", ParamValue.newBuilder().setDoubleValue(x[0]).build())
+            .putParams("x1", ParamValue.newBuilder().setDoubleValue(x[1]).build()));
+      }
+      client.studies().enqueueTrials(enqueue.build());
+    }
     long spent = 0;
     long toTarget = -1;
     double best = Double.POSITIVE_INFINITY;
@@ -236,7 +269,7 @@ public final class PrunerBenchmark implements Callable<Integer> {
           List<Run> runs = new ArrayList<>();
           for (int seed = 0; seed < seeds; seed++) {
             runs.add(run(client, "m" + id++, problem.getKey(), problem.getValue(), s.getValue(), "hyperband",
-                hyperband, seed));
+                hyperband, seed, false));
           }
           // a run that never reached the target counts as spending everything and more
           double[] toTarget = runs.stream().mapToDouble(r -> r.stepsToTarget() < 0 ? Double.POSITIVE_INFINITY
@@ -279,5 +312,51 @@ public final class PrunerBenchmark implements Callable<Integer> {
         }
       }
     }
+    pairedComparison(groups);
+  }
+
+  /**
+   * Vernier against Optuna per pruner, seed by seed: both trained the same configurations, so a
+   * paired Wilcoxon signed-rank test over seeds compares the pruners alone.
+   */
+  private void pairedComparison(Map<String, List<Run>> groups) {
+    System.out.println();
+    System.out.println("| problem | pruner | steps: median paired difference (Vernier - Optuna) | p | "
+        + "best final: median paired difference | p | Vernier |");
+    System.out.println("|---|---|---|---|---|---|---|");
+    for (String problem : PROBLEMS.keySet()) {
+      for (String pruner : pruners().keySet()) {
+        List<Run> v = groups.get(problem + "|" + pruner + "|vernier");
+        List<Run> o = groups.get(problem + "|" + pruner + "|optuna-3.1");
+        if (v == null || o == null || pruner.equals("none")) {
+          continue;
+        }
+        v.sort(java.util.Comparator.comparingInt(Run::seed));
+        o.sort(java.util.Comparator.comparingInt(Run::seed));
+        PairedTest steps = PairedTest.of(v.stream().mapToDouble(Run::steps).toArray(),
+            o.stream().mapToDouble(Run::steps).toArray());
+        PairedTest best = PairedTest.of(v.stream().mapToDouble(Run::best).toArray(),
+            o.stream().mapToDouble(Run::best).toArray());
+        System.out.printf(Locale.ROOT, "| %s | %s | %+.0f | %.3g | %+.5f | %.3g | %s |%n", problem, pruner,
+            steps.medianDifference(), steps.p(), best.medianDifference(), best.p(), verdict(steps, best));
+      }
+    }
+  }
+
+  /** At least as good on both axes unless a significant loss on one is not paid back on the other. */
+  private static String verdict(PairedTest steps, PairedTest best) {
+    boolean fewerSteps = steps.p() < 0.05 && steps.aBetter();
+    boolean moreSteps = steps.p() < 0.05 && !steps.aBetter();
+    boolean betterFinal = best.p() < 0.05 && best.aBetter();
+    boolean worseFinal = best.p() < 0.05 && !best.aBetter();
+    if (!moreSteps && !worseFinal) {
+      return fewerSteps || betterFinal ? "**better** on " + (fewerSteps && betterFinal ? "both" : fewerSteps ? "steps"
+          : "final value") : "matches";
+    }
+    if (moreSteps && worseFinal) {
+      return "**worse** on both";
+    }
+    return moreSteps ? (betterFinal ? "trade-off: more steps, better final" : "**worse**: more steps")
+        : (fewerSteps ? "trade-off: fewer steps, worse final" : "**worse**: final value");
   }
 }

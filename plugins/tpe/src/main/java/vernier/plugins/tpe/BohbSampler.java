@@ -20,7 +20,8 @@ import vernier.spi.Uniform;
  * {@code max_resource}. A trial's loss at budget b is its first reported value of the objective
  * metric at or after step b. The model uses the largest budget with at least
  * {@code parameters + 1 + 2} observations (the paper's N_min + 2), splits them at
- * {@code gamma} (the paper's 15 %) and suggests by l/g over {@code n_ei_candidates} draws; a
+ * {@code gamma} (the paper's 15 %) and suggests by l/g over {@code n_ei_candidates} draws from l
+ * with its bandwidths widened by {@code bandwidth_factor} (the paper's b_w = 3); a
  * {@code random_fraction} of suggestions (the paper's 1/3) stays uniformly random so the model
  * cannot lock itself in.
  */

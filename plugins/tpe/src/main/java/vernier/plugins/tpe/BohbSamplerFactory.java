@@ -22,6 +22,8 @@ public final class BohbSamplerFactory implements SamplerFactory {
       "share of suggestions drawn uniformly at random");
   static final SettingSpec GAMMA = SettingSpec.number("gamma", 0.15, "fraction of observations called good");
   static final SettingSpec CANDIDATES = SettingSpec.integer("n_ei_candidates", 64, "draws from l per suggestion");
+  static final SettingSpec BANDWIDTH_FACTOR = SettingSpec.number("bandwidth_factor", 3,
+      "candidates are drawn from l with its bandwidths times this (the paper's b_w), scored with l itself");
 
   @Override
   public String name() {
@@ -35,7 +37,7 @@ public final class BohbSamplerFactory implements SamplerFactory {
 
   @Override
   public List<SettingSpec> settings() {
-    return List.of(MIN_RESOURCE, MAX_RESOURCE, REDUCTION_FACTOR, RANDOM_FRACTION, GAMMA, CANDIDATES);
+    return List.of(MIN_RESOURCE, MAX_RESOURCE, REDUCTION_FACTOR, RANDOM_FRACTION, GAMMA, CANDIDATES, BANDWIDTH_FACTOR);
   }
 
   @Override
@@ -46,16 +48,18 @@ public final class BohbSamplerFactory implements SamplerFactory {
     double random = s.getDouble(RANDOM_FRACTION.name(), 1.0 / 3);
     double gamma = s.getDouble(GAMMA.name(), 0.15);
     int candidates = s.getInt(CANDIDATES.name(), 64);
+    double widening = s.getDouble(BANDWIDTH_FACTOR.name(), 3);
     if (min < 1 || max < min) {
       throw new IllegalArgumentException("bohb needs 1 <= min_resource <= max_resource; set max_resource to the "
           + "steps of a full trial (got min " + min + ", max " + max + ")");
     }
-    if (rf < 2 || !(random >= 0 && random <= 1) || !(gamma > 0 && gamma < 1) || candidates < 1) {
+    if (rf < 2 || !(random >= 0 && random <= 1) || !(gamma > 0 && gamma < 1) || candidates < 1
+        || !(widening >= 1 && widening <= 100)) {
       throw new IllegalArgumentException("bohb needs reduction_factor >= 2, random_fraction in [0, 1], gamma in "
-          + "(0, 1) and n_ei_candidates >= 1");
+          + "(0, 1), n_ei_candidates >= 1 and bandwidth_factor in [1, 100]");
     }
     TpeSampler tpe = new TpeSampler(study.space(), List.of(study.objectives().get(0)), study.constraints(),
-        new TpeSampler.Settings(1, candidates, true, gamma, Integer.MAX_VALUE, 1.0, true, true));
+        new TpeSampler.Settings(1, candidates, true, gamma, Integer.MAX_VALUE, 1.0, true, true, widening));
     return new BohbSampler(tpe, study.objectives().get(0), min, max, rf, random, study.space().parameters().size());
   }
 }

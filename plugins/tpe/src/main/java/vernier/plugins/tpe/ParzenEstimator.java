@@ -102,6 +102,15 @@ final class ParzenEstimator {
 
   /** A point drawn from the mixture, on the internal axes. */
   double[] sample(RandomGenerator random) {
+    return sample(random, 1);
+  }
+
+  /**
+   * A point drawn from the mixture with every numeric bandwidth multiplied by {@code widen} (capped
+   * at the range): BOHB draws its candidates this way (its b_w = 3) and scores them with the
+   * unwidened densities, to keep exploring.
+   */
+  double[] sample(RandomGenerator random, double widen) {
     double u = random.nextDouble();
     int c = 0;
     while (c < cumulative.length - 1 && cumulative[c] < u) {
@@ -113,7 +122,7 @@ final class ParzenEstimator {
       if (k.categorical) {
         x[d] = sampleCategory(k, c, random);
       } else {
-        x[d] = k.snapInternal(k.sampleNormal(mus[c][d], sigmas[c][d], random));
+        x[d] = k.snapInternal(k.sampleNormal(mus[c][d], Math.min(k.high - k.low, widen * sigmas[c][d]), random));
       }
     }
     return x;

@@ -63,9 +63,12 @@ final class TpeSampler implements Sampler {
   private final List<Objective> objectives;
   private final List<Constraint> constraints;
 
-  /** {@code ctpe}: constraints by c-TPE's density ratios; false: Optuna 3.1's violation order. */
+  /**
+   * {@code ctpe}: constraints by c-TPE's density ratios; false: Optuna 3.1's violation order. {@code
+   * candidateWidening}: bandwidth factor of the draws from l (1 for TPE; BOHB's b_w).
+   */
   record Settings(int startupTrials, int candidates, boolean multivariate, double gamma, int gammaMax,
-      double priorWeight, boolean constantLiar, boolean ctpe) {}
+      double priorWeight, boolean constantLiar, boolean ctpe, double candidateWidening) {}
 
   TpeSampler(SearchSpace space, List<Objective> objectives, List<Constraint> constraints, Settings settings) {
     this.settings = settings;
@@ -233,7 +236,7 @@ final class TpeSampler implements Sampler {
     double bestScore = Double.NEGATIVE_INFINITY;
     for (ParzenEstimator[] source : models) {
       for (int i = 0; i < settings.candidates(); i++) {
-        double[] x = source[0].sample(random);
+        double[] x = source[0].sample(random, settings.candidateWidening());
         double score = 0;
         for (int k = 0; k < splits.size(); k++) {
           double gamma = splits.get(k).gamma();

@@ -58,7 +58,7 @@ public final class TpeSamplerFactory implements SamplerFactory {
         "constraint_model must be ctpe or violation, not '" + constraintModel + "'");
     return new TpeSampler(study.space(), study.objectives(), study.constraints(), new TpeSampler.Settings(startup, candidates,
         s.getBoolean(MULTIVARIATE.name(), true), gamma, gammaMax, prior, s.getBoolean(CONSTANT_LIAR.name(), true),
-        constraintModel.equals("ctpe")));
+        constraintModel.equals("ctpe"), 1));
   }
 
   private static void require(boolean ok, String message) {
