@@ -347,7 +347,7 @@ final class TpeSampler implements Sampler {
       }
     }
     double[] rankedScores = ParetoRank.scores(ranked.stream().map(losses::get).toArray(double[][]::new),
-        goodCount(ranked.size()));
+        goodCount(ranked.size()), k -> feasible(trials.get(ranked.get(k))));
     for (int k = 0; k < ranked.size(); k++) {
       scores[ranked.get(k)] = rankedScores[k];
     }

@@ -114,8 +114,13 @@ final class MotpeTest {
     for (int i : new int[] {0, 2, 4}) {
       assertThat(s[i]).isBetween(0.0, 1.0).isGreaterThan(s[1]);
     }
-    assertThat(s[3]).isBetween(1.0, 2.0);
-    assertThat(s[5]).isGreaterThanOrEqualTo(2);
+    // front 0 holds the two good ones, so the rest is not peeled: it shares the next score
+    assertThat(s[3]).isEqualTo(1.0);
+    assertThat(s[5]).isEqualTo(1.0);
+    // when only rows 3 and 5 count (c-TPE: the feasible ones), fronts are peeled until both are placed
+    double[] feasibleOnly = ParetoRank.scores(losses, 2, i -> i == 3 || i == 5);
+    assertThat(feasibleOnly[3]).isBetween(1.0, 2.0);
+    assertThat(feasibleOnly[5]).isGreaterThanOrEqualTo(2);
   }
 
   @Test
