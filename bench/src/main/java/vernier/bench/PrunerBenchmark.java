@@ -264,7 +264,9 @@ public final class PrunerBenchmark implements Callable<Integer> {
     try (VernierServer server = VernierServer.create(new ServerConfig("127.0.0.1", 0, -1, ServerConfig.MEMORY, null))
         .start(); VernierClient client = VernierClient.connect("127.0.0.1:" + server.grpcPort())) {
       int id = 0;
+      List<String> pairs = new ArrayList<>();
       for (Map.Entry<String, Problem> problem : PROBLEMS.entrySet()) {
+        Map<String, double[]> stepsToTarget = new LinkedHashMap<>();
         for (Map.Entry<String, PluginSpec> s : samplers.entrySet()) {
           List<Run> runs = new ArrayList<>();
           for (int seed = 0; seed < seeds; seed++) {
@@ -274,18 +276,25 @@ public final class PrunerBenchmark implements Callable<Integer> {
           // a run that never reached the target counts as spending everything and more
           double[] toTarget = runs.stream().mapToDouble(r -> r.stepsToTarget() < 0 ? Double.POSITIVE_INFINITY
               : r.stepsToTarget()).toArray();
+          stepsToTarget.put(s.getKey(), toTarget);
           long reached = runs.stream().filter(r -> r.stepsToTarget() >= 0).count();
           System.out.printf(Locale.ROOT, "| %s | %s | %d | %s | %.4f | %.0f |%n", problem.getKey(), s.getKey(), reached,
               fmt(Stats.median(toTarget)), Stats.median(runs.stream().mapToDouble(Run::best).toArray()),
               Stats.median(runs.stream().mapToDouble(Run::steps).toArray()));
         }
+        PairedTest t = PairedTest.of(stepsToTarget.get("bohb + hyperband"), stepsToTarget.get("tpe + hyperband"));
+        pairs.add(String.format(Locale.ROOT, "| %s | %s | %.3g | %s |", problem.getKey(), fmt(t.medianDifference()),
+            t.p(), t.verdict(0.05)));
       }
+      System.out.printf("%n| problem | steps to reach %.2f: median paired difference (bohb - tpe) | p | bohb |%n"
+          + "|---|---|---|---|%n", TARGET);
+      pairs.forEach(System.out::println);
     }
     return 0;
   }
 
   private static String fmt(double v) {
-    return Double.isInfinite(v) ? "not reached" : String.format(Locale.ROOT, "%.0f", v);
+    return Double.isInfinite(v) ? "not reached" : Double.isNaN(v) ? "n/a" : String.format(Locale.ROOT, "%.0f", v);
   }
 
   private void print(List<Run> runs) {
