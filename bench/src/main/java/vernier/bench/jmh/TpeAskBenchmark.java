@@ -23,7 +23,8 @@ import vernier.spi.testkit.SimpleStudy;
 
 /**
  * Cost of one TPE suggestion with {@code trials} finished trials over 5 float parameters (the
- * setting of Optuna's figure: ~53 ms at 1,000 trials on this machine).
+ * setting of Optuna's figure: ~53 ms at 1,000 trials on this machine), without and with two
+ * constraints (c-TPE).
  *
  * <pre>java -cp bench/target/classes:$(cat bench/target/classpath.txt) org.openjdk.jmh.Main TpeAskBenchmark</pre>
  */
@@ -41,6 +42,10 @@ public class TpeAskBenchmark {
   @Param({"true", "false"})
   boolean multivariate;
 
+  /** Constraints on the study: each adds a c-TPE density ratio. */
+  @Param({"0", "2"})
+  int constraints;
+
   private Sampler sampler;
   private SimpleStudy study;
   private SplittableRandom random;
@@ -48,8 +53,8 @@ public class TpeAskBenchmark {
   @Setup
   public void setUp() {
     random = new SplittableRandom(0);
-    study = FinishedStudy.withTrials(trials, random);
-    sampler = new TpeSamplerFactory().create(FinishedStudy.DEFINITION, Settings.of(Map.of("multivariate", multivariate)));
+    study = FinishedStudy.withTrials(FinishedStudy.definition(constraints), trials, random);
+    sampler = new TpeSamplerFactory().create(study.definition(), Settings.of(Map.of("multivariate", multivariate)));
   }
 
   @Benchmark
