@@ -2,6 +2,7 @@ package vernier.plugins.basic;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
@@ -24,6 +25,9 @@ import vernier.spi.TrialView;
  * to lose on a restart) and trials that report at different intervals are compared fairly.
  *
  * <p>{@code min_resource} "auto" (0) waits for a completed trial and uses 1/100 of its steps, as Optuna.
+ * As in Optuna, only values that were judged compete: the steps trials had reported before the
+ * resource became known are left out of the rungs (kept in memory; after a server restart the
+ * estimate is redone and leaves out everything reported before it).
  */
 final class SuccessiveHalvingPruner implements Pruner {
 
@@ -33,6 +37,9 @@ final class SuccessiveHalvingPruner implements Pruner {
   private final int minEarlyStoppingRate;
   private final int bootstrapCount;
   private final Predicate<TrialView> peers;
+  /** With min_resource auto, once estimated: the resource, and each trial's last step before that. */
+  private long estimatedResource;
+  private Map<Long, Long> unjudgedUntil = Map.of();
 
   /** {@code peers}: the trials compared at the rungs (all, or one Hyperband bracket). */
   SuccessiveHalvingPruner(PruneTarget target, long minResource, int reductionFactor, int minEarlyStoppingRate,
@@ -52,7 +59,7 @@ final class SuccessiveHalvingPruner implements Pruner {
     if (current == null) {
       return false;
     }
-    long resource = minResource > 0 ? minResource : autoMinResource(study);
+    long resource = minResource > 0 ? minResource : estimatedResource(study, trial);
     if (resource <= 0) {
       return false;
     }
@@ -84,11 +91,11 @@ final class SuccessiveHalvingPruner implements Pruner {
     return step > Long.MAX_VALUE / 2 ? Long.MAX_VALUE / 2 : (long) step;
   }
 
-  /** Values at the rung of every peer that reached it, this trial's included. */
+  /** Values at the rung of every peer that reached it and was judged there, this trial's included. */
   private double[] rungValues(StudyView study, long rungStep, TrialView self) {
     List<Double> values = new ArrayList<>();
     for (TrialView t : study.trials()) {
-      if (t.number() != self.number() && !peers.test(t)) {
+      if (t.number() != self.number() && (!peers.test(t) || unjudgedUntil.getOrDefault(t.number(), 0L) >= rungStep)) {
         continue;
       }
       Map.Entry<Long, Double> e = t.intermediate(target.metric()).ceilingEntry(rungStep);
@@ -108,11 +115,26 @@ final class SuccessiveHalvingPruner implements Pruner {
         : value >= sorted[sorted.length - 1 - index];
   }
 
-  private long autoMinResource(StudyView study) {
+  /** The auto resource, estimated once from the completed trials (0 while none has completed). */
+  private long estimatedResource(StudyView study, TrialView self) {
+    if (estimatedResource > 0) {
+      return estimatedResource;
+    }
     long last = -1;
     for (TrialView t : study.trials(TrialState.SUCCEEDED)) {
       last = Math.max(last, t.lastStep());
     }
-    return last < 0 ? 0 : Math.max(last / 100, 1);
+    if (last < 0) {
+      return 0;
+    }
+    estimatedResource = Math.max(last / 100, 1);
+    Map<Long, Long> before = new HashMap<>();
+    for (TrialView t : study.trials()) {
+      if (t.number() != self.number()) {
+        before.put(t.number(), t.lastStep());
+      }
+    }
+    unjudgedUntil = before;
+    return estimatedResource;
   }
 }

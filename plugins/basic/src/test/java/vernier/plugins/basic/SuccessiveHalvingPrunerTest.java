@@ -74,6 +74,18 @@ final class SuccessiveHalvingPrunerTest extends PrunerContractTest {
   }
 
   @Test
+  void autoMinResource_onlyValuesJudgedAtARungCompete_asInOptuna() {
+    SimpleStudy study = Studies.study(Direction.MINIMIZE);
+    Pruner p = pruner(study, Map.of("reduction_factor", 4.0));
+    // the first trial trains 100 steps while the resource is unknown: its values were never judged
+    Studies.completed(study, new double[101]);
+    SimpleTrial second = Studies.running(study, 9, 9);
+    assertThat(p.shouldPrune(study, second, 1)).as("alone at the rung at step 1 (resource 100 / 100)").isFalse();
+    SimpleTrial third = Studies.running(study, 9, 10);
+    assertThat(p.shouldPrune(study, third, 1)).as("judged against the second only").isTrue();
+  }
+
+  @Test
   void maximize_keepsTheHighest() {
     SimpleStudy study = Studies.study(Direction.MAXIMIZE);
     Pruner p = pruner(study, Map.of("min_resource", 1.0, "reduction_factor", 2.0));
