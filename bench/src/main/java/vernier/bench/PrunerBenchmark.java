@@ -64,12 +64,18 @@ public final class PrunerBenchmark implements Callable<Integer> {
       + "sampling under the hyperband pruner.")
   boolean multiFidelity;
 
-  /** Final values counted as good enough in --multi-fidelity (both optima are 0.1). */
-  static final double TARGET = 0.11;
+  /**
+   * A learning-curve problem over parameters x0 .. x{dimensions - 1} in [0, 1]: the loss after
+   * {@code step} steps, and (for --multi-fidelity) the final value counted as good enough.
+   */
+  record Problem(int dimensions, double target, Curve curve) {
+    double loss(double[] x, int step) {
+      return curve.loss(x, step);
+    }
+  }
 
-  /** A learning-curve problem: the loss of parameters (x0, x1) after {@code step} steps. */
-  interface Problem {
-    double loss(double x0, double x1, int step);
+  interface Curve {
+    double loss(double[] x, int step);
   }
 
   static double noise(double x0, double x1, int step) {
@@ -108,11 +114,37 @@ public final class PrunerBenchmark implements Callable<Integer> {
     return (z >>> 11) * 0x1.0p-53;
   }
 
+  /** Where parametric6's final value is best. */
+  private static final double[] PARAMETRIC6_OPTIMUM = {0.3, 0.7, 0.5, 0.2, 0.8, 0.4};
+
+  /**
+   * Six parameters whose early losses already rank them by distance to the optimum (the premise of
+   * multi-fidelity methods, e.g. BOHB's per-budget models), with convergence rates that differ by x5,
+   * so the ranking still moves a little. Best final value 0.1; used by --multi-fidelity, where two
+   * parameters leave little for a model to learn.
+   */
+  static double parametric6(double[] x, int step) {
+    double d2 = 0;
+    for (int i = 0; i < 6; i++) {
+      d2 += Math.pow(x[i] - PARAMETRIC6_OPTIMUM[i], 2);
+    }
+    double rate = 0.03 + 0.06 * x[5];
+    return 0.1 + d2 / 3 + (1 + d2) * Math.exp(-rate * step) + noise(x[0], x[1], step);
+  }
+
+  /** The problems both implementations' pruners run on (two parameters each). */
   static final Map<String, Problem> PROBLEMS = new LinkedHashMap<>();
 
   static {
-    PROBLEMS.put("parametric", PrunerBenchmark::parametric);
-    PROBLEMS.put("crossing", PrunerBenchmark::crossing);
+    PROBLEMS.put("parametric", new Problem(2, 0.11, (x, step) -> parametric(x[0], x[1], step)));
+    PROBLEMS.put("crossing", new Problem(2, 0.11, (x, step) -> crossing(x[0], x[1], step)));
+  }
+
+  /** --multi-fidelity's problems: the above and parametric6 (good enough: 0.15, i.e. within 0.39 of its optimum). */
+  static Map<String, Problem> multiFidelityProblems() {
+    Map<String, Problem> p = new LinkedHashMap<>(PROBLEMS);
+    p.put("parametric6", new Problem(6, 0.15, PrunerBenchmark::parametric6));
+    return p;
   }
 
   /** The pruner configurations, matching optuna_pruners.py. */
@@ -186,10 +218,11 @@ public final class PrunerBenchmark implements Callable<Integer> {
   /** One study; {@code fixedConfigs}: its trials are {@link #configuration}s, enqueued, instead of the sampler's. */
   private Run run(VernierClient client, String study, String problemName, Problem problem, PluginSpec sampler,
       String prunerName, PluginSpec pruner, int seed, boolean fixedConfigs) {
-    client.createStudy(study, StudySpec.newBuilder()
-        .addParameters(ParameterSpec.newBuilder().setName("x0").setFloatDomain(FloatDomain.newBuilder().setMax(1)))
-        .addParameters(ParameterSpec.newBuilder().setName("x1").setFloatDomain(FloatDomain.newBuilder().setMax(1)))
-        .addObjectives(Objective.newBuilder().setMetric("loss").setDirection(Direction.MINIMIZE))
+    StudySpec.Builder spec = StudySpec.newBuilder();
+    for (int i = 0; i < problem.dimensions(); i++) {
+      spec.addParameters(ParameterSpec.newBuilder().setName("x" + i).setFloatDomain(FloatDomain.newBuilder().setMax(1)));
+    }
+    client.createStudy(study, spec.addObjectives(Objective.newBuilder().setMetric("loss").setDirection(Direction.MINIMIZE))
         .setSampler(sampler).setPruner(pruner).setSeed(Int64Value.of(seed)).setLimits(Limits.newBuilder().setMaxTrials(trials)).build());
     if (fixedConfigs) {
       EnqueueTrialsRequest.Builder enqueue = EnqueueTrialsRequest.newBuilder().setStudy("studies/" + study);
@@ -206,12 +239,14 @@ public final class PrunerBenchmark implements Callable<Integer> {
     Optional<ActiveTrial> next;
     while ((next = client.ask("studies/" + study, "bench")).isPresent()) {
       ActiveTrial t = next.get();
-      double x0 = t.getDouble("x0");
-      double x1 = t.getDouble("x1");
+      double[] x = new double[problem.dimensions()];
+      for (int i = 0; i < x.length; i++) {
+        x[i] = t.getDouble("x" + i);
+      }
       boolean pruned = false;
       double value = Double.NaN;
       for (int step = 1; step <= steps && !pruned; step++) {
-        value = problem.loss(x0, x1, step);
+        value = problem.loss(x, step);
         spent++;
         pruned = ActiveTrial.shouldStop(t.report(step, Map.of("loss", value)));
       }
@@ -220,7 +255,7 @@ public final class PrunerBenchmark implements Callable<Integer> {
       } else {
         t.succeeded(Map.of("loss", value));
         best = Math.min(best, value);
-        if (toTarget < 0 && best <= TARGET) {
+        if (toTarget < 0 && best <= problem.target()) {
           toTarget = spent;
         }
       }
@@ -249,7 +284,7 @@ public final class PrunerBenchmark implements Callable<Integer> {
     return out;
   }
 
-  /** Steps until the best final value reaches TARGET, per sampler, all under the hyperband pruner. */
+  /** Steps until the best final value reaches each problem's target, per sampler, all under the hyperband pruner. */
   private int multiFidelity() throws Exception {
     PluginSpec hyperband = plugin("hyperband", Map.of("min_resource", 1.0, "max_resource", (double) steps,
         "reduction_factor", 3.0));
@@ -258,14 +293,14 @@ public final class PrunerBenchmark implements Callable<Integer> {
     samplers.put("tpe + hyperband", PluginSpec.newBuilder().setName("tpe").build());
     samplers.put("bohb + hyperband", plugin("bohb", Map.of("min_resource", 1.0, "max_resource", (double) steps,
         "reduction_factor", 3.0)));
-    System.out.printf("| problem | strategy | reached %.2f (of %d seeds) | median steps to reach it | median best final | median steps spent |%n",
-        TARGET, seeds);
+    System.out.printf("| problem | strategy | reached the target (of %d seeds) | median steps to reach it | median best final | median steps spent |%n",
+        seeds);
     System.out.println("|---|---|---|---|---|---|");
     try (VernierServer server = VernierServer.create(new ServerConfig("127.0.0.1", 0, -1, ServerConfig.MEMORY, null))
         .start(); VernierClient client = VernierClient.connect("127.0.0.1:" + server.grpcPort())) {
       int id = 0;
       List<String> pairs = new ArrayList<>();
-      for (Map.Entry<String, Problem> problem : PROBLEMS.entrySet()) {
+      for (Map.Entry<String, Problem> problem : multiFidelityProblems().entrySet()) {
         Map<String, double[]> stepsToTarget = new LinkedHashMap<>();
         for (Map.Entry<String, PluginSpec> s : samplers.entrySet()) {
           List<Run> runs = new ArrayList<>();
@@ -283,11 +318,11 @@ public final class PrunerBenchmark implements Callable<Integer> {
               Stats.median(runs.stream().mapToDouble(Run::steps).toArray()));
         }
         PairedTest t = PairedTest.of(stepsToTarget.get("bohb + hyperband"), stepsToTarget.get("tpe + hyperband"));
-        pairs.add(String.format(Locale.ROOT, "| %s | %s | %.3g | %s |", problem.getKey(), fmt(t.medianDifference()),
-            t.p(), t.verdict(0.05)));
+        pairs.add(String.format(Locale.ROOT, "| %s | %.2f | %s | %.3g | %s |", problem.getKey(),
+            problem.getValue().target(), fmt(t.medianDifference()), t.p(), t.verdict(0.05)));
       }
-      System.out.printf("%n| problem | steps to reach %.2f: median paired difference (bohb - tpe) | p | bohb |%n"
-          + "|---|---|---|---|%n", TARGET);
+      System.out.printf("%n| problem | target | steps to reach it: median paired difference (bohb - tpe) | p | bohb |%n"
+          + "|---|---|---|---|---|%n");
       pairs.forEach(System.out::println);
     }
     return 0;
