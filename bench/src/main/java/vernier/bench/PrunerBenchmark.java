@@ -64,6 +64,10 @@ public final class PrunerBenchmark implements Callable<Integer> {
       + "sampling under the hyperband pruner.")
   boolean multiFidelity;
 
+  @Option(names = "--problems", split = ",", description = "With --multi-fidelity: only these problems "
+      + "(parametric, crossing, parametric6; default: all).")
+  List<String> problems;
+
   /**
    * A learning-curve problem over parameters x0 .. x{dimensions - 1} in [0, 1]: the loss after
    * {@code step} steps, and (for --multi-fidelity) the final value counted as good enough.
@@ -141,9 +145,12 @@ public final class PrunerBenchmark implements Callable<Integer> {
   }
 
   /** --multi-fidelity's problems: the above and parametric6 (good enough: 0.15, i.e. within 0.39 of its optimum). */
-  static Map<String, Problem> multiFidelityProblems() {
+  Map<String, Problem> multiFidelityProblems() {
     Map<String, Problem> p = new LinkedHashMap<>(PROBLEMS);
     p.put("parametric6", new Problem(6, 0.15, PrunerBenchmark::parametric6));
+    if (problems != null) {
+      p.keySet().retainAll(problems);
+    }
     return p;
   }
 

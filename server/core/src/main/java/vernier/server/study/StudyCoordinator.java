@@ -415,8 +415,8 @@ public final class StudyCoordinator {
     } catch (PluginUnavailableException e) {
       samplerFailure = e.getMessage();
       samplerRetryAt = clock.instant().plus(samplerBackoff);
-      samplerBackoff = samplerBackoff.multipliedBy(2).compareTo(MAX_SAMPLER_BACKOFF) > 0 ? MAX_SAMPLER_BACKOFF
-          : samplerBackoff.multipliedBy(2);
+      Duration doubled = samplerBackoff.multipliedBy(2);
+      samplerBackoff = doubled.compareTo(MAX_SAMPLER_BACKOFF) > 0 ? MAX_SAMPLER_BACKOFF : doubled;
       throw e;
     }
   }
@@ -683,7 +683,8 @@ public final class StudyCoordinator {
 
   private void maybeRetry(TrialRecord t, Changes changes) {
     if (t.attempt < limits().maxAttempts()) {
-      newTrial(t.params, t.plan(specs::isSamplerLabel), TrialState.WAITING, TrialSource.RETRY, t.attempt + 1, t.number, changes, true);
+      newTrial(t.params, t.plan(specs::isSamplerLabel), TrialState.WAITING, TrialSource.RETRY, t.attempt + 1,
+          t.number, changes, true);
     }
   }
 
