@@ -1,7 +1,8 @@
 package vernier.plugins.tpe;
 
 import java.util.random.RandomGenerator;
-import org.apache.commons.math3.special.Erf;
+import org.apache.commons.numbers.gamma.Erf;
+import org.apache.commons.numbers.gamma.InverseErf;
 import vernier.spi.CategoricalDomain;
 import vernier.spi.Domain;
 import vernier.spi.FloatDomain;
@@ -77,7 +78,7 @@ final class Kernel {
     double b = cdf((high - mu) / sigma);
     double p = a + (b - a) * random.nextDouble();
     p = Math.min(Math.max(p, 1e-12), 1 - 1e-12);
-    double x = mu + sigma * SQRT2 * Erf.erfInv(2 * p - 1);
+    double x = mu + sigma * SQRT2 * InverseErf.value(2 * p - 1);
     return Math.min(high, Math.max(low, x));
   }
 
@@ -103,7 +104,7 @@ final class Kernel {
   }
 
   private static double cdf(double t) {
-    return 0.5 * (1 + Erf.erf(t / SQRT2));
+    return 0.5 * (1 + Erf.value(t / SQRT2));
   }
 
   /** The internal value of an integer or stepped float snapped to its bin centre. */
