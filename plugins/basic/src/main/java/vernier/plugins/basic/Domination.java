@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import vernier.spi.Constraint;
 import vernier.spi.Objective;
+import vernier.spi.Pareto;
 import vernier.spi.StudyDefinition;
 import vernier.spi.TrialView;
 
@@ -28,16 +29,7 @@ final class Domination {
     if (va > 0 || vb > 0) {
       return va < vb;
     }
-    boolean strictly = false;
-    for (Objective o : objectives) {
-      double la = loss(a, o);
-      double lb = loss(b, o);
-      if (la > lb) {
-        return false;
-      }
-      strictly |= la < lb;
-    }
-    return strictly;
+    return Pareto.dominates(losses(a), losses(b));
   }
 
   /** Non-dominated fronts, best first; each front keeps the order of {@code pool}. */

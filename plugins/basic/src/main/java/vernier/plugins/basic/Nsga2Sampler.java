@@ -2,10 +2,10 @@ package vernier.plugins.basic;
 
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import vernier.spi.Objective;
+import vernier.spi.Pareto;
 import vernier.spi.SamplingContext;
 import vernier.spi.Sampler;
 import vernier.spi.StudyDefinition;
@@ -74,18 +74,10 @@ final class Nsga2Sampler implements Sampler {
   }
 
   private Map<TrialView, Double> crowding(List<TrialView> front) {
-    Map<TrialView, Double> distance = new LinkedHashMap<>();
-    front.forEach(t -> distance.put(t, 0.0));
-    for (Objective o : study.objectives()) {
-      List<TrialView> sorted = new ArrayList<>(front);
-      sorted.sort(Comparator.comparingDouble(t -> Domination.loss(t, o)));
-      double span = Domination.loss(sorted.get(sorted.size() - 1), o) - Domination.loss(sorted.get(0), o);
-      distance.put(sorted.get(0), Double.POSITIVE_INFINITY);
-      distance.put(sorted.get(sorted.size() - 1), Double.POSITIVE_INFINITY);
-      for (int i = 1; i < sorted.size() - 1 && span > 0; i++) {
-        distance.merge(sorted.get(i),
-            (Domination.loss(sorted.get(i + 1), o) - Domination.loss(sorted.get(i - 1), o)) / span, Double::sum);
-      }
+    double[] d = Pareto.crowdingDistances(front.stream().map(domination::losses).toList());
+    Map<TrialView, Double> distance = new HashMap<>();
+    for (int i = 0; i < d.length; i++) {
+      distance.put(front.get(i), d[i]);
     }
     return distance;
   }

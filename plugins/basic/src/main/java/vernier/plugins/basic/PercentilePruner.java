@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.NavigableMap;
 import vernier.spi.Direction;
 import vernier.spi.Objective;
+import vernier.spi.Pareto;
 import vernier.spi.Pruner;
 import vernier.spi.StudyView;
 import vernier.spi.TrialView;
@@ -92,7 +93,7 @@ final class PercentilePruner implements Pruner {
       double[] theirs = lossesAt(other, step);
       if (theirs != null) {
         compared++;
-        dominating += dominates(theirs, mine) ? 1 : 0;
+        dominating += Pareto.dominates(theirs, mine) ? 1 : 0;
       }
     }
     return compared > 0 && compared >= minTrials && dominating > percentile / 100 * compared;
@@ -108,16 +109,5 @@ final class PercentilePruner implements Pruner {
       out[i] = targets.get(i).direction().toLoss(v);
     }
     return out;
-  }
-
-  private static boolean dominates(double[] a, double[] b) {
-    boolean strictly = false;
-    for (int i = 0; i < a.length; i++) {
-      if (a[i] > b[i]) {
-        return false;
-      }
-      strictly |= a[i] < b[i];
-    }
-    return strictly;
   }
 }

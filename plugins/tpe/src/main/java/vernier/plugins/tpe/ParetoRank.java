@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.function.IntPredicate;
+import vernier.spi.Pareto;
 
 /**
  * MOTPE's split into good and bad trials (Ozaki, Tanigaki, Watanabe and Onishi, "Multiobjective
@@ -70,7 +71,7 @@ final class ParetoRank {
   /** The front's points in the order they are chosen: the first {@code k} by greedy hypervolume. */
   private static List<Integer> selectionOrder(List<Integer> members, double[][] losses, double[] reference, int k) {
     if (reference.length > MAX_HYPERVOLUME_OBJECTIVES) {
-      double[] crowding = crowding(members, losses);
+      double[] crowding = Pareto.crowdingDistances(members.stream().map(i -> losses[i]).toList());
       List<Integer> byCrowding = new ArrayList<>(members);
       byCrowding.sort(Comparator.comparingDouble((Integer i) -> -crowding[members.indexOf(i)]));
       return byCrowding;
@@ -167,45 +168,10 @@ final class ParetoRank {
 
   private static boolean dominatedByAnyUnplaced(int i, double[][] losses, boolean[] placed) {
     for (int j = 0; j < losses.length; j++) {
-      if (j != i && !placed[j] && dominates(losses[j], losses[i])) {
+      if (j != i && !placed[j] && Pareto.dominates(losses[j], losses[i])) {
         return true;
       }
     }
     return false;
-  }
-
-  static boolean dominates(double[] a, double[] b) {
-    boolean strictly = false;
-    for (int m = 0; m < a.length; m++) {
-      if (a[m] > b[m]) {
-        return false;
-      }
-      strictly |= a[m] < b[m];
-    }
-    return strictly;
-  }
-
-  /** Crowding distance of each member within its front (the boundary points: infinite). */
-  private static double[] crowding(List<Integer> members, double[][] losses) {
-    int size = members.size();
-    double[] distance = new double[size];
-    if (size <= 2) {
-      Arrays.fill(distance, Double.POSITIVE_INFINITY);
-      return distance;
-    }
-    for (int m = 0; m < losses[members.get(0)].length; m++) {
-      int objective = m;
-      Integer[] order = new Integer[size];
-      for (int k = 0; k < size; k++) {
-        order[k] = k;
-      }
-      Arrays.sort(order, (x, y) -> Double.compare(losses[members.get(x)][objective], losses[members.get(y)][objective]));
-      double range = losses[members.get(order[size - 1])][m] - losses[members.get(order[0])][m];
-      distance[order[0]] = distance[order[size - 1]] = Double.POSITIVE_INFINITY;
-      for (int k = 1; k < size - 1 && range > 0; k++) {
-        distance[order[k]] += (losses[members.get(order[k + 1])][m] - losses[members.get(order[k - 1])][m]) / range;
-      }
-    }
-    return distance;
   }
 }
