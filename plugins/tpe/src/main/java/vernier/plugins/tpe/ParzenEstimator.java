@@ -10,7 +10,7 @@ import java.util.random.RandomGenerator;
  * range, uniform over categories), following Bergstra et al. 2011 and Optuna's estimator.
  *
  * <p>Bandwidths: with one parameter, each observation's sigma is the larger gap to its neighbours
- * (the prior included), clipped to {@code [range / min(100, n + 1), range]} (Optuna's "magic clip");
+ * (the prior included), clipped to {@code [range / min(100, n + 2), range]} (Optuna's "magic clip", the prior counted);
  * with several, Scott's rule {@code 0.2 · n^(-1/(d+4)) · range} for every component, clipped the same
  * way. A categorical observation puts weight 1 on its choice plus {@code prior_weight / (n + 1)} on
  * every choice, normalised.
@@ -48,7 +48,8 @@ final class ParzenEstimator {
       if (k.categorical) {
         continue;
       }
-      double minSigma = range / Math.min(100.0, n + 1.0);
+      // Optuna 3.1's "magic clip": range / min(100, 1 + components), the prior counted as a component
+      double minSigma = range / Math.min(100.0, n + 2.0);
       double[] s = dims.size() == 1 ? neighbourGaps(column, prior, range)
           : scott(n, dims.size(), range);
       for (int i = 0; i < n; i++) {
