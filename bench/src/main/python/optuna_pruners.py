@@ -40,6 +40,8 @@ def pruners(steps):
         "successive-halving-r10": lambda: optuna.pruners.SuccessiveHalvingPruner(min_resource=10, reduction_factor=3),
         "hyperband-r10": lambda: optuna.pruners.HyperbandPruner(min_resource=10, max_resource=steps,
                                                                 reduction_factor=3),
+        "hyperband-r3": lambda: optuna.pruners.HyperbandPruner(min_resource=3, max_resource=steps, reduction_factor=3),
+        "hyperband-r5": lambda: optuna.pruners.HyperbandPruner(min_resource=5, max_resource=steps, reduction_factor=3),
         "threshold": lambda: optuna.pruners.ThresholdPruner(upper=2.0),
         "patient": lambda: optuna.pruners.PatientPruner(optuna.pruners.MedianPruner(n_startup_trials=5), patience=3),
     }

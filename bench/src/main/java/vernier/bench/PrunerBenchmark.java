@@ -168,6 +168,11 @@ public final class PrunerBenchmark implements Callable<Integer> {
         "reduction_factor", 3.0)));
     p.put("hyperband-r10", plugin("hyperband", Map.of("min_resource", 10.0, "max_resource", (double) steps,
         "reduction_factor", 3.0)));
+    // in between: the first rung of the most aggressive bracket at step 3 or 5
+    p.put("hyperband-r3", plugin("hyperband", Map.of("min_resource", 3.0, "max_resource", (double) steps,
+        "reduction_factor", 3.0)));
+    p.put("hyperband-r5", plugin("hyperband", Map.of("min_resource", 5.0, "max_resource", (double) steps,
+        "reduction_factor", 3.0)));
     p.put("threshold", plugin("threshold", Map.of("upper", 2.0)));
     p.put("patient", PluginSpec.newBuilder().setName("patient").setSettings(Struct.newBuilder()
         .putFields("patience", number(3)).putFields("wrapped", Value.newBuilder().setStringValue("median").build())
