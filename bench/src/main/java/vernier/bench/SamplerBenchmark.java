@@ -17,10 +17,11 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
+import java.util.stream.Stream;
 import picocli.CommandLine;
-import vernier.cli.PluginArgs;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import vernier.cli.PluginArgs;
 import vernier.client.ActiveTrial;
 import vernier.client.VernierClient;
 import vernier.server.ServerConfig;
@@ -90,7 +91,7 @@ public final class SamplerBenchmark implements Callable<Integer> {
   public Integer call() throws Exception {
     Map<String, Problems.Problem> all = Problems.all();
     problems = problems.stream().flatMap(n -> n.equals("constrained") ? Problems.CONSTRAINED.stream()
-        : java.util.stream.Stream.of(n)).toList();
+        : Stream.of(n)).toList();
     for (String name : problems) {
       if (!all.containsKey(name)) {
         throw new CommandLine.ParameterException(new CommandLine(this),
