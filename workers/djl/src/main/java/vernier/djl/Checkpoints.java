@@ -2,6 +2,7 @@ package vernier.djl;
 
 import ai.djl.MalformedModelException;
 import ai.djl.Model;
+import com.google.protobuf.Timestamp;
 import java.io.EOFException;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -13,6 +14,7 @@ import java.util.UUID;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import vernier.client.VernierClient;
+import vernier.v1.GetStudyRequest;
 import vernier.v1.GetTrialRequest;
 import vernier.v1.Trial;
 
@@ -20,9 +22,12 @@ import vernier.v1.Trial;
  * Checkpoints, one directory per trial:
  *
  * <pre>
- * ROOT/STUDY/trial-N/step-S/model-0000.params   weights after step S
- * ROOT/STUDY/trial-N/latest                      "S": the last complete checkpoint
+ * ROOT/STUDY-CREATED/trial-N/step-S/model-0000.params   weights after step S
+ * ROOT/STUDY-CREATED/trial-N/latest                      "S": the last complete checkpoint
  * </pre>
+ *
+ * STUDY is the study id and CREATED its creation time (seconds.nanoseconds), so a study deleted
+ * and created again under the same id never loads the old one's checkpoints.
  *
  * A checkpoint is written into a hidden temporary directory and renamed to {@code step-S} in one
  * atomic move, so a {@code step-S} directory is always complete: other trials may load it (a
@@ -40,8 +45,19 @@ final class Checkpoints {
     this.root = root;
   }
 
+  /** The directory of a trial's checkpoints, {@code study} being {@link #studyDirectory}'s name. */
   Path directory(String study, long trial) {
-    return root.resolve(study.replace("studies/", "")).resolve("trial-" + trial);
+    return root.resolve(study).resolve("trial-" + trial);
+  }
+
+  /**
+   * The name of the trial's study directory: its id and creation time, asked of the server each
+   * time (a cache would outlive a study deleted and created again while this worker runs).
+   */
+  static String studyDirectory(VernierClient client, Trial trial) {
+    String name = study(trial);
+    Timestamp created = client.studies().getStudy(GetStudyRequest.newBuilder().setName(name).build()).getCreateTime();
+    return name.replace("studies/", "") + "-" + created.getSeconds() + "." + String.format("%09d", created.getNanos());
   }
 
   void save(Model model, Path dir, long step) throws IOException {
@@ -97,17 +113,17 @@ final class Checkpoints {
    *
    * @throws MissingCheckpointException when {@code start_from} names a checkpoint that is not here
    */
-  Optional<Saved> start(VernierClient client, Trial trial) throws IOException {
-    Optional<Saved> resumed = forRetry(client, trial);
+  Optional<Saved> start(VernierClient client, Trial trial, String study) throws IOException {
+    Optional<Saved> resumed = forRetry(client, trial, study);
     if (resumed.isPresent() || !trial.hasStartFrom()) {
       return resumed;
     }
-    return Optional.of(exactly(trial, trial.getStartFrom().getTrial(), trial.getStartFrom().getStep()));
+    return Optional.of(exactly(trial, study, trial.getStartFrom().getTrial(), trial.getStartFrom().getStep()));
   }
 
   /** The checkpoint {@code parent} saved at {@code step}, for {@code trial} to start from. */
-  private Saved exactly(Trial trial, long parent, long step) throws IOException {
-    Path dir = directory(study(trial), parent);
+  private Saved exactly(Trial trial, String study, long parent, long step) throws IOException {
+    Path dir = directory(study, parent);
     Path stepDir = dir.resolve("step-" + step);
     if (!Files.isDirectory(stepDir)) {
       throw new MissingCheckpointException("trial " + trial.getNumber() + " starts from the checkpoint of trial "
@@ -129,12 +145,12 @@ final class Checkpoints {
   }
 
   /** The newest checkpoint of the trials this one retries (nearest first), if any. */
-  Optional<Saved> forRetry(VernierClient client, Trial trial) throws IOException {
+  Optional<Saved> forRetry(VernierClient client, Trial trial, String study) throws IOException {
     Trial current = trial;
     while (current.getAttempt() > 1) {
       Trial previous = client.studies().getTrial(GetTrialRequest.newBuilder()
           .setName(current.getName().replaceAll("/trials/\\d+$", "/trials/" + current.getRetryOf())).build());
-      Optional<Saved> saved = latest(study(trial), previous.getNumber());
+      Optional<Saved> saved = latest(study, previous.getNumber());
       if (saved.isPresent()) {
         return saved;
       }

@@ -68,8 +68,9 @@ public final class TrialTrainer {
     Hyperparams h = Hyperparams.of(trial, settings.defaultMaxSteps());
     long end = trial.maxStep().orElse(h.maxSteps());
     trial.label("device", device.toString());
-    Path dir = checkpoints.directory(Checkpoints.study(trial.trial()), trial.trial().getNumber());
-    Optional<Checkpoints.Saved> saved = checkpoints.start(client, trial.trial());
+    String study = Checkpoints.studyDirectory(client, trial.trial());
+    Path dir = checkpoints.directory(study, trial.trial().getNumber());
+    Optional<Checkpoints.Saved> saved = checkpoints.start(client, trial.trial(), study);
     try (Model model = Model.newInstance("trial-" + trial.trial().getNumber(), device)) {
       model.setBlock(task.model(h));
       long start = 0;

@@ -21,6 +21,7 @@ import vernier.client.VernierClient;
 import vernier.server.ServerConfig;
 import vernier.server.VernierServer;
 import vernier.v1.CreateStudyRequest;
+import vernier.v1.DeleteStudyRequest;
 import vernier.v1.Direction;
 import vernier.v1.FloatDomain;
 import vernier.v1.IntDomain;
@@ -93,12 +94,21 @@ final class PopulationBasedTrainingTest {
         .getMetricsOrThrow(metric);
   }
 
-  private Path checkpoint(String study, long trial, long step) {
-    return dir.resolve(study).resolve("trial-" + trial).resolve("step-" + step);
+  /** The study's checkpoint directory, {@code <id>-<creation time>} (a path that does not exist if none). */
+  private Path studyDir(String study) throws Exception {
+    try (var dirs = Files.list(dir)) {
+      List<Path> found = dirs.filter(p -> p.getFileName().toString().matches(study + "-\\d+\\.\\d{9}")).toList();
+      assertThat(found).as("checkpoint directories of " + study).hasSizeLessThanOrEqualTo(1);
+      return found.isEmpty() ? dir.resolve(study + "-none") : found.get(0);
+    }
+  }
+
+  private Path checkpoint(String study, long trial, long step) throws Exception {
+    return studyDir(study).resolve("trial-" + trial).resolve("step-" + step);
   }
 
   private String latest(String study, long trial) throws Exception {
-    return Files.readString(dir.resolve(study).resolve("trial-" + trial).resolve("latest")).trim();
+    return Files.readString(studyDir(study).resolve("trial-" + trial).resolve("latest")).trim();
   }
 
   @Test
@@ -138,8 +148,25 @@ final class PopulationBasedTrainingTest {
     assertThat(latest("pbt", 1)).isEqualTo("53");
     assertThat(checkpoint("pbt", 2, 60)).isDirectory();
     assertThat(checkpoint("pbt", 0, 40)).isDirectory(); // the parent's stays, for more children
-    try (var files = Files.list(dir.resolve("pbt").resolve("trial-1"))) {
+    try (var files = Files.list(studyDir("pbt").resolve("trial-1"))) {
       assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("step-53", "latest");
+    }
+  }
+
+  @Test
+  void aStudyCreatedAgainUnderTheSameId_neverLoadsTheOldOnesCheckpoints() throws Exception {
+    create("again", "-:20", Limits.getDefaultInstance());
+    client.run("studies/again", "djl", 1, t -> trainer.train(t, Device.cpu()));
+    client.studies().deleteStudy(DeleteStudyRequest.newBuilder().setName("studies/again").build());
+    // the new study's trial 0 checkpoints at 10 only; its trial 1 asks for 0@20, which the old study saved
+    create("again", "-:10, 0@20:30", Limits.newBuilder().setMaxAttempts(1).build());
+    client.run("studies/again", "djl", 1, t -> trainer.train(t, Device.cpu()));
+    Trial child = trials("again").get(1);
+    assertThat(child.getState()).isEqualTo(Trial.State.FAILED);
+    assertThat(child.getFailureReason()).contains("trial 1 starts from the checkpoint of trial 0 at step 20, but there "
+        + "is none");
+    try (var dirs = Files.list(dir)) {
+      assertThat(dirs.filter(p -> p.getFileName().toString().startsWith("again-"))).hasSize(2);
     }
   }
 
@@ -159,7 +186,7 @@ final class PopulationBasedTrainingTest {
         .contains("trial 1 starts from the checkpoint of trial 0 at step 10, but there is none")
         .contains("trial 0 has only step-20 here");
     assertThat(failed.getMeasurementsList()).isEmpty();
-    assertThat(dir.resolve("missing").resolve("trial-1")).doesNotExist();
+    assertThat(studyDir("missing").resolve("trial-1")).doesNotExist();
   }
 
   @Test
