@@ -110,7 +110,11 @@ final class DjlWorkerProcessTest {
         first.destroyForcibly(); // SIGKILL
         first.waitFor(30, TimeUnit.SECONDS);
       }
-      long checkpointed = Long.parseLong(Files.readString(dir.resolve("checkpoints/djl-resume/trial-0/latest")).trim());
+      Path studyDir;
+      try (var dirs = Files.list(dir.resolve("checkpoints"))) { // <study id>-<creation time>
+        studyDir = dirs.filter(p -> p.getFileName().toString().startsWith("djl-resume-")).findFirst().orElseThrow();
+      }
+      long checkpointed = Long.parseLong(Files.readString(studyDir.resolve("trial-0/latest")).trim());
       assertThat(checkpointed).isGreaterThanOrEqualTo(40);
       Process second = worker("djl-resume", "--max-steps", "400");
       assertThat(second.waitFor(180, TimeUnit.SECONDS)).isTrue();
