@@ -67,6 +67,15 @@ final class AgentCommand implements Callable<Integer> {
   private final Set<CommandRunner.Running> running = ConcurrentHashMap.newKeySet();
   private final AtomicBoolean stopping = new AtomicBoolean();
 
+  /**
+   * {@code <workdir>/<study id>-<creation time>}: a study deleted and created again under the same id
+   * gets fresh directories, so no trial sees files (checkpoints, outputs) of the old study's runs.
+   */
+  private Path studyDirectory(Study s) {
+    return workdir.resolve(s.getName().replace("studies/", "") + "-" + s.getCreateTime().getSeconds() + "."
+        + String.format("%09d", s.getCreateTime().getNanos()));
+  }
+
   @Override
   public Integer call() throws Exception {
     String name = StudyCommand.name(study);
@@ -77,7 +86,7 @@ final class AgentCommand implements Callable<Integer> {
       CommandRunner runner = new CommandRunner(command,
           s.getSpec().getParametersList().stream().map(ParameterSpec::getName).toList(),
           s.getSpec().getObjectivesList().stream().map(Objective::getMetric).toList(),
-          name, workdir, (long) (graceSeconds * 1000), retryFailures, System.out, System.err, stopping::get);
+          name, studyDirectory(s), (long) (graceSeconds * 1000), retryFailures, System.out, System.err, stopping::get);
       Thread hook = new Thread(() -> stopAll(runner), "vernier-agent-stop");
       Runtime.getRuntime().addShutdownHook(hook);
       AtomicInteger started = new AtomicInteger();

@@ -34,7 +34,8 @@ final class CommandRunner {
   private final List<String> paramNames;
   private final List<String> objectives;
   private final String study;
-  private final Path workdir;
+  /** The study's run directory: {@code <workdir>/<study id>-<creation time>}, one {@code trial-<n>} per trial. */
+  private final Path studyDir;
   private final long graceMillis;
   private final boolean retryFailures;
   private final PrintStream out;
@@ -42,14 +43,14 @@ final class CommandRunner {
   private final java.util.function.BooleanSupplier stopping;
 
   CommandRunner(List<String> template, List<String> paramNames, List<String> objectives, String study,
-      Path workdir, long graceMillis, boolean retryFailures, PrintStream out, PrintStream err,
+      Path studyDir, long graceMillis, boolean retryFailures, PrintStream out, PrintStream err,
       java.util.function.BooleanSupplier stopping) {
     this.stopping = stopping;
     this.template = template;
     this.paramNames = paramNames;
     this.objectives = objectives;
     this.study = study;
-    this.workdir = workdir;
+    this.studyDir = studyDir;
     this.graceMillis = graceMillis;
     this.retryFailures = retryFailures;
     this.out = out;
@@ -71,7 +72,7 @@ final class CommandRunner {
   String run(ActiveTrial trial, java.util.function.Consumer<Running> started) throws IOException, InterruptedException {
     Trial t = trial.trial();
     String prefix = "[trial " + t.getNumber() + "] ";
-    Path dir = workdir.resolve(study.replace('/', '_')).resolve("trial-" + t.getNumber());
+    Path dir = studyDir.resolve("trial-" + t.getNumber());
     Path paramsFile = dir.resolve("params.json");
     TrialCommand.writeParams(t, paramsFile);
     ProcessBuilder builder = new ProcessBuilder(TrialCommand.arguments(template, t, paramNames));

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import vernier.client.VernierClient;
 import vernier.v1.CreateStudyRequest;
+import vernier.v1.DeleteStudyRequest;
 import vernier.v1.Direction;
 import vernier.v1.EnqueueTrialsRequest;
 import vernier.v1.FloatDomain;
@@ -79,6 +80,26 @@ final class AgentTest {
   }
 
   @Test
+  void aStudyCreatedAgainUnderTheSameId_getsFreshTrialDirectories() throws Exception {
+    Path work = dir.resolve("runs-re");
+    try (VernierClient client = VernierClient.connect(server.target())) {
+      for (int round = 0; round < 2; round++) {
+        client.createStudy("agent-re", quadratic(1, "none"));
+        // each run leaves a file in its trial directory; a second run there would find the first's
+        agent("agent", "-s", server.target(), "--study", "agent-re", "--workdir", work.toString(), "--", "sh", "-c",
+            "test ! -e \"$VERNIER_TRIAL_DIR/left-behind\" && touch \"$VERNIER_TRIAL_DIR/left-behind\" "
+                + "&& echo loss=1");
+        assertThat(trials(client, "agent-re")).as("round %d", round).singleElement()
+            .extracting(Trial::getState).isEqualTo(Trial.State.SUCCEEDED);
+        client.studies().deleteStudy(DeleteStudyRequest.newBuilder().setName("studies/agent-re").build());
+      }
+    }
+    try (var dirs = Files.list(work)) {
+      assertThat(dirs.filter(p -> p.getFileName().toString().startsWith("agent-re-"))).hasSize(2);
+    }
+  }
+
+  @Test
   void runsOneProcessPerTrial_reportsEveryLine_andTellsTheLastValues() {
     Path work = dir.resolve("runs-a");
     try (VernierClient client = VernierClient.connect(server.target())) {
@@ -95,7 +116,7 @@ final class AgentTest {
         assertThat(t.getLastStep()).isEqualTo(3);
         Trial full = client.studies().getTrial(GetTrialRequest.newBuilder().setName(t.getName()).build());
         assertThat(full.getMeasurementsList()).hasSize(4); // JSON and key=value lines alike
-        assertThat(work.resolve("studies_agent-a/trial-" + t.getNumber() + "/params.json")).exists();
+        assertThat(studyDir(work, "agent-a").resolve("trial-" + t.getNumber() + "/params.json")).exists();
       }
     }
   }
@@ -125,7 +146,7 @@ final class AgentTest {
       for (Trial t : trials) {
         double x = t.getParamsOrThrow("x").getDoubleValue();
         double start = t.hasStartFrom()
-            ? Double.parseDouble(java.nio.file.Files.readString(work.resolve("studies_agent-pbt/trial-"
+            ? Double.parseDouble(java.nio.file.Files.readString(studyDir(work, "agent-pbt").resolve("trial-"
                 + t.getStartFrom().getTrial() + "/w")).trim()) : 10;
         assertThat(t.getLastStep()).isEqualTo(t.getMaxStep());
         assertThat(t.getValuesOrThrow("loss")).as("trial %d continues its parent's w", t.getNumber())
@@ -163,7 +184,7 @@ final class AgentTest {
       assertThat(trials.get(0).getState()).isEqualTo(Trial.State.SUCCEEDED);
       assertThat(trials.get(1).getState()).isEqualTo(Trial.State.PRUNED);
       assertThat(trials.get(1).getLastStep()).isZero(); // stopped at its first report
-      assertThat(work.resolve("studies_agent-b/trial-1/finished")).doesNotExist();
+      assertThat(studyDir(work, "agent-b").resolve("trial-1/finished")).doesNotExist();
       assertThat(seconds).as("the pruned 50-step trial did not run to its end").isLessThan(5 + 4);
     }
   }
@@ -206,6 +227,19 @@ final class AgentTest {
       assertThat(trials).hasSize(3).allMatch(t -> t.getState() == Trial.State.SUCCEEDED);
       assertThat(trials).allMatch(t -> t.getLastStep() == 4 && t.getValuesOrThrow("val_error") < 1);
       assertThat(Files.exists(example)).isTrue();
+    }
+  }
+
+  /** The agent's directory for a study, {@code <id>-<creation time>} (a path that does not exist if none). */
+  private static Path studyDir(Path work, String study) {
+    if (!Files.isDirectory(work)) {
+      return work.resolve(study + "-none");
+    }
+    try (var dirs = Files.list(work)) {
+      return dirs.filter(p -> p.getFileName().toString().matches(study + "-\\d+\\.\\d{9}")).findFirst()
+          .orElse(work.resolve(study + "-none"));
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
     }
   }
 }
