@@ -16,6 +16,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import vernier.client.ActiveTrial;
+import vernier.client.StudyDirectories;
 import vernier.client.VernierClient;
 import vernier.v1.GetStudyRequest;
 import vernier.v1.Objective;
@@ -72,8 +73,7 @@ final class AgentCommand implements Callable<Integer> {
    * gets fresh directories, so no trial sees files (checkpoints, outputs) of the old study's runs.
    */
   private Path studyDirectory(Study s) {
-    return workdir.resolve(s.getName().replace("studies/", "") + "-" + s.getCreateTime().getSeconds() + "."
-        + String.format("%09d", s.getCreateTime().getNanos()));
+    return workdir.resolve(StudyDirectories.name(s));
   }
 
   @Override

@@ -2,7 +2,6 @@ package vernier.djl;
 
 import ai.djl.MalformedModelException;
 import ai.djl.Model;
-import com.google.protobuf.Timestamp;
 import java.io.EOFException;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -13,6 +12,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import vernier.client.StudyDirectories;
 import vernier.client.VernierClient;
 import vernier.v1.GetStudyRequest;
 import vernier.v1.GetTrialRequest;
@@ -55,9 +55,7 @@ final class Checkpoints {
    * time (a cache would outlive a study deleted and created again while this worker runs).
    */
   static String studyDirectory(VernierClient client, Trial trial) {
-    String name = study(trial);
-    Timestamp created = client.studies().getStudy(GetStudyRequest.newBuilder().setName(name).build()).getCreateTime();
-    return name.replace("studies/", "") + "-" + created.getSeconds() + "." + String.format("%09d", created.getNanos());
+    return StudyDirectories.name(client.studies().getStudy(GetStudyRequest.newBuilder().setName(study(trial)).build()));
   }
 
   void save(Model model, Path dir, long step) throws IOException {

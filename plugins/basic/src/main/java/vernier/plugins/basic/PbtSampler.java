@@ -98,7 +98,8 @@ final class PbtSampler implements Sampler {
     Map<Integer, TrialView> latest = new TreeMap<>();
     for (TrialView t : trials) {
       String member = t.labels().get(MEMBER);
-      if (member != null && member.matches("\\d{1,9}")) { // a label a worker overwrote is ignored
+      // a member label that does not parse (stored before workers were barred from setting it) is ignored
+      if (member != null && member.matches("\\d{1,9}")) {
         latest.put(Integer.parseInt(member), t); // trials come in number order: the last one wins
       }
     }

@@ -22,17 +22,10 @@ final class ParetoRank {
 
   /**
    * A score per row of {@code losses} (all minimised), lower is better, such that the {@code good}
-   * lowest are MOTPE's good trials; fronts are whole numbers apart.
-   */
-  static double[] scores(double[][] losses, int good) {
-    return scores(losses, good, i -> true);
-  }
-
-  /**
-   * As {@link #scores(double[][], int)}, but fronts are peeled only until they hold {@code good} rows
-   * that {@code counted} accepts (c-TPE stretches the good set until it has that many feasible
-   * trials); the rows left share the next whole score, as their order no longer matters. This keeps
-   * an ask at O(fronts needed · n²) instead of O(all fronts · n²).
+   * lowest are MOTPE's good trials; fronts are whole numbers apart. Fronts are peeled only until they
+   * hold {@code good} rows that {@code counted} accepts (c-TPE stretches the good set until it has
+   * that many feasible trials); the rows left share the next whole score, as their order no longer
+   * matters. This keeps an ask at O(fronts needed · n²) instead of O(all fronts · n²).
    */
   static double[] scores(double[][] losses, int good, IntPredicate counted) {
     int n = losses.length;

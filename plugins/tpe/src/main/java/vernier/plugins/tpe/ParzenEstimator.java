@@ -101,15 +101,10 @@ final class ParzenEstimator {
     return s;
   }
 
-  /** A point drawn from the mixture, on the internal axes. */
-  double[] sample(RandomGenerator random) {
-    return sample(random, 1);
-  }
-
   /**
-   * A point drawn from the mixture with every numeric bandwidth multiplied by {@code widen} (capped
-   * at the range): BOHB draws its candidates this way (its b_w = 3) and scores them with the
-   * unwidened densities, to keep exploring.
+   * A point drawn from the mixture, on the internal axes, with every numeric bandwidth multiplied by
+   * {@code widen} (1: the mixture itself; capped at the range): BOHB draws its candidates this way
+   * (its b_w = 3) and scores them with the unwidened densities, to keep exploring.
    */
   double[] sample(RandomGenerator random, double widen) {
     double u = random.nextDouble();
