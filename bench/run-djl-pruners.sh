@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Pruners on the DJL reference worker's built-in text task: for each pruner and seed, a real sweep
 # (bin/vernier demo: embedded server, 4 in-process DJL workers, random sampler so every pruner sees the
-# same configurations per seed), then the training steps run and the best val_loss, beside no pruning.
+# same configurations per seed, and the DJL trainer seeds each trial from its number, so a configuration
+# trains the same way in every sweep), then the training steps run and the best val_loss, beside no
+# pruning.
 # Build first: mvn -B -q install -DskipTests (repository root). From the repository root:
 #   bench/run-djl-pruners.sh [trials] [seeds] [pruners...]
 set -euo pipefail
@@ -15,7 +17,9 @@ pruners=("$@")
 declare -A steps best
 for p in "${pruners[@]}"; do
   for ((s = 0; s < seeds; s++)); do
-    out="$(bin/vernier demo --workload djl-text --sampler random --pruner "$p" --seed "$s" --trials "$trials")"
+    # The same study id per seed for every pruner: Hyperband hashes each trial into the same bracket.
+    out="$(bin/vernier demo --workload djl-text --sampler random --pruner "$p" --seed "$s" --trials "$trials" \
+      --study "djl-pruners-seed$s")"
     steps[$p,$s]="$(sed -n 's/.*; \([0-9]*\) of [0-9]* steps run.*/\1/p' <<<"$out")"
     best[$p,$s]="$(sed -n 's/^Best trial [0-9]*: val_loss \([0-9.]*\).*/\1/p' <<<"$out")"
     echo "$p seed $s: ${steps[$p,$s]} steps, best val_loss ${best[$p,$s]}" >&2

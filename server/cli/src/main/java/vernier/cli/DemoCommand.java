@@ -64,6 +64,10 @@ final class DemoCommand implements Callable<Integer> {
           + "judging from 5 finished trials and step 5 on).")
   String pruner;
 
+  @Option(names = "--study", description = "Study id (default: demo-<current time in hex>). With --db, a study of that id and "
+      + "the same spec is continued; one with another spec is refused.")
+  String studyId;
+
   @Option(names = "--db", description = "SQLite file to keep (default: a temporary file).")
   Path database;
 
@@ -80,7 +84,7 @@ final class DemoCommand implements Callable<Integer> {
     try (VernierServer server = VernierServer.create(new ServerConfig("127.0.0.1", 0, metricsPort, db.toString(),
         null)).start(); VernierClient client = VernierClient.connect("127.0.0.1:" + server.grpcPort())) {
       Workload workload = workload(client);
-      String study = "demo-" + Long.toHexString(System.currentTimeMillis());
+      String study = studyId != null ? studyId : "demo-" + Long.toHexString(System.currentTimeMillis());
       client.createStudy(study, workload.spec()
           .setSampler(plugin("--sampler", sampler))
           .setPruner(prunerSpec())

@@ -6,6 +6,8 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -113,6 +115,24 @@ final class CliTest {
         "--step-ms", "1");
     assertThat(r.code()).as(r.err()).isZero();
     assertThat(r.out()).contains("[ 16/16]", "PRUNED", "Done in", "Best trial");
+  }
+
+  @Test
+  void demo_namesItsStudyAsAsked_continuesItWithTheSameSpec_andRefusesAnother() {
+    String db = dir.resolve("demo.db").toString();
+    List<String> args = List.of("demo", "--workload", "synthetic", "--trials", "4", "--workers", "2", "--steps", "6",
+        "--step-ms", "1", "--db", db, "--study", "my-sweep");
+    Result r = vernier(args.toArray(String[]::new));
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.out()).contains("study my-sweep", "[  4/4]", "Best trial");
+    Result again = vernier(args.toArray(String[]::new)); // all 4 trials are done: nothing more to run
+    assertThat(again.code()).as(again.err()).isZero();
+    assertThat(again.out()).contains("Best trial").doesNotContain("[  1/4]");
+    List<String> otherPruner = new ArrayList<>(args);
+    otherPruner.addAll(List.of("--pruner", "none"));
+    Result refused = vernier(otherPruner.toArray(String[]::new));
+    assertThat(refused.code()).isNotZero();
+    assertThat(refused.err()).contains("ALREADY_EXISTS", "my-sweep");
   }
 
   @Test

@@ -85,7 +85,13 @@ public final class TrialTrainer {
           .optOptimizer(optimizer(h, Math.toIntExact(start)))
           .optDevices(new Device[] {device});
       try (Trainer trainer = model.newTrainer(config)) {
-        trainer.initialize(task.inputShape(h));
+        TrainingLock.STEP.lock();
+        try {
+          seed(trainer, trial, start);
+          trainer.initialize(task.inputShape(h));
+        } finally {
+          TrainingLock.STEP.unlock();
+        }
         return loop(trial, h, model, trainer, dir, start, end);
       }
     }
@@ -121,6 +127,15 @@ public final class TrialTrainer {
     return shapes;
   }
 
+  /**
+   * Seeds the engine's generator (weight initialisation, dropout) from the trial's number and the
+   * step, under the training lock, so that a trial trains the same way whichever other trials share
+   * the process: reruns reproduce a sweep and pruners are compared on identical curves.
+   */
+  private static void seed(Trainer trainer, ActiveTrial trial, long step) {
+    trainer.getManager().getEngine().setRandomSeed(Long.hashCode(trial.trial().getNumber() * 1_000_003L + step));
+  }
+
   /** Steps {@code start + 1 .. end}; evaluates and checkpoints every {@code evalEvery} steps and at {@code end}. */
   private Map<String, Double> loop(ActiveTrial trial, Hyperparams h, Model model, Trainer trainer, Path dir,
       long start, long end) throws IOException {
@@ -139,6 +154,7 @@ public final class TrialTrainer {
         NDList[] batch = task.batch(batchManager, random, h);
         TrainingLock.STEP.lock();
         try {
+          seed(trainer, trial, step);
           try (GradientCollector collector = trainer.newGradientCollector()) {
             NDArray loss = trainer.getLoss().evaluate(batch[1], trainer.forward(batch[0]));
             collector.backward(loss);

@@ -178,5 +178,22 @@ final class DjlWorkerTest {
     assertThat(pruned.getLastStep()).isEqualTo(20); // the first report carrying val_loss
   }
 
-
+  @Test
+  void aTrialTrainsTheSameWay_whateverTrainsBesideIt() throws Exception {
+    StudySpec spec = space().addParameters(ParameterSpec.newBuilder().setName("dropout")
+        .setFloatDomain(FloatDomain.newBuilder().setMin(0).setMax(0.5))).build();
+    TrialParams withDropout = params(0.01, "adam", 40).toBuilder().putParams("dropout", d(0.3)).build();
+    TrialParams other = params(0.001, "sgd", 40).toBuilder().putParams("dropout", d(0.1)).build();
+    create("alone", spec.toBuilder().setLimits(Limits.newBuilder().setMaxTrials(1)).build(), withDropout);
+    create("beside", spec.toBuilder().setLimits(Limits.newBuilder().setMaxTrials(2)).build(), withDropout, other);
+    TrialTrainer trainer = TrialTrainer.builtInText(client, dir, new TrialTrainer.Settings(40, 10, 5));
+    client.run("studies/alone", "djl", 1, t -> trainer.train(t, Device.cpu()));
+    client.run("studies/beside", "djl", 2, t -> trainer.train(t, Device.cpu())); // trial 1 interleaves its steps
+    Trial alone = trials("alone").get(0);
+    Trial beside = trials("beside").get(0);
+    assertThat(beside.getState()).isEqualTo(Trial.State.SUCCEEDED);
+    for (long step = 10; step <= 40; step += 10) {
+      assertThat(at(beside, step, "val_loss")).as("step %d", step).isEqualTo(at(alone, step, "val_loss"));
+    }
+  }
 }

@@ -1,6 +1,9 @@
 package vernier.plugins.basic;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.NavigableSet;
 import java.util.zip.CRC32;
 import vernier.spi.Pruner;
 import vernier.spi.StudyView;
@@ -16,6 +19,17 @@ import vernier.spi.TrialView;
  *
  * <p>The number of brackets is {@code floor(log_rf(max_resource / min_resource)) + 1};
  * {@code max_resource} "auto" (0) waits for a finished trial and takes its last step + 1.
+ *
+ * <p>Unlike Optuna, brackets that would judge at the same reports are merged (setting
+ * {@code merge_brackets}). A trial is judged at a rung by its first report at or after the rung's
+ * step, so when the objective is reported sparsely (validation every 25 steps), the first rungs of
+ * several brackets all fall on the first report: those brackets judge at the same steps and differ
+ * only in which trials they compare. Kept apart they split the sweep into small groups, where more
+ * trials are the best so far at their rung and get promoted. Once a trial has succeeded, its reported
+ * steps serve as the report grid: brackets whose rungs land on the same grid steps form one group,
+ * judged by the group's bracket with the latest first rung (the others' extra rungs would repeat
+ * the same comparison). Each trial keeps its hashed bracket; only its competitors change. With a
+ * report at every step no two brackets coincide and the decisions are Optuna's.
  */
 final class HyperbandPruner implements Pruner {
 
@@ -24,17 +38,22 @@ final class HyperbandPruner implements Pruner {
   private final long minResource;
   private final int reductionFactor;
   private final int bootstrapCount;
+  private final boolean mergeBrackets;
   private SuccessiveHalvingPruner[] brackets;
+  /** Per bracket, the bracket that judges its trials: itself until a report grid is known. */
+  private int[] judgedBy;
+  private boolean grouped;
   private long[] budgets;
   private long totalBudget;
 
   HyperbandPruner(String study, PruneTarget target, long minResource, long maxResource, int reductionFactor,
-      int bootstrapCount) {
+      int bootstrapCount, boolean mergeBrackets) {
     this.study = study;
     this.target = target;
     this.minResource = minResource;
     this.reductionFactor = reductionFactor;
     this.bootstrapCount = bootstrapCount;
+    this.mergeBrackets = mergeBrackets;
     if (maxResource > 0) {
       createBrackets(maxResource);
     }
@@ -49,7 +68,10 @@ final class HyperbandPruner implements Pruner {
       }
       createBrackets(max);
     }
-    return brackets[bracketOf(trial.number())].shouldPrune(view, trial, step);
+    if (mergeBrackets && !grouped) {
+      groupByReportGrid(view);
+    }
+    return brackets[judgedBy[bracketOf(trial.number())]].shouldPrune(view, trial, step);
   }
 
   private void createBrackets(long max) {
@@ -57,14 +79,59 @@ final class HyperbandPruner implements Pruner {
     n = Math.max(1, n);
     brackets = new SuccessiveHalvingPruner[n];
     budgets = new long[n];
+    judgedBy = new int[n];
     for (int i = 0; i < n; i++) {
       int bracket = i;
       int s = n - 1 - i;
       budgets[i] = (long) Math.ceil(n * Math.pow(reductionFactor, s) / (s + 1));
       totalBudget += budgets[i];
+      judgedBy[i] = i;
       brackets[i] = new SuccessiveHalvingPruner(target, minResource, reductionFactor, i, bootstrapCount,
-          t -> bracketOf(t.number()) == bracket);
+          t -> judgedBy[bracketOf(t.number())] == bracket);
     }
+  }
+
+  /**
+   * Once a trial has succeeded, merges the brackets whose rungs fall on the same steps of its
+   * objective reports; a group is judged by its last bracket (the latest first rung).
+   */
+  private void groupByReportGrid(StudyView view) {
+    NavigableSet<Long> grid = null;
+    for (TrialView t : view.trials(TrialState.SUCCEEDED)) {
+      NavigableSet<Long> reported = t.intermediate(target.metric()).navigableKeySet();
+      if (!reported.isEmpty()) {
+        grid = reported;
+        break;
+      }
+    }
+    if (grid == null) {
+      return;
+    }
+    List<List<Long>> judgedSteps = new ArrayList<>();
+    for (int i = 0; i < brackets.length; i++) {
+      judgedSteps.add(judgedSteps(i, grid));
+    }
+    for (int i = 0; i < brackets.length; i++) {
+      for (int j = brackets.length - 1; j > i; j--) {
+        if (judgedSteps.get(j).equals(judgedSteps.get(i))) {
+          judgedBy[i] = j;
+          break;
+        }
+      }
+    }
+    grouped = true;
+  }
+
+  /** The grid steps at which bracket {@code i} judges a trial reporting on {@code grid}, in order. */
+  private List<Long> judgedSteps(int i, NavigableSet<Long> grid) {
+    List<Long> steps = new ArrayList<>();
+    for (double rung = minResource * Math.pow(reductionFactor, i); rung <= grid.last(); rung *= reductionFactor) {
+      Long at = grid.ceiling((long) rung);
+      if (steps.isEmpty() || !steps.get(steps.size() - 1).equals(at)) {
+        steps.add(at);
+      }
+    }
+    return steps;
   }
 
   /** The bracket of a trial: a hash of (study, number) spread over the brackets by their budgets. */

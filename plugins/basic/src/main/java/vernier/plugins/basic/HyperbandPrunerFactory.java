@@ -18,6 +18,8 @@ public final class HyperbandPrunerFactory implements PrunerFactory {
       "each rung keeps the best 1/reduction_factor");
   static final SettingSpec BOOTSTRAP_COUNT = SettingSpec.integer("bootstrap_count", 0,
       "prune at a rung until more than this many trials reached it");
+  static final SettingSpec MERGE_BRACKETS = SettingSpec.bool("merge_brackets", true,
+      "brackets whose rungs fall on the same reports of a succeeded trial compete as one; false: Optuna's brackets");
 
   @Override
   public String name() {
@@ -31,7 +33,8 @@ public final class HyperbandPrunerFactory implements PrunerFactory {
 
   @Override
   public List<SettingSpec> settings() {
-    List<SettingSpec> all = new ArrayList<>(List.of(MIN_RESOURCE, MAX_RESOURCE, REDUCTION_FACTOR, BOOTSTRAP_COUNT));
+    List<SettingSpec> all = new ArrayList<>(List.of(MIN_RESOURCE, MAX_RESOURCE, REDUCTION_FACTOR, BOOTSTRAP_COUNT,
+        MERGE_BRACKETS));
     all.addAll(PruneTarget.settings());
     return all;
   }
@@ -45,6 +48,7 @@ public final class HyperbandPrunerFactory implements PrunerFactory {
           + ") must be at least 'min_resource' (" + min + ")");
     }
     return new HyperbandPruner(study.name(), PruneTarget.of(study, settings), min, max,
-        Checks.atLeast(name(), settings, REDUCTION_FACTOR, 3, 2), Checks.atLeast(name(), settings, BOOTSTRAP_COUNT, 0, 0));
+        Checks.atLeast(name(), settings, REDUCTION_FACTOR, 3, 2), Checks.atLeast(name(), settings, BOOTSTRAP_COUNT, 0, 0),
+        settings.getBoolean(MERGE_BRACKETS.name(), true));
   }
 }

@@ -65,4 +65,75 @@ final class HyperbandPrunerTest extends PrunerContractTest {
     }
     assertThat(checked).isPositive();
   }
+
+  /** A trial that reported {@code value} every 25 steps up to {@code until} (validation-style reports). */
+  private static SimpleTrial everyTwentyFive(SimpleStudy study, long until, double value) {
+    SimpleTrial t = study.start(Map.of());
+    for (long step = 25; step <= until; step += 25) {
+      t.report("loss", step, value);
+    }
+    return t;
+  }
+
+  /** Starts trials (reporting nothing) until one hashes to {@code bracket}. */
+  private static SimpleTrial nextIn(SimpleStudy study, HyperbandPruner p, int bracket) {
+    while (true) {
+      SimpleTrial t = study.start(Map.of());
+      if (p.bracketOf(t.number()) == bracket) {
+        return t;
+      }
+    }
+  }
+
+  @Test
+  void bracketsWhoseRungsFallOnTheSameReports_competeAsOne() {
+    for (boolean merge : new boolean[] {true, false}) {
+      SimpleStudy study = Studies.study(Direction.MINIMIZE);
+      HyperbandPruner p = pruner(Map.of("merge_brackets", merge));
+      everyTwentyFive(study, 150, 1.0).succeed("loss", 1.0); // max_resource auto: 151, five brackets
+      p.shouldPrune(study, study.trials().get(0), 150);
+      assertThat(p.bracketCount()).isEqualTo(5);
+      // Rungs 1, 3, 9 (brackets 0, 1, 2) all fall on the first report, step 25: those brackets judge at
+      // 25, 50 and 100 alike. Three good trials of bracket 0 reach step 25.
+      for (int i = 0; i < 3; i++) {
+        SimpleTrial good = nextIn(study, p, 0).report("loss", 25, 1.0);
+        assertThat(p.shouldPrune(study, good, 25)).isFalse();
+      }
+      // The first trial of bracket 2 to reach step 25, and a poor one: merged, it is compared with
+      // bracket 0's trials and pruned; apart, it is alone in its bracket and promoted (as in Optuna).
+      SimpleTrial poor = nextIn(study, p, 2).report("loss", 25, 5.0);
+      assertThat(p.shouldPrune(study, poor, 25)).as("merge_brackets %s", merge).isEqualTo(merge);
+      // Bracket 3's first rung is 27: it judges at 50, not 25, so it stays apart and does not judge yet.
+      SimpleTrial late = nextIn(study, p, 3).report("loss", 25, 5.0);
+      assertThat(p.shouldPrune(study, late, 25)).isFalse();
+    }
+  }
+
+  @Test
+  void withAReportAtEveryStep_mergingChangesNoDecision() {
+    java.util.Random random = new java.util.Random(7);
+    SimpleStudy merged = Studies.study(Direction.MINIMIZE);
+    SimpleStudy apart = Studies.study(Direction.MINIMIZE);
+    HyperbandPruner withMerge = pruner(Map.of("max_resource", 81.0));
+    HyperbandPruner optunas = pruner(Map.of("max_resource", 81.0, "merge_brackets", false));
+    int pruned = 0;
+    for (int n = 0; n < 200; n++) {
+      SimpleTrial a = merged.start(Map.of());
+      SimpleTrial b = apart.start(Map.of());
+      double rate = random.nextDouble();
+      boolean stopped = false;
+      for (long step = 0; step <= 80 && !stopped; step++) {
+        double loss = 1 / (1 + rate * step) + 0.05 * random.nextGaussian();
+        a.report("loss", step, loss);
+        b.report("loss", step, loss);
+        boolean decision = withMerge.shouldPrune(merged, a, step);
+        assertThat(decision).as("trial %d step %d", n, step).isEqualTo(optunas.shouldPrune(apart, b, step));
+        stopped = decision;
+      }
+      a.finish(stopped ? vernier.spi.TrialState.PRUNED : vernier.spi.TrialState.SUCCEEDED);
+      b.finish(stopped ? vernier.spi.TrialState.PRUNED : vernier.spi.TrialState.SUCCEEDED);
+      pruned += stopped ? 1 : 0;
+    }
+    assertThat(pruned).isBetween(50, 199);
+  }
 }
