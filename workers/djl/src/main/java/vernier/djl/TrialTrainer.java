@@ -106,7 +106,12 @@ public final class TrialTrainer {
     Map<String, Shape> expected;
     try (NDManager manager = NDManager.newBaseManager(device)) {
       Block fresh = task.model(h);
-      fresh.initialize(manager, DataType.FLOAT32, task.inputShape(h));
+      TrainingLock.STEP.lock(); // initialising draws from the engine's generator that other trials seed
+      try {
+        fresh.initialize(manager, DataType.FLOAT32, task.inputShape(h));
+      } finally {
+        TrainingLock.STEP.unlock();
+      }
       expected = shapes(fresh);
     }
     Checkpoints.load(model, saved);

@@ -25,11 +25,12 @@ import vernier.spi.TrialView;
  * step, so when the objective is reported sparsely (validation every 25 steps), the first rungs of
  * several brackets all fall on the first report: those brackets judge at the same steps and differ
  * only in which trials they compare. Kept apart they split the sweep into small groups, where more
- * trials are the best so far at their rung and get promoted. Once a trial has succeeded, its reported
- * steps serve as the report grid: brackets whose rungs land on the same grid steps form one group,
- * judged by the group's bracket with the latest first rung (the others' extra rungs would repeat
- * the same comparison). Each trial keeps its hashed bracket; only its competitors change. With a
- * report at every step no two brackets coincide and the decisions are Optuna's.
+ * trials are the best so far at their rung and get promoted. Once a trial trained from scratch has
+ * succeeded, its reported steps serve as the report grid: brackets whose rungs land on the same grid
+ * steps form one group, judged by the group's bracket with the latest first rung (the others' extra
+ * rungs would repeat the same comparison). Each trial keeps its hashed bracket; only its competitors
+ * change. With a report at every step no two brackets coincide and the decisions are Optuna's. A
+ * trial that reports at other steps than the grid trial is judged at its merged group's rungs.
  */
 final class HyperbandPruner implements Pruner {
 
@@ -92,14 +93,16 @@ final class HyperbandPruner implements Pruner {
   }
 
   /**
-   * Once a trial has succeeded, merges the brackets whose rungs fall on the same steps of its
-   * objective reports; a group is judged by its last bracket (the latest first rung).
+   * Once a trial trained from scratch has succeeded, merges the brackets whose rungs fall on the same
+   * steps of its objective reports; a group is judged by its last bracket (the latest first rung).
+   * Retries and population-based-training children report only the steps after their checkpoint,
+   * so they do not give the grid; brackets that never judge on it stay apart.
    */
   private void groupByReportGrid(StudyView view) {
     NavigableSet<Long> grid = null;
     for (TrialView t : view.trials(TrialState.SUCCEEDED)) {
       NavigableSet<Long> reported = t.intermediate(target.metric()).navigableKeySet();
-      if (!reported.isEmpty()) {
+      if (t.attempt() == 1 && t.startFrom().isEmpty() && !reported.isEmpty()) {
         grid = reported;
         break;
       }
@@ -112,7 +115,7 @@ final class HyperbandPruner implements Pruner {
       judgedSteps.add(judgedSteps(i, grid));
     }
     for (int i = 0; i < brackets.length; i++) {
-      for (int j = brackets.length - 1; j > i; j--) {
+      for (int j = brackets.length - 1; j > i && !judgedSteps.get(i).isEmpty(); j--) {
         if (judgedSteps.get(j).equals(judgedSteps.get(i))) {
           judgedBy[i] = j;
           break;
@@ -125,9 +128,9 @@ final class HyperbandPruner implements Pruner {
   /** The grid steps at which bracket {@code i} judges a trial reporting on {@code grid}, in order. */
   private List<Long> judgedSteps(int i, NavigableSet<Long> grid) {
     List<Long> steps = new ArrayList<>();
-    for (double rung = minResource * Math.pow(reductionFactor, i); rung <= grid.last(); rung *= reductionFactor) {
-      Long at = grid.ceiling((long) rung);
-      if (steps.isEmpty() || !steps.get(steps.size() - 1).equals(at)) {
+    for (double rung = minResource * Math.pow(reductionFactor, i); (long) rung <= grid.last(); rung *= reductionFactor) {
+      long at = grid.ceiling((long) rung);
+      if (steps.isEmpty() || steps.get(steps.size() - 1) != at) {
         steps.add(at);
       }
     }

@@ -4,10 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import vernier.spi.Checkpoint;
 import vernier.spi.Direction;
 import vernier.spi.PrunerFactory;
 import vernier.spi.Settings;
+import vernier.spi.Suggestion;
 import vernier.spi.testkit.PrunerContractTest;
 import vernier.spi.testkit.SimpleStudy;
 import vernier.spi.testkit.SimpleTrial;
@@ -107,6 +110,36 @@ final class HyperbandPrunerTest extends PrunerContractTest {
       SimpleTrial late = nextIn(study, p, 3).report("loss", 25, 5.0);
       assertThat(p.shouldPrune(study, late, 25)).isFalse();
     }
+  }
+
+  @Test
+  void aTrialResumedFromACheckpoint_doesNotGiveTheReportGrid() {
+    SimpleStudy study = Studies.study(Direction.MINIMIZE);
+    HyperbandPruner p = pruner(Map.of("max_resource", 151.0));
+    // The first trial to succeed resumed at step 100 and reported only 125 and 150: on that grid every
+    // bracket's first rung would fall on 125 and all five would merge. It must not be taken as the grid.
+    study.start(new Suggestion.Params(Map.of(), Optional.of(new Checkpoint(0, 100)), 150, Map.of()))
+        .report("loss", 125, 1.0).report("loss", 150, 1.0).succeed("loss", 1.0);
+    everyTwentyFive(study, 150, 1.0).succeed("loss", 1.0);
+    for (int i = 0; i < 3; i++) {
+      assertThat(p.shouldPrune(study, nextIn(study, p, 0).report("loss", 25, 1.0), 25)).isFalse();
+    }
+    // Judged on the from-scratch grid, bracket 0 judges at 25: a poor trial there is pruned.
+    assertThat(p.shouldPrune(study, nextIn(study, p, 0).report("loss", 25, 5.0), 25)).isTrue();
+  }
+
+  @Test
+  void bracketsThatNeverJudgeOnTheGrid_stayApart() {
+    SimpleStudy study = Studies.study(Direction.MINIMIZE);
+    // max_resource 1000: seven brackets; the first rungs of brackets 5 and 6 (243, 729) lie beyond the
+    // 150 steps of the grid trial, so neither judges on the grid; they must not be merged.
+    HyperbandPruner p = pruner(Map.of("max_resource", 1000.0));
+    everyTwentyFive(study, 150, 1.0).succeed("loss", 1.0);
+    for (int i = 0; i < 3; i++) {
+      assertThat(p.shouldPrune(study, nextIn(study, p, 5).report("loss", 243, 1.0), 243)).isFalse();
+    }
+    assertThat(p.shouldPrune(study, nextIn(study, p, 5).report("loss", 243, 5.0), 243))
+        .as("bracket 5 judges at its own first rung, 243").isTrue();
   }
 
   @Test
