@@ -64,8 +64,8 @@ final class DemoCommand implements Callable<Integer> {
           + "judging from 5 finished trials and step 5 on).")
   String pruner;
 
-  @Option(names = "--study", description = "Study id (default: demo-<current time in hex>). With --db, a study of that id and "
-      + "the same spec is continued; one with another spec is refused.")
+  @Option(names = "--study", description = "Study id (default: demo-<current time in hex>). With --db, a study "
+      + "of that id and the same spec is continued; one with another spec is refused.")
   String studyId;
 
   @Option(names = "--db", description = "SQLite file to keep (default: a temporary file).")
