@@ -20,6 +20,12 @@ import vernier.spi.TrialView;
  * <p>The number of brackets is {@code floor(log_rf(max_resource / min_resource)) + 1};
  * {@code max_resource} "auto" (0) waits for a finished trial and takes its last step + 1.
  *
+ * <p>Rungs start at {@code min_resource} as in Optuna (bracket {@code i}'s at
+ * {@code min_resource * rf^(i + k)}), or with {@code rungs_from_max_resource} as in the paper, counted
+ * down from {@code max_resource} (bracket {@code i}'s at {@code max_resource / rf^(n - 1 - i - k)}),
+ * so that the last cut is at {@code max_resource / rf} rather than wherever the powers of
+ * {@code rf} from {@code min_resource} end.
+ *
  * <p>Unlike Optuna, brackets that would judge at the same reports are merged (setting
  * {@code merge_brackets}). A trial is judged at a rung by its first report at or after the rung's
  * step, so when the objective is reported sparsely (validation every 25 steps), the first rungs of
@@ -40,6 +46,9 @@ final class HyperbandPruner implements Pruner {
   private final int reductionFactor;
   private final int bootstrapCount;
   private final boolean mergeBrackets;
+  private final boolean rungsFromMax;
+  /** Bracket 0's first rung: min_resource, or with rungs from max_resource, max_resource / rf^(n-1). */
+  private double firstRung;
   private SuccessiveHalvingPruner[] brackets;
   /** Per bracket, the bracket that judges its trials: itself until a report grid is known. */
   private int[] judgedBy;
@@ -48,13 +57,14 @@ final class HyperbandPruner implements Pruner {
   private long totalBudget;
 
   HyperbandPruner(String study, PruneTarget target, long minResource, long maxResource, int reductionFactor,
-      int bootstrapCount, boolean mergeBrackets) {
+      int bootstrapCount, boolean mergeBrackets, boolean rungsFromMax) {
     this.study = study;
     this.target = target;
     this.minResource = minResource;
     this.reductionFactor = reductionFactor;
     this.bootstrapCount = bootstrapCount;
     this.mergeBrackets = mergeBrackets;
+    this.rungsFromMax = rungsFromMax;
     if (maxResource > 0) {
       createBrackets(maxResource);
     }
@@ -78,6 +88,7 @@ final class HyperbandPruner implements Pruner {
   private void createBrackets(long max) {
     int n = (int) Math.floor(Math.log((double) max / minResource) / Math.log(reductionFactor) + 1e-9) + 1;
     n = Math.max(1, n);
+    firstRung = rungsFromMax ? max / Math.pow(reductionFactor, n - 1) : minResource;
     brackets = new SuccessiveHalvingPruner[n];
     budgets = new long[n];
     judgedBy = new int[n];
@@ -87,7 +98,7 @@ final class HyperbandPruner implements Pruner {
       budgets[i] = (long) Math.ceil(n * Math.pow(reductionFactor, s) / (s + 1));
       totalBudget += budgets[i];
       judgedBy[i] = i;
-      brackets[i] = new SuccessiveHalvingPruner(target, minResource, reductionFactor, i, bootstrapCount,
+      brackets[i] = new SuccessiveHalvingPruner(target, firstRung, reductionFactor, i, bootstrapCount,
           t -> judgedBy[bracketOf(t.number())] == bracket);
     }
   }
@@ -128,7 +139,7 @@ final class HyperbandPruner implements Pruner {
   /** The grid steps at which bracket {@code i} judges a trial reporting on {@code grid}, in order. */
   private List<Long> judgedSteps(int i, NavigableSet<Long> grid) {
     List<Long> steps = new ArrayList<>();
-    for (double rung = minResource * Math.pow(reductionFactor, i); (long) rung <= grid.last(); rung *= reductionFactor) {
+    for (double rung = firstRung * Math.pow(reductionFactor, i); (long) rung <= grid.last(); rung *= reductionFactor) {
       long at = grid.ceiling((long) rung);
       if (steps.isEmpty() || steps.get(steps.size() - 1) != at) {
         steps.add(at);

@@ -18,6 +18,9 @@ public final class HyperbandPrunerFactory implements PrunerFactory {
       "each rung keeps the best 1/reduction_factor");
   static final SettingSpec BOOTSTRAP_COUNT = SettingSpec.integer("bootstrap_count", 0,
       "prune at a rung until more than this many trials reached it");
+  static final SettingSpec RUNGS_FROM_MAX = SettingSpec.bool("rungs_from_max_resource", false,
+      "rungs at max_resource / rf^k as in the Hyperband paper (last cut at max_resource / rf); false: at"
+          + " min_resource * rf^k as Optuna");
   static final SettingSpec MERGE_BRACKETS = SettingSpec.bool("merge_brackets", true,
       "brackets whose rungs fall on the same reports of a succeeded trial compete as one; false: Optuna's brackets");
 
@@ -34,7 +37,7 @@ public final class HyperbandPrunerFactory implements PrunerFactory {
   @Override
   public List<SettingSpec> settings() {
     List<SettingSpec> all = new ArrayList<>(List.of(MIN_RESOURCE, MAX_RESOURCE, REDUCTION_FACTOR, BOOTSTRAP_COUNT,
-        MERGE_BRACKETS));
+        MERGE_BRACKETS, RUNGS_FROM_MAX));
     all.addAll(PruneTarget.settings());
     return all;
   }
@@ -49,6 +52,6 @@ public final class HyperbandPrunerFactory implements PrunerFactory {
     }
     return new HyperbandPruner(study.name(), PruneTarget.of(study, settings), min, max,
         Checks.atLeast(name(), settings, REDUCTION_FACTOR, 3, 2), Checks.atLeast(name(), settings, BOOTSTRAP_COUNT, 0, 0),
-        settings.getBoolean(MERGE_BRACKETS.name(), true));
+        settings.getBoolean(MERGE_BRACKETS.name(), true), settings.getBoolean(RUNGS_FROM_MAX.name(), false));
   }
 }

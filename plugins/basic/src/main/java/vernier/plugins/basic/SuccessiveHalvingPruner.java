@@ -32,7 +32,7 @@ import vernier.spi.TrialView;
 final class SuccessiveHalvingPruner implements Pruner {
 
   private final PruneTarget target;
-  private final long minResource;
+  private final double minResource;
   private final int reductionFactor;
   private final int minEarlyStoppingRate;
   private final int bootstrapCount;
@@ -42,7 +42,7 @@ final class SuccessiveHalvingPruner implements Pruner {
   private Map<Long, Long> unjudgedUntil = Map.of();
 
   /** {@code peers}: the trials compared at the rungs (all, or one Hyperband bracket). */
-  SuccessiveHalvingPruner(PruneTarget target, long minResource, int reductionFactor, int minEarlyStoppingRate,
+  SuccessiveHalvingPruner(PruneTarget target, double minResource, int reductionFactor, int minEarlyStoppingRate,
       int bootstrapCount, Predicate<TrialView> peers) {
     this.target = target;
     this.minResource = minResource;
@@ -59,7 +59,7 @@ final class SuccessiveHalvingPruner implements Pruner {
     if (current == null) {
       return false;
     }
-    long resource = minResource > 0 ? minResource : estimatedResource(study, trial);
+    double resource = minResource > 0 ? minResource : estimatedResource(study, trial);
     if (resource <= 0) {
       return false;
     }
@@ -86,7 +86,7 @@ final class SuccessiveHalvingPruner implements Pruner {
     }
   }
 
-  private long rungStep(long resource, int rung) {
+  private long rungStep(double resource, int rung) {
     double step = resource * Math.pow(reductionFactor, minEarlyStoppingRate + rung);
     return step > Long.MAX_VALUE / 2 ? Long.MAX_VALUE / 2 : (long) step;
   }

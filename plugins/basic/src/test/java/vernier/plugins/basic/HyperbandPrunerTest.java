@@ -143,6 +143,31 @@ final class HyperbandPrunerTest extends PrunerContractTest {
   }
 
   @Test
+  void rungsFromMaxResource_putTheLastCutAtMaxResourceOverReductionFactor() {
+    for (boolean fromMax : new boolean[] {true, false}) {
+      SimpleStudy study = Studies.study(Direction.MINIMIZE);
+      HyperbandPruner p = pruner(Map.of("rungs_from_max_resource", fromMax));
+      everyTwentyFive(study, 150, 1.0).succeed("loss", 1.0); // max_resource auto: 151
+      p.shouldPrune(study, study.trials().get(0), 150);
+      // From max: rungs 151/81 = 1.9, 5.6, 16.8, 50.3 (judged at 25, 25, 25, 50), none after step 50.
+      // From min (Optuna): 1, 3, 9, 27, 81, the last judged at step 100.
+      for (int i = 0; i < 3; i++) {
+        SimpleTrial good = nextIn(study, p, 0);
+        for (long step = 25; step <= 100; step += 25) {
+          good.report("loss", step, 1.0);
+          assertThat(p.shouldPrune(study, good, step)).isFalse();
+        }
+      }
+      SimpleTrial fadingLate = nextIn(study, p, 0).report("loss", 25, 1.0).report("loss", 50, 1.0);
+      assertThat(p.shouldPrune(study, fadingLate, 25)).isFalse();
+      assertThat(p.shouldPrune(study, fadingLate, 50)).isFalse();
+      fadingLate.report("loss", 75, 5.0).report("loss", 100, 5.0);
+      assertThat(p.shouldPrune(study, fadingLate, 75)).isFalse();
+      assertThat(p.shouldPrune(study, fadingLate, 100)).as("rungs from max_resource: %s", fromMax).isEqualTo(!fromMax);
+    }
+  }
+
+  @Test
   void withAReportAtEveryStep_mergingChangesNoDecision() {
     java.util.Random random = new java.util.Random(7);
     SimpleStudy merged = Studies.study(Direction.MINIMIZE);
