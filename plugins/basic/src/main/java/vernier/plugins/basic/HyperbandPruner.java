@@ -136,11 +136,14 @@ final class HyperbandPruner implements Pruner {
     grouped = true;
   }
 
-  /** The grid steps at which bracket {@code i} judges a trial reporting on {@code grid}, in order. */
+  /**
+   * The grid steps at which bracket {@code i} judges a trial reporting on {@code grid}, in order; the
+   * rungs are the bracket's own, so this agrees with how it judges.
+   */
   private List<Long> judgedSteps(int i, NavigableSet<Long> grid) {
     List<Long> steps = new ArrayList<>();
-    for (double rung = firstRung * Math.pow(reductionFactor, i); (long) rung <= grid.last(); rung *= reductionFactor) {
-      long at = grid.ceiling((long) rung);
+    for (int k = 0; brackets[i].rungStep(firstRung, k) <= grid.last(); k++) {
+      long at = grid.ceiling(brackets[i].rungStep(firstRung, k));
       if (steps.isEmpty() || steps.get(steps.size() - 1) != at) {
         steps.add(at);
       }

@@ -86,7 +86,8 @@ final class SuccessiveHalvingPruner implements Pruner {
     }
   }
 
-  private long rungStep(double resource, int rung) {
+  /** The step of rung {@code rung} (from 0) for a first rung of {@code resource} steps. */
+  long rungStep(double resource, int rung) {
     double step = resource * Math.pow(reductionFactor, minEarlyStoppingRate + rung);
     return step > Long.MAX_VALUE / 2 ? Long.MAX_VALUE / 2 : (long) step;
   }
