@@ -1,14 +1,10 @@
 package vernier.plugins.basic;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
-import org.apache.commons.math3.stat.inference.WilcoxonSignedRankTest;
-import org.apache.commons.math3.stat.ranking.NaturalRanking;
-import org.apache.commons.math3.stat.ranking.TiesStrategy;
 import vernier.spi.Pruner;
 import vernier.spi.PrunerFactory;
 import vernier.spi.SettingSpec;
@@ -22,7 +18,8 @@ import vernier.spi.TrialView;
  * rather than training progress, as Optuna's {@code WilcoxonPruner}. At each report the trial's
  * values are paired, step by step, with those of the best completed trial, and a one-sided
  * Wilcoxon signed-rank test (Wilcoxon, "Individual Comparisons by Ranking Methods", 1945; exact
- * p-value up to 30 pairs, normal approximation beyond) asks whether this trial is worse; it is pruned
+ * p-value up to 50 pairs without tied differences, normal approximation otherwise; see
+ * {@link SignedRankTest}) asks whether this trial is worse; it is pruned
  * when the p-value is below {@code p_threshold}.
  */
 public final class WilcoxonPrunerFactory implements PrunerFactory {
@@ -96,24 +93,6 @@ public final class WilcoxonPrunerFactory implements PrunerFactory {
 
   /** One-sided p-value that the first losses are larger (worse) than the second. */
   private static double worseP(List<double[]> pairs) {
-    double[] mine = pairs.stream().mapToDouble(p -> p[0]).toArray();
-    double[] best = pairs.stream().mapToDouble(p -> p[1]).toArray();
-    double[] differences = new double[mine.length];
-    double[] magnitudes = new double[mine.length];
-    for (int i = 0; i < mine.length; i++) {
-      differences[i] = mine[i] - best[i];
-      magnitudes[i] = Math.abs(differences[i]);
-    }
-    if (Arrays.stream(magnitudes).allMatch(m -> m == 0)) {
-      return 1;
-    }
-    // the direction of the test: which sign carries the larger sum of ranks
-    double[] ranks = new NaturalRanking(TiesStrategy.AVERAGE).rank(magnitudes);
-    double signedRankSum = 0;
-    for (int i = 0; i < ranks.length; i++) {
-      signedRankSum += Math.signum(differences[i]) * ranks[i];
-    }
-    double twoSided = new WilcoxonSignedRankTest().wilcoxonSignedRankTest(mine, best, mine.length <= 30);
-    return signedRankSum > 0 ? twoSided / 2 : 1 - twoSided / 2;
+    return SignedRankTest.greaterP(pairs.stream().mapToDouble(p -> p[0] - p[1]).toArray());
   }
 }

@@ -49,6 +49,23 @@ final class WilcoxonPrunerTest extends PrunerContractTest {
   }
 
   @Test
+  void trialReportingEveryOtherStep_isPairedOnTheStepsBothReported() {
+    SimpleStudy study = studyWithBest();
+    Pruner p = factory().create(study.definition(), Settings.of(Map.of("p_threshold", 0.05)));
+    SimpleTrial t = study.start(Map.of());
+    boolean pruned = false;
+    int pairs = 0;
+    for (int step = 0; step < BEST.length && !pruned; step += 2) {
+      t.report("loss", step, BEST[step] + 1 + 0.1 * step); // worse on every instance, no ties
+      pairs++;
+      pruned = p.shouldPrune(study, t, step);
+    }
+    // one-sided exact p with all of n pairs worse is 2^-n: below 0.05 from 5 pairs
+    assertThat(pruned).isTrue();
+    assertThat(pairs).isEqualTo(5);
+  }
+
+  @Test
   void equalOrBetterTrial_isKept() {
     SimpleStudy study = studyWithBest();
     Pruner p = factory().create(study.definition(), Settings.empty());
