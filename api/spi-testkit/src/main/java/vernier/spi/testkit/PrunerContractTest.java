@@ -2,13 +2,18 @@ package vernier.spi.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
 import org.junit.jupiter.api.Test;
+import vernier.spi.Constraint;
+import vernier.spi.Direction;
 import vernier.spi.FloatDomain;
+import vernier.spi.Objective;
 import vernier.spi.ParamValue;
 import vernier.spi.Parameter;
 import vernier.spi.PluginLookup;
@@ -20,7 +25,10 @@ import vernier.spi.StudyDefinition;
 
 /**
  * The contract every pruner plugin passes: discoverable, well-formed settings, no decision before
- * any other trial finished, deterministic, and robust to sparse steps and NaN.
+ * any other trial finished, deterministic, and robust to sparse steps and NaN; a maximised study
+ * of the negated values gets the same decisions as the minimised one, and pruning on a named metric
+ * (setting {@code metric}, when the pruner declares it) the same as pruning on the objective that
+ * carried those values.
  */
 public abstract class PrunerContractTest {
 
@@ -28,6 +36,14 @@ public abstract class PrunerContractTest {
 
   protected Settings settings() {
     return Settings.empty();
+  }
+
+  /**
+   * The settings for the maximised study of the negated values: by default {@link #settings()}. A
+   * pruner with settings tied to the sign of the values (bounds) mirrors them here.
+   */
+  protected Settings mirroredSettings() {
+    return settings();
   }
 
   /** The plugins a wrapper may delegate to: by default every pruner and sampler on the class path. */
@@ -92,6 +108,74 @@ public abstract class PrunerContractTest {
     out.add(pruner.shouldPrune(study, nan, 5));
     return out;
   }
+
+  @Test
+  public void maximizingTheNegatedValues_givesTheSameDecisions() {
+    List<Boolean> minimized = decisionsOnMixedIntervals(Direction.MINIMIZE, ContractSpaces.OBJECTIVE, settings());
+    List<Boolean> maximized = decisionsOnMixedIntervals(Direction.MAXIMIZE, ContractSpaces.OBJECTIVE,
+        mirroredSettings());
+    assertThat(maximized).isEqualTo(minimized);
+  }
+
+  @Test
+  public void pruningOnANamedMetric_judgesThatMetric() {
+    assumeTrue(factory().settings().stream().anyMatch(s -> s.name().equals("metric")),
+        "the pruner has no 'metric' setting");
+    Map<String, Object> named = new HashMap<>(settings().asMap());
+    named.put("metric", AUX);
+    named.put("direction", "minimize");
+    assertThat(decisionsOnMixedIntervals(Direction.MINIMIZE, AUX, Settings.of(named)))
+        .isEqualTo(decisionsOnMixedIntervals(Direction.MINIMIZE, ContractSpaces.OBJECTIVE, settings()));
+  }
+
+  private static final String AUX = "aux_loss";
+
+  /**
+   * Twelve completed trials reporting every 1, 2 or 3 steps, then running trials of several qualities
+   * reporting every 1, 2, 5 or 7 steps, each judged at every report until pruned. The values go to
+   * {@code metric}; when that is not the objective, the objective gets the reversed values, so a
+   * pruner that ignores its {@code metric} setting decides differently. With MAXIMIZE all values are
+   * negated.
+   */
+  private List<Boolean> decisionsOnMixedIntervals(Direction direction, String metric, Settings settings) {
+    double sign = direction == Direction.MINIMIZE ? 1 : -1;
+    SimpleStudy study = new SimpleStudy(new StudyDefinition("contract", SPACE,
+        List.of(new Objective(ContractSpaces.OBJECTIVE, direction)), List.<Constraint>of(), 1));
+    Pruner pruner = factory().create(study.definition(), settings.validate(factory().name(), factory().settings()),
+        plugins());
+    for (int t = 0; t < 12; t++) {
+      double last = (t * 5) % 12; // finals 0..11, in a shuffled order of trial numbers
+      SimpleTrial done = study.start(Map.of("x", ParamValue.of(t / 12.0)));
+      for (long step = 0; step <= 60; step += 1 + t % 3) {
+        report(done, metric, step, sign * (last + 1.0 / (1 + step)));
+      }
+      done.succeed(ContractSpaces.OBJECTIVE, sign * (metric.equals(ContractSpaces.OBJECTIVE) ? last : -last));
+    }
+    List<Boolean> out = new ArrayList<>();
+    double[] levels = {-0.5, 2.5, 5.5, 8.5, 11.5, 3.2, 30};
+    long[] intervals = {1, 2, 5, 7};
+    for (int i = 0; i < levels.length; i++) {
+      SimpleTrial running = study.start(Map.of("x", ParamValue.of(0.05 + i / 10.0)));
+      long interval = intervals[i % intervals.length];
+      boolean pruned = false;
+      for (long step = interval - 1; step <= 60 && !pruned; step += interval) {
+        double noise = 0.3 * Math.sin(step * (i + 1)); // not monotone: stalls and recoveries
+        report(running, metric, step, sign * (levels[i] + 2.0 / (1 + step) + noise));
+        pruned = pruner.shouldPrune(study, running, step);
+        out.add(pruned);
+      }
+    }
+    return out;
+  }
+
+  private static void report(SimpleTrial trial, String metric, long step, double value) {
+    trial.report(metric, step, value);
+    if (!metric.equals(ContractSpaces.OBJECTIVE)) {
+      trial.report(ContractSpaces.OBJECTIVE, step, -value);
+    }
+  }
+
+  private static final SearchSpace SPACE = SearchSpace.of(Parameter.of("x", FloatDomain.continuous(0, 1)));
 
   private Pruner create(SimpleStudy study) {
     return factory().create(study.definition(), settings().validate(factory().name(), factory().settings()),

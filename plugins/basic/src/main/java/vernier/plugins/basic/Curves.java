@@ -1,8 +1,8 @@
 package vernier.plugins.basic;
 
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.NavigableMap;
 import vernier.spi.Direction;
 import vernier.spi.TrialView;
@@ -23,16 +23,33 @@ final class Curves {
     return best;
   }
 
-  /** The non-NaN values of {@code metric} that {@code trials} reported at exactly {@code step}. */
+  /**
+   * Each trial's non-NaN value of {@code metric} at {@code step} ({@link #valueAt}); trials without
+   * one are left out.
+   */
   static double[] at(List<? extends TrialView> trials, String metric, long step) {
-    List<Double> values = new ArrayList<>(trials.size());
-    for (TrialView t : trials) {
-      Double v = t.intermediate(metric).get(step);
-      if (v != null && !Double.isNaN(v)) {
-        values.add(v);
-      }
+    return trials.stream().mapToDouble(t -> valueAt(t.intermediate(metric), step)).filter(v -> !Double.isNaN(v))
+        .toArray();
+  }
+
+  /**
+   * A curve's value at {@code step}: the reported one, or, between two reports, the straight line
+   * between them, so that a trial reporting every 10 steps still counts at step 15 for one reporting
+   * every 5. NaN outside the reported steps or next to a NaN report. Where trials report at the same
+   * steps this is exactly their reported value.
+   */
+  static double valueAt(NavigableMap<Long, Double> curve, long step) {
+    Double exact = curve.get(step);
+    if (exact != null) {
+      return exact;
     }
-    return values.stream().mapToDouble(Double::doubleValue).toArray();
+    Map.Entry<Long, Double> before = curve.lowerEntry(step);
+    Map.Entry<Long, Double> after = curve.higherEntry(step);
+    if (before == null || after == null) {
+      return Double.NaN;
+    }
+    double fraction = (double) (step - before.getKey()) / (after.getKey() - before.getKey());
+    return before.getValue() + fraction * (after.getValue() - before.getValue());
   }
 
   /** The q-th percentile (0-100) with linear interpolation between order statistics (numpy's default). */

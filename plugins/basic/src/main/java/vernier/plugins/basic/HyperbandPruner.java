@@ -18,7 +18,8 @@ import vernier.spi.TrialView;
  * budgets) and competes only with the trials of its bracket.
  *
  * <p>The number of brackets is {@code floor(log_rf(max_resource / min_resource)) + 1};
- * {@code max_resource} "auto" (0) waits for a finished trial and takes its last step + 1.
+ * {@code max_resource} "auto" (0) waits for a succeeded trial and takes the largest last step of the
+ * succeeded trials + 1.
  *
  * <p>Rungs start at {@code min_resource} as in Optuna (bracket {@code i}'s at
  * {@code min_resource * rf^(i + k)}), or with {@code rungs_from_max_resource} as in the paper, counted
@@ -75,7 +76,7 @@ final class HyperbandPruner implements Pruner {
     if (brackets == null) {
       long max = autoMaxResource(view);
       if (max <= 0) {
-        return false; // no trial has finished yet: the full budget is unknown
+        return false; // no trial has succeeded yet: the full budget is unknown
       }
       createBrackets(max);
     }
@@ -169,12 +170,11 @@ final class HyperbandPruner implements Pruner {
     return brackets == null ? 0 : brackets.length;
   }
 
+  /** As Optuna: the largest last step of the succeeded trials + 1, 0 while none has succeeded. */
   private static long autoMaxResource(StudyView view) {
     long last = -1;
-    for (TrialView t : view.trials()) {
-      if (t.state() == TrialState.SUCCEEDED || t.state() == TrialState.PRUNED) {
-        last = Math.max(last, t.lastStep());
-      }
+    for (TrialView t : view.trials(TrialState.SUCCEEDED)) {
+      last = Math.max(last, t.lastStep());
     }
     return last < 0 ? 0 : last + 1;
   }

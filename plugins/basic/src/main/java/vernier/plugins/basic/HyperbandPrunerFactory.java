@@ -13,7 +13,8 @@ public final class HyperbandPrunerFactory implements PrunerFactory {
 
   static final SettingSpec MIN_RESOURCE = SettingSpec.integer("min_resource", 1, "steps of the first rung of bracket 0");
   static final SettingSpec MAX_RESOURCE = SettingSpec.integer("max_resource", 0,
-      "steps of a full trial; 0 = auto: the last step of the first finished trial + 1");
+      "steps of a full trial; 0 = auto: 1 + the largest last step among the succeeded trials,"
+          + " once one has succeeded");
   static final SettingSpec REDUCTION_FACTOR = SettingSpec.integer("reduction_factor", 3,
       "each rung keeps the best 1/reduction_factor");
   static final SettingSpec BOOTSTRAP_COUNT = SettingSpec.integer("bootstrap_count", 0,

@@ -1,7 +1,9 @@
 package vernier.plugins.basic;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.NavigableMap;
 import vernier.spi.Direction;
 import vernier.spi.PluginLookup;
@@ -12,10 +14,14 @@ import vernier.spi.Settings;
 import vernier.spi.StudyDefinition;
 
 /**
- * {@code patient}: tolerates a plateau, as Optuna's {@code PatientPruner}. The trial counts as
- * stalled when the best of its last {@code patience + 1} reports is worse than its best before them
- * by more than {@code min_delta}; a trial that is not stalled is never pruned, a stalled one is
- * judged by the wrapped pruner (or pruned, without one).
+ * {@code patient}: tolerates a plateau, as Optuna's {@code PatientPruner}: the patience rule of early
+ * stopping (Prechelt, "Early Stopping — But When?", in Neural Networks: Tricks of the Trade, 1998;
+ * Bengio, "Practical Recommendations for Gradient-Based Training of Deep Architectures", 2012). The
+ * trial counts as stalled when the best of its last {@code patience + 1} reports is worse than its
+ * best before them by more than {@code min_delta}; patience counts reports, not steps, so sparse
+ * reports stretch it. A trial that is not stalled is never pruned, a stalled one is judged by the
+ * wrapped pruner (or pruned, without one). The wrapped pruner judges the same {@code metric} and
+ * {@code direction} unless its own settings name others.
  */
 public final class PatientPrunerFactory implements PrunerFactory {
 
@@ -81,7 +87,13 @@ public final class PatientPrunerFactory implements PrunerFactory {
     }
     PrunerFactory factory = plugins.pruner(name).orElseThrow(() -> new IllegalArgumentException(
         "setting 'wrapped' of patient names an unknown pruner '" + name + "'"));
-    Settings inner = settings.getSettings(WRAPPED_SETTINGS.name()).validate(name, factory.settings());
-    return factory.create(study, inner, plugins);
+    Map<String, Object> inner = new HashMap<>(settings.getSettings(WRAPPED_SETTINGS.name()).asMap());
+    for (SettingSpec s : PruneTarget.settings()) {
+      String value = settings.getString(s.name(), null);
+      if (value != null && factory.settings().stream().anyMatch(f -> f.name().equals(s.name()))) {
+        inner.putIfAbsent(s.name(), value); // judge the metric this pruner watches
+      }
+    }
+    return factory.create(study, Settings.of(inner).validate(name, factory.settings()), plugins);
   }
 }

@@ -14,12 +14,14 @@ import vernier.spi.TrialView;
  * completed trials' values at the same step: the median stopping rule of Golovin et al., "Google
  * Vizier: A Service for Black-Box Optimization", KDD 2017, generalised to a percentile as in
  * Optuna's {@code PercentilePruner}. The percentile counts from the best, so 25 keeps only trials in
- * the best quarter.
+ * the best quarter. A completed trial that did not report the step counts with the straight line
+ * between its reports around it, so trials reporting at different intervals are compared with
+ * each other (Optuna leaves them out); where all report the same steps, the decisions are Optuna's.
  *
  * <p>No decision is made before {@code n_startup_trials} trials have completed, before step
  * {@code n_warmup_steps}, at steps that do not cross an {@code interval_steps} boundary since the
- * trial's previous report, or when fewer than {@code n_min_trials} completed trials reported that
- * exact step. A NaN value is always pruned.
+ * trial's previous report, or when fewer than {@code n_min_trials} completed trials have a value at
+ * the step. A NaN value is always pruned.
  *
  * <p><b>Multi-objective</b> (when the study has several objectives and no {@code metric} is set):
  * the trial's best-so-far value of every objective at this step is compared with each completed
@@ -102,8 +104,8 @@ final class PercentilePruner implements Pruner {
   private double[] lossesAt(TrialView trial, long step) {
     double[] out = new double[targets.size()];
     for (int i = 0; i < out.length; i++) {
-      Double v = trial.intermediate(targets.get(i).metric()).get(step);
-      if (v == null || Double.isNaN(v)) {
+      double v = Curves.valueAt(trial.intermediate(targets.get(i).metric()), step);
+      if (Double.isNaN(v)) {
         return null;
       }
       out[i] = targets.get(i).direction().toLoss(v);

@@ -22,9 +22,12 @@ import vernier.spi.TrialView;
  * study (running or finished) that reached the rung, and continues only if its value there is among
  * the best {@code 1 / reduction_factor} of them. A trial's value at a rung is its first reported
  * value at or after the rung's step, so rungs are recomputed from the stored curves (no pruner state
- * to lose on a restart) and trials that report at different intervals are compared fairly.
+ * to lose on a restart). Trials that report at different intervals all compete at every rung, each
+ * with its first value past it: one that reports less often is judged later in its training, which
+ * favours it slightly, as in Optuna.
  *
- * <p>{@code min_resource} "auto" (0) waits for a completed trial and uses 1/100 of its steps, as Optuna.
+ * <p>{@code min_resource} "auto" (0) waits for a succeeded trial and uses 1/100 of the largest last
+ * step among the succeeded trials, as Optuna.
  * As in Optuna, only values that were judged compete: the steps trials had reported before the
  * resource became known are left out of the rungs (kept in memory; after a server restart the
  * estimate is redone and leaves out everything reported before it).

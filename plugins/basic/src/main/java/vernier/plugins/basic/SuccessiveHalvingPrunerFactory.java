@@ -12,7 +12,8 @@ import vernier.spi.StudyDefinition;
 public final class SuccessiveHalvingPrunerFactory implements PrunerFactory {
 
   static final SettingSpec MIN_RESOURCE = SettingSpec.integer("min_resource", 0,
-      "steps of the first rung; 0 = auto: 1/100 of a completed trial's steps");
+      "steps of the first rung; 0 = auto: 1/100 of the largest last step among the"
+          + " succeeded trials, once one has succeeded");
   static final SettingSpec REDUCTION_FACTOR = SettingSpec.integer("reduction_factor", 4,
       "each rung keeps the best 1/reduction_factor of the trials that reach it");
   static final SettingSpec MIN_EARLY_STOPPING_RATE = SettingSpec.integer("min_early_stopping_rate", 0,

@@ -11,7 +11,10 @@ import vernier.spi.StudyDefinition;
 
 /**
  * {@code threshold}: prunes a trial whose latest value is NaN or outside {@code [lower, upper]} (as
- * Optuna's {@code ThresholdPruner}): a guard against divergence that needs no other trial.
+ * Optuna's {@code ThresholdPruner}): a guard against divergence that needs no other trial. It rests on
+ * no paper: it is a bounds check. The bounds are absolute, whatever the direction; a check happens at
+ * the first report past each {@code interval_steps} boundary after warm-up, and a NaN is pruned at any
+ * report.
  */
 public final class ThresholdPrunerFactory implements PrunerFactory {
 

@@ -99,6 +99,20 @@ final class MedianPrunerTest extends PrunerContractTest {
   }
 
   @Test
+  void completedTrialsReportingAtOtherSteps_countOnTheLineBetweenTheirReports() {
+    SimpleStudy study = new SimpleStudy(definition(Direction.MINIMIZE));
+    for (int t = 0; t < 5; t++) { // validation every 10 steps: loss 10 + t at step 10, t at step 20
+      study.start(Map.of()).report("loss", 10, 10.0 + t).report("loss", 20, t).succeed("loss", t);
+    }
+    Pruner pruner = pruner(study, Map.of());
+    // at step 15 the completed trials stand at 5 + t: median 7
+    assertThat(pruner.shouldPrune(study, study.start(Map.of()).report("loss", 15, 7.5), 15)).isTrue();
+    assertThat(pruner.shouldPrune(study, study.start(Map.of()).report("loss", 15, 6.5), 15)).isFalse();
+    // before their first report nothing is known about them
+    assertThat(pruner.shouldPrune(study, study.start(Map.of()).report("loss", 5, 99), 5)).isFalse();
+  }
+
+  @Test
   void noCompletedTrialAtThisStep_meansNoDecision() {
     SimpleStudy study = studyWithCompleted(Direction.MINIMIZE, 5, 10);
     Pruner pruner = pruner(study, Map.of());

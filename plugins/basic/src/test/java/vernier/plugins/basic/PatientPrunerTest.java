@@ -48,6 +48,30 @@ final class PatientPrunerTest extends PrunerContractTest {
   }
 
   @Test
+  void patienceCountsReports_notSteps() {
+    SimpleStudy study = Studies.study(Direction.MINIMIZE);
+    Pruner p = pruner(study, Map.of("patience", 2.0));
+    SimpleTrial sparse = study.start(Map.of()).report("loss", 0, 5).report("loss", 10, 1).report("loss", 20, 2);
+    sparse.report("loss", 30, 2);
+    assertThat(p.shouldPrune(study, sparse, 30)).isFalse(); // two reports without gain
+    sparse.report("loss", 45, 2); // an irregular gap
+    assertThat(p.shouldPrune(study, sparse, 45)).isTrue(); // the third
+  }
+
+  @Test
+  void wrappedPruner_judgesThePatientsMetric() {
+    SimpleStudy study = Studies.study(Direction.MINIMIZE);
+    for (int t = 0; t < 5; t++) { // the objective is reversed: a pruner judging it would keep what aux prunes
+      study.start(Map.of()).report("aux", 2, t).report("loss", 2, -t).succeed("loss", -t);
+    }
+    Pruner p = pruner(study, Map.of("patience", 1.0, "metric", "aux", "direction", "minimize", "wrapped", "median"));
+    SimpleTrial stalledAndBad = study.start(Map.of());
+    stalledAndBad.report("aux", 0, 3).report("aux", 1, 3.5).report("aux", 2, 3.5);
+    stalledAndBad.report("loss", 0, -3).report("loss", 1, -3.5).report("loss", 2, -3.5);
+    assertThat(p.shouldPrune(study, stalledAndBad, 2)).isTrue(); // aux 3 is worse than the median 2
+  }
+
+  @Test
   void stalledTrial_isJudgedByTheWrappedPruner() {
     SimpleStudy study = Studies.study(Direction.MINIMIZE);
     for (int t = 0; t < 5; t++) {
