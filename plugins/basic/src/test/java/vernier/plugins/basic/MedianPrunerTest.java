@@ -113,6 +113,17 @@ final class MedianPrunerTest extends PrunerContractTest {
   }
 
   @Test
+  void nMinTrials_needsThatManyCompletedTrialsWithAValueAtTheStep() {
+    SimpleStudy study = studyWithCompleted(Direction.MINIMIZE, 5, 10); // steps 0..9
+    for (int t = 0; t < 2; t++) { // two longer trials reach step 15
+      study.start(Map.of()).report("loss", 0, 0).report("loss", 20, 0).succeed("loss", 0);
+    }
+    SimpleTrial late = study.start(Map.of()).report("loss", 15, 99);
+    assertThat(pruner(study, Map.of("n_min_trials", 3.0)).shouldPrune(study, late, 15)).isFalse();
+    assertThat(pruner(study, Map.of("n_min_trials", 2.0)).shouldPrune(study, late, 15)).isTrue();
+  }
+
+  @Test
   void noCompletedTrialAtThisStep_meansNoDecision() {
     SimpleStudy study = studyWithCompleted(Direction.MINIMIZE, 5, 10);
     Pruner pruner = pruner(study, Map.of());

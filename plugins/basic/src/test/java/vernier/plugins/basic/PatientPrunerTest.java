@@ -72,6 +72,17 @@ final class PatientPrunerTest extends PrunerContractTest {
   }
 
   @Test
+  void wrappedSettings_configureTheWrappedPruner() {
+    SimpleStudy study = Studies.study(Direction.MINIMIZE);
+    for (int t = 0; t < 5; t++) {
+      Studies.completed(study, 3, 2, 1, 1, 1);
+    }
+    Pruner p = pruner(study, Map.of("patience", 1.0, "wrapped", "median",
+        "wrapped_settings", Map.of("n_startup_trials", 10.0)));
+    assertThat(p.shouldPrune(study, Studies.running(study, 3, 1.5, 2, 2), 3)).isFalse(); // median waits for 10
+  }
+
+  @Test
   void stalledTrial_isJudgedByTheWrappedPruner() {
     SimpleStudy study = Studies.study(Direction.MINIMIZE);
     for (int t = 0; t < 5; t++) {

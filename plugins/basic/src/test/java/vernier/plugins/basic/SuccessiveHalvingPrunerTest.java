@@ -67,6 +67,31 @@ final class SuccessiveHalvingPrunerTest extends PrunerContractTest {
   }
 
   @Test
+  void minEarlyStoppingRate_movesTheFirstRungLater() {
+    SimpleStudy study = Studies.study(Direction.MINIMIZE);
+    Pruner p = pruner(study, Map.of("min_resource", 1.0, "reduction_factor", 2.0, "min_early_stopping_rate", 2.0));
+    for (int t = 0; t < 4; t++) {
+      Studies.completed(study, 1, 1, 1, 1, 1, 1);
+    }
+    SimpleTrial bad = Studies.running(study, 9, 9, 9);
+    assertThat(p.shouldPrune(study, bad, 2)).isFalse(); // rung 0 is at 1 * 2^2 = 4
+    bad.report("loss", 3, 9).report("loss", 4, 9);
+    assertThat(p.shouldPrune(study, bad, 4)).isTrue();
+  }
+
+  @Test
+  void bootstrapCount_prunesUntilMoreTrialsThanItReachedTheRung() {
+    SimpleStudy study = Studies.study(Direction.MINIMIZE);
+    Pruner p = pruner(study, Map.of("min_resource", 1.0, "reduction_factor", 2.0, "bootstrap_count", 2.0));
+    Studies.completed(study, 5, 5);
+    // the best so far, but only two trials (itself included) reached the rung: as Optuna, pruned
+    assertThat(p.shouldPrune(study, Studies.running(study, 0, 0), 1)).isTrue();
+    Studies.completed(study, 6, 6);
+    Studies.completed(study, 7, 7);
+    assertThat(p.shouldPrune(study, Studies.running(study, 0, 0), 1)).isFalse();
+  }
+
+  @Test
   void autoMinResource_waitsForACompletedTrial() {
     SimpleStudy study = Studies.study(Direction.MINIMIZE);
     Pruner p = pruner(study, Map.of());
