@@ -11,8 +11,8 @@ import org.apache.commons.math3.stat.ranking.TiesStrategy;
  * differences are dropped (Wilcoxon's rule). Up to {@link #EXACT_UP_TO} differences without tied
  * magnitudes the p-value is exact, from the null distribution of the positive rank sum counted by
  * dynamic programming in O(n³); otherwise the normal approximation with tie and continuity
- * corrections. Written here because Commons Math's exact test enumerates all 2ⁿ sign patterns,
- * which takes minutes at n = 30, on the study's thread.
+ * corrections. Written here because Commons Math's exact test enumerates all 2ⁿ sign patterns:
+ * near n = 30 one report took tens of seconds, on the study's thread.
  */
 final class SignedRankTest {
 
@@ -60,12 +60,14 @@ final class SignedRankTest {
     double tieCorrection = 0;
     double[] sorted = magnitudes.clone();
     Arrays.sort(sorted);
-    for (int i = 0, j; i < n; i = j) {
-      for (j = i; j < n && sorted[j] == sorted[i]; j++) {
-        // one group of tied magnitudes
+    for (int i = 0; i < n; ) {
+      int groupEnd = i;
+      while (groupEnd < n && sorted[groupEnd] == sorted[i]) {
+        groupEnd++;
       }
-      double t = j - i;
+      double t = groupEnd - i; // magnitudes tied with sorted[i]
       tieCorrection += t * t * t - t;
+      i = groupEnd;
     }
     double variance = n * (n + 1) * (2 * n + 1) / 24.0 - tieCorrection / 48;
     if (variance <= 0) {
