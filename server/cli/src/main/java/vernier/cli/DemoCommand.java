@@ -22,7 +22,9 @@ import vernier.server.VernierServer;
 import vernier.v1.Limits;
 import vernier.v1.ListBestTrialsRequest;
 import vernier.v1.PluginSpec;
+import vernier.v1.Study;
 import vernier.v1.Trial;
+import vernier.v1.TrialCounts;
 
 /**
  * {@code vernier demo}: starts a server on this machine (SQLite store), runs a sweep with several
@@ -85,15 +87,19 @@ final class DemoCommand implements Callable<Integer> {
         null)).start(); VernierClient client = VernierClient.connect("127.0.0.1:" + server.grpcPort())) {
       Workload workload = workload(client);
       String study = studyId != null ? studyId : "demo-" + Long.toHexString(System.currentTimeMillis());
-      client.createStudy(study, workload.spec()
+      Study created = client.createStudy(study, workload.spec()
           .setSampler(plugin("--sampler", sampler))
           .setPruner(prunerSpec())
           .setLimits(Limits.newBuilder().setMaxTrials(trials))
           .setSeed(com.google.protobuf.Int64Value.of(seed)).build());
       out.printf("Vernier demo: %s, study %s, %d trials x %d steps, %d workers, %s pruner, store %s%n",
           workloadName, study, trials, steps, workers, pruner, db);
+      int finishedBefore = finished(created.getTrialCounts());
+      if (finishedBefore > 0) {
+        out.printf("Continuing study %s: %d of %d trials already finished.%n", study, finishedBefore, trials);
+      }
       out.flush();
-      Progress progress = new Progress(out, trials, steps);
+      Progress progress = new Progress(out, trials, steps, finishedBefore);
       long start = System.nanoTime();
       runWorkers(client, "studies/" + study, workload, progress);
       List<Trial> best = client.studies().listBestTrials(ListBestTrialsRequest.newBuilder()
@@ -161,30 +167,36 @@ final class DemoCommand implements Callable<Integer> {
     }
   }
 
+  private static int finished(TrialCounts c) {
+    return c.getSucceeded() + c.getPruned() + c.getFailed() + c.getInfeasible();
+  }
+
   private static Value number(double v) {
     return Value.newBuilder().setNumberValue(v).build();
   }
 
-  /** One line per finished trial, then a summary. */
+  /** One line per finished trial, numbered within the study, then a summary of this run. */
   static final class Progress {
     private final PrintWriter out;
     private final int total;
     private final int steps;
+    private final int finishedBefore;
     private final AtomicInteger done = new AtomicInteger();
     private final AtomicInteger pruned = new AtomicInteger();
     private final AtomicInteger stepsRun = new AtomicInteger();
     private double best = Double.NaN;
     private long bestTrial = -1;
 
-    Progress(PrintWriter out, int total, int steps) {
+    Progress(PrintWriter out, int total, int steps, int finishedBefore) {
       this.out = out;
       this.total = total;
       this.steps = steps;
+      this.finishedBefore = finishedBefore;
     }
 
     synchronized void finished(VernierClient client, ActiveTrial trial) {
       Trial t = client.studies().getTrial(vernier.v1.GetTrialRequest.newBuilder().setName(trial.name()).build());
-      int n = done.incrementAndGet();
+      int n = finishedBefore + done.incrementAndGet(); // the study's count, shown against its max_trials
       stepsRun.addAndGet((int) Math.max(0, t.getLastStep())); // both workloads count steps from 1
       String result;
       if (t.getState() == Trial.State.PRUNED) {
@@ -205,8 +217,9 @@ final class DemoCommand implements Callable<Integer> {
 
     void summary(double seconds, Trial best) {
       int all = done.get() * steps;
-      out.printf(Locale.ROOT, "%nDone in %.1f s: %d trials, %d pruned; %d of %d steps run (%.0f%% saved by pruning).%n",
-          seconds, done.get(), pruned.get(), stepsRun.get(), all, all == 0 ? 0 : 100.0 * (all - stepsRun.get()) / all);
+      out.printf(Locale.ROOT, "%nDone in %.1f s: %d trials%s, %d pruned; %d of %d steps run (%.0f%% saved by pruning).%n",
+          seconds, done.get(), finishedBefore > 0 ? " in this run" : "", pruned.get(), stepsRun.get(), all,
+          all == 0 ? 0 : 100.0 * (all - stepsRun.get()) / all);
       if (best != null) {
         out.printf(Locale.ROOT, "Best trial %d: val_loss %.4f with %s%n", best.getNumber(),
             best.getValuesOrThrow("val_loss"), CommandLineFormat.params(best.getParamsMap()));
