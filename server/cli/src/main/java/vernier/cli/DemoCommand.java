@@ -95,15 +95,15 @@ final class DemoCommand implements Callable<Integer> {
       out.printf("Vernier demo: %s, study %s, %d trials x %d steps, %d workers, %s pruner, store %s%n",
           workloadName, study, trials, steps, workers, pruner, db);
       int finishedBefore = finished(created.getTrialCounts());
+      Progress progress = new Progress(out, trials, steps, finishedBefore);
       if (finishedBefore > 0) {
-        out.printf("Continuing study %s: %d of %d trials already finished.%n", study, finishedBefore, trials);
+        out.printf("Continuing study %s: %d of %d trials already done.%n", study, finishedBefore, trials);
+        bestTrials(client, study).stream().findFirst().ifPresent(progress::startFrom);
       }
       out.flush();
-      Progress progress = new Progress(out, trials, steps, finishedBefore);
       long start = System.nanoTime();
       runWorkers(client, "studies/" + study, workload, progress);
-      List<Trial> best = client.studies().listBestTrials(ListBestTrialsRequest.newBuilder()
-          .setStudy("studies/" + study).build()).getTrialsList();
+      List<Trial> best = bestTrials(client, study);
       progress.summary((System.nanoTime() - start) / 1e9, best.isEmpty() ? null : best.get(0));
       return best.isEmpty() ? 1 : 0;
     }
@@ -167,8 +167,14 @@ final class DemoCommand implements Callable<Integer> {
     }
   }
 
+  private static List<Trial> bestTrials(VernierClient client, String study) {
+    return client.studies().listBestTrials(ListBestTrialsRequest.newBuilder().setStudy("studies/" + study).build())
+        .getTrialsList();
+  }
+
+  /** The trials that have used up part of max_trials and will not run again. */
   private static int finished(TrialCounts c) {
-    return c.getSucceeded() + c.getPruned() + c.getFailed() + c.getInfeasible();
+    return c.getSucceeded() + c.getPruned() + c.getFailed() + c.getInfeasible() + c.getAbandoned();
   }
 
   private static Value number(double v) {
@@ -192,6 +198,12 @@ final class DemoCommand implements Callable<Integer> {
       this.total = total;
       this.steps = steps;
       this.finishedBefore = finishedBefore;
+    }
+
+    /** The study's best before this run, so that each line shows the study's best so far. */
+    synchronized void startFrom(Trial bestBefore) {
+      best = bestBefore.getValuesOrDefault("val_loss", Double.NaN);
+      bestTrial = bestBefore.getNumber();
     }
 
     synchronized void finished(VernierClient client, ActiveTrial trial) {

@@ -127,7 +127,7 @@ final class CliTest {
     assertThat(r.out()).contains("study my-sweep", "[  4/4]", "Best trial");
     Result again = vernier(args.toArray(String[]::new)); // all 4 trials are done: nothing more to run
     assertThat(again.code()).as(again.err()).isZero();
-    assertThat(again.out()).contains("Continuing study my-sweep: 4 of 4 trials already finished.", "Best trial")
+    assertThat(again.out()).contains("Continuing study my-sweep: 4 of 4 trials already done.", "Best trial")
         .doesNotContain("[  1/4]");
     List<String> otherPruner = new ArrayList<>(args);
     otherPruner.addAll(List.of("--pruner", "none"));

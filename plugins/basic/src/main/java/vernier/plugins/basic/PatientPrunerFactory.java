@@ -20,8 +20,8 @@ import vernier.spi.StudyDefinition;
  * trial counts as stalled when the best of its last {@code patience + 1} reports is worse than its
  * best before them by more than {@code min_delta}; patience counts reports, not steps, so sparse
  * reports stretch it. A trial that is not stalled is never pruned, a stalled one is judged by the
- * wrapped pruner (or pruned, without one). The wrapped pruner judges the same {@code metric} and
- * {@code direction} unless its own settings name others.
+ * wrapped pruner (or pruned, without one). The wrapped pruner gets this pruner's {@code metric} and
+ * {@code direction} unless its own settings name either.
  */
 public final class PatientPrunerFactory implements PrunerFactory {
 
@@ -88,10 +88,13 @@ public final class PatientPrunerFactory implements PrunerFactory {
     PrunerFactory factory = plugins.pruner(name).orElseThrow(() -> new IllegalArgumentException(
         "setting 'wrapped' of patient names an unknown pruner '" + name + "'"));
     Map<String, Object> inner = new HashMap<>(settings.getSettings(WRAPPED_SETTINGS.name()).asMap());
-    for (SettingSpec s : PruneTarget.settings()) {
-      String value = settings.getString(s.name(), null);
-      if (value != null && factory.settings().stream().anyMatch(f -> f.name().equals(s.name()))) {
-        inner.putIfAbsent(s.name(), value); // judge the metric this pruner watches
+    boolean namesItsOwnTarget = PruneTarget.settings().stream().anyMatch(s -> inner.containsKey(s.name()));
+    if (!namesItsOwnTarget) { // judge the metric this pruner watches; metric and direction go together
+      for (SettingSpec s : PruneTarget.settings()) {
+        String value = settings.getString(s.name(), null);
+        if (value != null && factory.settings().stream().anyMatch(f -> f.name().equals(s.name()))) {
+          inner.put(s.name(), value);
+        }
       }
     }
     return factory.create(study, Settings.of(inner).validate(name, factory.settings()), plugins);

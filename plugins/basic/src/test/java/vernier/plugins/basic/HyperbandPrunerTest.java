@@ -11,6 +11,7 @@ import vernier.spi.Direction;
 import vernier.spi.PrunerFactory;
 import vernier.spi.Settings;
 import vernier.spi.Suggestion;
+import vernier.spi.TrialState;
 import vernier.spi.testkit.PrunerContractTest;
 import vernier.spi.testkit.SimpleStudy;
 import vernier.spi.testkit.SimpleTrial;
@@ -44,6 +45,18 @@ final class HyperbandPrunerTest extends PrunerContractTest {
     assertThat(perBracket).containsOnlyKeys(0, 1, 2, 3);
     // budgets ceil(4*27/4)=27, ceil(4*9/3)=12, ceil(4*3/2)=6, 4: bracket 0 gets the most trials
     assertThat(perBracket.get(0)).isGreaterThan(perBracket.get(1)).isGreaterThan(perBracket.get(3));
+  }
+
+  @Test
+  void autoMaxResource_comesFromSucceededTrialsOnly_asOptuna() {
+    SimpleStudy study = Studies.study(Direction.MINIMIZE);
+    HyperbandPruner p = pruner(Map.of());
+    Studies.running(study, 5, 4, 3).finish(TrialState.PRUNED); // stopped at step 2 by someone else
+    assertThat(p.shouldPrune(study, Studies.running(study, 9, 9, 9), 2)).isFalse();
+    assertThat(p.bracketCount()).as("no budget from a pruned trial").isZero();
+    Studies.completed(study, new double[27]); // steps 0..26: max_resource 27
+    p.shouldPrune(study, Studies.running(study, 1), 0);
+    assertThat(p.bracketCount()).isEqualTo(4); // log3(27) + 1
   }
 
   @Test

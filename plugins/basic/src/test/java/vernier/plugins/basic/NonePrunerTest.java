@@ -9,4 +9,9 @@ final class NonePrunerTest extends PrunerContractTest {
   protected PrunerFactory factory() {
     return new NonePrunerFactory();
   }
+
+  @Override
+  protected boolean prunesLearningCurves() {
+    return false;
+  }
 }

@@ -72,6 +72,21 @@ final class PatientPrunerTest extends PrunerContractTest {
   }
 
   @Test
+  void wrappedSettingsNamingAMetric_keepTheirOwnDirection() {
+    SimpleStudy study = new SimpleStudy(Studies.definition(Direction.MINIMIZE, Direction.MAXIMIZE)); // loss, m1
+    for (int t = 0; t < 5; t++) {
+      study.start(Map.of()).report("aux", 2, 0).report("m1", 2, t).succeed(Map.of("loss", 1.0, "m1", (double) t));
+    }
+    // patient watches aux (minimize); the median judges the maximised objective m1
+    Pruner p = pruner(study, Map.of("patience", 1.0, "metric", "aux", "direction", "minimize", "wrapped", "median",
+        "wrapped_settings", Map.of("metric", "m1")));
+    SimpleTrial stalled = study.start(Map.of());
+    stalled.report("aux", 0, 1).report("aux", 1, 2).report("aux", 2, 2);
+    stalled.report("m1", 2, 3.5); // above the median 2 of m1: good when maximised, so kept
+    assertThat(p.shouldPrune(study, stalled, 2)).isFalse();
+  }
+
+  @Test
   void wrappedSettings_configureTheWrappedPruner() {
     SimpleStudy study = Studies.study(Direction.MINIMIZE);
     for (int t = 0; t < 5; t++) {
