@@ -9,10 +9,10 @@ import vernier.bench.SamplerBenchmark.Result;
 
 /**
  * The second sampler table: per problem, Vernier's samplers against Optuna's by a paired Wilcoxon
- * signed-rank test over seeds ({@link PairedTest}), then a tally of the issue's targets: the default
- * ({@code auto}) has a lower median than Optuna's TPE on every problem; Vernier's best sampler (by
- * median) shows no significant loss against Optuna's best on any problem, and a significant win on
- * at least half.
+ * signed-rank test over seeds ({@link PairedTest}), then a tally of the issue's targets: the
+ * default ({@code auto}) has a lower median than Optuna's TPE on every problem; Vernier's best
+ * sampler (by median) shows no significant loss against Optuna's best on any problem, and a
+ * significant win on at least half.
  */
 final class Comparisons {
 
@@ -44,9 +44,13 @@ final class Comparisons {
       Optional<Result> vernierAuto = named(vernier, "vernier-auto");
       Optional<Result> optunaTpe = named(optuna, "optuna-tpe");
       if (vernierAuto.isPresent() && optunaTpe.isPresent()) {
-        auto.add(PairedTest.of(vernierAuto.get().bests(), optunaTpe.get().bests()), vernierAuto.get(), optunaTpe.get());
+        auto.add(
+            PairedTest.of(vernierAuto.get().bests(), optunaTpe.get().bests()),
+            vernierAuto.get(),
+            optunaTpe.get());
       }
-      if (vernierAuto.equals(Optional.of(bestVernier)) && optunaTpe.equals(Optional.of(bestOptuna))) {
+      if (vernierAuto.equals(Optional.of(bestVernier))
+          && optunaTpe.equals(Optional.of(bestOptuna))) {
         row(problem, bestVernier, bestOptuna, " (best vs best, default vs default)");
       } else {
         row(problem, bestVernier, bestOptuna, " (best vs best)");
@@ -57,11 +61,21 @@ final class Comparisons {
     }
     System.out.println();
     if (auto.problems > 0) {
-      System.out.printf(Locale.ROOT, "- auto vs optuna-tpe: lower median on %d of %d problems (significantly better on %d,"
-          + " worse on %d).%n", auto.lowerMedian, auto.problems, auto.better, auto.worse);
+      System.out.printf(
+          Locale.ROOT,
+          "- auto vs optuna-tpe: lower median on %d of %d problems (significantly better on %d,"
+              + " worse on %d).%n",
+          auto.lowerMedian,
+          auto.problems,
+          auto.better,
+          auto.worse);
     }
-    System.out.printf(Locale.ROOT, "- best vs best: no significant loss on %d of %d problems, significantly better on %d.%n",
-        best.problems - best.worse, best.problems, best.better);
+    System.out.printf(
+        Locale.ROOT,
+        "- best vs best: no significant loss on %d of %d problems, significantly better on %d.%n",
+        best.problems - best.worse,
+        best.problems,
+        best.better);
     if (allPairs) {
       printAllPairs();
     }
@@ -77,14 +91,26 @@ final class Comparisons {
   }
 
   private void header() {
-    System.out.printf(Locale.ROOT, "%n| problem | Vernier vs Optuna | Vernier median | Optuna median "
-        + "| median paired difference | p (two-sided) | Vernier (alpha %s) |%n|---|---|---|---|---|---|---|%n", alpha);
+    System.out.printf(
+        Locale.ROOT,
+        "%n| problem | Vernier vs Optuna | Vernier median | Optuna median | median paired"
+            + " difference | p (two-sided) | Vernier (alpha %s) |%n|---|---|---|---|---|---|---|%n",
+        alpha);
   }
 
   private void row(String problem, Result v, Result o, String label) {
     PairedTest t = PairedTest.of(v.bests(), o.bests());
-    System.out.printf(Locale.ROOT, "| %s | %s vs %s%s | %.5g | %.5g | %.4g | %.3g | %s |%n", problem, v.sampler(),
-        o.sampler(), label, Stats.median(v.bests()), Stats.median(o.bests()), t.medianDifference(), t.p(),
+    System.out.printf(
+        Locale.ROOT,
+        "| %s | %s vs %s%s | %.5g | %.5g | %.4g | %.3g | %s |%n",
+        problem,
+        v.sampler(),
+        o.sampler(),
+        label,
+        Stats.median(v.bests()),
+        Stats.median(o.bests()),
+        t.medianDifference(),
+        t.p(),
         t.verdict(alpha));
   }
 
@@ -99,7 +125,9 @@ final class Comparisons {
   }
 
   private static Result best(List<Result> runs) {
-    return runs.stream().min(Comparator.comparingDouble(r -> Stats.median(r.bests()))).orElseThrow();
+    return runs.stream()
+        .min(Comparator.comparingDouble(r -> Stats.median(r.bests())))
+        .orElseThrow();
   }
 
   private static Optional<Result> named(List<Result> runs, String sampler) {

@@ -48,10 +48,17 @@ import vernier.v1.WorkerServiceGrpc;
  *       duration; counts errors.
  * </ul>
  */
-@Command(name = "loadgen", mixinStandardHelpOptions = true, description = "Vernier gRPC load generator.")
+@Command(
+    name = "loadgen",
+    mixinStandardHelpOptions = true,
+    description = "Vernier gRPC load generator.")
 public final class LoadGenerator implements Callable<Integer> {
 
-  enum Mode { ASK_TELL, REPORT, LEASES }
+  enum Mode {
+    ASK_TELL,
+    REPORT,
+    LEASES
+  }
 
   @Option(names = "--mode", defaultValue = "ASK_TELL", description = "ASK_TELL, REPORT or LEASES.")
   Mode mode;
@@ -68,19 +75,32 @@ public final class LoadGenerator implements Callable<Integer> {
   @Option(names = "--steps", defaultValue = "50", description = "Reports per trial in REPORT mode.")
   int steps;
 
-  @Option(names = "--leases", defaultValue = "1000", description = "Leased trials held at once in LEASES mode.")
+  @Option(
+      names = "--leases",
+      defaultValue = "1000",
+      description = "Leased trials held at once in LEASES mode.")
   int leases;
 
-  @Option(names = "--lease-seconds", defaultValue = "60", description = "Lease duration of the study.")
+  @Option(
+      names = "--lease-seconds",
+      defaultValue = "60",
+      description = "Lease duration of the study.")
   int leaseSeconds;
 
-  @Option(names = "--channels", defaultValue = "4", description = "gRPC channels the clients share.")
+  @Option(
+      names = "--channels",
+      defaultValue = "4",
+      description = "gRPC channels the clients share.")
   int channels;
 
-  @Option(names = "--target", description = "host:port of a running server; default: start one here.")
+  @Option(
+      names = "--target",
+      description = "host:port of a running server; default: start one here.")
   String target;
 
-  @Option(names = "--db", description = "SQLite file for the embedded server (default: a temporary file).")
+  @Option(
+      names = "--db",
+      description = "SQLite file for the embedded server (default: a temporary file).")
   Path db;
 
   private final AtomicBoolean measuring = new AtomicBoolean();
@@ -88,7 +108,10 @@ public final class LoadGenerator implements Callable<Integer> {
   private final AtomicLong errors = new AtomicLong();
 
   public static void main(String[] args) {
-    System.exit(new CommandLine(new LoadGenerator()).setCaseInsensitiveEnumValuesAllowed(true).execute(args));
+    System.exit(
+        new CommandLine(new LoadGenerator())
+            .setCaseInsensitiveEnumValuesAllowed(true)
+            .execute(args));
   }
 
   @Override
@@ -97,9 +120,11 @@ public final class LoadGenerator implements Callable<Integer> {
     String address = target;
     if (address == null) {
       Path file = db != null ? db : Files.createTempFile("vernier-bench-", ".db");
-      server = VernierServer.create(new ServerConfig("127.0.0.1", 0, -1, file.toString(), null)).start();
+      server =
+          VernierServer.create(new ServerConfig("127.0.0.1", 0, -1, file.toString(), null)).start();
       address = "127.0.0.1:" + server.grpcPort();
-      System.out.println("embedded server, SQLite " + file + " (WAL, synchronous=FULL: every tell durable)");
+      System.out.println(
+          "embedded server, SQLite " + file + " (WAL, synchronous=FULL: every tell durable)");
     }
     List<ManagedChannel> pool = new ArrayList<>();
     for (int i = 0; i < channels; i++) {
@@ -123,15 +148,22 @@ public final class LoadGenerator implements Callable<Integer> {
 
   private String createStudy(ManagedChannel channel) {
     String id = "bench-" + UUID.randomUUID().toString().substring(0, 8);
-    StudySpec.Builder spec = StudySpec.newBuilder()
-        .addObjectives(Objective.newBuilder().setMetric("loss").setDirection(Direction.MINIMIZE))
-        .setLimits(Limits.newBuilder().setLeaseDuration(com.google.protobuf.Duration.newBuilder().setSeconds(leaseSeconds)));
+    StudySpec.Builder spec =
+        StudySpec.newBuilder()
+            .addObjectives(
+                Objective.newBuilder().setMetric("loss").setDirection(Direction.MINIMIZE))
+            .setLimits(
+                Limits.newBuilder()
+                    .setLeaseDuration(
+                        com.google.protobuf.Duration.newBuilder().setSeconds(leaseSeconds)));
     for (int i = 0; i < 5; i++) {
-      spec.addParameters(ParameterSpec.newBuilder().setName("x" + i)
-          .setFloatDomain(FloatDomain.newBuilder().setMin(-5).setMax(5)));
+      spec.addParameters(
+          ParameterSpec.newBuilder()
+              .setName("x" + i)
+              .setFloatDomain(FloatDomain.newBuilder().setMin(-5).setMax(5)));
     }
-    StudyServiceGrpc.newBlockingStub(channel).createStudy(CreateStudyRequest.newBuilder().setStudyId(id)
-        .setSpec(spec).build());
+    StudyServiceGrpc.newBlockingStub(channel)
+        .createStudy(CreateStudyRequest.newBuilder().setStudyId(id).setSpec(spec).build());
     return "studies/" + id;
   }
 
@@ -149,75 +181,109 @@ public final class LoadGenerator implements Callable<Integer> {
   }
 
   private void askTell(List<ManagedChannel> pool, String study) throws InterruptedException {
-    List<Recorder> recorders = run(pool, (stub, rec) -> {
-      long t0 = System.nanoTime();
-      Assignment a = ask(stub, study);
-      long t1 = System.nanoTime();
-      if (a == null) {
-        return;
-      }
-      stub.tell(TellRequest.newBuilder().setTrial(a.getTrial().getName()).setLeaseId(a.getLeaseId())
-          .setSucceeded(TellRequest.Succeeded.newBuilder().putValues("loss", Math.random())).build());
-      long t2 = System.nanoTime();
-      if (measuring.get()) {
-        rec.record(0, t1 - t0);
-        rec.record(1, t2 - t1);
-        rec.ops++;
-      }
-    });
+    List<Recorder> recorders =
+        run(
+            pool,
+            (stub, rec) -> {
+              long t0 = System.nanoTime();
+              Assignment a = ask(stub, study);
+              long t1 = System.nanoTime();
+              if (a == null) {
+                return;
+              }
+              stub.tell(
+                  TellRequest.newBuilder()
+                      .setTrial(a.getTrial().getName())
+                      .setLeaseId(a.getLeaseId())
+                      .setSucceeded(
+                          TellRequest.Succeeded.newBuilder().putValues("loss", Math.random()))
+                      .build());
+              long t2 = System.nanoTime();
+              if (measuring.get()) {
+                rec.record(0, t1 - t0);
+                rec.record(1, t2 - t1);
+                rec.ops++;
+              }
+            });
     print("ask+tell pairs", recorders, new String[] {"ask", "tell"});
   }
 
   private void reportHeavy(List<ManagedChannel> pool, String study) throws InterruptedException {
-    List<Recorder> recorders = run(pool, (stub, rec) -> {
-      Assignment a = ask(stub, study);
-      if (a == null) {
-        return;
-      }
-      for (int s = 0; s < steps && !stop.get(); s++) {
-        long t0 = System.nanoTime();
-        stub.report(ReportRequest.newBuilder().setTrial(a.getTrial().getName()).setLeaseId(a.getLeaseId())
-            .addMeasurements(Measurement.newBuilder().setStep(s).putMetrics("loss", 1.0 / (s + 1))).build());
-        if (measuring.get()) {
-          rec.record(0, System.nanoTime() - t0);
-          rec.ops++;
-        }
-      }
-      stub.tell(TellRequest.newBuilder().setTrial(a.getTrial().getName()).setLeaseId(a.getLeaseId())
-          .setSucceeded(TellRequest.Succeeded.newBuilder().putValues("loss", 1.0 / steps)).build());
-    });
+    List<Recorder> recorders =
+        run(
+            pool,
+            (stub, rec) -> {
+              Assignment a = ask(stub, study);
+              if (a == null) {
+                return;
+              }
+              for (int s = 0; s < steps && !stop.get(); s++) {
+                long t0 = System.nanoTime();
+                stub.report(
+                    ReportRequest.newBuilder()
+                        .setTrial(a.getTrial().getName())
+                        .setLeaseId(a.getLeaseId())
+                        .addMeasurements(
+                            Measurement.newBuilder().setStep(s).putMetrics("loss", 1.0 / (s + 1)))
+                        .build());
+                if (measuring.get()) {
+                  rec.record(0, System.nanoTime() - t0);
+                  rec.ops++;
+                }
+              }
+              stub.tell(
+                  TellRequest.newBuilder()
+                      .setTrial(a.getTrial().getName())
+                      .setLeaseId(a.getLeaseId())
+                      .setSucceeded(
+                          TellRequest.Succeeded.newBuilder().putValues("loss", 1.0 / steps))
+                      .build());
+            });
     print("reports", recorders, new String[] {"report"});
   }
 
   private void holdLeases(List<ManagedChannel> pool, String study) throws InterruptedException {
-    WorkerServiceGrpc.WorkerServiceBlockingStub stub = WorkerServiceGrpc.newBlockingStub(pool.get(0));
+    WorkerServiceGrpc.WorkerServiceBlockingStub stub =
+        WorkerServiceGrpc.newBlockingStub(pool.get(0));
     List<Assignment> held = new ArrayList<>();
     while (held.size() < leases) {
-      AskResponse r = stub.ask(AskRequest.newBuilder().setStudy(study).setWorkerId("holder")
-          .setCount(Math.min(100, leases - held.size())).build());
+      AskResponse r =
+          stub.ask(
+              AskRequest.newBuilder()
+                  .setStudy(study)
+                  .setWorkerId("holder")
+                  .setCount(Math.min(100, leases - held.size()))
+                  .build());
       held.addAll(r.getAssignmentsList());
     }
-    System.out.printf("holding %d leased trials (lease %d s) for %d s, heartbeating from %d clients%n",
+    System.out.printf(
+        "holding %d leased trials (lease %d s) for %d s, heartbeating from %d clients%n",
         held.size(), leaseSeconds, seconds, clients);
     AtomicLong beats = new AtomicLong();
     long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
     List<Thread> threads = new ArrayList<>();
     for (int c = 0; c < clients; c++) {
       int first = c;
-      WorkerServiceGrpc.WorkerServiceBlockingStub s = WorkerServiceGrpc.newBlockingStub(pool.get(c % pool.size()));
-      Thread t = new Thread(() -> {
-        while (System.nanoTime() < end) {
-          for (int i = first; i < held.size() && System.nanoTime() < end; i += clients) {
-            try {
-              s.report(ReportRequest.newBuilder().setTrial(held.get(i).getTrial().getName())
-                  .setLeaseId(held.get(i).getLeaseId()).build());
-              beats.incrementAndGet();
-            } catch (StatusRuntimeException e) {
-              errors.incrementAndGet();
-            }
-          }
-        }
-      });
+      WorkerServiceGrpc.WorkerServiceBlockingStub s =
+          WorkerServiceGrpc.newBlockingStub(pool.get(c % pool.size()));
+      Thread t =
+          new Thread(
+              () -> {
+                while (System.nanoTime() < end) {
+                  for (int i = first; i < held.size() && System.nanoTime() < end; i += clients) {
+                    try {
+                      s.report(
+                          ReportRequest.newBuilder()
+                              .setTrial(held.get(i).getTrial().getName())
+                              .setLeaseId(held.get(i).getLeaseId())
+                              .build());
+                      beats.incrementAndGet();
+                    } catch (StatusRuntimeException e) {
+                      errors.incrementAndGet();
+                    }
+                  }
+                }
+              });
       t.start();
       threads.add(t);
     }
@@ -226,19 +292,33 @@ public final class LoadGenerator implements Callable<Integer> {
     }
     for (Assignment a : held) {
       try {
-        stub.tell(TellRequest.newBuilder().setTrial(a.getTrial().getName()).setLeaseId(a.getLeaseId())
-            .setSucceeded(TellRequest.Succeeded.newBuilder().putValues("loss", 1)).build());
+        stub.tell(
+            TellRequest.newBuilder()
+                .setTrial(a.getTrial().getName())
+                .setLeaseId(a.getLeaseId())
+                .setSucceeded(TellRequest.Succeeded.newBuilder().putValues("loss", 1))
+                .build());
       } catch (StatusRuntimeException e) {
         errors.incrementAndGet();
       }
     }
-    System.out.printf(Locale.ROOT, "leases: %d held, %d heartbeats (%.0f/s), %d errors, all told%n",
-        held.size(), beats.get(), beats.get() / (double) seconds, errors.get());
+    System.out.printf(
+        Locale.ROOT,
+        "leases: %d held, %d heartbeats (%.0f/s), %d errors, all told%n",
+        held.size(),
+        beats.get(),
+        beats.get() / (double) seconds,
+        errors.get());
   }
 
   private static Assignment ask(WorkerServiceGrpc.WorkerServiceBlockingStub stub, String study) {
-    AskResponse r = stub.ask(AskRequest.newBuilder().setStudy(study).setWorkerId(Thread.currentThread().getName())
-        .setRequestId(UUID.randomUUID().toString()).build());
+    AskResponse r =
+        stub.ask(
+            AskRequest.newBuilder()
+                .setStudy(study)
+                .setWorkerId(Thread.currentThread().getName())
+                .setRequestId(UUID.randomUUID().toString())
+                .build());
     return r.getStatus() == AskResponse.Status.ASSIGNED ? r.getAssignments(0) : null;
   }
 
@@ -253,24 +333,29 @@ public final class LoadGenerator implements Callable<Integer> {
     for (int c = 0; c < clients; c++) {
       Recorder rec = new Recorder();
       recorders.add(rec);
-      WorkerServiceGrpc.WorkerServiceBlockingStub stub = WorkerServiceGrpc.newBlockingStub(pool.get(c % pool.size()));
-      Thread t = new Thread(() -> {
-        try {
-          while (!stop.get()) {
-            try {
-              op.run(stub, rec);
-            } catch (StatusRuntimeException e) {
-              errors.incrementAndGet();
-            }
-          }
-        } finally {
-          done.countDown();
-        }
-      }, "client-" + c);
+      WorkerServiceGrpc.WorkerServiceBlockingStub stub =
+          WorkerServiceGrpc.newBlockingStub(pool.get(c % pool.size()));
+      Thread t =
+          new Thread(
+              () -> {
+                try {
+                  while (!stop.get()) {
+                    try {
+                      op.run(stub, rec);
+                    } catch (StatusRuntimeException e) {
+                      errors.incrementAndGet();
+                    }
+                  }
+                } finally {
+                  done.countDown();
+                }
+              },
+              "client-" + c);
       t.setDaemon(true);
       t.start();
     }
-    System.out.printf("%s: %d clients, %d s warm-up, %d s measured%n", mode, clients, warmup, seconds);
+    System.out.printf(
+        "%s: %d clients, %d s warm-up, %d s measured%n", mode, clients, warmup, seconds);
     Thread.sleep(TimeUnit.SECONDS.toMillis(warmup));
     measuring.set(true);
     Thread.sleep(TimeUnit.SECONDS.toMillis(seconds));
@@ -282,15 +367,30 @@ public final class LoadGenerator implements Callable<Integer> {
 
   private void print(String what, List<Recorder> recorders, String[] kinds) {
     long ops = recorders.stream().mapToLong(r -> r.ops).sum();
-    System.out.printf(Locale.ROOT, "%s: %d in %d s = %.0f/s, errors %d%n", what, ops, seconds,
-        ops / (double) seconds, errors.get());
+    System.out.printf(
+        Locale.ROOT,
+        "%s: %d in %d s = %.0f/s, errors %d%n",
+        what,
+        ops,
+        seconds,
+        ops / (double) seconds,
+        errors.get());
     for (int k = 0; k < kinds.length; k++) {
       int kind = k;
-      long[] all = recorders.stream().flatMapToLong(r -> Arrays.stream(r.samples[kind], 0, r.counts[kind])).toArray();
+      long[] all =
+          recorders.stream()
+              .flatMapToLong(r -> Arrays.stream(r.samples[kind], 0, r.counts[kind]))
+              .toArray();
       Arrays.sort(all);
       if (all.length > 0) {
-        System.out.printf(Locale.ROOT, "  %s latency ms: p50 %.2f  p90 %.2f  p99 %.2f  max %.2f%n", kinds[k],
-            ms(all, 0.50), ms(all, 0.90), ms(all, 0.99), all[all.length - 1] / 1e6);
+        System.out.printf(
+            Locale.ROOT,
+            "  %s latency ms: p50 %.2f  p90 %.2f  p99 %.2f  max %.2f%n",
+            kinds[k],
+            ms(all, 0.50),
+            ms(all, 0.90),
+            ms(all, 0.99),
+            all[all.length - 1] / 1e6);
       }
     }
   }

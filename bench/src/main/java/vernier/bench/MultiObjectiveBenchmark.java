@@ -36,8 +36,8 @@ import vernier.v1.StudySpec;
 /**
  * Multi-objective sample efficiency of random, nsga2 and nsga3: ZDT1 (10 variables) and DTLZ2 (3
  * objectives, 7 variables), through the server's real API, scored by the hypervolume of all trials'
- * objective values, beside Optuna 3.1 (bench/src/main/python/optuna_multiobjective.py, same problems
- * and reference points; it has no NSGA-III) in the same invocation.
+ * objective values, beside Optuna 3.1 (bench/src/main/python/optuna_multiobjective.py, same
+ * problems and reference points; it has no NSGA-III) in the same invocation.
  */
 @Command(name = "mo-bench", mixinStandardHelpOptions = true)
 public final class MultiObjectiveBenchmark implements Callable<Integer> {
@@ -48,18 +48,27 @@ public final class MultiObjectiveBenchmark implements Callable<Integer> {
   @Option(names = "--seeds", defaultValue = "10")
   int seeds;
 
-  @Option(names = "--population", defaultValue = "20", description = "NSGA-II/III population, both implementations.")
+  @Option(
+      names = "--population",
+      defaultValue = "20",
+      description = "NSGA-II/III population, both implementations.")
   int population;
 
   @Option(names = "--python", defaultValue = "/usr/bin/python3", description = "'' to skip Optuna.")
   String python;
 
-  @Option(names = "--samplers", defaultValue = "random,nsga2,nsga3", split = ",",
-      description = "Vernier samplers by name, optionally with settings (tpe:multivariate=false); tpe is MOTPE "
-          + "with several objectives.")
+  @Option(
+      names = "--samplers",
+      defaultValue = "random,nsga2,nsga3",
+      split = ",",
+      description =
+          "Vernier samplers by name, optionally with settings (tpe:multivariate=false); tpe is"
+              + " MOTPE with several objectives.")
   List<String> samplers;
 
-  @Option(names = "--optuna-samplers", defaultValue = "random,nsga2",
+  @Option(
+      names = "--optuna-samplers",
+      defaultValue = "random,nsga2",
       description = "Optuna's: random, nsga2, tpe (MOTPE).")
   String optunaSamplers;
 
@@ -67,33 +76,43 @@ public final class MultiObjectiveBenchmark implements Callable<Integer> {
 
   static Map<String, Problem> problems() {
     Map<String, Problem> p = new LinkedHashMap<>();
-    p.put("zdt1", new Problem(10, new double[] {1.1, 11.0}, x -> {
-      double s = 0;
-      for (int i = 1; i < x.length; i++) {
-        s += x[i];
-      }
-      double g = 1 + 9 * s / (x.length - 1);
-      return new double[] {x[0], g * (1 - Math.sqrt(x[0] / g))};
-    }));
-    p.put("dtlz2", new Problem(7, new double[] {1.1, 1.1, 1.1}, x -> {
-      int m = 3;
-      double g = 0;
-      for (int i = m - 1; i < x.length; i++) {
-        g += (x[i] - 0.5) * (x[i] - 0.5);
-      }
-      double[] f = new double[m];
-      for (int i = 0; i < m; i++) {
-        double v = 1 + g;
-        for (int j = 0; j < m - 1 - i; j++) {
-          v *= Math.cos(x[j] * Math.PI / 2);
-        }
-        if (i > 0) {
-          v *= Math.sin(x[m - 1 - i] * Math.PI / 2);
-        }
-        f[i] = v;
-      }
-      return f;
-    }));
+    p.put(
+        "zdt1",
+        new Problem(
+            10,
+            new double[] {1.1, 11.0},
+            x -> {
+              double s = 0;
+              for (int i = 1; i < x.length; i++) {
+                s += x[i];
+              }
+              double g = 1 + 9 * s / (x.length - 1);
+              return new double[] {x[0], g * (1 - Math.sqrt(x[0] / g))};
+            }));
+    p.put(
+        "dtlz2",
+        new Problem(
+            7,
+            new double[] {1.1, 1.1, 1.1},
+            x -> {
+              int m = 3;
+              double g = 0;
+              for (int i = m - 1; i < x.length; i++) {
+                g += (x[i] - 0.5) * (x[i] - 0.5);
+              }
+              double[] f = new double[m];
+              for (int i = 0; i < m; i++) {
+                double v = 1 + g;
+                for (int j = 0; j < m - 1 - i; j++) {
+                  v *= Math.cos(x[j] * Math.PI / 2);
+                }
+                if (i > 0) {
+                  v *= Math.sin(x[m - 1 - i] * Math.PI / 2);
+                }
+                f[i] = v;
+              }
+              return f;
+            }));
     return p;
   }
 
@@ -140,8 +159,10 @@ public final class MultiObjectiveBenchmark implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Map<String, double[]> results = new LinkedHashMap<>();
-    try (VernierServer server = VernierServer.create(new ServerConfig("127.0.0.1", 0, -1, ServerConfig.MEMORY, null))
-        .start(); VernierClient client = VernierClient.connect("127.0.0.1:" + server.grpcPort())) {
+    try (VernierServer server =
+            VernierServer.create(new ServerConfig("127.0.0.1", 0, -1, ServerConfig.MEMORY, null))
+                .start();
+        VernierClient client = VernierClient.connect("127.0.0.1:" + server.grpcPort())) {
       int id = 0;
       for (Map.Entry<String, Problem> e : problems().entrySet()) {
         for (String sampler : samplers) {
@@ -159,31 +180,44 @@ public final class MultiObjectiveBenchmark implements Callable<Integer> {
     System.out.println("| problem | sampler | median hypervolume | 25 % | 75 % |");
     System.out.println("|---|---|---|---|---|");
     for (String problem : problems().keySet()) {
-      results.forEach((key, hv) -> {
-        if (key.startsWith(problem + " |")) {
-          System.out.printf(Locale.ROOT, "| %s | %.4f | %.4f | %.4f |%n", key, Stats.median(hv),
-              Stats.quantile(hv, 0.25), Stats.quantile(hv, 0.75));
-        }
-      });
+      results.forEach(
+          (key, hv) -> {
+            if (key.startsWith(problem + " |")) {
+              System.out.printf(
+                  Locale.ROOT,
+                  "| %s | %.4f | %.4f | %.4f |%n",
+                  key,
+                  Stats.median(hv),
+                  Stats.quantile(hv, 0.25),
+                  Stats.quantile(hv, 0.75));
+            }
+          });
     }
     return 0;
   }
 
-  private double run(VernierClient client, String study, Problem problem, String sampler, int seed) {
+  private double run(
+      VernierClient client, String study, Problem problem, String sampler, int seed) {
     StudySpec.Builder spec = StudySpec.newBuilder();
     for (int i = 0; i < problem.variables(); i++) {
       spec.addParameters(Parameters.floating("x" + i, 0, 1));
     }
     for (int i = 0; i < problem.reference().length; i++) {
-      spec.addObjectives(Objective.newBuilder().setMetric("f" + i).setDirection(Direction.MINIMIZE));
+      spec.addObjectives(
+          Objective.newBuilder().setMetric("f" + i).setDirection(Direction.MINIMIZE));
     }
     PluginSpec.Builder s = SamplerBenchmark.sampler(sampler).toBuilder();
     if (sampler.startsWith("nsga")) {
-      s.setSettings(Struct.newBuilder().putFields("population_size", Value.newBuilder().setNumberValue(population)
-          .build()));
+      s.setSettings(
+          Struct.newBuilder()
+              .putFields("population_size", Value.newBuilder().setNumberValue(population).build()));
     }
-    client.createStudy(study, spec.setSampler(s).setSeed(Int64Value.of(seed))
-        .setLimits(Limits.newBuilder().setMaxTrials(trials)).build());
+    client.createStudy(
+        study,
+        spec.setSampler(s)
+            .setSeed(Int64Value.of(seed))
+            .setLimits(Limits.newBuilder().setMaxTrials(trials))
+            .build());
     List<double[]> values = new ArrayList<>();
     Optional<ActiveTrial> next;
     while ((next = client.ask("studies/" + study, "bench")).isPresent()) {
@@ -203,13 +237,24 @@ public final class MultiObjectiveBenchmark implements Callable<Integer> {
   }
 
   private Map<String, double[]> optuna() throws Exception {
-    Process p = new ProcessBuilder(python, "bench/src/main/python/optuna_multiobjective.py", "--samplers",
-        optunaSamplers, "--trials",
-        Integer.toString(trials), "--seeds", Integer.toString(seeds), "--population", Integer.toString(population))
-        .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    Process p =
+        new ProcessBuilder(
+                python,
+                "bench/src/main/python/optuna_multiobjective.py",
+                "--samplers",
+                optunaSamplers,
+                "--trials",
+                Integer.toString(trials),
+                "--seeds",
+                Integer.toString(seeds),
+                "--population",
+                Integer.toString(population))
+            .redirectError(ProcessBuilder.Redirect.INHERIT)
+            .start();
     Map<String, double[]> out = new LinkedHashMap<>();
     ObjectMapper json = new ObjectMapper();
-    try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+    try (BufferedReader r =
+        new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
       String line;
       while ((line = r.readLine()) != null) {
         JsonNode n = json.readTree(line);

@@ -12,8 +12,10 @@ import org.apache.commons.math3.stat.ranking.NaturalRanking;
  * test is valid.
  *
  * @param medianDifference median over seeds of a[i] - b[i]; negative when a tends to be better
- * @param p two-sided p-value (exact for up to 30 non-zero differences, else the normal approximation)
- * @param aBetter whether a's signed-rank sum is the larger one (a below b), which gives the direction
+ * @param p two-sided p-value (exact for up to 30 non-zero differences, else the normal
+ *     approximation)
+ * @param aBetter whether a's signed-rank sum is the larger one (a below b), which gives the
+ *     direction
  * @param n pairs with a non-zero difference
  */
 record PairedTest(double medianDifference, double p, boolean aBetter, int n) {
@@ -25,15 +27,20 @@ record PairedTest(double medianDifference, double p, boolean aBetter, int n) {
     for (int i = 0; i < pairs; i++) {
       d[i] = a[i] == b[i] ? 0 : a[i] - b[i]; // both infinite (no feasible trial): a tie, not NaN
     }
-    // Wilcoxon's convention drops zero differences; Commons Math would count them as ranks on one side.
+    // Wilcoxon's convention drops zero differences; Commons Math would count them as ranks on one
+    // side.
     double[] nonZero = Arrays.stream(d).filter(x -> x != 0).toArray();
     if (nonZero.length == 0) {
       return new PairedTest(Stats.median(d), 1, false, 0);
     }
-    double p = new WilcoxonSignedRankTest().wilcoxonSignedRankTest(nonZero, new double[nonZero.length],
-        nonZero.length <= 30);
-    return new PairedTest(Stats.median(d), Math.min(1, p), negativeRankSum(nonZero) > nonZero.length
-        * (nonZero.length + 1) / 4.0, nonZero.length);
+    double p =
+        new WilcoxonSignedRankTest()
+            .wilcoxonSignedRankTest(nonZero, new double[nonZero.length], nonZero.length <= 30);
+    return new PairedTest(
+        Stats.median(d),
+        Math.min(1, p),
+        negativeRankSum(nonZero) > nonZero.length * (nonZero.length + 1) / 4.0,
+        nonZero.length);
   }
 
   /** The sum of the ranks of |d| over the negative differences (ties get their mean rank). */

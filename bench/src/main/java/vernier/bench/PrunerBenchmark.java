@@ -39,8 +39,9 @@ import vernier.v1.TrialParams;
  * Pruners on synthetic learning curves with known final values, through the server's real API,
  * beside Optuna 3.1's pruners on the same curves (bench/src/main/python/optuna_pruners.py, run in
  * the same invocation). Both sides train the same configurations in the same order ({@link
- * #configuration}, enqueued), so with equal pruners they would spend equal steps. Reports, per problem and pruner, the median over seeds of the training steps
- * spent and of the best final value reached, and both relative to no pruning.
+ * #configuration}, enqueued), so with equal pruners they would spend equal steps. Reports, per
+ * problem and pruner, the median over seeds of the training steps spent and of the best final value
+ * reached, and both relative to no pruning.
  */
 @Command(name = "pruner-bench", mixinStandardHelpOptions = true)
 public final class PrunerBenchmark implements Callable<Integer> {
@@ -54,18 +55,31 @@ public final class PrunerBenchmark implements Callable<Integer> {
   @Option(names = "--steps", defaultValue = "100", description = "Steps of a full trial.")
   int steps;
 
-  @Option(names = "--python", defaultValue = "/usr/bin/python3", description = "Python with Optuna 3.1; '' to skip.")
+  @Option(
+      names = "--python",
+      defaultValue = "/usr/bin/python3",
+      description = "Python with Optuna 3.1; '' to skip.")
   String python;
 
-  @Option(names = "--pruners", split = ",", description = "Only these configurations (default: all).")
+  @Option(
+      names = "--pruners",
+      split = ",",
+      description = "Only these configurations (default: all).")
   List<String> only;
 
-  @Option(names = "--multi-fidelity", description = "Instead: steps to reach a target with random, tpe or bohb "
-      + "sampling under the hyperband pruner.")
+  @Option(
+      names = "--multi-fidelity",
+      description =
+          "Instead: steps to reach a target with random, tpe or bohb "
+              + "sampling under the hyperband pruner.")
   boolean multiFidelity;
 
-  @Option(names = "--problems", split = ",", description = "With --multi-fidelity: only these problems "
-      + "(parametric, crossing, parametric6; default: all).")
+  @Option(
+      names = "--problems",
+      split = ",",
+      description =
+          "With --multi-fidelity: only these problems "
+              + "(parametric, crossing, parametric6; default: all).")
   List<String> problems;
 
   /**
@@ -123,9 +137,9 @@ public final class PrunerBenchmark implements Callable<Integer> {
 
   /**
    * Six parameters whose early losses already rank them by distance to the optimum (the premise of
-   * multi-fidelity methods, e.g. BOHB's per-budget models), with convergence rates that differ by x5,
-   * so the ranking still moves a little. Best final value 0.1; used by --multi-fidelity, where two
-   * parameters leave little for a model to learn.
+   * multi-fidelity methods, e.g. BOHB's per-budget models), with convergence rates that differ by
+   * x5, so the ranking still moves a little. Best final value 0.1; used by --multi-fidelity, where
+   * two parameters leave little for a model to learn.
    */
   static double parametric6(double[] x, int step) {
     double d2 = 0;
@@ -144,7 +158,10 @@ public final class PrunerBenchmark implements Callable<Integer> {
     PROBLEMS.put("crossing", new Problem(2, 0.11, (x, step) -> crossing(x[0], x[1], step)));
   }
 
-  /** --multi-fidelity's problems: the above and parametric6 (good enough: 0.15, i.e. within 0.39 of its optimum). */
+  /**
+   * --multi-fidelity's problems: the above and parametric6 (good enough: 0.15, i.e. within 0.39 of
+   * its optimum).
+   */
   Map<String, Problem> multiFidelityProblems() {
     Map<String, Problem> p = new LinkedHashMap<>(PROBLEMS);
     p.put("parametric6", new Problem(6, 0.15, PrunerBenchmark::parametric6));
@@ -161,23 +178,47 @@ public final class PrunerBenchmark implements Callable<Integer> {
     p.put("median", plugin("median", Map.of("n_startup_trials", 5.0)));
     p.put("percentile", plugin("percentile", Map.of("percentile", 25.0, "n_startup_trials", 5.0)));
     p.put("successive-halving", plugin("successive-halving", Map.of()));
-    p.put("hyperband", plugin("hyperband", Map.of("min_resource", 1.0, "max_resource", (double) steps,
-        "reduction_factor", 3.0)));
+    p.put(
+        "hyperband",
+        plugin(
+            "hyperband",
+            Map.of("min_resource", 1.0, "max_resource", (double) steps, "reduction_factor", 3.0)));
     // gentler: the first rung after 10 % of the steps, a third promoted at each rung
-    p.put("successive-halving-r10", plugin("successive-halving", Map.of("min_resource", 10.0,
-        "reduction_factor", 3.0)));
-    p.put("hyperband-r10", plugin("hyperband", Map.of("min_resource", 10.0, "max_resource", (double) steps,
-        "reduction_factor", 3.0)));
+    p.put(
+        "successive-halving-r10",
+        plugin("successive-halving", Map.of("min_resource", 10.0, "reduction_factor", 3.0)));
+    p.put(
+        "hyperband-r10",
+        plugin(
+            "hyperband",
+            Map.of("min_resource", 10.0, "max_resource", (double) steps, "reduction_factor", 3.0)));
     // in between: the first rung of the most aggressive bracket at step 3 or 5
-    p.put("hyperband-r3", plugin("hyperband", Map.of("min_resource", 3.0, "max_resource", (double) steps,
-        "reduction_factor", 3.0)));
-    p.put("hyperband-r5", plugin("hyperband", Map.of("min_resource", 5.0, "max_resource", (double) steps,
-        "reduction_factor", 3.0)));
+    p.put(
+        "hyperband-r3",
+        plugin(
+            "hyperband",
+            Map.of("min_resource", 3.0, "max_resource", (double) steps, "reduction_factor", 3.0)));
+    p.put(
+        "hyperband-r5",
+        plugin(
+            "hyperband",
+            Map.of("min_resource", 5.0, "max_resource", (double) steps, "reduction_factor", 3.0)));
     p.put("threshold", plugin("threshold", Map.of("upper", 2.0)));
-    p.put("patient", PluginSpec.newBuilder().setName("patient").setSettings(Struct.newBuilder()
-        .putFields("patience", number(3)).putFields("wrapped", Value.newBuilder().setStringValue("median").build())
-        .putFields("wrapped_settings", Value.newBuilder().setStructValue(Struct.newBuilder()
-            .putFields("n_startup_trials", number(5))).build())).build());
+    p.put(
+        "patient",
+        PluginSpec.newBuilder()
+            .setName("patient")
+            .setSettings(
+                Struct.newBuilder()
+                    .putFields("patience", number(3))
+                    .putFields("wrapped", Value.newBuilder().setStringValue("median").build())
+                    .putFields(
+                        "wrapped_settings",
+                        Value.newBuilder()
+                            .setStructValue(
+                                Struct.newBuilder().putFields("n_startup_trials", number(5)))
+                            .build()))
+            .build());
     // no counterpart in Optuna 3.1 (its WilcoxonPruner came with 3.6): Vernier's row only
     p.put("wilcoxon", plugin("wilcoxon", Map.of()));
     if (only != null) {
@@ -196,7 +237,14 @@ public final class PrunerBenchmark implements Callable<Integer> {
     return Value.newBuilder().setNumberValue(v).build();
   }
 
-  record Run(String impl, String problem, String pruner, int seed, long steps, double best, long stepsToTarget) {}
+  record Run(
+      String impl,
+      String problem,
+      String pruner,
+      int seed,
+      long steps,
+      double best,
+      long stepsToTarget) {}
 
   public static void main(String[] args) {
     System.exit(new CommandLine(new PrunerBenchmark()).execute(args));
@@ -208,15 +256,27 @@ public final class PrunerBenchmark implements Callable<Integer> {
       return multiFidelity();
     }
     List<Run> runs = new ArrayList<>();
-    try (VernierServer server = VernierServer.create(new ServerConfig("127.0.0.1", 0, -1, ServerConfig.MEMORY, null))
-        .start(); VernierClient client = VernierClient.connect("127.0.0.1:" + server.grpcPort())) {
+    try (VernierServer server =
+            VernierServer.create(new ServerConfig("127.0.0.1", 0, -1, ServerConfig.MEMORY, null))
+                .start();
+        VernierClient client = VernierClient.connect("127.0.0.1:" + server.grpcPort())) {
       for (Map.Entry<String, Problem> problem : PROBLEMS.entrySet()) {
         for (Map.Entry<String, PluginSpec> pruner : pruners().entrySet()) {
           for (int seed = 0; seed < seeds; seed++) {
-            // named as optuna_pruners.py names its studies, so Hyperband puts each trial in the same bracket
+            // named as optuna_pruners.py names its studies, so Hyperband puts each trial in the
+            // same bracket
             String study = problem.getKey() + "-" + pruner.getKey() + "-" + seed;
-            runs.add(run(client, study, problem.getKey(), problem.getValue(), PluginSpec.newBuilder().setName("random")
-                .build(), pruner.getKey(), pruner.getValue(), seed, true));
+            runs.add(
+                run(
+                    client,
+                    study,
+                    problem.getKey(),
+                    problem.getValue(),
+                    PluginSpec.newBuilder().setName("random").build(),
+                    pruner.getKey(),
+                    pruner.getValue(),
+                    seed,
+                    true));
           }
           System.err.printf("vernier %s %s done%n", problem.getKey(), pruner.getKey());
         }
@@ -229,21 +289,45 @@ public final class PrunerBenchmark implements Callable<Integer> {
     return 0;
   }
 
-  /** One study; {@code fixedConfigs}: its trials are {@link #configuration}s, enqueued, instead of the sampler's. */
-  private Run run(VernierClient client, String study, String problemName, Problem problem, PluginSpec sampler,
-      String prunerName, PluginSpec pruner, int seed, boolean fixedConfigs) {
+  /**
+   * One study; {@code fixedConfigs}: its trials are {@link #configuration}s, enqueued, instead of
+   * the sampler's.
+   */
+  private Run run(
+      VernierClient client,
+      String study,
+      String problemName,
+      Problem problem,
+      PluginSpec sampler,
+      String prunerName,
+      PluginSpec pruner,
+      int seed,
+      boolean fixedConfigs) {
     StudySpec.Builder spec = StudySpec.newBuilder();
     for (int i = 0; i < problem.dimensions(); i++) {
-      spec.addParameters(ParameterSpec.newBuilder().setName("x" + i).setFloatDomain(FloatDomain.newBuilder().setMax(1)));
+      spec.addParameters(
+          ParameterSpec.newBuilder()
+              .setName("x" + i)
+              .setFloatDomain(FloatDomain.newBuilder().setMax(1)));
     }
-    client.createStudy(study, spec.addObjectives(Objective.newBuilder().setMetric("loss").setDirection(Direction.MINIMIZE))
-        .setSampler(sampler).setPruner(pruner).setSeed(Int64Value.of(seed)).setLimits(Limits.newBuilder().setMaxTrials(trials)).build());
+    client.createStudy(
+        study,
+        spec.addObjectives(
+                Objective.newBuilder().setMetric("loss").setDirection(Direction.MINIMIZE))
+            .setSampler(sampler)
+            .setPruner(pruner)
+            .setSeed(Int64Value.of(seed))
+            .setLimits(Limits.newBuilder().setMaxTrials(trials))
+            .build());
     if (fixedConfigs) {
-      EnqueueTrialsRequest.Builder enqueue = EnqueueTrialsRequest.newBuilder().setStudy("studies/" + study);
+      EnqueueTrialsRequest.Builder enqueue =
+          EnqueueTrialsRequest.newBuilder().setStudy("studies/" + study);
       for (int i = 0; i < trials; i++) {
         double[] x = configuration(seed, i);
-        enqueue.addTrials(TrialParams.newBuilder().putParams("x0", ParamValue.newBuilder().setDoubleValue(x[0]).build())
-            .putParams("x1", ParamValue.newBuilder().setDoubleValue(x[1]).build()));
+        enqueue.addTrials(
+            TrialParams.newBuilder()
+                .putParams("x0", ParamValue.newBuilder().setDoubleValue(x[0]).build())
+                .putParams("x1", ParamValue.newBuilder().setDoubleValue(x[1]).build()));
       }
       client.studies().enqueueTrials(enqueue.build());
     }
@@ -279,17 +363,36 @@ public final class PrunerBenchmark implements Callable<Integer> {
 
   private List<Run> optuna() throws Exception {
     Path script = Path.of("bench/src/main/python/optuna_pruners.py");
-    Process p = new ProcessBuilder(python, script.toString(), "--trials", Integer.toString(trials), "--seeds",
-        Integer.toString(seeds), "--steps", Integer.toString(steps), "--pruners",
-        only == null ? "" : String.join(",", only)).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    Process p =
+        new ProcessBuilder(
+                python,
+                script.toString(),
+                "--trials",
+                Integer.toString(trials),
+                "--seeds",
+                Integer.toString(seeds),
+                "--steps",
+                Integer.toString(steps),
+                "--pruners",
+                only == null ? "" : String.join(",", only))
+            .redirectError(ProcessBuilder.Redirect.INHERIT)
+            .start();
     List<Run> out = new ArrayList<>();
     ObjectMapper json = new ObjectMapper();
-    try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+    try (BufferedReader r =
+        new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
       String line;
       while ((line = r.readLine()) != null) {
         JsonNode n = json.readTree(line);
-        out.add(new Run(n.get("impl").asText(), n.get("problem").asText(), n.get("pruner").asText(),
-            n.get("seed").asInt(), n.get("steps").asLong(), n.get("best").asDouble(), -1));
+        out.add(
+            new Run(
+                n.get("impl").asText(),
+                n.get("problem").asText(),
+                n.get("pruner").asText(),
+                n.get("seed").asInt(),
+                n.get("steps").asLong(),
+                n.get("best").asDouble(),
+                -1));
       }
     }
     if (p.waitFor() != 0) {
@@ -298,20 +401,32 @@ public final class PrunerBenchmark implements Callable<Integer> {
     return out;
   }
 
-  /** Steps until the best final value reaches each problem's target, per sampler, all under the hyperband pruner. */
+  /**
+   * Steps until the best final value reaches each problem's target, per sampler, all under the
+   * hyperband pruner.
+   */
   private int multiFidelity() throws Exception {
-    PluginSpec hyperband = plugin("hyperband", Map.of("min_resource", 1.0, "max_resource", (double) steps,
-        "reduction_factor", 3.0));
+    PluginSpec hyperband =
+        plugin(
+            "hyperband",
+            Map.of("min_resource", 1.0, "max_resource", (double) steps, "reduction_factor", 3.0));
     Map<String, PluginSpec> samplers = new LinkedHashMap<>();
     samplers.put("random + hyperband", PluginSpec.newBuilder().setName("random").build());
     samplers.put("tpe + hyperband", PluginSpec.newBuilder().setName("tpe").build());
-    samplers.put("bohb + hyperband", plugin("bohb", Map.of("min_resource", 1.0, "max_resource", (double) steps,
-        "reduction_factor", 3.0)));
-    System.out.printf("| problem | strategy | reached the target (of %d seeds) | median steps to reach it | median best final | median steps spent |%n",
+    samplers.put(
+        "bohb + hyperband",
+        plugin(
+            "bohb",
+            Map.of("min_resource", 1.0, "max_resource", (double) steps, "reduction_factor", 3.0)));
+    System.out.printf(
+        "| problem | strategy | reached the target (of %d seeds) | median steps to reach it |"
+            + " median best final | median steps spent |%n",
         seeds);
     System.out.println("|---|---|---|---|---|---|");
-    try (VernierServer server = VernierServer.create(new ServerConfig("127.0.0.1", 0, -1, ServerConfig.MEMORY, null))
-        .start(); VernierClient client = VernierClient.connect("127.0.0.1:" + server.grpcPort())) {
+    try (VernierServer server =
+            VernierServer.create(new ServerConfig("127.0.0.1", 0, -1, ServerConfig.MEMORY, null))
+                .start();
+        VernierClient client = VernierClient.connect("127.0.0.1:" + server.grpcPort())) {
       int id = 0;
       List<String> pairs = new ArrayList<>();
       for (Map.Entry<String, Problem> problem : multiFidelityProblems().entrySet()) {
@@ -319,39 +434,73 @@ public final class PrunerBenchmark implements Callable<Integer> {
         for (Map.Entry<String, PluginSpec> s : samplers.entrySet()) {
           List<Run> runs = new ArrayList<>();
           for (int seed = 0; seed < seeds; seed++) {
-            runs.add(run(client, "m" + id++, problem.getKey(), problem.getValue(), s.getValue(), "hyperband",
-                hyperband, seed, false));
+            runs.add(
+                run(
+                    client,
+                    "m" + id++,
+                    problem.getKey(),
+                    problem.getValue(),
+                    s.getValue(),
+                    "hyperband",
+                    hyperband,
+                    seed,
+                    false));
           }
           // a run that never reached the target counts as spending everything and more
-          double[] toTarget = runs.stream().mapToDouble(r -> r.stepsToTarget() < 0 ? Double.POSITIVE_INFINITY
-              : r.stepsToTarget()).toArray();
+          double[] toTarget =
+              runs.stream()
+                  .mapToDouble(
+                      r -> r.stepsToTarget() < 0 ? Double.POSITIVE_INFINITY : r.stepsToTarget())
+                  .toArray();
           stepsToTarget.put(s.getKey(), toTarget);
           long reached = runs.stream().filter(r -> r.stepsToTarget() >= 0).count();
-          System.out.printf(Locale.ROOT, "| %s | %s | %d | %s | %.4f | %.0f |%n", problem.getKey(), s.getKey(), reached,
-              fmt(Stats.median(toTarget)), Stats.median(runs.stream().mapToDouble(Run::best).toArray()),
+          System.out.printf(
+              Locale.ROOT,
+              "| %s | %s | %d | %s | %.4f | %.0f |%n",
+              problem.getKey(),
+              s.getKey(),
+              reached,
+              fmt(Stats.median(toTarget)),
+              Stats.median(runs.stream().mapToDouble(Run::best).toArray()),
               Stats.median(runs.stream().mapToDouble(Run::steps).toArray()));
         }
-        PairedTest t = PairedTest.of(stepsToTarget.get("bohb + hyperband"), stepsToTarget.get("tpe + hyperband"));
-        pairs.add(String.format(Locale.ROOT, "| %s | %.2f | %s | %.3g | %s |", problem.getKey(),
-            problem.getValue().target(), fmt(t.medianDifference()), t.p(), t.verdict(0.05)));
+        PairedTest t =
+            PairedTest.of(
+                stepsToTarget.get("bohb + hyperband"), stepsToTarget.get("tpe + hyperband"));
+        pairs.add(
+            String.format(
+                Locale.ROOT,
+                "| %s | %.2f | %s | %.3g | %s |",
+                problem.getKey(),
+                problem.getValue().target(),
+                fmt(t.medianDifference()),
+                t.p(),
+                t.verdict(0.05)));
       }
-      System.out.printf("%n| problem | target | steps to reach it: median paired difference (bohb - tpe) | p | bohb |%n"
-          + "|---|---|---|---|---|%n");
+      System.out.printf(
+          "%n| problem | target | steps to reach it: median paired difference (bohb - tpe) | p |"
+              + " bohb |%n|---|---|---|---|---|%n");
       pairs.forEach(System.out::println);
     }
     return 0;
   }
 
   private static String fmt(double v) {
-    return Double.isInfinite(v) ? "not reached" : Double.isNaN(v) ? "n/a" : String.format(Locale.ROOT, "%.0f", v);
+    return Double.isInfinite(v)
+        ? "not reached"
+        : Double.isNaN(v) ? "n/a" : String.format(Locale.ROOT, "%.0f", v);
   }
 
   private void print(List<Run> runs) {
     Map<String, List<Run>> groups = new TreeMap<>();
     for (Run r : runs) {
-      groups.computeIfAbsent(r.problem() + "|" + r.pruner() + "|" + r.impl(), k -> new ArrayList<>()).add(r);
+      groups
+          .computeIfAbsent(r.problem() + "|" + r.pruner() + "|" + r.impl(), k -> new ArrayList<>())
+          .add(r);
     }
-    System.out.println("| problem | pruner | implementation | median steps | steps vs none | median best final | best vs none |");
+    System.out.println(
+        "| problem | pruner | implementation | median steps | steps vs none | median best final |"
+            + " best vs none |");
     System.out.println("|---|---|---|---|---|---|---|");
     for (String problem : PROBLEMS.keySet()) {
       for (String pruner : pruners().keySet()) {
@@ -365,8 +514,16 @@ public final class PrunerBenchmark implements Callable<Integer> {
           double best = Stats.median(g.stream().mapToDouble(Run::best).toArray());
           double noneSteps = Stats.median(none.stream().mapToDouble(Run::steps).toArray());
           double noneBest = Stats.median(none.stream().mapToDouble(Run::best).toArray());
-          System.out.printf(Locale.ROOT, "| %s | %s | %s | %.0f | %.2f | %.4f | %+.1f %% |%n", problem, pruner, impl, steps,
-              steps / noneSteps, best, 100 * (best - noneBest) / noneBest);
+          System.out.printf(
+              Locale.ROOT,
+              "| %s | %s | %s | %.0f | %.2f | %.4f | %+.1f %% |%n",
+              problem,
+              pruner,
+              impl,
+              steps,
+              steps / noneSteps,
+              best,
+              100 * (best - noneBest) / noneBest);
         }
       }
     }
@@ -379,8 +536,9 @@ public final class PrunerBenchmark implements Callable<Integer> {
    */
   private void pairedComparison(Map<String, List<Run>> groups) {
     System.out.println();
-    System.out.println("| problem | pruner | steps: median paired difference (Vernier - Optuna) | p | "
-        + "best final: median paired difference | p | Vernier |");
+    System.out.println(
+        "| problem | pruner | steps: median paired difference (Vernier - Optuna) | p | "
+            + "best final: median paired difference | p | Vernier |");
     System.out.println("|---|---|---|---|---|---|---|");
     for (String problem : PROBLEMS.keySet()) {
       for (String pruner : pruners().keySet()) {
@@ -391,30 +549,47 @@ public final class PrunerBenchmark implements Callable<Integer> {
         }
         v.sort(java.util.Comparator.comparingInt(Run::seed));
         o.sort(java.util.Comparator.comparingInt(Run::seed));
-        PairedTest steps = PairedTest.of(v.stream().mapToDouble(Run::steps).toArray(),
-            o.stream().mapToDouble(Run::steps).toArray());
-        PairedTest best = PairedTest.of(v.stream().mapToDouble(Run::best).toArray(),
-            o.stream().mapToDouble(Run::best).toArray());
-        System.out.printf(Locale.ROOT, "| %s | %s | %+.0f | %.3g | %+.5f | %.3g | %s |%n", problem, pruner,
-            steps.medianDifference(), steps.p(), best.medianDifference(), best.p(), verdict(steps, best));
+        PairedTest steps =
+            PairedTest.of(
+                v.stream().mapToDouble(Run::steps).toArray(),
+                o.stream().mapToDouble(Run::steps).toArray());
+        PairedTest best =
+            PairedTest.of(
+                v.stream().mapToDouble(Run::best).toArray(),
+                o.stream().mapToDouble(Run::best).toArray());
+        System.out.printf(
+            Locale.ROOT,
+            "| %s | %s | %+.0f | %.3g | %+.5f | %.3g | %s |%n",
+            problem,
+            pruner,
+            steps.medianDifference(),
+            steps.p(),
+            best.medianDifference(),
+            best.p(),
+            verdict(steps, best));
       }
     }
   }
 
-  /** At least as good on both axes unless a significant loss on one is not paid back on the other. */
+  /**
+   * At least as good on both axes unless a significant loss on one is not paid back on the other.
+   */
   private static String verdict(PairedTest steps, PairedTest best) {
     boolean fewerSteps = steps.p() < 0.05 && steps.aBetter();
     boolean moreSteps = steps.p() < 0.05 && !steps.aBetter();
     boolean betterFinal = best.p() < 0.05 && best.aBetter();
     boolean worseFinal = best.p() < 0.05 && !best.aBetter();
     if (!moreSteps && !worseFinal) {
-      return fewerSteps || betterFinal ? "**better** on " + (fewerSteps && betterFinal ? "both" : fewerSteps ? "steps"
-          : "final value") : "matches";
+      return fewerSteps || betterFinal
+          ? "**better** on "
+              + (fewerSteps && betterFinal ? "both" : fewerSteps ? "steps" : "final value")
+          : "matches";
     }
     if (moreSteps && worseFinal) {
       return "**worse** on both";
     }
-    return moreSteps ? (betterFinal ? "trade-off: more steps, better final" : "**worse**: more steps")
+    return moreSteps
+        ? (betterFinal ? "trade-off: more steps, better final" : "**worse**: more steps")
         : (fewerSteps ? "trade-off: fewer steps, worse final" : "**worse**: final value");
   }
 }

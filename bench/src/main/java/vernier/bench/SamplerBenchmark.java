@@ -36,11 +36,11 @@ import vernier.v1.StudySpec;
 
 /**
  * Sample efficiency: the public problems of ../shared/bench/optuna_reference.py and their shifted
- * variants ({@link Problems}), run through the server's real API (100 trials x 10 seeds per problem and
- * sampler), beside Optuna 3.1 run on identical definitions (bench/src/main/python/optuna_shifted.py,
- * which delegates to the reference script) in the same invocation. Prints the median best value and its
- * quartiles per (problem, sampler), then paired Wilcoxon signed-rank tests over seeds of Vernier
- * against Optuna per problem.
+ * variants ({@link Problems}), run through the server's real API (100 trials x 10 seeds per problem
+ * and sampler), beside Optuna 3.1 run on identical definitions
+ * (bench/src/main/python/optuna_shifted.py, which delegates to the reference script) in the same
+ * invocation. Prints the median best value and its quartiles per (problem, sampler), then paired
+ * Wilcoxon signed-rank tests over seeds of Vernier against Optuna per problem.
  */
 @Command(name = "sampler-bench", mixinStandardHelpOptions = true)
 public final class SamplerBenchmark implements Callable<Integer> {
@@ -51,32 +51,53 @@ public final class SamplerBenchmark implements Callable<Integer> {
   @Option(names = "--seeds", defaultValue = "10")
   int seeds;
 
-  @Option(names = "--samplers", defaultValue = "random,tpe,tpe-univariate", split = ",",
-      description = "Any installed sampler's name, as a study spec names it, optionally with settings "
-          + "(gp:warp_output=false); tpe-univariate is tpe with multivariate off.")
+  @Option(
+      names = "--samplers",
+      defaultValue = "random,tpe,tpe-univariate",
+      split = ",",
+      description =
+          "Any installed sampler's name, as a study spec names it, optionally with settings "
+              + "(gp:warp_output=false); tpe-univariate is tpe with multivariate off.")
   List<String> samplers;
 
-  @Option(names = "--problems", split = ",", defaultValue = "branin,hartmann6,rosenbrock5,ackley5,styblinski5,mixed,"
-      + "rosenbrock5-shifted,ackley5-shifted,styblinski5-shifted",
-      description = "Problem names; 'constrained' stands for every constrained problem. A constrained run's best is "
-          + "its best feasible value (Infinity: none feasible).")
+  @Option(
+      names = "--problems",
+      split = ",",
+      defaultValue =
+          "branin,hartmann6,rosenbrock5,ackley5,styblinski5,mixed,"
+              + "rosenbrock5-shifted,ackley5-shifted,styblinski5-shifted",
+      description =
+          "Problem names; 'constrained' stands for every constrained problem. A constrained run's"
+              + " best is its best feasible value (Infinity: none feasible).")
   List<String> problems;
 
-  @Option(names = "--optuna-script", defaultValue = "bench/src/main/python/optuna_shifted.py",
-      description = "Script with optuna_reference.py's 'quality' CLI and JSON lines (per-seed 'bests'); '' to skip.")
+  @Option(
+      names = "--optuna-script",
+      defaultValue = "bench/src/main/python/optuna_shifted.py",
+      description =
+          "Script with optuna_reference.py's 'quality' CLI and JSON lines (per-seed 'bests'); '' to"
+              + " skip.")
   String optunaScript;
 
   @Option(names = "--optuna-samplers", defaultValue = "random,tpe,tpe-mv")
   String optunaSamplers;
 
-  @Option(names = "--alpha", defaultValue = "0.05", description = "Significance level of the paired tests.")
+  @Option(
+      names = "--alpha",
+      defaultValue = "0.05",
+      description = "Significance level of the paired tests.")
   double alpha;
 
-  @Option(names = "--all-pairs", description = "Also test every Vernier sampler against every Optuna sampler "
-      + "(a third table), not only best against best and auto against tpe.")
+  @Option(
+      names = "--all-pairs",
+      description =
+          "Also test every Vernier sampler against every Optuna sampler "
+              + "(a third table), not only best against best and auto against tpe.")
   boolean allPairs;
 
-  /** A sampler's name, optionally with settings: {@code gp:warp_output=false:n_startup_trials=5}. */
+  /**
+   * A sampler's name, optionally with settings: {@code gp:warp_output=false:n_startup_trials=5}.
+   */
   static PluginSpec sampler(String name) {
     return PluginArgs.parse(name.equals("tpe-univariate") ? "tpe:multivariate=false" : name);
   }
@@ -90,17 +111,21 @@ public final class SamplerBenchmark implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Map<String, Problems.Problem> all = Problems.all();
-    problems = problems.stream().flatMap(n -> n.equals("constrained") ? Problems.CONSTRAINED.stream()
-        : Stream.of(n)).toList();
+    problems =
+        problems.stream()
+            .flatMap(n -> n.equals("constrained") ? Problems.CONSTRAINED.stream() : Stream.of(n))
+            .toList();
     for (String name : problems) {
       if (!all.containsKey(name)) {
-        throw new CommandLine.ParameterException(new CommandLine(this),
-            "unknown problem " + name + "; known: " + all.keySet());
+        throw new CommandLine.ParameterException(
+            new CommandLine(this), "unknown problem " + name + "; known: " + all.keySet());
       }
     }
     List<Result> results = new ArrayList<>();
-    try (VernierServer server = VernierServer.create(new ServerConfig("127.0.0.1", 0, -1, ServerConfig.MEMORY, null))
-        .start(); VernierClient client = VernierClient.connect("127.0.0.1:" + server.grpcPort())) {
+    try (VernierServer server =
+            VernierServer.create(new ServerConfig("127.0.0.1", 0, -1, ServerConfig.MEMORY, null))
+                .start();
+        VernierClient client = VernierClient.connect("127.0.0.1:" + server.grpcPort())) {
       int id = 0;
       for (String name : problems) {
         Problems.Problem problem = all.get(name);
@@ -111,7 +136,8 @@ public final class SamplerBenchmark implements Callable<Integer> {
             bests[seed] = run(client, "s" + id++, problem, sampler(s), seed);
           }
           results.add(new Result(name, "vernier-" + s, bests));
-          System.err.printf(Locale.ROOT, "%s %s: %.1f s%n", name, s, (System.nanoTime() - start) / 1e9);
+          System.err.printf(
+              Locale.ROOT, "%s %s: %.1f s%n", name, s, (System.nanoTime() - start) / 1e9);
         }
       }
     }
@@ -124,12 +150,25 @@ public final class SamplerBenchmark implements Callable<Integer> {
   }
 
   /** The best objective value over the study's feasible trials; infinite when none was feasible. */
-  private double run(VernierClient client, String study, Problems.Problem problem, PluginSpec sampler, int seed) {
-    StudySpec.Builder spec = problem.space().clone()
-        .addObjectives(Objective.newBuilder().setMetric("value").setDirection(Direction.MINIMIZE))
-        .setSampler(sampler).setSeed(Int64Value.of(seed)).setLimits(Limits.newBuilder().setMaxTrials(trials));
-    problem.constraints().forEach(b -> spec.addConstraints(
-        Constraint.newBuilder().setMetric(b.metric()).setUpperBound(DoubleValue.of(b.upper()))));
+  private double run(
+      VernierClient client, String study, Problems.Problem problem, PluginSpec sampler, int seed) {
+    StudySpec.Builder spec =
+        problem
+            .space()
+            .clone()
+            .addObjectives(
+                Objective.newBuilder().setMetric("value").setDirection(Direction.MINIMIZE))
+            .setSampler(sampler)
+            .setSeed(Int64Value.of(seed))
+            .setLimits(Limits.newBuilder().setMaxTrials(trials));
+    problem
+        .constraints()
+        .forEach(
+            b ->
+                spec.addConstraints(
+                    Constraint.newBuilder()
+                        .setMetric(b.metric())
+                        .setUpperBound(DoubleValue.of(b.upper()))));
     client.createStudy(study, spec.build());
     double best = Double.POSITIVE_INFINITY;
     Optional<ActiveTrial> next;
@@ -147,13 +186,27 @@ public final class SamplerBenchmark implements Callable<Integer> {
   }
 
   private List<Result> optuna() throws Exception {
-    Process p = new ProcessBuilder("/usr/bin/python3", optunaScript, "quality", "--trials", Integer.toString(trials),
-        "--seeds", Integer.toString(seeds), "--samplers", optunaSamplers, "--problems", String.join(",", problems))
-        .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    Process p =
+        new ProcessBuilder(
+                "/usr/bin/python3",
+                optunaScript,
+                "quality",
+                "--trials",
+                Integer.toString(trials),
+                "--seeds",
+                Integer.toString(seeds),
+                "--samplers",
+                optunaSamplers,
+                "--problems",
+                String.join(",", problems))
+            .redirectError(ProcessBuilder.Redirect.INHERIT)
+            .start();
     List<Result> out = new ArrayList<>();
     // a constrained run without a feasible trial has best Infinity
-    ObjectMapper json = new ObjectMapper().enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS.mappedFeature());
-    try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+    ObjectMapper json =
+        new ObjectMapper().enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS.mappedFeature());
+    try (BufferedReader r =
+        new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
       String line;
       while ((line = r.readLine()) != null) {
         JsonNode n = json.readTree(line);
@@ -165,7 +218,8 @@ public final class SamplerBenchmark implements Callable<Integer> {
       }
     }
     if (p.waitFor() != 0) {
-      throw new IllegalStateException("Optuna script " + optunaScript + " failed: exit " + p.exitValue());
+      throw new IllegalStateException(
+          "Optuna script " + optunaScript + " failed: exit " + p.exitValue());
     }
     return out;
   }
@@ -173,13 +227,20 @@ public final class SamplerBenchmark implements Callable<Integer> {
   private void print(List<Result> results) {
     Map<String, List<Result>> byProblem = new TreeMap<>();
     results.forEach(r -> byProblem.computeIfAbsent(r.problem(), k -> new ArrayList<>()).add(r));
-    System.out.printf("| problem | sampler | median best | 25 %% | 75 %% |%n|---|---|---|---|---|%n");
+    System.out.printf(
+        "| problem | sampler | median best | 25 %% | 75 %% |%n|---|---|---|---|---|%n");
     for (String problem : problems) {
       for (Result r : byProblem.getOrDefault(problem, List.of())) {
         double[] s = r.bests().clone();
         Arrays.sort(s);
-        System.out.printf(Locale.ROOT, "| %s | %s | %.5g | %.5g | %.5g |%n", problem, r.sampler(), Stats.quantile(s, 0.5),
-            Stats.quantile(s, 0.25), Stats.quantile(s, 0.75));
+        System.out.printf(
+            Locale.ROOT,
+            "| %s | %s | %.5g | %.5g | %.5g |%n",
+            problem,
+            r.sampler(),
+            Stats.quantile(s, 0.5),
+            Stats.quantile(s, 0.25),
+            Stats.quantile(s, 0.75));
       }
     }
   }

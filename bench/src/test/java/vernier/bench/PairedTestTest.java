@@ -9,8 +9,10 @@ final class PairedTestTest {
 
   @Test
   void of_allTenPairsLower_isBetterWithTheExactTwoSidedP() {
-    PairedTest t = PairedTest.of(new double[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10},
-        new double[] {2, 3, 4, 5, 6, 7, 8, 9, 10, 11.5});
+    PairedTest t =
+        PairedTest.of(
+            new double[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10},
+            new double[] {2, 3, 4, 5, 6, 7, 8, 9, 10, 11.5});
 
     assertThat(t.p()).isCloseTo(2.0 / 1024, within(1e-12));
     assertThat(t.aBetter()).isTrue();
@@ -20,7 +22,8 @@ final class PairedTestTest {
 
   @Test
   void of_allPairsHigher_isWorse() {
-    PairedTest t = PairedTest.of(new double[] {5, 6, 7, 8, 9, 10}, new double[] {1, 2, 3, 4, 5, 6.5});
+    PairedTest t =
+        PairedTest.of(new double[] {5, 6, 7, 8, 9, 10}, new double[] {1, 2, 3, 4, 5, 6.5});
 
     assertThat(t.aBetter()).isFalse();
     assertThat(t.verdict(0.05)).isEqualTo("**worse**");

@@ -11,7 +11,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
-/** Both pruner harnesses must train the same configurations, or the comparison is of random streams. */
+/**
+ * Both pruner harnesses must train the same configurations, or the comparison is of random streams.
+ */
 final class PrunerConfigurationsTest {
 
   @Test
@@ -24,21 +26,32 @@ final class PrunerConfigurationsTest {
       sum += x[0] + x[1];
     }
     assertThat(sum / 2000).isBetween(0.45, 0.55);
-    assertThat(PrunerBenchmark.configuration(0, 0)).isNotEqualTo(PrunerBenchmark.configuration(1, 0));
+    assertThat(PrunerBenchmark.configuration(0, 0))
+        .isNotEqualTo(PrunerBenchmark.configuration(1, 0));
   }
 
   @Test
   void javaAndPythonGiveTheSameConfigurations() throws Exception {
     Process p;
     try {
-      p = new ProcessBuilder("/usr/bin/python3", "src/main/python/optuna_pruners.py", "--print-configurations",
-          "--seeds", "3", "--trials", "50").redirectError(ProcessBuilder.Redirect.INHERIT).start();
+      p =
+          new ProcessBuilder(
+                  "/usr/bin/python3",
+                  "src/main/python/optuna_pruners.py",
+                  "--print-configurations",
+                  "--seeds",
+                  "3",
+                  "--trials",
+                  "50")
+              .redirectError(ProcessBuilder.Redirect.INHERIT)
+              .start();
     } catch (java.io.IOException e) {
       assumeTrue(false, "needs /usr/bin/python3: " + e.getMessage());
       return;
     }
     int lines = 0;
-    try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+    try (BufferedReader r =
+        new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
       for (String line = r.readLine(); line != null; line = r.readLine()) {
         JsonNode n = new ObjectMapper().readTree(line);
         int seed = n.get("seed").asInt();

@@ -5,7 +5,8 @@ public record Checkpoint(long trial, long step) {
 
   public Checkpoint {
     if (trial < 0 || step < 0) {
-      throw new IllegalArgumentException("a checkpoint needs a trial and a step >= 0, got " + trial + "@" + step);
+      throw new IllegalArgumentException(
+          "a checkpoint needs a trial and a step >= 0, got " + trial + "@" + step);
     }
   }
 

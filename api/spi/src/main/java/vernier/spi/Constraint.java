@@ -1,6 +1,8 @@
 package vernier.spi;
 
-/** A feasibility bound on a told metric: {@code lower <= value <= upper}; infinite bounds are open. */
+/**
+ * A feasibility bound on a told metric: {@code lower <= value <= upper}; infinite bounds are open.
+ */
 public record Constraint(String metric, double lower, double upper) {
 
   public static Constraint atMost(String metric, double upper) {
@@ -11,7 +13,9 @@ public record Constraint(String metric, double lower, double upper) {
     return value >= lower && value <= upper;
   }
 
-  /** How far {@code value} is outside the bounds; 0 when satisfied. Used for constrained domination. */
+  /**
+   * How far {@code value} is outside the bounds; 0 when satisfied. Used for constrained domination.
+   */
   public double violation(double value) {
     if (Double.isNaN(value)) {
       return Double.POSITIVE_INFINITY;

@@ -1,8 +1,8 @@
 package vernier.spi;
 
 /**
- * The values a parameter may take. The server validates every domain before a study is created,
- * so plugins can rely on the invariants stated by each record.
+ * The values a parameter may take. The server validates every domain before a study is created, so
+ * plugins can rely on the invariants stated by each record.
  */
 public sealed interface Domain permits FloatDomain, IntDomain, CategoricalDomain {
 

@@ -3,9 +3,9 @@ package vernier.spi;
 /**
  * Real values in {@code [min, max]}.
  *
- * <p>Invariants: {@code min < max}, both finite; {@code log} implies {@code min > 0}; when {@code step}
- * is positive, {@code (max - min)} is a whole multiple of it and values are {@code min + k * step}.
- * A {@code step} of 0 means continuous.
+ * <p>Invariants: {@code min < max}, both finite; {@code log} implies {@code min > 0}; when {@code
+ * step} is positive, {@code (max - min)} is a whole multiple of it and values are {@code min + k *
+ * step}. A {@code step} of 0 means continuous.
  */
 public record FloatDomain(double min, double max, boolean log, double step) implements Domain {
 
@@ -57,6 +57,12 @@ public record FloatDomain(double min, double max, boolean log, double step) impl
 
   @Override
   public String describe() {
-    return "float[" + min + ", " + max + "]" + (log ? " log" : "") + (hasStep() ? " step " + step : "");
+    return "float["
+        + min
+        + ", "
+        + max
+        + "]"
+        + (log ? " log" : "")
+        + (hasStep() ? " step " + step : "");
   }
 }

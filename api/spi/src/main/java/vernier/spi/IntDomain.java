@@ -34,6 +34,12 @@ public record IntDomain(long min, long max, boolean log, long step) implements D
 
   @Override
   public String describe() {
-    return "int[" + min + ", " + max + "]" + (log ? " log" : "") + (step != 1 ? " step " + step : "");
+    return "int["
+        + min
+        + ", "
+        + max
+        + "]"
+        + (log ? " log" : "")
+        + (step != 1 ? " step " + step : "");
   }
 }

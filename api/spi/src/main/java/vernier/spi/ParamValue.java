@@ -4,7 +4,10 @@ import java.util.Objects;
 
 /** A typed parameter value: a double, a long integer, a string or a boolean. */
 public sealed interface ParamValue
-    permits ParamValue.DoubleValue, ParamValue.IntValue, ParamValue.StringValue, ParamValue.BoolValue {
+    permits ParamValue.DoubleValue,
+        ParamValue.IntValue,
+        ParamValue.StringValue,
+        ParamValue.BoolValue {
 
   static ParamValue of(double value) {
     return new DoubleValue(value);
@@ -27,7 +30,10 @@ public sealed interface ParamValue
     throw new IllegalStateException("not a number: " + this);
   }
 
-  /** A real number. Equality is by bit pattern, so NaN equals NaN and the value is usable as a map key. */
+  /**
+   * A real number. Equality is by bit pattern, so NaN equals NaN and the value is usable as a map
+   * key.
+   */
   record DoubleValue(double value) implements ParamValue {
     @Override
     public double asDouble() {

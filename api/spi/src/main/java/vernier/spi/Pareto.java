@@ -4,8 +4,8 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Pareto domination and crowding distance over loss vectors (every objective minimised; see
- * {@link Direction#toLoss}), for multi-objective samplers and pruners.
+ * Pareto domination and crowding distance over loss vectors (every objective minimised; see {@link
+ * Direction#toLoss}), for multi-objective samplers and pruners.
  */
 public final class Pareto {
 
@@ -25,9 +25,9 @@ public final class Pareto {
 
   /**
    * The crowding distance of each point of a front (Deb, Pratap, Agarwal and Meyarivan, "A Fast and
-   * Elitist Multiobjective Genetic Algorithm: NSGA-II", IEEE TEC 2002): per objective, the gap between
-   * a point's neighbours divided by the front's span, summed; the extreme points of each objective
-   * (and every point of a front of one or two) are infinite.
+   * Elitist Multiobjective Genetic Algorithm: NSGA-II", IEEE TEC 2002): per objective, the gap
+   * between a point's neighbours divided by the front's span, summed; the extreme points of each
+   * objective (and every point of a front of one or two) are infinite.
    */
   public static double[] crowdingDistances(List<double[]> front) {
     int size = front.size();
@@ -42,7 +42,8 @@ public final class Pareto {
       for (int k = 0; k < size; k++) {
         order[k] = k;
       }
-      Arrays.sort(order, (x, y) -> Double.compare(front.get(x)[objective], front.get(y)[objective]));
+      Arrays.sort(
+          order, (x, y) -> Double.compare(front.get(x)[objective], front.get(y)[objective]));
       double span = front.get(order[size - 1])[m] - front.get(order[0])[m];
       distance[order[0]] = Double.POSITIVE_INFINITY;
       distance[order[size - 1]] = Double.POSITIVE_INFINITY;

@@ -5,7 +5,10 @@ import java.util.List;
 /** What sampler and pruner factories share: a stable name, a description and declared settings. */
 public interface PluginFactory {
 
-  /** The stable name studies store (e.g. {@code random}); it must never change. Lower case, [a-z0-9-]. */
+  /**
+   * The stable name studies store (e.g. {@code random}); it must never change. Lower case,
+   * [a-z0-9-].
+   */
   String name();
 
   /** One line for {@code vernier plugins}. */

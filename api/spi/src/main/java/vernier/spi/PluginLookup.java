@@ -13,15 +13,16 @@ public interface PluginLookup {
   Optional<PrunerFactory> pruner(String name);
 
   /** Finds nothing: for plugins created outside a server. */
-  PluginLookup NONE = new PluginLookup() {
-    @Override
-    public Optional<SamplerFactory> sampler(String name) {
-      return Optional.empty();
-    }
+  PluginLookup NONE =
+      new PluginLookup() {
+        @Override
+        public Optional<SamplerFactory> sampler(String name) {
+          return Optional.empty();
+        }
 
-    @Override
-    public Optional<PrunerFactory> pruner(String name) {
-      return Optional.empty();
-    }
-  };
+        @Override
+        public Optional<PrunerFactory> pruner(String name) {
+          return Optional.empty();
+        }
+      };
 }

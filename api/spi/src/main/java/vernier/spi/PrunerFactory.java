@@ -1,8 +1,8 @@
 package vernier.spi;
 
 /**
- * Makes pruners. Found with {@link java.util.ServiceLoader} through
- * {@code META-INF/services/vernier.spi.PrunerFactory}.
+ * Makes pruners. Found with {@link java.util.ServiceLoader} through {@code
+ * META-INF/services/vernier.spi.PrunerFactory}.
  */
 public interface PrunerFactory extends PluginFactory {
 

@@ -2,16 +2,17 @@ package vernier.spi;
 
 /**
  * Makes samplers. Implementations are found with {@link java.util.ServiceLoader}: list the class in
- * {@code META-INF/services/vernier.spi.SamplerFactory} and give it a public no-argument constructor.
+ * {@code META-INF/services/vernier.spi.SamplerFactory} and give it a public no-argument
+ * constructor.
  */
 public interface SamplerFactory extends PluginFactory {
 
   /**
-   * Creates the sampler of one study. {@code settings} were already checked against
-   * {@link #settings()}; check their values here.
+   * Creates the sampler of one study. {@code settings} were already checked against {@link
+   * #settings()}; check their values here.
    *
-   * @throws IllegalArgumentException when a setting's value or the study does not suit this sampler;
-   *     the message reaches the user who created the study
+   * @throws IllegalArgumentException when a setting's value or the study does not suit this
+   *     sampler; the message reaches the user who created the study
    */
   Sampler create(StudyDefinition study, Settings settings);
 

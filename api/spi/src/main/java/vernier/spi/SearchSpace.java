@@ -33,7 +33,8 @@ public record SearchSpace(List<Parameter> parameters) {
 
   /** Whether {@code parameter} is active given the values assigned to earlier parameters. */
   public static boolean isActive(Parameter parameter, Map<String, ParamValue> assigned) {
-    return parameter.condition()
+    return parameter
+        .condition()
         .map(c -> assigned.containsKey(c.parent()) && c.values().contains(assigned.get(c.parent())))
         .orElse(true);
   }

@@ -8,9 +8,9 @@ import java.util.TreeMap;
 import java.util.stream.Collectors;
 
 /**
- * A plugin's settings as given in the study spec: numbers (as {@link Double}), strings, booleans and
- * lists. {@link #validate} rejects unknown keys and wrong types with a message naming the key; the
- * typed getters return the caller's default when a key is absent.
+ * A plugin's settings as given in the study spec: numbers (as {@link Double}), strings, booleans
+ * and lists. {@link #validate} rejects unknown keys and wrong types with a message naming the key;
+ * the typed getters return the caller's default when a key is absent.
  */
 public final class Settings {
 
@@ -42,17 +42,30 @@ public final class Settings {
    * @throws IllegalArgumentException naming the unknown or mistyped key and the accepted ones
    */
   public Settings validate(String plugin, Collection<SettingSpec> specs) {
-    Map<String, SettingSpec> byName = specs.stream()
-        .collect(Collectors.toMap(SettingSpec::name, s -> s, (a, b) -> a, TreeMap::new));
+    Map<String, SettingSpec> byName =
+        specs.stream()
+            .collect(Collectors.toMap(SettingSpec::name, s -> s, (a, b) -> a, TreeMap::new));
     for (Map.Entry<String, Object> e : values.entrySet()) {
       SettingSpec spec = byName.get(e.getKey());
       if (spec == null) {
-        throw new IllegalArgumentException("unknown setting '" + e.getKey() + "' for " + plugin
-            + "; accepted: " + (byName.isEmpty() ? "none" : String.join(", ", byName.keySet())));
+        throw new IllegalArgumentException(
+            "unknown setting '"
+                + e.getKey()
+                + "' for "
+                + plugin
+                + "; accepted: "
+                + (byName.isEmpty() ? "none" : String.join(", ", byName.keySet())));
       }
       if (!hasType(e.getValue(), spec.type())) {
-        throw new IllegalArgumentException("setting '" + e.getKey() + "' of " + plugin + " must be "
-            + spec.type().name().toLowerCase() + ", got " + e.getValue());
+        throw new IllegalArgumentException(
+            "setting '"
+                + e.getKey()
+                + "' of "
+                + plugin
+                + " must be "
+                + spec.type().name().toLowerCase()
+                + ", got "
+                + e.getValue());
       }
     }
     return this;
@@ -79,7 +92,9 @@ public final class Settings {
     return v == null ? defaultValue : ((Number) v).longValue();
   }
 
-  /** @throws IllegalArgumentException naming the key when the value does not fit in an int */
+  /**
+   * @throws IllegalArgumentException naming the key when the value does not fit in an int
+   */
   public int getInt(String key, int defaultValue) {
     long value = getLong(key, defaultValue);
     if (value != (int) value) {

@@ -16,7 +16,9 @@ public interface StudyView {
   /** Trials in {@code state}, in number order. */
   List<? extends TrialView> trials(TrialState state);
 
-  /** Trials being evaluated now (ACTIVE), whose parameters are taken but whose results are unknown. */
+  /**
+   * Trials being evaluated now (ACTIVE), whose parameters are taken but whose results are unknown.
+   */
   default List<? extends TrialView> running() {
     return trials(TrialState.ACTIVE);
   }

@@ -16,7 +16,9 @@ public interface TrialView {
   /** The active parameters' values, in search-space order. */
   Map<String, ParamValue> params();
 
-  /** Final metric values told with SUCCEEDED (objectives and constraint metrics); empty otherwise. */
+  /**
+   * Final metric values told with SUCCEEDED (objectives and constraint metrics); empty otherwise.
+   */
   Map<String, Double> values();
 
   default OptionalDouble value(String metric) {
@@ -36,7 +38,10 @@ public interface TrialView {
   /** Whether the told values satisfied every constraint; false when not SUCCEEDED. */
   boolean feasible();
 
-  /** The checkpoint this trial's training started from (population-based training); empty: from scratch. */
+  /**
+   * The checkpoint this trial's training started from (population-based training); empty: from
+   * scratch.
+   */
   default Optional<Checkpoint> startFrom() {
     return Optional.empty();
   }

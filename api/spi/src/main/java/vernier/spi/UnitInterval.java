@@ -22,7 +22,9 @@ public final class UnitInterval {
     double[] axis = axis(domain);
     double v = axis[0] + t * (axis[1] - axis[0]);
     double x = isLog(domain) ? Math.exp(v) : v;
-    return domain instanceof FloatDomain f ? ParamValue.of(f.snap(x)) : ParamValue.of(((IntDomain) domain).snap(x));
+    return domain instanceof FloatDomain f
+        ? ParamValue.of(f.snap(x))
+        : ParamValue.of(((IntDomain) domain).snap(x));
   }
 
   /** The position of a numeric value in [0, 1] (the centre of its bin for discrete domains). */
@@ -40,11 +42,13 @@ public final class UnitInterval {
   private static double[] axis(Domain domain) {
     if (domain instanceof FloatDomain f) {
       double half = f.hasStep() ? f.step() / 2 : 0;
-      return f.log() ? new double[] {Math.log(f.min()), Math.log(f.max())}
+      return f.log()
+          ? new double[] {Math.log(f.min()), Math.log(f.max())}
           : new double[] {f.min() - half, f.max() + half};
     }
     IntDomain i = (IntDomain) domain;
-    return i.log() ? new double[] {Math.log(i.min() - 0.5), Math.log(i.max() + 0.5)}
+    return i.log()
+        ? new double[] {Math.log(i.min() - 0.5), Math.log(i.max() + 0.5)}
         : new double[] {i.min() - i.step() / 2.0, i.max() + i.step() / 2.0};
   }
 }

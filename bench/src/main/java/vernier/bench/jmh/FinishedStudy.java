@@ -16,9 +16,9 @@ import vernier.spi.StudyDefinition;
 import vernier.spi.testkit.SimpleStudy;
 
 /**
- * The ask benchmarks' study: 5 float parameters in [0, 1], {@code trials} finished at random points,
- * loss Σx²; optionally constrained by x_i <= 0.5 for the first {@code constraints} parameters (told
- * as metrics c0, c1, ...).
+ * The ask benchmarks' study: 5 float parameters in [0, 1], {@code trials} finished at random
+ * points, loss Σx²; optionally constrained by x_i <= 0.5 for the first {@code constraints}
+ * parameters (told as metrics c0, c1, ...).
  */
 final class FinishedStudy {
 
@@ -35,8 +35,12 @@ final class FinishedStudy {
     for (int c = 0; c < constraints; c++) {
       bounds.add(Constraint.atMost("c" + c, 0.5));
     }
-    return new StudyDefinition("bench", SearchSpace.of(params), List.of(new Objective("loss", Direction.MINIMIZE)),
-        bounds, 0);
+    return new StudyDefinition(
+        "bench",
+        SearchSpace.of(params),
+        List.of(new Objective("loss", Direction.MINIMIZE)),
+        bounds,
+        0);
   }
 
   static SimpleStudy withTrials(int trials, SplittableRandom random) {

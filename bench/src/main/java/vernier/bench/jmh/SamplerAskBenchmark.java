@@ -22,10 +22,12 @@ import vernier.spi.Suggestion;
 import vernier.spi.testkit.SimpleStudy;
 
 /**
- * Cost of one suggestion of any installed sampler (found by name with ServiceLoader) with
- * {@code trials} finished trials ({@link FinishedStudy}).
+ * Cost of one suggestion of any installed sampler (found by name with ServiceLoader) with {@code
+ * trials} finished trials ({@link FinishedStudy}).
  *
- * <pre>java -cp bench/target/classes:$(cat bench/target/classpath.txt) org.openjdk.jmh.Main SamplerAskBenchmark</pre>
+ * <pre>
+ * java -cp bench/target/classes:$(cat bench/target/classpath.txt) org.openjdk.jmh.Main SamplerAskBenchmark
+ * </pre>
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -49,9 +51,12 @@ public class SamplerAskBenchmark {
   public void setUp() {
     random = new SplittableRandom(0);
     study = FinishedStudy.withTrials(trials, random);
-    SamplerFactory factory = ServiceLoader.load(SamplerFactory.class).stream().map(ServiceLoader.Provider::get)
-        .filter(f -> f.name().equals(sampler)).findFirst()
-        .orElseThrow(() -> new IllegalArgumentException("no sampler named " + sampler));
+    SamplerFactory factory =
+        ServiceLoader.load(SamplerFactory.class).stream()
+            .map(ServiceLoader.Provider::get)
+            .filter(f -> f.name().equals(sampler))
+            .findFirst()
+            .orElseThrow(() -> new IllegalArgumentException("no sampler named " + sampler));
     instance = factory.create(FinishedStudy.DEFINITION, Settings.empty());
   }
 

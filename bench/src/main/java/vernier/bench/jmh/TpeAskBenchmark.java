@@ -26,7 +26,9 @@ import vernier.spi.testkit.SimpleStudy;
  * setting of Optuna's figure: ~53 ms at 1,000 trials on this machine), without and with two
  * constraints (c-TPE).
  *
- * <pre>java -cp bench/target/classes:$(cat bench/target/classpath.txt) org.openjdk.jmh.Main TpeAskBenchmark</pre>
+ * <pre>
+ * java -cp bench/target/classes:$(cat bench/target/classpath.txt) org.openjdk.jmh.Main TpeAskBenchmark
+ * </pre>
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -54,7 +56,9 @@ public class TpeAskBenchmark {
   public void setUp() {
     random = new SplittableRandom(0);
     study = FinishedStudy.withTrials(FinishedStudy.definition(constraints), trials, random);
-    sampler = new TpeSamplerFactory().create(study.definition(), Settings.of(Map.of("multivariate", multivariate)));
+    sampler =
+        new TpeSamplerFactory()
+            .create(study.definition(), Settings.of(Map.of("multivariate", multivariate)));
   }
 
   @Benchmark

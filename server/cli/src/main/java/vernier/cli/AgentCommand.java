@@ -27,50 +27,74 @@ import vernier.v1.Study;
  * {@code vernier agent --study S -- cmd {lr}}: tunes any command line. One process per trial, its
  * metrics read from standard output, pruned processes terminated.
  */
-@Command(name = "agent", mixinStandardHelpOptions = true,
-    description = {"Run a command per trial: parameters go into {name} placeholders, VERNIER_PARAM_<NAME>",
-        "environment variables and the JSON file $VERNIER_PARAMS_FILE; each stdout line that is a JSON object",
-        "({\"step\": 10, \"loss\": 0.31}) or key=value pairs (step=10 loss=0.31) is reported; a pruned process",
-        "gets SIGTERM, then SIGKILL after the grace period; exit 0 tells the last reported values, another",
-        "exit code a failure with the tail of stderr."})
+@Command(
+    name = "agent",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Run a command per trial: parameters go into {name} placeholders, VERNIER_PARAM_<NAME>",
+      "environment variables and the JSON file $VERNIER_PARAMS_FILE; each stdout line that is a"
+          + " JSON object",
+      "({\"step\": 10, \"loss\": 0.31}) or key=value pairs (step=10 loss=0.31) is reported; a"
+          + " pruned process",
+      "gets SIGTERM, then SIGKILL after the grace period; exit 0 tells the last reported values,"
+          + " another",
+      "exit code a failure with the tail of stderr."
+    })
 final class AgentCommand implements Callable<Integer> {
 
-  @Mixin
-  ServerOptions options;
+  @Mixin ServerOptions options;
 
   @Option(names = "--study", required = true, description = "Study name or id.")
   String study;
 
-  @Option(names = "--parallel", defaultValue = "1", description = "Trials run at once (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--parallel",
+      defaultValue = "1",
+      description = "Trials run at once (default: ${DEFAULT-VALUE}).")
   int parallel;
 
-  @Option(names = "--max-trials", defaultValue = "0",
-      description = "Stop after starting this many trials; 0: until the study is done (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--max-trials",
+      defaultValue = "0",
+      description =
+          "Stop after starting this many trials; 0: until the study is done (default:"
+              + " ${DEFAULT-VALUE}).")
   int maxTrials;
 
-  @Option(names = "--worker-id", description = "Worker id reported to the server (default: pid-host).")
+  @Option(
+      names = "--worker-id",
+      description = "Worker id reported to the server (default: pid-host).")
   String workerId;
 
-  @Option(names = "--grace-seconds", defaultValue = "10",
-      description = "Seconds between SIGTERM and SIGKILL for a stopped trial (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--grace-seconds",
+      defaultValue = "10",
+      description =
+          "Seconds between SIGTERM and SIGKILL for a stopped trial (default: ${DEFAULT-VALUE}).")
   double graceSeconds;
 
-  @Option(names = "--workdir", defaultValue = "vernier-runs",
+  @Option(
+      names = "--workdir",
+      defaultValue = "vernier-runs",
       description = "Where each trial's params.json and files go (default: ${DEFAULT-VALUE}).")
   Path workdir;
 
   @Option(names = "--retry-failures", description = "Tell non-zero exits as retryable failures.")
   boolean retryFailures;
 
-  @Parameters(arity = "1..*", paramLabel = "COMMAND", description = "The command and its arguments, after --.")
+  @Parameters(
+      arity = "1..*",
+      paramLabel = "COMMAND",
+      description = "The command and its arguments, after --.")
   List<String> command;
 
   private final Set<CommandRunner.Running> running = ConcurrentHashMap.newKeySet();
   private final AtomicBoolean stopping = new AtomicBoolean();
 
   /**
-   * {@code <workdir>/<study id>-<creation time>}: a study deleted and created again under the same id
-   * gets fresh directories, so no trial sees files (checkpoints, outputs) of the old study's runs.
+   * {@code <workdir>/<study id>-<creation time>}: a study deleted and created again under the same
+   * id gets fresh directories, so no trial sees files (checkpoints, outputs) of the old study's
+   * runs.
    */
   private Path studyDirectory(Study s) {
     return workdir.resolve(StudyDirectories.name(s));
@@ -79,14 +103,25 @@ final class AgentCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     String name = StudyCommand.name(study);
-    String worker = workerId != null ? workerId : ManagementFactory.getRuntimeMXBean().getName().replace('@', '-');
+    String worker =
+        workerId != null
+            ? workerId
+            : ManagementFactory.getRuntimeMXBean().getName().replace('@', '-');
     // long deadlines: a worker outlives a server restart (calls wait for it, then retry)
     try (VernierClient client = options.connect(java.time.Duration.ofSeconds(120))) {
       Study s = client.studies().getStudy(GetStudyRequest.newBuilder().setName(name).build());
-      CommandRunner runner = new CommandRunner(command,
-          s.getSpec().getParametersList().stream().map(ParameterSpec::getName).toList(),
-          s.getSpec().getObjectivesList().stream().map(Objective::getMetric).toList(),
-          name, studyDirectory(s), (long) (graceSeconds * 1000), retryFailures, System.out, System.err, stopping::get);
+      CommandRunner runner =
+          new CommandRunner(
+              command,
+              s.getSpec().getParametersList().stream().map(ParameterSpec::getName).toList(),
+              s.getSpec().getObjectivesList().stream().map(Objective::getMetric).toList(),
+              name,
+              studyDirectory(s),
+              (long) (graceSeconds * 1000),
+              retryFailures,
+              System.out,
+              System.err,
+              stopping::get);
       Thread hook = new Thread(() -> stopAll(runner), "vernier-agent-stop");
       Runtime.getRuntime().addShutdownHook(hook);
       AtomicInteger started = new AtomicInteger();
@@ -107,7 +142,12 @@ final class AgentCommand implements Callable<Integer> {
     return 0;
   }
 
-  private void work(VernierClient client, String name, String worker, CommandRunner runner, AtomicInteger started) {
+  private void work(
+      VernierClient client,
+      String name,
+      String worker,
+      CommandRunner runner,
+      AtomicInteger started) {
     PrintStream out = System.out;
     while (!stopping.get() && (maxTrials == 0 || started.incrementAndGet() <= maxTrials)) {
       Optional<ActiveTrial> next = client.ask(name, worker);

@@ -11,13 +11,16 @@ final class CommandLineFormat {
   private CommandLineFormat() {}
 
   static String values(Map<String, Double> values) {
-    return values.isEmpty() ? "-" : values.entrySet().stream()
-        .map(e -> e.getKey() + "=" + String.format(Locale.ROOT, "%.5g", e.getValue()))
-        .collect(Collectors.joining(" "));
+    return values.isEmpty()
+        ? "-"
+        : values.entrySet().stream()
+            .map(e -> e.getKey() + "=" + String.format(Locale.ROOT, "%.5g", e.getValue()))
+            .collect(Collectors.joining(" "));
   }
 
   static String params(Map<String, ParamValue> params) {
-    return params.entrySet().stream().map(e -> e.getKey() + "=" + value(e.getValue()))
+    return params.entrySet().stream()
+        .map(e -> e.getKey() + "=" + value(e.getValue()))
         .collect(Collectors.joining(" "));
   }
 

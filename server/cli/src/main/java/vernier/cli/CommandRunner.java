@@ -34,16 +34,29 @@ final class CommandRunner {
   private final List<String> paramNames;
   private final List<String> objectives;
   private final String study;
-  /** The study's run directory: {@code <workdir>/<study id>-<creation time>}, one {@code trial-<n>} per trial. */
+
+  /**
+   * The study's run directory: {@code <workdir>/<study id>-<creation time>}, one {@code trial-<n>}
+   * per trial.
+   */
   private final Path studyDir;
+
   private final long graceMillis;
   private final boolean retryFailures;
   private final PrintStream out;
   private final PrintStream err;
   private final java.util.function.BooleanSupplier stopping;
 
-  CommandRunner(List<String> template, List<String> paramNames, List<String> objectives, String study,
-      Path studyDir, long graceMillis, boolean retryFailures, PrintStream out, PrintStream err,
+  CommandRunner(
+      List<String> template,
+      List<String> paramNames,
+      List<String> objectives,
+      String study,
+      Path studyDir,
+      long graceMillis,
+      boolean retryFailures,
+      PrintStream out,
+      PrintStream err,
       java.util.function.BooleanSupplier stopping) {
     this.stopping = stopping;
     this.template = template;
@@ -69,7 +82,8 @@ final class CommandRunner {
   }
 
   /** Runs the trial to its end; {@code started} is told the process once it runs. */
-  String run(ActiveTrial trial, java.util.function.Consumer<Running> started) throws IOException, InterruptedException {
+  String run(ActiveTrial trial, java.util.function.Consumer<Running> started)
+      throws IOException, InterruptedException {
     Trial t = trial.trial();
     String prefix = "[trial " + t.getNumber() + "] ";
     Path dir = studyDir.resolve("trial-" + t.getNumber());
@@ -88,7 +102,8 @@ final class CommandRunner {
     try {
       stopped = readMetrics(trial, process, prefix, last);
     } catch (RuntimeException | IOException e) {
-      terminate(process); // the server is unreachable or refused us: do not leave the process behind
+      terminate(
+          process); // the server is unreachable or refused us: do not leave the process behind
       throw e;
     }
     if (stopped != null) {
@@ -97,16 +112,26 @@ final class CommandRunner {
     int code = process.waitFor();
     stderr.join(TimeUnit.SECONDS.toMillis(5));
     double seconds = (System.nanoTime() - start) / 1e9;
-    return String.format(Locale.ROOT, "trial %d %s (%s, %.1f s)", t.getNumber(),
-        tell(trial, stopped, code, last, stderrTail), stopped != null ? stopped : "exit " + code, seconds);
+    return String.format(
+        Locale.ROOT,
+        "trial %d %s (%s, %.1f s)",
+        t.getNumber(),
+        tell(trial, stopped, code, last, stderrTail),
+        stopped != null ? stopped : "exit " + code,
+        seconds);
   }
 
-  /** Reports metric lines until the output ends or the server says stop; returns why it stopped, or null. */
-  private String readMetrics(ActiveTrial trial, Process process, String prefix, Map<String, Double> last)
+  /**
+   * Reports metric lines until the output ends or the server says stop; returns why it stopped, or
+   * null.
+   */
+  private String readMetrics(
+      ActiveTrial trial, Process process, String prefix, Map<String, Double> last)
       throws IOException {
     long step = -1;
-    try (BufferedReader reader = new BufferedReader(new InputStreamReader(process.getInputStream(),
-        StandardCharsets.UTF_8))) {
+    try (BufferedReader reader =
+        new BufferedReader(
+            new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
       String line;
       while ((line = reader.readLine()) != null) {
         Optional<MetricLine> metrics = MetricLine.parse(line);
@@ -135,7 +160,12 @@ final class CommandRunner {
     return null;
   }
 
-  private String tell(ActiveTrial trial, String stopped, int code, Map<String, Double> last, Deque<String> stderrTail) {
+  private String tell(
+      ActiveTrial trial,
+      String stopped,
+      int code,
+      Map<String, Double> last,
+      Deque<String> stderrTail) {
     if (!trial.isOpen()) {
       return "LOST";
     }
@@ -147,13 +177,22 @@ final class CommandRunner {
         return trial.pruned().getState().name();
       }
       if (code != 0) {
-        return trial.failed("exit code " + code + (stderrTail.isEmpty() ? "" : ": " + String.join("\n", stderrTail)),
-            retryFailures).getState().name();
+        return trial
+            .failed(
+                "exit code "
+                    + code
+                    + (stderrTail.isEmpty() ? "" : ": " + String.join("\n", stderrTail)),
+                retryFailures)
+            .getState()
+            .name();
       }
       for (String objective : objectives) {
         if (!last.containsKey(objective)) {
-          return trial.failed("the command exited 0 without reporting the objective '" + objective + "'", false)
-              .getState().name();
+          return trial
+              .failed(
+                  "the command exited 0 without reporting the objective '" + objective + "'", false)
+              .getState()
+              .name();
         }
       }
       Trial told = trial.succeeded(last);
@@ -164,29 +203,35 @@ final class CommandRunner {
   }
 
   private Thread echo(Process process, String prefix, Deque<String> tail) {
-    Thread t = new Thread(() -> {
-      try (BufferedReader reader = new BufferedReader(new InputStreamReader(process.getErrorStream(),
-          StandardCharsets.UTF_8))) {
-        String line;
-        while ((line = reader.readLine()) != null) {
-          err.println(prefix + line);
-          synchronized (tail) {
-            tail.addLast(line);
-            if (tail.size() > STDERR_TAIL_LINES) {
-              tail.removeFirst();
-            }
-          }
-        }
-      } catch (IOException ignored) {
-        // the process is gone
-      }
-    }, "stderr-" + process.pid());
+    Thread t =
+        new Thread(
+            () -> {
+              try (BufferedReader reader =
+                  new BufferedReader(
+                      new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = reader.readLine()) != null) {
+                  err.println(prefix + line);
+                  synchronized (tail) {
+                    tail.addLast(line);
+                    if (tail.size() > STDERR_TAIL_LINES) {
+                      tail.removeFirst();
+                    }
+                  }
+                }
+              } catch (IOException ignored) {
+                // the process is gone
+              }
+            },
+            "stderr-" + process.pid());
     t.setDaemon(true);
     t.start();
     return t;
   }
 
-  /** SIGTERM to the process and its descendants; SIGKILL to whatever is left after the grace period. */
+  /**
+   * SIGTERM to the process and its descendants; SIGKILL to whatever is left after the grace period.
+   */
   void terminate(Process process) throws InterruptedException {
     List<ProcessHandle> tree = process.descendants().toList();
     process.destroy();

@@ -1,9 +1,5 @@
 package vernier.cli;
 
-import ai.djl.Device;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Path;
 import static vernier.client.Parameters.choice;
 import static vernier.client.Parameters.floating;
 import static vernier.client.Parameters.integer;
@@ -12,6 +8,10 @@ import static vernier.client.Parameters.logInteger;
 import static vernier.client.Parameters.steppedInteger;
 import static vernier.client.Parameters.when;
 
+import ai.djl.Device;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.util.Map;
 import vernier.client.ActiveTrial;
 import vernier.client.TrialPrunedException;
@@ -23,14 +23,16 @@ import vernier.v1.StudySpec;
 
 /**
  * The demo's default workload: the DJL reference worker training its built-in text classifier on
- * the CPU, over the hyperparameters of examples/djl-text.yaml except max_steps, which the demo fixes.
+ * the CPU, over the hyperparameters of examples/djl-text.yaml except max_steps, which the demo
+ * fixes.
  */
 final class DjlTextWorkload implements Workload {
 
   private final TrialTrainer trainer;
 
   DjlTextWorkload(VernierClient client, Path checkpoints, int steps) {
-    this.trainer = TrialTrainer.builtInText(client, checkpoints, new TrialTrainer.Settings(steps, 25, 5));
+    this.trainer =
+        TrialTrainer.builtInText(client, checkpoints, new TrialTrainer.Settings(steps, 25, 5));
   }
 
   @Override
@@ -47,7 +49,8 @@ final class DjlTextWorkload implements Workload {
         .addParameters(logFloat("weight_decay", 1e-6, 1e-2))
         .addParameters(integer("warmup_steps", 0, 50))
         .addParameters(choice("schedule", "constant", "cosine", "exponential"))
-        .addObjectives(Objective.newBuilder().setMetric("val_loss").setDirection(Direction.MINIMIZE));
+        .addObjectives(
+            Objective.newBuilder().setMetric("val_loss").setDirection(Direction.MINIMIZE));
   }
 
   @Override

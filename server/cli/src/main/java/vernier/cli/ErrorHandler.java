@@ -10,11 +10,12 @@ final class ErrorHandler implements IExecutionExceptionHandler {
 
   @Override
   public int handleExecutionException(Exception e, CommandLine cmd, ParseResult parsed) {
-    String message = e instanceof StatusRuntimeException s
-        ? s.getStatus().getCode() == io.grpc.Status.Code.DEADLINE_EXCEEDED
-            ? "no answer from the server in time (is it running? --server, --timeout)"
-            : s.getStatus().getCode() + ": " + s.getStatus().getDescription()
-        : e.getMessage() == null ? e.toString() : e.getMessage();
+    String message =
+        e instanceof StatusRuntimeException s
+            ? s.getStatus().getCode() == io.grpc.Status.Code.DEADLINE_EXCEEDED
+                ? "no answer from the server in time (is it running? --server, --timeout)"
+                : s.getStatus().getCode() + ": " + s.getStatus().getDescription()
+            : e.getMessage() == null ? e.toString() : e.getMessage();
     cmd.getErr().println("vernier: " + message);
     return e instanceof StatusRuntimeException ? 2 : 1;
   }

@@ -4,11 +4,20 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** {@code vernier}: the server, study administration, plugins and the demo. */
-@Command(name = "vernier", mixinStandardHelpOptions = true, version = "vernier 0.1.0",
+@Command(
+    name = "vernier",
+    mixinStandardHelpOptions = true,
+    version = "vernier 0.1.0",
     description = "Hyperparameter tuning over gRPC: ask, report, tell.",
-    subcommands = {ServerCommand.class, StudyCommand.class, AgentCommand.class, vernier.djl.DjlWorker.class,
-        PluginsCommand.class, DemoCommand.class,
-        CommandLine.HelpCommand.class})
+    subcommands = {
+      ServerCommand.class,
+      StudyCommand.class,
+      AgentCommand.class,
+      vernier.djl.DjlWorker.class,
+      PluginsCommand.class,
+      DemoCommand.class,
+      CommandLine.HelpCommand.class
+    })
 public final class Main {
 
   public static void main(String[] args) {

@@ -11,14 +11,15 @@ import java.util.regex.Pattern;
 
 /**
  * One line of a training command's standard output, read as metrics when it is either a JSON object
- * ({@code {"step": 10, "loss": 0.31}}) or {@code key=value} pairs ({@code step=10 loss=0.31}, commas
- * or spaces between pairs). {@code step} is optional; every other numeric field is a metric. Any
- * other line is ordinary output.
+ * ({@code {"step": 10, "loss": 0.31}}) or {@code key=value} pairs ({@code step=10 loss=0.31},
+ * commas or spaces between pairs). {@code step} is optional; every other numeric field is a metric.
+ * Any other line is ordinary output.
  */
 record MetricLine(OptionalLong step, Map<String, Double> metrics) {
 
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final Pattern PAIR = Pattern.compile("([A-Za-z_][A-Za-z0-9_./-]*)=(\\S+?)(?:[,\\s]+|$)");
+  private static final Pattern PAIR =
+      Pattern.compile("([A-Za-z_][A-Za-z0-9_./-]*)=(\\S+?)(?:[,\\s]+|$)");
 
   static Optional<MetricLine> parse(String line) {
     String text = line.strip();
@@ -69,7 +70,9 @@ record MetricLine(OptionalLong step, Map<String, Double> metrics) {
       }
     }
     boolean whole = end == text.length();
-    return whole && !metrics.isEmpty() ? Optional.of(new MetricLine(step, metrics)) : Optional.empty();
+    return whole && !metrics.isEmpty()
+        ? Optional.of(new MetricLine(step, metrics))
+        : Optional.empty();
   }
 
   private static Double number(String s) {

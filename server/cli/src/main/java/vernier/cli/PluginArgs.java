@@ -22,7 +22,8 @@ public final class PluginArgs {
     for (int i = 1; i < parts.length; i++) {
       String[] kv = parts[i].split("=", 2);
       if (kv.length != 2 || kv[0].isEmpty()) {
-        throw new IllegalArgumentException("setting '" + parts[i] + "' in '" + text + "' is not key=value");
+        throw new IllegalArgumentException(
+            "setting '" + parts[i] + "' in '" + text + "' is not key=value");
       }
       settings.putFields(kv[0], value(kv[1]));
     }

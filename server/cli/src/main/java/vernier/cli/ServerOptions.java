@@ -7,7 +7,9 @@ import vernier.client.VernierClient;
 /** The server address shared by the client-side commands. */
 final class ServerOptions {
 
-  @Option(names = {"-s", "--server"}, defaultValue = "${env:VERNIER_SERVER:-127.0.0.1:7070}",
+  @Option(
+      names = {"-s", "--server"},
+      defaultValue = "${env:VERNIER_SERVER:-127.0.0.1:7070}",
       description = "Server address host:port (default: ${DEFAULT-VALUE}).")
   String server;
 

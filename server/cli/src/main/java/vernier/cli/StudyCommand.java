@@ -27,31 +27,43 @@ import vernier.v1.ListTrialsRequest;
 import vernier.v1.ListTrialsResponse;
 import vernier.v1.SetStudyStateRequest;
 import vernier.v1.Study;
-import vernier.v1.TrialCounts;
 import vernier.v1.Trial;
+import vernier.v1.TrialCounts;
 
 /** {@code vernier study ...}: create and inspect studies on a running server. */
-@Command(name = "study", mixinStandardHelpOptions = true, description = "Create, inspect and control studies.",
-    subcommands = {StudyCommand.Create.class, StudyCommand.ListStudies.class, StudyCommand.Show.class,
-        StudyCommand.Trials.class, StudyCommand.Best.class, StudyCommand.Lineage.class, StudyCommand.Pause.class,
-        StudyCommand.Resume.class,
-        StudyCommand.Stop.class, StudyCommand.Delete.class})
+@Command(
+    name = "study",
+    mixinStandardHelpOptions = true,
+    description = "Create, inspect and control studies.",
+    subcommands = {
+      StudyCommand.Create.class,
+      StudyCommand.ListStudies.class,
+      StudyCommand.Show.class,
+      StudyCommand.Trials.class,
+      StudyCommand.Best.class,
+      StudyCommand.Lineage.class,
+      StudyCommand.Pause.class,
+      StudyCommand.Resume.class,
+      StudyCommand.Stop.class,
+      StudyCommand.Delete.class
+    })
 final class StudyCommand {
 
   /** Shared plumbing: connection, output, JSON. */
   abstract static class Base implements Callable<Integer> {
-    @Mixin
-    ServerOptions options;
+    @Mixin ServerOptions options;
 
     @Option(names = "--json", description = "Print the API's JSON instead of a table.")
     boolean json;
 
-    @Option(names = "--timeout", defaultValue = "10",
-        description = "Seconds to wait for the server, retries included (default: ${DEFAULT-VALUE}).")
+    @Option(
+        names = "--timeout",
+        defaultValue = "10",
+        description =
+            "Seconds to wait for the server, retries included (default: ${DEFAULT-VALUE}).")
     long timeoutSeconds;
 
-    @Spec
-    CommandSpec spec;
+    @Spec CommandSpec spec;
 
     PrintWriter out() {
       return spec.commandLine().getOut();
@@ -77,9 +89,15 @@ final class StudyCommand {
     return study.startsWith("studies/") ? study : "studies/" + study;
   }
 
-  @Command(name = "create", mixinStandardHelpOptions = true, description = "Create a study from a YAML file.")
+  @Command(
+      name = "create",
+      mixinStandardHelpOptions = true,
+      description = "Create a study from a YAML file.")
   static final class Create extends Base {
-    @Option(names = {"-f", "--file"}, required = true, description = "Study YAML (study_id, spec).")
+    @Option(
+        names = {"-f", "--file"},
+        required = true,
+        description = "Study YAML (study_id, spec).")
     Path file;
 
     @Option(names = "--id", description = "Study id, overriding study_id in the file.")
@@ -90,7 +108,8 @@ final class StudyCommand {
 
     @Override
     void run(VernierClient client) throws Exception {
-      CreateStudyRequest.Builder request = vernier.client.StudyFile.read(file).toBuilder().setValidateOnly(validateOnly);
+      CreateStudyRequest.Builder request =
+          vernier.client.StudyFile.read(file).toBuilder().setValidateOnly(validateOnly);
       if (id != null) {
         request.setStudyId(id);
       }
@@ -98,10 +117,17 @@ final class StudyCommand {
       if (json) {
         printJson(study);
       } else {
-        out().println((validateOnly ? "valid: " : "created ") + study.getName() + " ("
-            + study.getSpec().getParametersCount() + " parameters, sampler "
-            + orDefault(study.getSpec().getSampler().getName(), "random") + ", pruner "
-            + orDefault(study.getSpec().getPruner().getName(), "none") + ")");
+        out()
+            .println(
+                (validateOnly ? "valid: " : "created ")
+                    + study.getName()
+                    + " ("
+                    + study.getSpec().getParametersCount()
+                    + " parameters, sampler "
+                    + orDefault(study.getSpec().getSampler().getName(), "random")
+                    + ", pruner "
+                    + orDefault(study.getSpec().getPruner().getName(), "none")
+                    + ")");
       }
     }
   }
@@ -113,8 +139,11 @@ final class StudyCommand {
       List<Study> studies = new ArrayList<>();
       String token = "";
       do {
-        ListStudiesResponse page = client.studies().listStudies(ListStudiesRequest.newBuilder()
-            .setPageSize(1000).setPageToken(token).build());
+        ListStudiesResponse page =
+            client
+                .studies()
+                .listStudies(
+                    ListStudiesRequest.newBuilder().setPageSize(1000).setPageToken(token).build());
         studies.addAll(page.getStudiesList());
         token = page.getNextPageToken();
       } while (!token.isEmpty());
@@ -124,8 +153,13 @@ final class StudyCommand {
       }
       out().printf("%-32s %-8s %-5s %s%n", "STUDY", "STATE", "DONE", "TRIALS");
       for (Study s : studies) {
-        out().printf("%-32s %-8s %-5s %s%n", s.getName().substring("studies/".length()), s.getState(),
-            s.getDone() ? "yes" : "no", counts(s.getTrialCounts()));
+        out()
+            .printf(
+                "%-32s %-8s %-5s %s%n",
+                s.getName().substring("studies/".length()),
+                s.getState(),
+                s.getDone() ? "yes" : "no",
+                counts(s.getTrialCounts()));
       }
     }
   }
@@ -137,21 +171,39 @@ final class StudyCommand {
 
     @Override
     void run(VernierClient client) throws Exception {
-      Study s = client.studies().getStudy(GetStudyRequest.newBuilder().setName(name(study)).build());
+      Study s =
+          client.studies().getStudy(GetStudyRequest.newBuilder().setName(name(study)).build());
       if (json) {
         printJson(s);
         return;
       }
       out().println(s.getName() + "  " + s.getState() + (s.getDone() ? "  (done)" : ""));
       out().println("trials: " + counts(s.getTrialCounts()));
-      out().println("objectives: " + s.getSpec().getObjectivesList().stream()
-          .map(o -> o.getDirection().name().toLowerCase(Locale.ROOT) + " " + o.getMetric())
-          .collect(Collectors.joining(", ")));
-      out().println("sampler: " + orDefault(s.getSpec().getSampler().getName(), "random")
-          + ", pruner: " + orDefault(s.getSpec().getPruner().getName(), "none"));
+      out()
+          .println(
+              "objectives: "
+                  + s.getSpec().getObjectivesList().stream()
+                      .map(
+                          o ->
+                              o.getDirection().name().toLowerCase(Locale.ROOT)
+                                  + " "
+                                  + o.getMetric())
+                      .collect(Collectors.joining(", ")));
+      out()
+          .println(
+              "sampler: "
+                  + orDefault(s.getSpec().getSampler().getName(), "random")
+                  + ", pruner: "
+                  + orDefault(s.getSpec().getPruner().getName(), "none"));
       out().println("parameters:");
       for (var p : s.getSpec().getParametersList()) {
-        out().println("  " + JsonFormat.printer().omittingInsignificantWhitespace().print(p).replace("\"", ""));
+        out()
+            .println(
+                "  "
+                    + JsonFormat.printer()
+                        .omittingInsignificantWhitespace()
+                        .print(p)
+                        .replace("\"", ""));
       }
     }
   }
@@ -161,7 +213,9 @@ final class StudyCommand {
     @Parameters(paramLabel = "STUDY")
     String study;
 
-    @Option(names = "--state", description = "Only trials in this state (repeatable): ${COMPLETION-CANDIDATES}.")
+    @Option(
+        names = "--state",
+        description = "Only trials in this state (repeatable): ${COMPLETION-CANDIDATES}.")
     List<Trial.State> states = new ArrayList<>();
 
     @Override
@@ -169,8 +223,16 @@ final class StudyCommand {
       List<Trial> trials = new ArrayList<>();
       String token = "";
       do {
-        ListTrialsResponse page = client.studies().listTrials(ListTrialsRequest.newBuilder().setStudy(name(study))
-            .addAllStates(states).setPageSize(1000).setPageToken(token).build());
+        ListTrialsResponse page =
+            client
+                .studies()
+                .listTrials(
+                    ListTrialsRequest.newBuilder()
+                        .setStudy(name(study))
+                        .addAllStates(states)
+                        .setPageSize(1000)
+                        .setPageToken(token)
+                        .build());
         trials.addAll(page.getTrialsList());
         token = page.getNextPageToken();
       } while (!token.isEmpty());
@@ -182,7 +244,9 @@ final class StudyCommand {
     }
   }
 
-  @Command(name = "best", mixinStandardHelpOptions = true,
+  @Command(
+      name = "best",
+      mixinStandardHelpOptions = true,
       description = "The best trial, or the Pareto front of a multi-objective study.")
   static final class Best extends Base {
     @Parameters(paramLabel = "STUDY")
@@ -190,7 +254,10 @@ final class StudyCommand {
 
     @Override
     void run(VernierClient client) throws Exception {
-      var best = client.studies().listBestTrials(ListBestTrialsRequest.newBuilder().setStudy(name(study)).build());
+      var best =
+          client
+              .studies()
+              .listBestTrials(ListBestTrialsRequest.newBuilder().setStudy(name(study)).build());
       if (json) {
         printJson(best);
       } else if (best.getTrialsCount() == 0) {
@@ -201,9 +268,12 @@ final class StudyCommand {
     }
   }
 
-  @Command(name = "lineage", mixinStandardHelpOptions = true,
-      description = "A trial and the trials whose checkpoints it continues (population-based training), back to "
-          + "the one trained from scratch.")
+  @Command(
+      name = "lineage",
+      mixinStandardHelpOptions = true,
+      description =
+          "A trial and the trials whose checkpoints it continues (population-based training), back"
+              + " to the one trained from scratch.")
   static final class Lineage extends Base {
     @Parameters(index = "0", paramLabel = "STUDY")
     String study;
@@ -216,8 +286,13 @@ final class StudyCommand {
       List<Trial> chain = new ArrayList<>();
       long number = trial;
       while (true) {
-        Trial t = client.studies().getTrial(GetTrialRequest.newBuilder()
-            .setName(name(study) + "/trials/" + number).build());
+        Trial t =
+            client
+                .studies()
+                .getTrial(
+                    GetTrialRequest.newBuilder()
+                        .setName(name(study) + "/trials/" + number)
+                        .build());
         chain.add(t);
         if (!t.hasStartFrom()) {
           break;
@@ -240,8 +315,14 @@ final class StudyCommand {
 
     @Override
     void run(VernierClient client) throws Exception {
-      Study s = client.studies().setStudyState(SetStudyStateRequest.newBuilder().setName(name(study))
-          .setState(target()).build());
+      Study s =
+          client
+              .studies()
+              .setStudyState(
+                  SetStudyStateRequest.newBuilder()
+                      .setName(name(study))
+                      .setState(target())
+                      .build());
       if (json) {
         printJson(s);
       } else {
@@ -250,7 +331,10 @@ final class StudyCommand {
     }
   }
 
-  @Command(name = "pause", mixinStandardHelpOptions = true, description = "Hand out no new trials for now.")
+  @Command(
+      name = "pause",
+      mixinStandardHelpOptions = true,
+      description = "Hand out no new trials for now.")
   static final class Pause extends StateChange {
     @Override
     Study.State target() {
@@ -266,7 +350,9 @@ final class StudyCommand {
     }
   }
 
-  @Command(name = "stop", mixinStandardHelpOptions = true,
+  @Command(
+      name = "stop",
+      mixinStandardHelpOptions = true,
       description = "Stop for good: no new trials, running trials are told STOP.")
   static final class Stop extends StateChange {
     @Override
@@ -275,7 +361,10 @@ final class StudyCommand {
     }
   }
 
-  @Command(name = "delete", mixinStandardHelpOptions = true, description = "Delete a study and its trials.")
+  @Command(
+      name = "delete",
+      mixinStandardHelpOptions = true,
+      description = "Delete a study and its trials.")
   static final class Delete extends Base {
     @Parameters(paramLabel = "STUDY")
     String study;
@@ -292,19 +381,36 @@ final class StudyCommand {
   }
 
   static String counts(TrialCounts c) {
-    return String.format("%d succeeded, %d pruned, %d failed, %d active, %d waiting, %d abandoned, %d infeasible",
-        c.getSucceeded(), c.getPruned(), c.getFailed(), c.getActive(), c.getWaiting(), c.getAbandoned(),
+    return String.format(
+        "%d succeeded, %d pruned, %d failed, %d active, %d waiting, %d abandoned, %d infeasible",
+        c.getSucceeded(),
+        c.getPruned(),
+        c.getFailed(),
+        c.getActive(),
+        c.getWaiting(),
+        c.getAbandoned(),
         c.getInfeasible());
   }
 
-  /** One line per trial; a trial continuing another's checkpoint shows it, e.g. {@code from #38@125}. */
+  /**
+   * One line per trial; a trial continuing another's checkpoint shows it, e.g. {@code from
+   * #38@125}.
+   */
   static void printTrials(PrintWriter out, List<Trial> trials) {
     out.printf("%-6s %-10s %-28s %-6s %s%n", "TRIAL", "STATE", "VALUES", "STEP", "PARAMS");
     for (Trial t : trials) {
-      String from = t.hasStartFrom() ? "from #" + t.getStartFrom().getTrial() + "@" + t.getStartFrom().getStep() + " "
-          : "";
-      out.printf("%-6d %-10s %-28s %-6s %s%s%n", t.getNumber(), t.getState(), CommandLineFormat.values(t.getValuesMap()),
-          t.getLastStep() < 0 ? "-" : Long.toString(t.getLastStep()), from, CommandLineFormat.params(t.getParamsMap()));
+      String from =
+          t.hasStartFrom()
+              ? "from #" + t.getStartFrom().getTrial() + "@" + t.getStartFrom().getStep() + " "
+              : "";
+      out.printf(
+          "%-6d %-10s %-28s %-6s %s%s%n",
+          t.getNumber(),
+          t.getState(),
+          CommandLineFormat.values(t.getValuesMap()),
+          t.getLastStep() < 0 ? "-" : Long.toString(t.getLastStep()),
+          from,
+          CommandLineFormat.params(t.getParamsMap()));
     }
   }
 }

@@ -43,7 +43,8 @@ final class SyntheticTraining implements Workload {
         .addParameters(logInteger("units", 16, 512))
         .addParameters(floating("dropout", 0.0, 0.5))
         .addParameters(steppedInteger("batch_size", 16, 256, 16))
-        .addObjectives(Objective.newBuilder().setMetric("val_loss").setDirection(Direction.MINIMIZE));
+        .addObjectives(
+            Objective.newBuilder().setMetric("val_loss").setDirection(Direction.MINIMIZE));
   }
 
   @Override
@@ -52,7 +53,9 @@ final class SyntheticTraining implements Workload {
     Curve curve = new Curve(p);
     SplittableRandom noise = new SplittableRandom(trial.trial().getNumber() * 7919L + 17);
     double loss = Double.NaN;
-    for (int step = 1; step <= steps; step++) { // steps count from 1: the last step is the number run
+    for (int step = 1;
+        step <= steps;
+        step++) { // steps count from 1: the last step is the number run
       Thread.sleep(stepMillis);
       loss = curve.at(step) + noise.nextGaussian() * 0.01;
       Decision decision = trial.report(step, Map.of("val_loss", loss));
@@ -82,8 +85,12 @@ final class SyntheticTraining implements Workload {
       double capacity = p.get("layers").getIntValue() * p.get("units").getIntValue();
       double dropout = p.get("dropout").getDoubleValue();
       double overfit = 0.04 * Math.max(0, Math.log(capacity / 512.0)) * Math.max(0, 0.3 - dropout);
-      floor = 0.12 + 0.9 / (1 + capacity / 128.0) + 0.5 * Math.pow(dropout - 0.15, 2) + overfit
-          + (sgd ? 0.03 : 0);
+      floor =
+          0.12
+              + 0.9 / (1 + capacity / 128.0)
+              + 0.5 * Math.pow(dropout - 0.15, 2)
+              + overfit
+              + (sgd ? 0.03 : 0);
     }
 
     double at(int step) {

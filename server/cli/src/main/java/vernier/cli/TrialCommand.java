@@ -15,8 +15,8 @@ import vernier.v1.ParamValue;
 import vernier.v1.Trial;
 
 /**
- * How a trial's parameters reach a command: {@code {name}} placeholders in the arguments,
- * {@code VERNIER_PARAM_<NAME>} environment variables, and a JSON file.
+ * How a trial's parameters reach a command: {@code {name}} placeholders in the arguments, {@code
+ * VERNIER_PARAM_<NAME>} environment variables, and a JSON file.
  */
 final class TrialCommand {
 
@@ -53,7 +53,8 @@ final class TrialCommand {
    * Environment for the process: parameters, trial identity and where its files are; for
    * population-based training also the step to train until and the checkpoint to start from.
    */
-  static Map<String, String> environment(Trial trial, String study, Path paramsFile, Path trialDir) {
+  static Map<String, String> environment(
+      Trial trial, String study, Path paramsFile, Path trialDir) {
     Map<String, String> env = new LinkedHashMap<>();
     trial.getParamsMap().forEach((k, v) -> env.put("VERNIER_PARAM_" + envName(k), text(v)));
     env.put("VERNIER_STUDY", study);
@@ -65,7 +66,8 @@ final class TrialCommand {
     if (trial.getMaxStep() > 0) {
       env.put("VERNIER_MAX_STEP", Long.toString(trial.getMaxStep()));
     }
-    if (trial.hasStartFrom()) { // population-based training: the parent's files sit beside this trial's
+    if (trial
+        .hasStartFrom()) { // population-based training: the parent's files sit beside this trial's
       long parent = trial.getStartFrom().getTrial();
       env.put("VERNIER_START_FROM_TRIAL", Long.toString(parent));
       env.put("VERNIER_START_FROM_STEP", Long.toString(trial.getStartFrom().getStep()));
@@ -77,13 +79,19 @@ final class TrialCommand {
   /** Writes {@code {"lr": 0.01, "layers": 3, "optimizer": "adam"}} to {@code file}. */
   static void writeParams(Trial trial, Path file) throws IOException {
     Map<String, Object> json = new LinkedHashMap<>();
-    trial.getParamsMap().forEach((k, v) -> json.put(k, switch (v.getKindCase()) {
-      case DOUBLE_VALUE -> v.getDoubleValue();
-      case INT_VALUE -> v.getIntValue();
-      case STRING_VALUE -> v.getStringValue();
-      case BOOL_VALUE -> v.getBoolValue();
-      case KIND_NOT_SET -> null;
-    }));
+    trial
+        .getParamsMap()
+        .forEach(
+            (k, v) ->
+                json.put(
+                    k,
+                    switch (v.getKindCase()) {
+                      case DOUBLE_VALUE -> v.getDoubleValue();
+                      case INT_VALUE -> v.getIntValue();
+                      case STRING_VALUE -> v.getStringValue();
+                      case BOOL_VALUE -> v.getBoolValue();
+                      case KIND_NOT_SET -> null;
+                    }));
     Files.createDirectories(file.getParent());
     JSON.writerWithDefaultPrettyPrinter().writeValue(file.toFile(), json);
   }

@@ -20,8 +20,7 @@ import vernier.client.VernierClient;
 /** The CLI against the real server process, with the example study file. */
 final class CliTest {
 
-  @TempDir
-  static Path dir;
+  @TempDir static Path dir;
 
   static ServerProcess server;
 
@@ -56,7 +55,8 @@ final class CliTest {
   @Test
   void studyLifecycle_fromTheExampleYaml() {
     String s = server.target();
-    Result created = vernier("study", "create", "-f", example().toString(), "--id", "cli-one", "-s", s);
+    Result created =
+        vernier("study", "create", "-f", example().toString(), "--id", "cli-one", "-s", s);
     assertThat(created.code()).as(created.err()).isZero();
     assertThat(created.out()).contains("created studies/cli-one", "7 parameters", "pruner median");
 
@@ -68,17 +68,21 @@ final class CliTest {
         }
       }
     }
-    assertThat(vernier("study", "list", "-s", s).out()).contains("cli-one", "ACTIVE", "3 succeeded");
+    assertThat(vernier("study", "list", "-s", s).out())
+        .contains("cli-one", "ACTIVE", "3 succeeded");
     assertThat(vernier("study", "show", "cli-one", "-s", s).out())
-        .contains("studies/cli-one", "minimize val_loss", "sampler: tpe, pruner: median", "name:lr");
+        .contains(
+            "studies/cli-one", "minimize val_loss", "sampler: tpe, pruner: median", "name:lr");
     Result trials = vernier("study", "trials", "cli-one", "--state", "SUCCEEDED", "-s", s);
     assertThat(trials.out().lines().count()).isEqualTo(4);
     assertThat(vernier("study", "best", "cli-one", "-s", s).out()).contains("val_loss=0.80000");
-    assertThat(vernier("study", "best", "cli-one", "--json", "-s", s).out()).contains("\"val_loss\": 0.8");
+    assertThat(vernier("study", "best", "cli-one", "--json", "-s", s).out())
+        .contains("\"val_loss\": 0.8");
     assertThat(vernier("study", "pause", "cli-one", "-s", s).out()).contains("PAUSED");
     assertThat(vernier("study", "resume", "cli-one", "-s", s).out()).contains("ACTIVE");
     assertThat(vernier("study", "stop", "cli-one", "-s", s).out()).contains("STOPPED");
-    assertThat(vernier("study", "delete", "cli-one", "-s", s).out()).contains("deleted studies/cli-one");
+    assertThat(vernier("study", "delete", "cli-one", "-s", s).out())
+        .contains("deleted studies/cli-one");
     Result gone = vernier("study", "show", "cli-one", "-s", s);
     assertThat(gone.code()).isEqualTo(2);
     assertThat(gone.err()).contains("NOT_FOUND", "studies/cli-one");
@@ -87,12 +91,24 @@ final class CliTest {
   @Test
   void create_validateOnly_andBadFilesGiveClearErrors() throws Exception {
     String s = server.target();
-    assertThat(vernier("study", "create", "-f", example().toString(), "--id", "cli-two", "--validate-only", "-s", s)
-        .out()).contains("valid: studies/cli-two");
+    assertThat(
+            vernier(
+                    "study",
+                    "create",
+                    "-f",
+                    example().toString(),
+                    "--id",
+                    "cli-two",
+                    "--validate-only",
+                    "-s",
+                    s)
+                .out())
+        .contains("valid: studies/cli-two");
     assertThat(vernier("study", "show", "cli-two", "-s", s).err()).contains("NOT_FOUND");
 
     for (String example : new String[] {"djl-text.yaml", "djl-lm.yaml", "agent/quadratic.yaml"}) {
-      Result valid = vernier("study", "create", "-f", "../../examples/" + example, "--validate-only", "-s", s);
+      Result valid =
+          vernier("study", "create", "-f", "../../examples/" + example, "--validate-only", "-s", s);
       assertThat(valid.code()).as(example + ": " + valid.err()).isZero();
     }
 
@@ -103,7 +119,8 @@ final class CliTest {
     assertThat(r.err()).contains("typo.yaml", "logscale");
 
     Path badRange = dir.resolve("range.yaml");
-    Files.writeString(badRange, Files.readString(example()).replace("{min: 1, max: 6}", "{min: 6, max: 1}"));
+    Files.writeString(
+        badRange, Files.readString(example()).replace("{min: 1, max: 6}", "{min: 6, max: 1}"));
     r = vernier("study", "create", "-f", badRange.toString(), "-s", s);
     assertThat(r.code()).isEqualTo(2);
     assertThat(r.err()).contains("INVALID_ARGUMENT", "spec.parameters[3].int_domain.min");
@@ -111,8 +128,19 @@ final class CliTest {
 
   @Test
   void demo_runsASweepWithPruningAndPrintsTheBestTrial() {
-    Result r = vernier("demo", "--workload", "synthetic", "--trials", "16", "--workers", "3", "--steps", "12",
-        "--step-ms", "1");
+    Result r =
+        vernier(
+            "demo",
+            "--workload",
+            "synthetic",
+            "--trials",
+            "16",
+            "--workers",
+            "3",
+            "--steps",
+            "12",
+            "--step-ms",
+            "1");
     assertThat(r.code()).as(r.err()).isZero();
     assertThat(r.out()).contains("[ 16/16]", "PRUNED", "Done in", "Best trial");
   }
@@ -120,14 +148,31 @@ final class CliTest {
   @Test
   void demo_namesItsStudyAsAsked_continuesItWithTheSameSpec_andRefusesAnother() {
     String db = dir.resolve("demo.db").toString();
-    List<String> args = List.of("demo", "--workload", "synthetic", "--trials", "4", "--workers", "2", "--steps", "6",
-        "--step-ms", "1", "--db", db, "--study", "my-sweep");
+    List<String> args =
+        List.of(
+            "demo",
+            "--workload",
+            "synthetic",
+            "--trials",
+            "4",
+            "--workers",
+            "2",
+            "--steps",
+            "6",
+            "--step-ms",
+            "1",
+            "--db",
+            db,
+            "--study",
+            "my-sweep");
     Result r = vernier(args.toArray(String[]::new));
     assertThat(r.code()).as(r.err()).isZero();
     assertThat(r.out()).contains("study my-sweep", "[  4/4]", "Best trial");
-    Result again = vernier(args.toArray(String[]::new)); // all 4 trials are done: nothing more to run
+    Result again =
+        vernier(args.toArray(String[]::new)); // all 4 trials are done: nothing more to run
     assertThat(again.code()).as(again.err()).isZero();
-    assertThat(again.out()).contains("Continuing study my-sweep: 4 of 4 trials already done.", "Best trial")
+    assertThat(again.out())
+        .contains("Continuing study my-sweep: 4 of 4 trials already done.", "Best trial")
         .doesNotContain("[  1/4]");
     List<String> otherPruner = new ArrayList<>(args);
     otherPruner.addAll(List.of("--pruner", "none"));
@@ -139,7 +184,15 @@ final class CliTest {
   @Test
   void plugins_listsBuiltInSamplersAndPrunersWithSettings() {
     Result r = vernier("plugins", "--plugins-dir", dir.resolve("none").toString());
-    assertThat(r.out()).contains("Samplers:", "random", "grid", "resolution", "Pruners:", "median",
-        "n_startup_trials", "none");
+    assertThat(r.out())
+        .contains(
+            "Samplers:",
+            "random",
+            "grid",
+            "resolution",
+            "Pruners:",
+            "median",
+            "n_startup_trials",
+            "none");
   }
 }

@@ -27,9 +27,9 @@ import vernier.v1.StudySpec;
 import vernier.v1.Trial;
 
 /**
- * The real server process with 16 concurrent clients is killed with SIGKILL mid-sweep and
- * restarted on the same database: every acknowledged tell is there, and no trial number was handed
- * out twice for different parameters.
+ * The real server process with 16 concurrent clients is killed with SIGKILL mid-sweep and restarted
+ * on the same database: every acknowledged tell is there, and no trial number was handed out twice
+ * for different parameters.
  */
 final class CrashRecoveryTest {
 
@@ -37,8 +37,7 @@ final class CrashRecoveryTest {
   private static final int TELLS_BEFORE_KILL = 120;
   private static final int TELLS_IN_ALL = 300;
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private final Map<String, Double> acknowledged = new ConcurrentHashMap<>();
   private final Map<Long, Map<String, ParamValue>> handedOut = new ConcurrentHashMap<>();
@@ -51,10 +50,19 @@ final class CrashRecoveryTest {
     Path db = dir.resolve("vernier.db");
     int port = ServerProcess.freePort();
     ServerProcess server = ServerProcess.start(db, port);
-    StudySpec spec = StudySpec.newBuilder()
-        .addParameters(ParameterSpec.newBuilder().setName("x").setFloatDomain(FloatDomain.newBuilder().setMin(-5).setMax(5)))
-        .addParameters(ParameterSpec.newBuilder().setName("y").setFloatDomain(FloatDomain.newBuilder().setMin(-5).setMax(5)))
-        .addObjectives(Objective.newBuilder().setMetric("loss").setDirection(Direction.MINIMIZE)).build();
+    StudySpec spec =
+        StudySpec.newBuilder()
+            .addParameters(
+                ParameterSpec.newBuilder()
+                    .setName("x")
+                    .setFloatDomain(FloatDomain.newBuilder().setMin(-5).setMax(5)))
+            .addParameters(
+                ParameterSpec.newBuilder()
+                    .setName("y")
+                    .setFloatDomain(FloatDomain.newBuilder().setMin(-5).setMax(5)))
+            .addObjectives(
+                Objective.newBuilder().setMetric("loss").setDirection(Direction.MINIMIZE))
+            .build();
     List<Thread> clients = new ArrayList<>();
     String target = server.target();
     try (VernierClient admin = VernierClient.connect(server.target())) {
@@ -104,7 +112,8 @@ final class CrashRecoveryTest {
           return;
         }
         try (ActiveTrial trial = next.get()) {
-          Map<String, ParamValue> previous = handedOut.putIfAbsent(trial.trial().getNumber(), trial.params());
+          Map<String, ParamValue> previous =
+              handedOut.putIfAbsent(trial.trial().getNumber(), trial.params());
           if (previous != null && !previous.equals(trial.params())) {
             synchronized (conflicts) {
               conflicts.add(trial.name());
@@ -137,8 +146,15 @@ final class CrashRecoveryTest {
     List<Trial> out = new ArrayList<>();
     String token = "";
     do {
-      ListTrialsResponse page = client.studies().listTrials(ListTrialsRequest.newBuilder().setStudy("studies/crash")
-          .setPageSize(1000).setPageToken(token).build());
+      ListTrialsResponse page =
+          client
+              .studies()
+              .listTrials(
+                  ListTrialsRequest.newBuilder()
+                      .setStudy("studies/crash")
+                      .setPageSize(1000)
+                      .setPageToken(token)
+                      .build());
       out.addAll(page.getTrialsList());
       token = page.getNextPageToken();
     } while (!token.isEmpty());

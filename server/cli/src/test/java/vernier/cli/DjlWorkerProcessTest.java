@@ -32,8 +32,7 @@ import vernier.v1.TrialParams;
  */
 final class DjlWorkerProcessTest {
 
-  @TempDir
-  static Path dir;
+  @TempDir static Path dir;
 
   static ServerProcess server;
 
@@ -48,57 +47,105 @@ final class DjlWorkerProcessTest {
   }
 
   private static Process worker(String study, String... extra) throws Exception {
-    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Dai.djl.offline=true", "-cp", System.getProperty("java.class.path"), Main.class.getName(), "djl-worker",
-        "--server", server.target(), "--study", study, "--checkpoints", dir.resolve("checkpoints").toString(),
-        "--eval-every", "20", "--report-every", "10", "--device", "cpu"));
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Dai.djl.offline=true",
+                "-cp",
+                System.getProperty("java.class.path"),
+                Main.class.getName(),
+                "djl-worker",
+                "--server",
+                server.target(),
+                "--study",
+                study,
+                "--checkpoints",
+                dir.resolve("checkpoints").toString(),
+                "--eval-every",
+                "20",
+                "--report-every",
+                "10",
+                "--device",
+                "cpu"));
     command.addAll(List.of(extra));
-    return new ProcessBuilder(command).redirectErrorStream(true)
-        .redirectOutput(Files.createTempFile(dir, "worker-", ".log").toFile()).start();
+    return new ProcessBuilder(command)
+        .redirectErrorStream(true)
+        .redirectOutput(Files.createTempFile(dir, "worker-", ".log").toFile())
+        .start();
   }
 
   private static StudySpec.Builder spec() {
     return StudySpec.newBuilder()
         .addParameters(Parameters.logFloat("lr", 1e-3, 3e-2))
         .addParameters(Parameters.choice("optimizer", "adam", "adamw"))
-        .addObjectives(Objective.newBuilder().setMetric("val_loss").setDirection(Direction.MINIMIZE))
+        .addObjectives(
+            Objective.newBuilder().setMetric("val_loss").setDirection(Direction.MINIMIZE))
         .setSeed(com.google.protobuf.Int64Value.of(11));
   }
 
   private static List<Trial> trials(VernierClient client, String study) {
-    return client.studies().listTrials(ListTrialsRequest.newBuilder().setStudy("studies/" + study)
-        .setIncludeMeasurements(true).build()).getTrialsList();
+    return client
+        .studies()
+        .listTrials(
+            ListTrialsRequest.newBuilder()
+                .setStudy("studies/" + study)
+                .setIncludeMeasurements(true)
+                .build())
+        .getTrialsList();
   }
 
   @Test
   void workerProcess_runsASweepUntilTheStudyIsDone_andModelsLearn() throws Exception {
     try (VernierClient client = VernierClient.connect(server.target())) {
-      client.createStudy("djl-sweep", spec().setLimits(Limits.newBuilder().setMaxTrials(3)).build());
+      client.createStudy(
+          "djl-sweep", spec().setLimits(Limits.newBuilder().setMaxTrials(3)).build());
       Process worker = worker("djl-sweep", "--max-steps", "60");
       assertThat(worker.waitFor(180, TimeUnit.SECONDS)).isTrue();
       assertThat(worker.exitValue()).isZero();
       List<Trial> trials = trials(client, "djl-sweep");
-      assertThat(trials).hasSize(3).allSatisfy(t -> {
-        assertThat(t.getState()).isEqualTo(Trial.State.SUCCEEDED);
-        assertThat(t.getLabelsMap()).containsEntry("device", "cpu()");
-        assertThat(valLoss(t, 60)).isLessThan(valLoss(t, 20));
-      });
+      assertThat(trials)
+          .hasSize(3)
+          .allSatisfy(
+              t -> {
+                assertThat(t.getState()).isEqualTo(Trial.State.SUCCEEDED);
+                assertThat(t.getLabelsMap()).containsEntry("device", "cpu()");
+                assertThat(valLoss(t, 60)).isLessThan(valLoss(t, 20));
+              });
     }
   }
 
   private static double valLoss(Trial t, long step) {
-    return t.getMeasurementsList().stream().filter(m -> m.getStep() == step).findFirst().orElseThrow()
+    return t.getMeasurementsList().stream()
+        .filter(m -> m.getStep() == step)
+        .findFirst()
+        .orElseThrow()
         .getMetricsOrThrow("val_loss");
   }
 
   @Test
-  void killedWorkerProcess_trialIsAbandoned_andRetriedByAnotherFromTheCheckpoint() throws Exception {
+  void killedWorkerProcess_trialIsAbandoned_andRetriedByAnotherFromTheCheckpoint()
+      throws Exception {
     try (VernierClient client = VernierClient.connect(server.target())) {
-      client.createStudy("djl-resume", spec().setLimits(Limits.newBuilder().setMaxTrials(1).setMaxAttempts(2)
-          .setLeaseDuration(com.google.protobuf.Duration.newBuilder().setSeconds(2))).build());
-      client.studies().enqueueTrials(EnqueueTrialsRequest.newBuilder().setStudy("studies/djl-resume")
-          .addTrials(TrialParams.newBuilder().putParams("lr", ParamValue.newBuilder().setDoubleValue(0.01).build())
-              .putParams("optimizer", Parameters.string("adam"))).build());
+      client.createStudy(
+          "djl-resume",
+          spec()
+              .setLimits(
+                  Limits.newBuilder()
+                      .setMaxTrials(1)
+                      .setMaxAttempts(2)
+                      .setLeaseDuration(com.google.protobuf.Duration.newBuilder().setSeconds(2)))
+              .build());
+      client
+          .studies()
+          .enqueueTrials(
+              EnqueueTrialsRequest.newBuilder()
+                  .setStudy("studies/djl-resume")
+                  .addTrials(
+                      TrialParams.newBuilder()
+                          .putParams("lr", ParamValue.newBuilder().setDoubleValue(0.01).build())
+                          .putParams("optimizer", Parameters.string("adam")))
+                  .build());
       Process first = worker("djl-resume", "--max-steps", "400");
       String trial0 = "studies/djl-resume/trials/0";
       try {
@@ -112,9 +159,13 @@ final class DjlWorkerProcessTest {
       }
       Path studyDir;
       try (var dirs = Files.list(dir.resolve("checkpoints"))) { // <study id>-<creation time>
-        studyDir = dirs.filter(p -> p.getFileName().toString().startsWith("djl-resume-")).findFirst().orElseThrow();
+        studyDir =
+            dirs.filter(p -> p.getFileName().toString().startsWith("djl-resume-"))
+                .findFirst()
+                .orElseThrow();
       }
-      long checkpointed = Long.parseLong(Files.readString(studyDir.resolve("trial-0/latest")).trim());
+      long checkpointed =
+          Long.parseLong(Files.readString(studyDir.resolve("trial-0/latest")).trim());
       assertThat(checkpointed).isGreaterThanOrEqualTo(40);
       Process second = worker("djl-resume", "--max-steps", "400");
       assertThat(second.waitFor(180, TimeUnit.SECONDS)).isTrue();
@@ -123,12 +174,18 @@ final class DjlWorkerProcessTest {
       Trial retry = trials.get(1);
       assertThat(retry.getAttempt()).isEqualTo(2);
       assertThat(retry.getState()).isEqualTo(Trial.State.SUCCEEDED);
-      long firstStep = retry.getMeasurementsList().stream().mapToLong(Measurement::getStep).min().orElseThrow();
-      assertThat(firstStep).as("resumed after the checkpoint at %d", checkpointed).isEqualTo(checkpointed + 10);
+      long firstStep =
+          retry.getMeasurementsList().stream().mapToLong(Measurement::getStep).min().orElseThrow();
+      assertThat(firstStep)
+          .as("resumed after the checkpoint at %d", checkpointed)
+          .isEqualTo(checkpointed + 10);
     }
   }
 
   private static long lastStep(VernierClient client, String trial) {
-    return client.studies().getTrial(GetTrialRequest.newBuilder().setName(trial).build()).getLastStep();
+    return client
+        .studies()
+        .getTrial(GetTrialRequest.newBuilder().setName(trial).build())
+        .getLastStep();
   }
 }

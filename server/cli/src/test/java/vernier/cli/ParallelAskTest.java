@@ -30,8 +30,7 @@ import vernier.v1.StudySpec;
  */
 final class ParallelAskTest {
 
-  @TempDir
-  static Path dir;
+  @TempDir static Path dir;
 
   static ServerProcess server;
 
@@ -50,11 +49,21 @@ final class ParallelAskTest {
   void sixteenWorkersAskingAtOnce_getSixteenDifferentPoints(String sampler) throws Exception {
     String study = "parallel-" + sampler;
     try (VernierClient client = VernierClient.connect(server.target())) {
-      client.createStudy(study, StudySpec.newBuilder()
-          .addParameters(ParameterSpec.newBuilder().setName("x").setFloatDomain(FloatDomain.newBuilder().setMin(-5).setMax(5)))
-          .addParameters(ParameterSpec.newBuilder().setName("y").setFloatDomain(FloatDomain.newBuilder().setMin(-5).setMax(5)))
-          .addObjectives(Objective.newBuilder().setMetric("loss").setDirection(Direction.MINIMIZE))
-          .setSampler(PluginSpec.newBuilder().setName(sampler)).build());
+      client.createStudy(
+          study,
+          StudySpec.newBuilder()
+              .addParameters(
+                  ParameterSpec.newBuilder()
+                      .setName("x")
+                      .setFloatDomain(FloatDomain.newBuilder().setMin(-5).setMax(5)))
+              .addParameters(
+                  ParameterSpec.newBuilder()
+                      .setName("y")
+                      .setFloatDomain(FloatDomain.newBuilder().setMin(-5).setMax(5)))
+              .addObjectives(
+                  Objective.newBuilder().setMetric("loss").setDirection(Direction.MINIMIZE))
+              .setSampler(PluginSpec.newBuilder().setName(sampler))
+              .build());
       for (int i = 0; i < 12; i++) { // past every sampler's random start-up
         try (ActiveTrial t = client.ask("studies/" + study, "warm-up").orElseThrow()) {
           double x = t.getDouble("x");
@@ -67,10 +76,12 @@ final class ParallelAskTest {
       List<Future<ActiveTrial>> asks = new ArrayList<>();
       for (int w = 0; w < 16; w++) {
         String worker = "w" + w;
-        asks.add(pool.submit(() -> {
-          go.await();
-          return client.ask("studies/" + study, worker).orElseThrow();
-        }));
+        asks.add(
+            pool.submit(
+                () -> {
+                  go.await();
+                  return client.ask("studies/" + study, worker).orElseThrow();
+                }));
       }
       go.countDown();
       List<double[]> points = new ArrayList<>();
@@ -81,8 +92,11 @@ final class ParallelAskTest {
       pool.shutdown();
       for (int i = 0; i < points.size(); i++) {
         for (int j = 0; j < i; j++) {
-          assertThat(Math.hypot(points.get(i)[0] - points.get(j)[0], points.get(i)[1] - points.get(j)[1]))
-              .as("%s: points %d and %d", sampler, i, j).isGreaterThan(1e-6);
+          assertThat(
+                  Math.hypot(
+                      points.get(i)[0] - points.get(j)[0], points.get(i)[1] - points.get(j)[1]))
+              .as("%s: points %d and %d", sampler, i, j)
+              .isGreaterThan(1e-6);
         }
       }
     }

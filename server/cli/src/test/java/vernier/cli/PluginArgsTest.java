@@ -17,17 +17,20 @@ final class PluginArgsTest {
 
   @Test
   void settingsAreTypedAsBooleansNumbersOrStrings() {
-    PluginSpec p = PluginArgs.parse("tpe:multivariate=false:n_startup_trials=5:constraint_model=violation");
+    PluginSpec p =
+        PluginArgs.parse("tpe:multivariate=false:n_startup_trials=5:constraint_model=violation");
     assertThat(p.getName()).isEqualTo("tpe");
     assertThat(p.getSettings().getFieldsOrThrow("multivariate").getBoolValue()).isFalse();
     assertThat(p.getSettings().getFieldsOrThrow("n_startup_trials").getNumberValue()).isEqualTo(5);
-    assertThat(p.getSettings().getFieldsOrThrow("constraint_model").getStringValue()).isEqualTo("violation");
+    assertThat(p.getSettings().getFieldsOrThrow("constraint_model").getStringValue())
+        .isEqualTo("violation");
   }
 
   @Test
   void malformedSettings_areNamed() {
     assertThatThrownBy(() -> PluginArgs.parse("hyperband:reduction_factor"))
-        .hasMessageContaining("setting 'reduction_factor' in 'hyperband:reduction_factor' is not key=value");
+        .hasMessageContaining(
+            "setting 'reduction_factor' in 'hyperband:reduction_factor' is not key=value");
     assertThatThrownBy(() -> PluginArgs.parse(":x=1")).hasMessageContaining("has no name");
   }
 }

@@ -35,15 +35,30 @@ final class ServerProcess implements AutoCloseable {
     }
   }
 
-  /** Starts {@code vernier server} on {@code port} with the SQLite file {@code db}; waits until SERVING. */
+  /**
+   * Starts {@code vernier server} on {@code port} with the SQLite file {@code db}; waits until
+   * SERVING.
+   */
   static ServerProcess start(Path db, int port, String... extraArgs) throws Exception {
     int metricsPort = freePort();
     Path log = Files.createTempFile(db.getParent(), "server-", ".log");
-    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", System.getProperty("java.class.path"), "vernier.cli.Main", "server",
-        "--port", Integer.toString(port), "--metrics-port", Integer.toString(metricsPort), "--db", db.toString()));
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                "vernier.cli.Main",
+                "server",
+                "--port",
+                Integer.toString(port),
+                "--metrics-port",
+                Integer.toString(metricsPort),
+                "--db",
+                db.toString()));
     command.addAll(List.of(extraArgs));
-    Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    Process p =
+        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     ServerProcess server = new ServerProcess(p, port, metricsPort, log);
     server.awaitServing();
     return server;
@@ -59,11 +74,14 @@ final class ServerProcess implements AutoCloseable {
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
       while (System.nanoTime() < deadline) {
         if (!process.isAlive()) {
-          throw new IllegalStateException("server exited " + process.exitValue() + ":\n" + output());
+          throw new IllegalStateException(
+              "server exited " + process.exitValue() + ":\n" + output());
         }
         try {
-          HealthCheckResponse r = HealthGrpc.newBlockingStub(channel).withDeadlineAfter(1, TimeUnit.SECONDS)
-              .check(HealthCheckRequest.getDefaultInstance());
+          HealthCheckResponse r =
+              HealthGrpc.newBlockingStub(channel)
+                  .withDeadlineAfter(1, TimeUnit.SECONDS)
+                  .check(HealthCheckRequest.getDefaultInstance());
           if (r.getStatus() == HealthCheckResponse.ServingStatus.SERVING) {
             return;
           }

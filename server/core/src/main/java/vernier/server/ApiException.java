@@ -11,8 +11,8 @@ import java.util.List;
 
 /**
  * A request the server refuses, with its canonical gRPC code, an {@code ErrorInfo} reason and, for
- * bad input, the offending fields. Thrown anywhere below the gRPC layer and turned into a
- * {@code google.rpc.Status} there.
+ * bad input, the offending fields. Thrown anywhere below the gRPC layer and turned into a {@code
+ * google.rpc.Status} there.
  */
 public final class ApiException extends RuntimeException {
 
@@ -24,7 +24,9 @@ public final class ApiException extends RuntimeException {
   private final String reason;
   private final List<FieldViolation> violations;
 
-  /** One bad field: a path such as {@code spec.parameters[2].float_domain.min} and what is wrong. */
+  /**
+   * One bad field: a path such as {@code spec.parameters[2].float_domain.min} and what is wrong.
+   */
   public record FieldViolation(String field, String description) {
     @Override
     public String toString() {
@@ -44,8 +46,12 @@ public final class ApiException extends RuntimeException {
   }
 
   public static ApiException invalid(List<FieldViolation> violations) {
-    String message = violations.size() == 1 ? violations.get(0).toString()
-        : violations.size() + " problems: " + String.join("; ", violations.stream().map(Object::toString).toList());
+    String message =
+        violations.size() == 1
+            ? violations.get(0).toString()
+            : violations.size()
+                + " problems: "
+                + String.join("; ", violations.stream().map(Object::toString).toList());
     return new ApiException(Code.INVALID_ARGUMENT, "INVALID_ARGUMENT", message, violations);
   }
 
@@ -81,15 +87,20 @@ public final class ApiException extends RuntimeException {
     return violations;
   }
 
-  /** The gRPC error carrying {@code ErrorInfo} and, when there are bad fields, {@code BadRequest}. */
+  /**
+   * The gRPC error carrying {@code ErrorInfo} and, when there are bad fields, {@code BadRequest}.
+   */
   public StatusRuntimeException toStatusException() {
-    Status.Builder status = Status.newBuilder()
-        .setCode(code.getNumber())
-        .setMessage(getMessage())
-        .addDetails(Any.pack(ErrorInfo.newBuilder().setReason(reason).setDomain(DOMAIN).build()));
+    Status.Builder status =
+        Status.newBuilder()
+            .setCode(code.getNumber())
+            .setMessage(getMessage())
+            .addDetails(
+                Any.pack(ErrorInfo.newBuilder().setReason(reason).setDomain(DOMAIN).build()));
     if (!violations.isEmpty()) {
       BadRequest.Builder bad = BadRequest.newBuilder();
-      violations.forEach(v -> bad.addFieldViolationsBuilder().setField(v.field()).setDescription(v.description()));
+      violations.forEach(
+          v -> bad.addFieldViolationsBuilder().setField(v.field()).setDescription(v.description()));
       status.addDetails(Any.pack(bad.build()));
     }
     return StatusProto.toStatusRuntimeException(status.build());

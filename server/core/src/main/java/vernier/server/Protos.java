@@ -59,7 +59,10 @@ public final class Protos {
   }
 
   public static Timestamp timestamp(Instant instant) {
-    return Timestamp.newBuilder().setSeconds(instant.getEpochSecond()).setNanos(instant.getNano()).build();
+    return Timestamp.newBuilder()
+        .setSeconds(instant.getEpochSecond())
+        .setNanos(instant.getNano())
+        .build();
   }
 
   public static Instant instant(Timestamp t) {
@@ -77,12 +80,15 @@ public final class Protos {
   /** Plugin settings as plain Java values: numbers as Double, strings, booleans, lists and maps. */
   public static Map<String, Object> toJava(Struct struct) {
     Map<String, Object> out = new LinkedHashMap<>();
-    struct.getFieldsMap().forEach((k, v) -> {
-      Object java = toJava(v);
-      if (java != null) {
-        out.put(k, java);
-      }
-    });
+    struct
+        .getFieldsMap()
+        .forEach(
+            (k, v) -> {
+              Object java = toJava(v);
+              if (java != null) {
+                out.put(k, java);
+              }
+            });
     return out;
   }
 

@@ -26,7 +26,8 @@ public final class ResourceNames {
   public static TrialRef trial(String field, String name) {
     Matcher m = TRIAL.matcher(name);
     if (!m.matches()) {
-      throw ApiException.invalid(field, "expected studies/{study}/trials/{number}, got '" + name + "'");
+      throw ApiException.invalid(
+          field, "expected studies/{study}/trials/{number}, got '" + name + "'");
     }
     return new TrialRef(m.group(1), Long.parseLong(m.group(2)));
   }

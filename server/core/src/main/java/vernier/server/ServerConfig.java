@@ -11,7 +11,8 @@ import java.nio.file.Path;
  * @param database SQLite file path, or {@code :memory:} for a store that is not durable
  * @param pluginsDir directory of plugin jars (may be absent)
  */
-public record ServerConfig(String host, int grpcPort, int httpPort, String database, Path pluginsDir) {
+public record ServerConfig(
+    String host, int grpcPort, int httpPort, String database, Path pluginsDir) {
 
   public static final String MEMORY = ":memory:";
 

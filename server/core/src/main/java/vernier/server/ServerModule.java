@@ -17,8 +17,8 @@ import vernier.server.study.StudyRegistry;
 
 /**
  * The server's object graph, by feature. Tests override single bindings (plugins, clock) with
- * {@code Modules.override}. Nothing here does I/O in {@code configure()}: stores and plugins are made
- * by providers when the server is built.
+ * {@code Modules.override}. Nothing here does I/O in {@code configure()}: stores and plugins are
+ * made by providers when the server is built.
  */
 public final class ServerModule extends AbstractModule {
 

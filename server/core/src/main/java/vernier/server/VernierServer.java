@@ -44,8 +44,14 @@ public final class VernierServer implements AutoCloseable {
   private HttpEndpoints http;
 
   @Inject
-  VernierServer(ServerConfig config, StudyRegistry studies, StudyExecutor executor, Store store,
-      VernierMetrics metrics, StudyServiceImpl studyService, WorkerServiceImpl workerService) {
+  VernierServer(
+      ServerConfig config,
+      StudyRegistry studies,
+      StudyExecutor executor,
+      Store store,
+      VernierMetrics metrics,
+      StudyServiceImpl studyService,
+      WorkerServiceImpl workerService) {
     this.config = config;
     this.studies = studies;
     this.executor = executor;
@@ -59,8 +65,9 @@ public final class VernierServer implements AutoCloseable {
   public VernierServer start() {
     // Handlers only enqueue to a study's mailbox (blocking admin calls hop to their own pool), so
     // they run on the transport threads: one thread hand-off less per call.
-    return start(NettyServerBuilder.forAddress(new InetSocketAddress(config.host(), config.grpcPort()))
-        .directExecutor());
+    return start(
+        NettyServerBuilder.forAddress(new InetSocketAddress(config.host(), config.grpcPort()))
+            .directExecutor());
   }
 
   /** Starts on the in-process transport under {@code name} (for tests); HTTP as configured. */
@@ -71,12 +78,13 @@ public final class VernierServer implements AutoCloseable {
   private VernierServer start(ServerBuilder<?> builder) {
     studies.start();
     MetricsInterceptor interceptor = new MetricsInterceptor(metrics);
-    server = builder
-        .addService(ServerInterceptors.intercept(studyService, interceptor))
-        .addService(ServerInterceptors.intercept(workerService, interceptor))
-        .addService(health.getHealthService())
-        .addService(ProtoReflectionServiceV1.newInstance())
-        .build();
+    server =
+        builder
+            .addService(ServerInterceptors.intercept(studyService, interceptor))
+            .addService(ServerInterceptors.intercept(workerService, interceptor))
+            .addService(health.getHealthService())
+            .addService(ProtoReflectionServiceV1.newInstance())
+            .build();
     try {
       server.start();
       if (config.httpPort() >= 0) {
@@ -86,8 +94,12 @@ public final class VernierServer implements AutoCloseable {
       throw new UncheckedIOException("cannot start server: " + e.getMessage(), e);
     }
     health.setStatus("", io.grpc.health.v1.HealthCheckResponse.ServingStatus.SERVING);
-    log.info("Vernier serving gRPC on {}:{}{}; store: {}", config.host(), grpcPort(),
-        http == null ? "" : ", metrics on http://" + config.host() + ":" + http.port() + "/metrics", store.describe());
+    log.info(
+        "Vernier serving gRPC on {}:{}{}; store: {}",
+        config.host(),
+        grpcPort(),
+        http == null ? "" : ", metrics on http://" + config.host() + ":" + http.port() + "/metrics",
+        store.describe());
     return this;
   }
 
@@ -129,6 +141,7 @@ public final class VernierServer implements AutoCloseable {
 
   /** Wires and returns a server (not started) for {@code config}. */
   public static VernierServer create(ServerConfig config) {
-    return com.google.inject.Guice.createInjector(new ServerModule(config)).getInstance(VernierServer.class);
+    return com.google.inject.Guice.createInjector(new ServerModule(config))
+        .getInstance(VernierServer.class);
   }
 }

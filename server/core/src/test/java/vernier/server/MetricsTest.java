@@ -21,19 +21,37 @@ final class MetricsTest {
   void metricsEndpoint_exportsStudyRpcStorageAndJvmSeries() throws Exception {
     ServerConfig config = new ServerConfig("127.0.0.1", 0, 0, ServerConfig.MEMORY, null);
     try (TestServer t = new TestServer(config)) {
-      t.studies.createStudy(CreateStudyRequest.newBuilder().setStudyId("m")
-          .setSpec(Specs.basic().setPruner(Specs.plugin("median", "n_startup_trials", 0))).build());
-      Assignment a = t.workers.ask(AskRequest.newBuilder().setStudy("studies/m").setWorkerId("w1").build())
-          .getAssignments(0);
-      t.workers.report(ReportRequest.newBuilder().setTrial(a.getTrial().getName()).setLeaseId(a.getLeaseId())
-          .addMeasurements(Measurement.newBuilder().setStep(0).putMetrics("loss", 0.5)).build());
+      t.studies.createStudy(
+          CreateStudyRequest.newBuilder()
+              .setStudyId("m")
+              .setSpec(Specs.basic().setPruner(Specs.plugin("median", "n_startup_trials", 0)))
+              .build());
+      Assignment a =
+          t.workers
+              .ask(AskRequest.newBuilder().setStudy("studies/m").setWorkerId("w1").build())
+              .getAssignments(0);
+      t.workers.report(
+          ReportRequest.newBuilder()
+              .setTrial(a.getTrial().getName())
+              .setLeaseId(a.getLeaseId())
+              .addMeasurements(Measurement.newBuilder().setStep(0).putMetrics("loss", 0.5))
+              .build());
       t.workers.ask(AskRequest.newBuilder().setStudy("studies/m").setWorkerId("w2").build());
-      t.workers.tell(TellRequest.newBuilder().setTrial(a.getTrial().getName()).setLeaseId(a.getLeaseId())
-          .setSucceeded(TellRequest.Succeeded.newBuilder().putValues("loss", 0.25)).build());
+      t.workers.tell(
+          TellRequest.newBuilder()
+              .setTrial(a.getTrial().getName())
+              .setLeaseId(a.getLeaseId())
+              .setSucceeded(TellRequest.Succeeded.newBuilder().putValues("loss", 0.25))
+              .build());
 
-      String body = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-          URI.create("http://127.0.0.1:" + t.server.httpPort() + "/metrics")).build(),
-          HttpResponse.BodyHandlers.ofString()).body();
+      String body =
+          HttpClient.newHttpClient()
+              .send(
+                  HttpRequest.newBuilder(
+                          URI.create("http://127.0.0.1:" + t.server.httpPort() + "/metrics"))
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString())
+              .body();
       assertThat(body)
           .contains("vernier_trials{state=\"succeeded\",study=\"m\"} 1.0")
           .contains("vernier_trials{state=\"active\",study=\"m\"} 1.0")

@@ -18,8 +18,8 @@ import vernier.server.plugin.PluginLoader;
 import vernier.server.plugin.PluginRegistry;
 import vernier.v1.AskRequest;
 import vernier.v1.CreateStudyRequest;
-import vernier.v1.PluginSpec;
 import vernier.v1.ParamValue;
+import vernier.v1.PluginSpec;
 
 /**
  * A sampler compiled here, packed into a jar and dropped into the plugins directory is found by the
@@ -27,7 +27,8 @@ import vernier.v1.ParamValue;
  */
 final class PluginsDirectoryTest {
 
-  private static final String SOURCE = """
+  private static final String SOURCE =
+      """
       package acme;
 
       import java.util.List;
@@ -47,8 +48,7 @@ final class PluginsDirectoryTest {
       }
       """;
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private Path buildPluginJar() throws IOException {
     Path src = dir.resolve("src/acme/LowestSamplerFactory.java");
@@ -57,13 +57,22 @@ final class PluginsDirectoryTest {
     Path classes = dir.resolve("classes");
     Files.createDirectories(classes);
     JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
-    int rc = javac.run(null, null, null, "-d", classes.toString(), "-cp", System.getProperty("java.class.path"),
-        src.toString());
+    int rc =
+        javac.run(
+            null,
+            null,
+            null,
+            "-d",
+            classes.toString(),
+            "-cp",
+            System.getProperty("java.class.path"),
+            src.toString());
     assertThat(rc).isZero();
     Path plugins = dir.resolve("plugins");
     Files.createDirectories(plugins);
     Path jar = plugins.resolve("acme-lowest.jar");
-    try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar)); Stream<Path> files = Files.walk(classes)) {
+    try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar));
+        Stream<Path> files = Files.walk(classes)) {
       for (Path f : files.filter(Files::isRegularFile).toList()) {
         out.putNextEntry(new JarEntry(classes.relativize(f).toString().replace('\\', '/')));
         Files.copy(f, out);
@@ -89,10 +98,17 @@ final class PluginsDirectoryTest {
 
     ServerConfig config = new ServerConfig("127.0.0.1", 0, -1, ServerConfig.MEMORY, plugins);
     try (TestServer t = new TestServer(config)) {
-      t.studies.createStudy(CreateStudyRequest.newBuilder().setStudyId("s")
-          .setSpec(Specs.basic().setSampler(PluginSpec.newBuilder().setName("acme-lowest"))).build());
-      var params = t.workers.ask(AskRequest.newBuilder().setStudy("studies/s").build())
-          .getAssignments(0).getTrial().getParamsMap();
+      t.studies.createStudy(
+          CreateStudyRequest.newBuilder()
+              .setStudyId("s")
+              .setSpec(Specs.basic().setSampler(PluginSpec.newBuilder().setName("acme-lowest")))
+              .build());
+      var params =
+          t.workers
+              .ask(AskRequest.newBuilder().setStudy("studies/s").build())
+              .getAssignments(0)
+              .getTrial()
+              .getParamsMap();
       assertThat(params.get("lr")).isEqualTo(ParamValue.newBuilder().setDoubleValue(1e-5).build());
       assertThat(params.get("layers")).isEqualTo(ParamValue.newBuilder().setIntValue(1).build());
       assertThat(params.get("optimizer").getStringValue()).isEqualTo("adam");
@@ -102,9 +118,27 @@ final class PluginsDirectoryTest {
   @Test
   void withoutTheDirectory_onlyClassPathPluginsAreFound() {
     PluginRegistry registry = PluginLoader.load(dir.resolve("missing"));
-    assertThat(registry.samplers()).extracting(f -> f.name()).containsExactly("grid", "nsga2", "nsga3", "partial-fixed", "pbt", "qmc", "random",
-        "test-scripted"); // the last one: this module's test sampler (ScriptedSamplerFactory)
-    assertThat(registry.pruners()).extracting(f -> f.name()).containsExactly("hyperband", "median", "none",
-        "patient", "percentile", "successive-halving", "threshold", "wilcoxon");
+    assertThat(registry.samplers())
+        .extracting(f -> f.name())
+        .containsExactly(
+            "grid",
+            "nsga2",
+            "nsga3",
+            "partial-fixed",
+            "pbt",
+            "qmc",
+            "random",
+            "test-scripted"); // the last one: this module's test sampler (ScriptedSamplerFactory)
+    assertThat(registry.pruners())
+        .extracting(f -> f.name())
+        .containsExactly(
+            "hyperband",
+            "median",
+            "none",
+            "patient",
+            "percentile",
+            "successive-halving",
+            "threshold",
+            "wilcoxon");
   }
 }

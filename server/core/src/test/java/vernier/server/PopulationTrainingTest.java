@@ -38,10 +38,17 @@ final class PopulationTrainingTest {
   }
 
   private void create(StudySpec.Builder spec) {
-    PluginSpec pbt = PluginSpec.newBuilder().setName("pbt").setSettings(Struct.newBuilder()
-        .putFields("population_size", number(2)).putFields("interval", number(5)).putFields("max_step", number(10)))
-        .build();
-    t.studies.createStudy(CreateStudyRequest.newBuilder().setStudyId("p").setSpec(spec.setSampler(pbt)).build());
+    PluginSpec pbt =
+        PluginSpec.newBuilder()
+            .setName("pbt")
+            .setSettings(
+                Struct.newBuilder()
+                    .putFields("population_size", number(2))
+                    .putFields("interval", number(5))
+                    .putFields("max_step", number(10)))
+            .build();
+    t.studies.createStudy(
+        CreateStudyRequest.newBuilder().setStudyId("p").setSpec(spec.setSampler(pbt)).build());
   }
 
   private AskResponse ask() {
@@ -55,8 +62,12 @@ final class PopulationTrainingTest {
   }
 
   private void succeed(Assignment a, double loss) {
-    t.workers.tell(TellRequest.newBuilder().setTrial(a.getTrial().getName()).setLeaseId(a.getLeaseId())
-        .setSucceeded(TellRequest.Succeeded.newBuilder().putValues("loss", loss)).build());
+    t.workers.tell(
+        TellRequest.newBuilder()
+            .setTrial(a.getTrial().getName())
+            .setLeaseId(a.getLeaseId())
+            .setSucceeded(TellRequest.Succeeded.newBuilder().putValues("loss", loss))
+            .build());
   }
 
   @Test
@@ -68,21 +79,28 @@ final class PopulationTrainingTest {
     assertThat(b.getTrial().getLabelsMap()).containsEntry("pbt.member", "1");
     assertThat(a.getTrial().getMaxStep()).isEqualTo(5);
     assertThat(a.getTrial().hasStartFrom()).isFalse();
-    assertThat(ask().getStatus()).as("both members are training").isEqualTo(AskResponse.Status.WAIT);
+    assertThat(ask().getStatus())
+        .as("both members are training")
+        .isEqualTo(AskResponse.Status.WAIT);
 
     succeed(a, 2.0);
     succeed(b, 1.0);
     Assignment exploit = askOne(); // member 0 was worse: it copies member 1 at step 5
     assertThat(exploit.getTrial().getLabelsMap()).containsEntry("pbt.member", "0");
     assertThat(exploit.getTrial().getStartFrom())
-        .isEqualTo(CheckpointRef.newBuilder().setTrial(b.getTrial().getNumber()).setStep(5).build());
+        .isEqualTo(
+            CheckpointRef.newBuilder().setTrial(b.getTrial().getNumber()).setStep(5).build());
     assertThat(exploit.getTrial().getMaxStep()).isEqualTo(10);
     Assignment cont = askOne(); // member 1 continues from its own checkpoint with the same params
     assertThat(cont.getTrial().getStartFrom().getTrial()).isEqualTo(b.getTrial().getNumber());
     assertThat(cont.getTrial().getParamsMap()).isEqualTo(b.getTrial().getParamsMap());
 
-    Trial stored = t.studies.getTrial(GetTrialRequest.newBuilder().setName(exploit.getTrial().getName()).build());
-    assertThat(stored.getStartFrom().getTrial()).as("lineage via the API").isEqualTo(b.getTrial().getNumber());
+    Trial stored =
+        t.studies.getTrial(
+            GetTrialRequest.newBuilder().setName(exploit.getTrial().getName()).build());
+    assertThat(stored.getStartFrom().getTrial())
+        .as("lineage via the API")
+        .isEqualTo(b.getTrial().getNumber());
     assertThat(stored.getLabelsMap()).containsEntry("pbt.member", "0");
 
     succeed(exploit, 0.5);
@@ -92,7 +110,9 @@ final class PopulationTrainingTest {
 
   @Test
   void aRetriedSegmentKeepsItsPlan() {
-    create(Specs.basic().setLimits(Specs.limits().setLeaseDuration(Specs.seconds(5)).setMaxAttempts(2)));
+    create(
+        Specs.basic()
+            .setLimits(Specs.limits().setLeaseDuration(Specs.seconds(5)).setMaxAttempts(2)));
     Assignment a = askOne();
     Assignment b = askOne();
     succeed(a, 2.0);
@@ -108,15 +128,22 @@ final class PopulationTrainingTest {
 
   @Test
   void workersCannotSetTheSamplersLabels_andARetryRepeatsOnlyTheSamplers() {
-    create(Specs.basic().setLimits(Specs.limits().setLeaseDuration(Specs.seconds(5)).setMaxAttempts(2)));
+    create(
+        Specs.basic()
+            .setLimits(Specs.limits().setLeaseDuration(Specs.seconds(5)).setMaxAttempts(2)));
     Assignment a = askOne();
-    StatusRuntimeException e = catchThrowableOfType(StatusRuntimeException.class, () -> report(a, "pbt.member", "1"));
+    StatusRuntimeException e =
+        catchThrowableOfType(StatusRuntimeException.class, () -> report(a, "pbt.member", "1"));
     assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
     assertThat(e.getStatus().getDescription()).contains("labels[pbt.member]").contains("reserved");
     report(a, "device", "gpu(0)");
-    report(a, "k8s.pod", "trainer-7"); // a dotted key outside any sampler's namespace is the worker's
-    Trial stored = t.studies.getTrial(GetTrialRequest.newBuilder().setName(a.getTrial().getName()).build());
-    assertThat(stored.getLabelsMap()).containsEntry("pbt.member", "0").containsEntry("device", "gpu(0)")
+    report(
+        a, "k8s.pod", "trainer-7"); // a dotted key outside any sampler's namespace is the worker's
+    Trial stored =
+        t.studies.getTrial(GetTrialRequest.newBuilder().setName(a.getTrial().getName()).build());
+    assertThat(stored.getLabelsMap())
+        .containsEntry("pbt.member", "0")
+        .containsEntry("device", "gpu(0)")
         .containsEntry("k8s.pod", "trainer-7");
 
     t.clock.advance(Duration.ofSeconds(6)); // its worker died
@@ -124,12 +151,17 @@ final class PopulationTrainingTest {
     Assignment retry = first.getTrial().getSource() == TrialSource.RETRY ? first : askOne();
     assertThat(retry.getTrial().getSource()).isEqualTo(TrialSource.RETRY);
     assertThat(retry.getTrial().getRetryOf()).isEqualTo(a.getTrial().getNumber());
-    assertThat(retry.getTrial().getLabelsMap()).as("the plan, not the dead worker's device")
+    assertThat(retry.getTrial().getLabelsMap())
+        .as("the plan, not the dead worker's device")
         .isEqualTo(java.util.Map.of("pbt.member", "0"));
   }
 
   private void report(Assignment a, String key, String value) {
-    t.workers.report(ReportRequest.newBuilder().setTrial(a.getTrial().getName()).setLeaseId(a.getLeaseId())
-        .putLabels(key, value).build());
+    t.workers.report(
+        ReportRequest.newBuilder()
+            .setTrial(a.getTrial().getName())
+            .setLeaseId(a.getLeaseId())
+            .putLabels(key, value)
+            .build());
   }
 }

@@ -15,32 +15,42 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
-/** grpcurl works out of the box: the server answers health checks and lists its services by reflection. */
+/**
+ * grpcurl works out of the box: the server answers health checks and lists its services by
+ * reflection.
+ */
 final class ReflectionAndHealthTest {
 
   @Test
   void healthIsServing_andReflectionListsTheVernierServices() throws Exception {
     try (TestServer t = TestServer.inMemory()) {
-      assertThat(HealthGrpc.newBlockingStub(t.channel).check(HealthCheckRequest.getDefaultInstance()).getStatus())
+      assertThat(
+              HealthGrpc.newBlockingStub(t.channel)
+                  .check(HealthCheckRequest.getDefaultInstance())
+                  .getStatus())
           .isEqualTo(HealthCheckResponse.ServingStatus.SERVING);
 
       CompletableFuture<List<String>> services = new CompletableFuture<>();
-      StreamObserver<ServerReflectionRequest> requests = ServerReflectionGrpc.newStub(t.channel)
-          .serverReflectionInfo(new StreamObserver<>() {
-            @Override
-            public void onNext(ServerReflectionResponse r) {
-              services.complete(r.getListServicesResponse().getServiceList().stream()
-                  .map(ServiceResponse::getName).toList());
-            }
+      StreamObserver<ServerReflectionRequest> requests =
+          ServerReflectionGrpc.newStub(t.channel)
+              .serverReflectionInfo(
+                  new StreamObserver<>() {
+                    @Override
+                    public void onNext(ServerReflectionResponse r) {
+                      services.complete(
+                          r.getListServicesResponse().getServiceList().stream()
+                              .map(ServiceResponse::getName)
+                              .toList());
+                    }
 
-            @Override
-            public void onError(Throwable e) {
-              services.completeExceptionally(e);
-            }
+                    @Override
+                    public void onError(Throwable e) {
+                      services.completeExceptionally(e);
+                    }
 
-            @Override
-            public void onCompleted() {}
-          });
+                    @Override
+                    public void onCompleted() {}
+                  });
       requests.onNext(ServerReflectionRequest.newBuilder().setListServices("").build());
       requests.onCompleted();
       assertThat(services.get(10, TimeUnit.SECONDS))

@@ -11,17 +11,18 @@ import vernier.spi.Suggestion;
 import vernier.spi.Uniform;
 
 /**
- * {@code test-scripted}: a sampler whose behaviour a test sets (a down or slow remote sampler, say);
- * by default it samples uniformly. Registered for this module's tests only.
+ * {@code test-scripted}: a sampler whose behaviour a test sets (a down or slow remote sampler,
+ * say); by default it samples uniformly. Registered for this module's tests only.
  */
 public final class ScriptedSamplerFactory implements SamplerFactory {
 
   /** Run before each suggestion; may throw (e.g. PluginUnavailableException) or block. */
-  static volatile Runnable beforeSuggest = () -> { };
+  static volatile Runnable beforeSuggest = () -> {};
+
   static final AtomicInteger calls = new AtomicInteger();
 
   static void reset() {
-    beforeSuggest = () -> { };
+    beforeSuggest = () -> {};
     calls.set(0);
   }
 
@@ -45,7 +46,8 @@ public final class ScriptedSamplerFactory implements SamplerFactory {
     return (view, context) -> {
       calls.incrementAndGet();
       beforeSuggest.run();
-      return Suggestion.of(view.definition().space().assign((p, a) -> Uniform.sample(p.domain(), context.random())));
+      return Suggestion.of(
+          view.definition().space().assign((p, a) -> Uniform.sample(p.domain(), context.random())));
     };
   }
 }

@@ -34,17 +34,24 @@ final class Specs {
   }
 
   static ParameterSpec floatParam(String name, double min, double max, boolean log) {
-    return ParameterSpec.newBuilder().setName(name)
-        .setFloatDomain(FloatDomain.newBuilder().setMin(min).setMax(max).setLogScale(log)).build();
+    return ParameterSpec.newBuilder()
+        .setName(name)
+        .setFloatDomain(FloatDomain.newBuilder().setMin(min).setMax(max).setLogScale(log))
+        .build();
   }
 
   static ParameterSpec intParam(String name, long min, long max) {
-    return ParameterSpec.newBuilder().setName(name).setIntDomain(IntDomain.newBuilder().setMin(min).setMax(max)).build();
+    return ParameterSpec.newBuilder()
+        .setName(name)
+        .setIntDomain(IntDomain.newBuilder().setMin(min).setMax(max))
+        .build();
   }
 
   static ParameterSpec categorical(String name, ParamValue... choices) {
-    return ParameterSpec.newBuilder().setName(name)
-        .setCategorical(CategoricalDomain.newBuilder().addAllChoices(List.of(choices))).build();
+    return ParameterSpec.newBuilder()
+        .setName(name)
+        .setCategorical(CategoricalDomain.newBuilder().addAllChoices(List.of(choices)))
+        .build();
   }
 
   /** lr (log float), layers (int), optimizer (adam|sgd), momentum only for sgd; minimize loss. */
@@ -53,15 +60,19 @@ final class Specs {
         .addParameters(floatParam("lr", 1e-5, 1e-1, true))
         .addParameters(intParam("layers", 1, 4))
         .addParameters(categorical("optimizer", str("adam"), str("sgd")))
-        .addParameters(floatParam("momentum", 0, 0.99, false).toBuilder()
-            .setCondition(Condition.newBuilder().setParent("optimizer").addValues(str("sgd"))))
+        .addParameters(
+            floatParam("momentum", 0, 0.99, false).toBuilder()
+                .setCondition(Condition.newBuilder().setParent("optimizer").addValues(str("sgd"))))
         .addObjectives(Objective.newBuilder().setMetric("loss").setDirection(Direction.MINIMIZE))
         .setSeed(com.google.protobuf.Int64Value.of(1));
   }
 
   static PluginSpec plugin(String name, String key, double value) {
-    return PluginSpec.newBuilder().setName(name)
-        .setSettings(Struct.newBuilder().putFields(key, Value.newBuilder().setNumberValue(value).build())).build();
+    return PluginSpec.newBuilder()
+        .setName(name)
+        .setSettings(
+            Struct.newBuilder().putFields(key, Value.newBuilder().setNumberValue(value).build()))
+        .build();
   }
 
   static Limits.Builder limits() {

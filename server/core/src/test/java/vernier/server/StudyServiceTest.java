@@ -51,13 +51,23 @@ final class StudyServiceTest {
   }
 
   private Study create(String id, StudySpec spec) {
-    return t.studies.createStudy(CreateStudyRequest.newBuilder().setStudyId(id).setSpec(spec).build());
+    return t.studies.createStudy(
+        CreateStudyRequest.newBuilder().setStudyId(id).setSpec(spec).build());
   }
 
   private Trial runTrial(String study, double loss) {
-    Assignment a = t.workers.ask(AskRequest.newBuilder().setStudy("studies/" + study).build()).getAssignments(0);
-    return t.workers.tell(TellRequest.newBuilder().setTrial(a.getTrial().getName()).setLeaseId(a.getLeaseId())
-        .setSucceeded(TellRequest.Succeeded.newBuilder().putValues("loss", loss)).build()).getTrial();
+    Assignment a =
+        t.workers
+            .ask(AskRequest.newBuilder().setStudy("studies/" + study).build())
+            .getAssignments(0);
+    return t.workers
+        .tell(
+            TellRequest.newBuilder()
+                .setTrial(a.getTrial().getName())
+                .setLeaseId(a.getLeaseId())
+                .setSucceeded(TellRequest.Succeeded.newBuilder().putValues("loss", loss))
+                .build())
+        .getTrial();
   }
 
   @Test
@@ -66,18 +76,31 @@ final class StudyServiceTest {
     assertThat(created.getName()).isEqualTo("studies/s1");
     assertThat(created.getState()).isEqualTo(Study.State.ACTIVE);
     // stored with its defaults made explicit (auto is not installed in this module's tests)
-    assertThat(t.studies.getStudy(GetStudyRequest.newBuilder().setName("studies/s1").build()).getSpec())
-        .isEqualTo(Specs.basic().setSampler(vernier.v1.PluginSpec.newBuilder().setName("random"))
-            .setPruner(vernier.v1.PluginSpec.newBuilder().setName("none")).build());
+    assertThat(
+            t.studies
+                .getStudy(GetStudyRequest.newBuilder().setName("studies/s1").build())
+                .getSpec())
+        .isEqualTo(
+            Specs.basic()
+                .setSampler(vernier.v1.PluginSpec.newBuilder().setName("random"))
+                .setPruner(vernier.v1.PluginSpec.newBuilder().setName("none"))
+                .build());
   }
 
   @Test
   void create_validateOnlyStoresNothing() {
-    Study preview = t.studies.createStudy(CreateStudyRequest.newBuilder().setStudyId("s1")
-        .setSpec(Specs.basic()).setValidateOnly(true).build());
+    Study preview =
+        t.studies.createStudy(
+            CreateStudyRequest.newBuilder()
+                .setStudyId("s1")
+                .setSpec(Specs.basic())
+                .setValidateOnly(true)
+                .build());
     assertThat(preview.getName()).isEqualTo("studies/s1");
-    StatusRuntimeException e = catchThrowableOfType(StatusRuntimeException.class,
-        () -> t.studies.getStudy(GetStudyRequest.newBuilder().setName("studies/s1").build()));
+    StatusRuntimeException e =
+        catchThrowableOfType(
+            StatusRuntimeException.class,
+            () -> t.studies.getStudy(GetStudyRequest.newBuilder().setName("studies/s1").build()));
     assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND);
   }
 
@@ -86,8 +109,11 @@ final class StudyServiceTest {
     create("s1", Specs.basic().build());
     runTrial("s1", 1);
     assertThat(create("s1", Specs.basic().build()).getTrialCounts().getSucceeded()).isEqualTo(1);
-    StatusRuntimeException e = catchThrowableOfType(StatusRuntimeException.class,
-        () -> create("s1", Specs.basic().setSeed(com.google.protobuf.Int64Value.of(2)).build()));
+    StatusRuntimeException e =
+        catchThrowableOfType(
+            StatusRuntimeException.class,
+            () ->
+                create("s1", Specs.basic().setSeed(com.google.protobuf.Int64Value.of(2)).build()));
     assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.ALREADY_EXISTS);
   }
 
@@ -100,13 +126,15 @@ final class StudyServiceTest {
     String token = "";
     int pages = 0;
     do {
-      ListStudiesResponse page = t.studies.listStudies(ListStudiesRequest.newBuilder().setPageSize(2)
-          .setPageToken(token).build());
+      ListStudiesResponse page =
+          t.studies.listStudies(
+              ListStudiesRequest.newBuilder().setPageSize(2).setPageToken(token).build());
       page.getStudiesList().forEach(s -> names.add(s.getName()));
       token = page.getNextPageToken();
       pages++;
     } while (!token.isEmpty());
-    assertThat(names).containsExactly("studies/s0", "studies/s1", "studies/s2", "studies/s3", "studies/s4");
+    assertThat(names)
+        .containsExactly("studies/s0", "studies/s1", "studies/s2", "studies/s3", "studies/s4");
     assertThat(pages).isEqualTo(3);
   }
 
@@ -115,24 +143,40 @@ final class StudyServiceTest {
     create("s1", Specs.basic().build());
     runTrial("s1", 1);
     t.studies.deleteStudy(DeleteStudyRequest.newBuilder().setName("studies/s1").build());
-    StatusRuntimeException e = catchThrowableOfType(StatusRuntimeException.class,
-        () -> t.workers.ask(AskRequest.newBuilder().setStudy("studies/s1").build()));
+    StatusRuntimeException e =
+        catchThrowableOfType(
+            StatusRuntimeException.class,
+            () -> t.workers.ask(AskRequest.newBuilder().setStudy("studies/s1").build()));
     assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND);
     create("s1", Specs.basic().build());
-    assertThat(t.studies.getStudy(GetStudyRequest.newBuilder().setName("studies/s1").build())
-        .getTrialCounts().getSucceeded()).isZero();
+    assertThat(
+            t.studies
+                .getStudy(GetStudyRequest.newBuilder().setName("studies/s1").build())
+                .getTrialCounts()
+                .getSucceeded())
+        .isZero();
   }
 
   @Test
   void enqueuedTrialsAreHandedOutFirstWithTheirParams() {
     create("s1", Specs.basic().build());
-    TrialParams fixed = TrialParams.newBuilder().putParams("lr", Specs.dbl(0.01)).putParams("layers", Specs.integer(2))
-        .putParams("optimizer", Specs.str("sgd")).putParams("momentum", Specs.integer(0)).build();
-    List<Trial> enqueued = t.studies.enqueueTrials(EnqueueTrialsRequest.newBuilder().setStudy("studies/s1")
-        .addTrials(fixed).build()).getTrialsList();
+    TrialParams fixed =
+        TrialParams.newBuilder()
+            .putParams("lr", Specs.dbl(0.01))
+            .putParams("layers", Specs.integer(2))
+            .putParams("optimizer", Specs.str("sgd"))
+            .putParams("momentum", Specs.integer(0))
+            .build();
+    List<Trial> enqueued =
+        t.studies
+            .enqueueTrials(
+                EnqueueTrialsRequest.newBuilder().setStudy("studies/s1").addTrials(fixed).build())
+            .getTrialsList();
     assertThat(enqueued.get(0).getState()).isEqualTo(Trial.State.WAITING);
-    assertThat(enqueued.get(0).getParamsMap().get("momentum")).isEqualTo(Specs.dbl(0)); // int widened to float
-    Assignment a = t.workers.ask(AskRequest.newBuilder().setStudy("studies/s1").build()).getAssignments(0);
+    assertThat(enqueued.get(0).getParamsMap().get("momentum"))
+        .isEqualTo(Specs.dbl(0)); // int widened to float
+    Assignment a =
+        t.workers.ask(AskRequest.newBuilder().setStudy("studies/s1").build()).getAssignments(0);
     assertThat(a.getTrial().getSource()).isEqualTo(TrialSource.ENQUEUED);
     assertThat(a.getTrial().getParamsMap().get("lr")).isEqualTo(Specs.dbl(0.01));
   }
@@ -140,16 +184,26 @@ final class StudyServiceTest {
   @Test
   void importedTrialsAreFinished_andCountTowardBest() {
     create("s1", Specs.basic().build());
-    ImportedTrial imported = ImportedTrial.newBuilder().putParams("lr", Specs.dbl(0.001))
-        .putParams("layers", Specs.integer(3)).putParams("optimizer", Specs.str("adam"))
-        .setState(Trial.State.SUCCEEDED).putValues("loss", 0.01)
-        .addMeasurements(Measurement.newBuilder().setStep(0).putMetrics("loss", 0.5)).build();
-    List<Trial> out = t.studies.importTrials(ImportTrialsRequest.newBuilder().setStudy("studies/s1")
-        .addTrials(imported).build()).getTrialsList();
+    ImportedTrial imported =
+        ImportedTrial.newBuilder()
+            .putParams("lr", Specs.dbl(0.001))
+            .putParams("layers", Specs.integer(3))
+            .putParams("optimizer", Specs.str("adam"))
+            .setState(Trial.State.SUCCEEDED)
+            .putValues("loss", 0.01)
+            .addMeasurements(Measurement.newBuilder().setStep(0).putMetrics("loss", 0.5))
+            .build();
+    List<Trial> out =
+        t.studies
+            .importTrials(
+                ImportTrialsRequest.newBuilder().setStudy("studies/s1").addTrials(imported).build())
+            .getTrialsList();
     assertThat(out.get(0).getSource()).isEqualTo(TrialSource.IMPORTED);
     runTrial("s1", 0.5);
-    List<Trial> best = t.studies.listBestTrials(ListBestTrialsRequest.newBuilder().setStudy("studies/s1").build())
-        .getTrialsList();
+    List<Trial> best =
+        t.studies
+            .listBestTrials(ListBestTrialsRequest.newBuilder().setStudy("studies/s1").build())
+            .getTrialsList();
     assertThat(best).extracting(Trial::getNumber).containsExactly(0L);
   }
 
@@ -163,12 +217,20 @@ final class StudyServiceTest {
     Set<Long> numbers = new HashSet<>();
     String token = "";
     do {
-      ListTrialsResponse page = t.studies.listTrials(ListTrialsRequest.newBuilder().setStudy("studies/s1")
-          .setPageSize(2).setPageToken(token).addStates(Trial.State.SUCCEEDED).build());
-      page.getTrialsList().forEach(tr -> {
-        assertThat(tr.getState()).isEqualTo(Trial.State.SUCCEEDED);
-        numbers.add(tr.getNumber());
-      });
+      ListTrialsResponse page =
+          t.studies.listTrials(
+              ListTrialsRequest.newBuilder()
+                  .setStudy("studies/s1")
+                  .setPageSize(2)
+                  .setPageToken(token)
+                  .addStates(Trial.State.SUCCEEDED)
+                  .build());
+      page.getTrialsList()
+          .forEach(
+              tr -> {
+                assertThat(tr.getState()).isEqualTo(Trial.State.SUCCEEDED);
+                numbers.add(tr.getNumber());
+              });
       token = page.getNextPageToken();
     } while (!token.isEmpty());
     assertThat(numbers).containsExactlyInAnyOrder(0L, 1L, 2L, 3L, 4L);
@@ -176,35 +238,65 @@ final class StudyServiceTest {
 
   @Test
   void bestTrials_multiObjectiveReturnsTheParetoFront() {
-    StudySpec spec = Specs.basic().clearObjectives()
-        .addObjectives(Objective.newBuilder().setMetric("loss").setDirection(Direction.MINIMIZE))
-        .addObjectives(Objective.newBuilder().setMetric("speed").setDirection(Direction.MAXIMIZE)).build();
+    StudySpec spec =
+        Specs.basic()
+            .clearObjectives()
+            .addObjectives(
+                Objective.newBuilder().setMetric("loss").setDirection(Direction.MINIMIZE))
+            .addObjectives(
+                Objective.newBuilder().setMetric("speed").setDirection(Direction.MAXIMIZE))
+            .build();
     create("mo", spec);
     double[][] points = {{1, 1}, {2, 3}, {3, 2}, {0.5, 0.5}, {2, 2.5}};
     for (double[] p : points) {
-      Assignment a = t.workers.ask(AskRequest.newBuilder().setStudy("studies/mo").build()).getAssignments(0);
-      t.workers.tell(TellRequest.newBuilder().setTrial(a.getTrial().getName()).setLeaseId(a.getLeaseId())
-          .setSucceeded(TellRequest.Succeeded.newBuilder().putValues("loss", p[0]).putValues("speed", p[1])).build());
+      Assignment a =
+          t.workers.ask(AskRequest.newBuilder().setStudy("studies/mo").build()).getAssignments(0);
+      t.workers.tell(
+          TellRequest.newBuilder()
+              .setTrial(a.getTrial().getName())
+              .setLeaseId(a.getLeaseId())
+              .setSucceeded(
+                  TellRequest.Succeeded.newBuilder()
+                      .putValues("loss", p[0])
+                      .putValues("speed", p[1]))
+              .build());
     }
-    List<Trial> front = t.studies.listBestTrials(ListBestTrialsRequest.newBuilder().setStudy("studies/mo").build())
-        .getTrialsList();
+    List<Trial> front =
+        t.studies
+            .listBestTrials(ListBestTrialsRequest.newBuilder().setStudy("studies/mo").build())
+            .getTrialsList();
     // (1,1) and (0.5,0.5) trade off; (2,3) beats (2,2.5) and (3,2)
     assertThat(front).extracting(Trial::getNumber).containsExactlyInAnyOrder(0L, 1L, 3L);
   }
 
   @Test
   void bestTrials_ignoresInfeasibleTrials() {
-    StudySpec spec = Specs.basic().addConstraints(vernier.v1.Constraint.newBuilder().setMetric("memory_gb")
-        .setUpperBound(com.google.protobuf.DoubleValue.of(8))).build();
+    StudySpec spec =
+        Specs.basic()
+            .addConstraints(
+                vernier.v1.Constraint.newBuilder()
+                    .setMetric("memory_gb")
+                    .setUpperBound(com.google.protobuf.DoubleValue.of(8)))
+            .build();
     create("c", spec);
     double[][] told = {{0.1, 16}, {0.2, 4}};
     for (double[] p : told) {
-      Assignment a = t.workers.ask(AskRequest.newBuilder().setStudy("studies/c").build()).getAssignments(0);
-      t.workers.tell(TellRequest.newBuilder().setTrial(a.getTrial().getName()).setLeaseId(a.getLeaseId())
-          .setSucceeded(TellRequest.Succeeded.newBuilder().putValues("loss", p[0]).putValues("memory_gb", p[1])).build());
+      Assignment a =
+          t.workers.ask(AskRequest.newBuilder().setStudy("studies/c").build()).getAssignments(0);
+      t.workers.tell(
+          TellRequest.newBuilder()
+              .setTrial(a.getTrial().getName())
+              .setLeaseId(a.getLeaseId())
+              .setSucceeded(
+                  TellRequest.Succeeded.newBuilder()
+                      .putValues("loss", p[0])
+                      .putValues("memory_gb", p[1]))
+              .build());
     }
-    List<Trial> best = t.studies.listBestTrials(ListBestTrialsRequest.newBuilder().setStudy("studies/c").build())
-        .getTrialsList();
+    List<Trial> best =
+        t.studies
+            .listBestTrials(ListBestTrialsRequest.newBuilder().setStudy("studies/c").build())
+            .getTrialsList();
     assertThat(best).extracting(Trial::getNumber).containsExactly(1L);
     assertThat(best.get(0).getFeasible()).isTrue();
   }
@@ -214,25 +306,29 @@ final class StudyServiceTest {
     create("s1", Specs.basic().build());
     runTrial("s1", 1);
     List<TrialEvent> events = new CopyOnWriteArrayList<>();
-    StudyServiceGrpc.newStub(t.channel).watchStudy(WatchStudyRequest.newBuilder().setStudy("studies/s1").build(),
-        new StreamObserver<>() {
-          @Override
-          public void onNext(TrialEvent value) {
-            events.add(value);
-          }
+    StudyServiceGrpc.newStub(t.channel)
+        .watchStudy(
+            WatchStudyRequest.newBuilder().setStudy("studies/s1").build(),
+            new StreamObserver<>() {
+              @Override
+              public void onNext(TrialEvent value) {
+                events.add(value);
+              }
 
-          @Override
-          public void onError(Throwable error) {}
+              @Override
+              public void onError(Throwable error) {}
 
-          @Override
-          public void onCompleted() {}
-        });
+              @Override
+              public void onCompleted() {}
+            });
     awaitSize(events, 1);
     assertThat(events.get(0).getKind()).isEqualTo(TrialEvent.Kind.SNAPSHOT);
     runTrial("s1", 0.5);
     awaitSize(events, 4);
-    assertThat(events.subList(1, 4)).extracting(TrialEvent::getKind)
-        .containsExactly(TrialEvent.Kind.CREATED, TrialEvent.Kind.STARTED, TrialEvent.Kind.FINISHED);
+    assertThat(events.subList(1, 4))
+        .extracting(TrialEvent::getKind)
+        .containsExactly(
+            TrialEvent.Kind.CREATED, TrialEvent.Kind.STARTED, TrialEvent.Kind.FINISHED);
     assertThat(events.get(3).getTrial().getState()).isEqualTo(Trial.State.SUCCEEDED);
   }
 
@@ -246,28 +342,38 @@ final class StudyServiceTest {
 
   @Test
   void askForUnknownStudy_isNotFound() {
-    StatusRuntimeException e = catchThrowableOfType(StatusRuntimeException.class,
-        () -> t.workers.ask(AskRequest.newBuilder().setStudy("studies/nope").build()));
+    StatusRuntimeException e =
+        catchThrowableOfType(
+            StatusRuntimeException.class,
+            () -> t.workers.ask(AskRequest.newBuilder().setStudy("studies/nope").build()));
     assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND);
     assertThat(e.getStatus().getDescription()).contains("studies/nope");
   }
 
   @Test
   void gridStudy_endsWithStudyDoneAndNeverRepeatsAPoint() {
-    StudySpec spec = StudySpec.newBuilder()
-        .addParameters(Specs.intParam("a", 0, 3))
-        .addParameters(Specs.categorical("b", Specs.str("x"), Specs.str("y")))
-        .addObjectives(Objective.newBuilder().setMetric("loss").setDirection(Direction.MINIMIZE))
-        .setSampler(vernier.v1.PluginSpec.newBuilder().setName("grid")).build();
+    StudySpec spec =
+        StudySpec.newBuilder()
+            .addParameters(Specs.intParam("a", 0, 3))
+            .addParameters(Specs.categorical("b", Specs.str("x"), Specs.str("y")))
+            .addObjectives(
+                Objective.newBuilder().setMetric("loss").setDirection(Direction.MINIMIZE))
+            .setSampler(vernier.v1.PluginSpec.newBuilder().setName("grid"))
+            .build();
     create("g", spec);
-    AskResponse all = t.workers.ask(AskRequest.newBuilder().setStudy("studies/g").setCount(100).build());
+    AskResponse all =
+        t.workers.ask(AskRequest.newBuilder().setStudy("studies/g").setCount(100).build());
     assertThat(all.getAssignmentsList()).hasSize(8);
     Set<Object> points = new HashSet<>();
     all.getAssignmentsList().forEach(a -> points.add(a.getTrial().getParamsMap()));
     assertThat(points).hasSize(8);
     for (Assignment a : all.getAssignmentsList()) {
-      t.workers.tell(TellRequest.newBuilder().setTrial(a.getTrial().getName()).setLeaseId(a.getLeaseId())
-          .setSucceeded(TellRequest.Succeeded.newBuilder().putValues("loss", 1)).build());
+      t.workers.tell(
+          TellRequest.newBuilder()
+              .setTrial(a.getTrial().getName())
+              .setLeaseId(a.getLeaseId())
+              .setSucceeded(TellRequest.Succeeded.newBuilder().putValues("loss", 1))
+              .build());
     }
     assertThat(t.workers.ask(AskRequest.newBuilder().setStudy("studies/g").build()).getStatus())
         .isEqualTo(AskResponse.Status.STUDY_DONE);

@@ -20,7 +20,9 @@ import java.util.concurrent.TimeUnit;
 import vernier.v1.StudyServiceGrpc;
 import vernier.v1.WorkerServiceGrpc;
 
-/** A real server on the in-process transport with real stubs, a settable clock and a chosen store. */
+/**
+ * A real server on the in-process transport with real stubs, a settable clock and a chosen store.
+ */
 final class TestServer implements AutoCloseable {
 
   final MutableClock clock = new MutableClock();
@@ -31,10 +33,12 @@ final class TestServer implements AutoCloseable {
 
   TestServer(ServerConfig config) {
     String name = "vernier-test-" + UUID.randomUUID();
-    server = Guice.createInjector(Modules.override(new ServerModule(config))
-            .with(binder -> binder.bind(Clock.class).toInstance(clock)))
-        .getInstance(VernierServer.class)
-        .startInProcess(name);
+    server =
+        Guice.createInjector(
+                Modules.override(new ServerModule(config))
+                    .with(binder -> binder.bind(Clock.class).toInstance(clock)))
+            .getInstance(VernierServer.class)
+            .startInProcess(name);
     channel = InProcessChannelBuilder.forName(name).directExecutor().build();
     studies = StudyServiceGrpc.newBlockingStub(channel);
     workers = WorkerServiceGrpc.newBlockingStub(channel);
@@ -84,7 +88,8 @@ final class TestServer implements AutoCloseable {
     return StatusProto.fromThrowable(e).getDetailsList().stream()
         .filter(a -> a.is(ErrorInfo.class))
         .map(a -> unpack(a, ErrorInfo.class).getReason())
-        .findFirst().orElse("");
+        .findFirst()
+        .orElse("");
   }
 
   /** The BadRequest field paths of a gRPC error. */
@@ -100,7 +105,8 @@ final class TestServer implements AutoCloseable {
     return e.getStatus().getCode();
   }
 
-  private static <T extends com.google.protobuf.Message> T unpack(com.google.protobuf.Any any, Class<T> type) {
+  private static <T extends com.google.protobuf.Message> T unpack(
+      com.google.protobuf.Any any, Class<T> type) {
     try {
       return any.unpack(type);
     } catch (com.google.protobuf.InvalidProtocolBufferException ex) {

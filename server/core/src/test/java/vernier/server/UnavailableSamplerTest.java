@@ -35,9 +35,14 @@ final class UnavailableSamplerTest {
   @BeforeEach
   void create() {
     ScriptedSamplerFactory.reset();
-    t.studies.createStudy(CreateStudyRequest.newBuilder().setStudyId("u").setSpec(Specs.basic()
-        .setSampler(PluginSpec.newBuilder().setName("test-scripted"))
-        .setLimits(Specs.limits().setLeaseDuration(Specs.seconds(60)))).build());
+    t.studies.createStudy(
+        CreateStudyRequest.newBuilder()
+            .setStudyId("u")
+            .setSpec(
+                Specs.basic()
+                    .setSampler(PluginSpec.newBuilder().setName("test-scripted"))
+                    .setLimits(Specs.limits().setLeaseDuration(Specs.seconds(60))))
+            .build());
   }
 
   @AfterEach
@@ -56,14 +61,20 @@ final class UnavailableSamplerTest {
 
   @Test
   void aDownSamplerIsAskedAgainOnlyAfterABackoff_thatDoublesAndResetsOnSuccess() {
-    ScriptedSamplerFactory.beforeSuggest = () -> {
-      throw new PluginUnavailableException("remote sampler at host:1 failed: connection refused", null);
-    };
+    ScriptedSamplerFactory.beforeSuggest =
+        () -> {
+          throw new PluginUnavailableException(
+              "remote sampler at host:1 failed: connection refused", null);
+        };
     assertThat(askFails()).isEqualTo(Status.Code.UNAVAILABLE);
     StatusRuntimeException e = catchThrowableOfType(StatusRuntimeException.class, this::ask);
     assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
-    assertThat(e.getStatus().getDescription()).contains("connection refused").contains("not asked again until");
-    assertThat(ScriptedSamplerFactory.calls).as("the second ask did not wait on the sampler").hasValue(1);
+    assertThat(e.getStatus().getDescription())
+        .contains("connection refused")
+        .contains("not asked again until");
+    assertThat(ScriptedSamplerFactory.calls)
+        .as("the second ask did not wait on the sampler")
+        .hasValue(1);
 
     t.clock.advance(Duration.ofMillis(1100));
     assertThat(askFails()).isEqualTo(Status.Code.UNAVAILABLE);
@@ -73,13 +84,18 @@ final class UnavailableSamplerTest {
     assertThat(ScriptedSamplerFactory.calls).hasValue(2);
 
     // trials that need no sampler are still handed out meanwhile
-    t.studies.enqueueTrials(EnqueueTrialsRequest.newBuilder().setStudy("studies/u")
-        .addTrials(TrialParams.newBuilder().putParams("lr", Specs.dbl(0.01)).putParams("layers",
-            Specs.integer(2)).putParams("optimizer", Specs.str("adam")))
-        .build());
+    t.studies.enqueueTrials(
+        EnqueueTrialsRequest.newBuilder()
+            .setStudy("studies/u")
+            .addTrials(
+                TrialParams.newBuilder()
+                    .putParams("lr", Specs.dbl(0.01))
+                    .putParams("layers", Specs.integer(2))
+                    .putParams("optimizer", Specs.str("adam")))
+            .build());
     assertThat(ask().getStatus()).isEqualTo(AskResponse.Status.ASSIGNED);
 
-    ScriptedSamplerFactory.beforeSuggest = () -> { };
+    ScriptedSamplerFactory.beforeSuggest = () -> {};
     t.clock.advance(Duration.ofSeconds(1));
     assertThat(ask().getStatus()).isEqualTo(AskResponse.Status.ASSIGNED);
     assertThat(ScriptedSamplerFactory.calls).hasValue(3);
@@ -90,25 +106,35 @@ final class UnavailableSamplerTest {
     Assignment a = ask().getAssignments(0);
     CountDownLatch inSampler = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
-    ScriptedSamplerFactory.beforeSuggest = () -> {
-      inSampler.countDown();
-      try {
-        release.await(10, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    };
+    ScriptedSamplerFactory.beforeSuggest =
+        () -> {
+          inSampler.countDown();
+          try {
+            release.await(10, TimeUnit.SECONDS);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        };
     t.clock.advance(Duration.ofSeconds(50)); // a's lease has 10 s left
     CompletableFuture<AskResponse> slowAsk = CompletableFuture.supplyAsync(this::ask);
     assertThat(inSampler.await(10, TimeUnit.SECONDS)).isTrue();
-    CompletableFuture<ReportResponse> heartbeat = CompletableFuture.supplyAsync(() -> t.workers.report(
-        ReportRequest.newBuilder().setTrial(a.getTrial().getName()).setLeaseId(a.getLeaseId())
-            .addMeasurements(Measurement.newBuilder().setStep(1).putMetrics("loss", 0.5)).build()));
+    CompletableFuture<ReportResponse> heartbeat =
+        CompletableFuture.supplyAsync(
+            () ->
+                t.workers.report(
+                    ReportRequest.newBuilder()
+                        .setTrial(a.getTrial().getName())
+                        .setLeaseId(a.getLeaseId())
+                        .addMeasurements(
+                            Measurement.newBuilder().setStep(1).putMetrics("loss", 0.5))
+                        .build()));
     Thread.sleep(200); // the heartbeat is queued behind the ask
     t.clock.advance(Duration.ofSeconds(30)); // the sampler call takes 30 s: past a's lease
     release.countDown();
-    assertThat(slowAsk.get(10, TimeUnit.SECONDS).getStatus()).isEqualTo(AskResponse.Status.ASSIGNED);
-    assertThat(heartbeat.get(10, TimeUnit.SECONDS).getDecision()).as("sent in time, so it renews the lease")
+    assertThat(slowAsk.get(10, TimeUnit.SECONDS).getStatus())
+        .isEqualTo(AskResponse.Status.ASSIGNED);
+    assertThat(heartbeat.get(10, TimeUnit.SECONDS).getDecision())
+        .as("sent in time, so it renews the lease")
         .isEqualTo(vernier.v1.Decision.CONTINUE);
   }
 }

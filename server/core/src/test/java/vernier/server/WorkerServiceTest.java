@@ -40,19 +40,31 @@ final class WorkerServiceTest {
   }
 
   private Assignment askOne(String study, String worker) {
-    AskResponse r = t.workers.ask(AskRequest.newBuilder().setStudy("studies/" + study).setWorkerId(worker).build());
+    AskResponse r =
+        t.workers.ask(
+            AskRequest.newBuilder().setStudy("studies/" + study).setWorkerId(worker).build());
     assertThat(r.getStatus()).isEqualTo(AskResponse.Status.ASSIGNED);
     return r.getAssignments(0);
   }
 
   private ReportResponse report(Assignment a, long step, double loss) {
-    return t.workers.report(ReportRequest.newBuilder().setTrial(a.getTrial().getName()).setLeaseId(a.getLeaseId())
-        .addMeasurements(Measurement.newBuilder().setStep(step).putMetrics("loss", loss)).build());
+    return t.workers.report(
+        ReportRequest.newBuilder()
+            .setTrial(a.getTrial().getName())
+            .setLeaseId(a.getLeaseId())
+            .addMeasurements(Measurement.newBuilder().setStep(step).putMetrics("loss", loss))
+            .build());
   }
 
   private Trial succeed(Assignment a, double loss) {
-    return t.workers.tell(TellRequest.newBuilder().setTrial(a.getTrial().getName()).setLeaseId(a.getLeaseId())
-        .setSucceeded(TellRequest.Succeeded.newBuilder().putValues("loss", loss)).build()).getTrial();
+    return t.workers
+        .tell(
+            TellRequest.newBuilder()
+                .setTrial(a.getTrial().getName())
+                .setLeaseId(a.getLeaseId())
+                .setSucceeded(TellRequest.Succeeded.newBuilder().putValues("loss", loss))
+                .build())
+        .getTrial();
   }
 
   @Test
@@ -68,7 +80,8 @@ final class WorkerServiceTest {
     Trial done = succeed(a, 0.5);
     assertThat(done.getState()).isEqualTo(Trial.State.SUCCEEDED);
     assertThat(done.getValuesMap()).containsEntry("loss", 0.5);
-    Trial got = t.studies.getTrial(GetTrialRequest.newBuilder().setName(a.getTrial().getName()).build());
+    Trial got =
+        t.studies.getTrial(GetTrialRequest.newBuilder().setName(a.getTrial().getName()).build());
     assertThat(got.getMeasurementsList()).hasSize(1);
     assertThat(got.getMeasurements(0).getMetricsMap()).containsEntry("loss", 0.9);
   }
@@ -87,7 +100,8 @@ final class WorkerServiceTest {
   @Test
   void ask_countReturnsSeveralDistinctTrials() {
     create("s", Specs.basic().build());
-    AskResponse r = t.workers.ask(AskRequest.newBuilder().setStudy("studies/s").setCount(5).build());
+    AskResponse r =
+        t.workers.ask(AskRequest.newBuilder().setStudy("studies/s").setCount(5).build());
     Set<Long> numbers = new HashSet<>();
     r.getAssignmentsList().forEach(a -> numbers.add(a.getTrial().getNumber()));
     assertThat(numbers).containsExactlyInAnyOrder(0L, 1L, 2L, 3L, 4L);
@@ -104,13 +118,16 @@ final class WorkerServiceTest {
     succeed(askOne("s", "w1"), 2);
     AskResponse done = t.workers.ask(AskRequest.newBuilder().setStudy("studies/s").build());
     assertThat(done.getStatus()).isEqualTo(AskResponse.Status.STUDY_DONE);
-    assertThat(t.studies.getStudy(GetStudyRequest.newBuilder().setName("studies/s").build()).getDone()).isTrue();
+    assertThat(
+            t.studies.getStudy(GetStudyRequest.newBuilder().setName("studies/s").build()).getDone())
+        .isTrue();
   }
 
   @Test
   void ask_withSameRequestId_replaysTheSameTrials() {
     create("s", Specs.basic().build());
-    AskRequest req = AskRequest.newBuilder().setStudy("studies/s").setCount(2).setRequestId("r-1").build();
+    AskRequest req =
+        AskRequest.newBuilder().setStudy("studies/s").setCount(2).setRequestId("r-1").build();
     AskResponse first = t.workers.ask(req);
     AskResponse again = t.workers.ask(req);
     assertThat(again).isEqualTo(first);
@@ -122,18 +139,37 @@ final class WorkerServiceTest {
   void pausedStudyWaits_resumedStudyAssigns_stoppedStudyIsDoneAndStopsRunningTrials() {
     create("s", Specs.basic().build());
     Assignment running = askOne("s", "w");
-    t.studies.setStudyState(SetStudyStateRequest.newBuilder().setName("studies/s").setState(Study.State.PAUSED).build());
+    t.studies.setStudyState(
+        SetStudyStateRequest.newBuilder()
+            .setName("studies/s")
+            .setState(Study.State.PAUSED)
+            .build());
     assertThat(t.workers.ask(AskRequest.newBuilder().setStudy("studies/s").build()).getStatus())
         .isEqualTo(AskResponse.Status.WAIT);
     assertThat(report(running, 1, 0.3).getDecision()).isEqualTo(Decision.CONTINUE);
-    t.studies.setStudyState(SetStudyStateRequest.newBuilder().setName("studies/s").setState(Study.State.ACTIVE).build());
+    t.studies.setStudyState(
+        SetStudyStateRequest.newBuilder()
+            .setName("studies/s")
+            .setState(Study.State.ACTIVE)
+            .build());
     askOne("s", "w");
-    t.studies.setStudyState(SetStudyStateRequest.newBuilder().setName("studies/s").setState(Study.State.STOPPED).build());
+    t.studies.setStudyState(
+        SetStudyStateRequest.newBuilder()
+            .setName("studies/s")
+            .setState(Study.State.STOPPED)
+            .build());
     assertThat(t.workers.ask(AskRequest.newBuilder().setStudy("studies/s").build()).getStatus())
         .isEqualTo(AskResponse.Status.STUDY_DONE);
     assertThat(report(running, 2, 0.2).getDecision()).isEqualTo(Decision.STOP);
-    StatusRuntimeException e = catchThrowableOfType(StatusRuntimeException.class, () -> t.studies.setStudyState(
-        SetStudyStateRequest.newBuilder().setName("studies/s").setState(Study.State.ACTIVE).build()));
+    StatusRuntimeException e =
+        catchThrowableOfType(
+            StatusRuntimeException.class,
+            () ->
+                t.studies.setStudyState(
+                    SetStudyStateRequest.newBuilder()
+                        .setName("studies/s")
+                        .setState(Study.State.ACTIVE)
+                        .build()));
     assertThat(TestServer.reason(e)).isEqualTo("STUDY_STOPPED");
   }
 
@@ -155,11 +191,16 @@ final class WorkerServiceTest {
 
   @Test
   void report_emptyIsAHeartbeatThatRenewsTheLease() {
-    create("s", Specs.basic().setLimits(Specs.limits().setLeaseDuration(Specs.seconds(10))).build());
+    create(
+        "s", Specs.basic().setLimits(Specs.limits().setLeaseDuration(Specs.seconds(10))).build());
     Assignment a = askOne("s", "w");
     t.clock.advance(Duration.ofSeconds(8));
-    ReportResponse hb = t.workers.report(ReportRequest.newBuilder().setTrial(a.getTrial().getName())
-        .setLeaseId(a.getLeaseId()).build());
+    ReportResponse hb =
+        t.workers.report(
+            ReportRequest.newBuilder()
+                .setTrial(a.getTrial().getName())
+                .setLeaseId(a.getLeaseId())
+                .build());
     assertThat(hb.getDecision()).isEqualTo(Decision.CONTINUE);
     t.clock.advance(Duration.ofSeconds(8)); // 16s after ask, 8s after the heartbeat
     assertThat(succeed(a, 1).getState()).isEqualTo(Trial.State.SUCCEEDED);
@@ -171,10 +212,12 @@ final class WorkerServiceTest {
     Assignment a = askOne("s", "w");
     report(a, 3, 0.5);
     report(a, 3, 0.5);
-    StatusRuntimeException e = catchThrowableOfType(StatusRuntimeException.class, () -> report(a, 3, 0.6));
+    StatusRuntimeException e =
+        catchThrowableOfType(StatusRuntimeException.class, () -> report(a, 3, 0.6));
     assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
     assertThat(TestServer.fields(e)).containsExactly("measurements[0].metrics[loss]");
-    Trial got = t.studies.getTrial(GetTrialRequest.newBuilder().setName(a.getTrial().getName()).build());
+    Trial got =
+        t.studies.getTrial(GetTrialRequest.newBuilder().setName(a.getTrial().getName()).build());
     assertThat(got.getMeasurementsList()).hasSize(1);
     assertThat(got.getMeasurements(0).getMetricsMap()).containsEntry("loss", 0.5);
   }
@@ -186,7 +229,8 @@ final class WorkerServiceTest {
     Trial first = succeed(a, 0.25);
     Trial again = succeed(a, 0.25);
     assertThat(again).isEqualTo(first);
-    StatusRuntimeException e = catchThrowableOfType(StatusRuntimeException.class, () -> succeed(a, 0.3));
+    StatusRuntimeException e =
+        catchThrowableOfType(StatusRuntimeException.class, () -> succeed(a, 0.3));
     assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
     assertThat(TestServer.reason(e)).isEqualTo("TRIAL_FINISHED");
   }
@@ -197,15 +241,38 @@ final class WorkerServiceTest {
     Assignment a = askOne("s", "w");
     Assignment b = askOne("s", "w");
     Assignment c = askOne("s", "w");
-    assertThat(t.workers.tell(TellRequest.newBuilder().setTrial(a.getTrial().getName()).setLeaseId(a.getLeaseId())
-        .setPruned(TellRequest.Pruned.getDefaultInstance()).build()).getTrial().getState())
+    assertThat(
+            t.workers
+                .tell(
+                    TellRequest.newBuilder()
+                        .setTrial(a.getTrial().getName())
+                        .setLeaseId(a.getLeaseId())
+                        .setPruned(TellRequest.Pruned.getDefaultInstance())
+                        .build())
+                .getTrial()
+                .getState())
         .isEqualTo(Trial.State.PRUNED);
-    Trial failed = t.workers.tell(TellRequest.newBuilder().setTrial(b.getTrial().getName()).setLeaseId(b.getLeaseId())
-        .setFailed(TellRequest.Failed.newBuilder().setReason("CUDA out of memory")).build()).getTrial();
+    Trial failed =
+        t.workers
+            .tell(
+                TellRequest.newBuilder()
+                    .setTrial(b.getTrial().getName())
+                    .setLeaseId(b.getLeaseId())
+                    .setFailed(TellRequest.Failed.newBuilder().setReason("CUDA out of memory"))
+                    .build())
+            .getTrial();
     assertThat(failed.getState()).isEqualTo(Trial.State.FAILED);
     assertThat(failed.getFailureReason()).isEqualTo("CUDA out of memory");
-    assertThat(t.workers.tell(TellRequest.newBuilder().setTrial(c.getTrial().getName()).setLeaseId(c.getLeaseId())
-        .setInfeasible(TellRequest.Infeasible.newBuilder().setReason("diverged")).build()).getTrial().getState())
+    assertThat(
+            t.workers
+                .tell(
+                    TellRequest.newBuilder()
+                        .setTrial(c.getTrial().getName())
+                        .setLeaseId(c.getLeaseId())
+                        .setInfeasible(TellRequest.Infeasible.newBuilder().setReason("diverged"))
+                        .build())
+                .getTrial()
+                .getState())
         .isEqualTo(Trial.State.INFEASIBLE);
   }
 
@@ -213,31 +280,46 @@ final class WorkerServiceTest {
   void tell_retryableFailureIsRetriedWithSameParamsAndNextAttempt() {
     create("s", Specs.basic().setLimits(Specs.limits().setMaxAttempts(2)).build());
     Assignment a = askOne("s", "w");
-    t.workers.tell(TellRequest.newBuilder().setTrial(a.getTrial().getName()).setLeaseId(a.getLeaseId())
-        .setFailed(TellRequest.Failed.newBuilder().setReason("preempted").setRetryable(true)).build());
+    t.workers.tell(
+        TellRequest.newBuilder()
+            .setTrial(a.getTrial().getName())
+            .setLeaseId(a.getLeaseId())
+            .setFailed(TellRequest.Failed.newBuilder().setReason("preempted").setRetryable(true))
+            .build());
     Assignment retry = askOne("s", "w");
     assertThat(retry.getTrial().getParamsMap()).isEqualTo(a.getTrial().getParamsMap());
     assertThat(retry.getTrial().getAttempt()).isEqualTo(2);
     assertThat(retry.getTrial().getRetryOf()).isEqualTo(a.getTrial().getNumber());
-    t.workers.tell(TellRequest.newBuilder().setTrial(retry.getTrial().getName()).setLeaseId(retry.getLeaseId())
-        .setFailed(TellRequest.Failed.newBuilder().setReason("preempted").setRetryable(true)).build());
+    t.workers.tell(
+        TellRequest.newBuilder()
+            .setTrial(retry.getTrial().getName())
+            .setLeaseId(retry.getLeaseId())
+            .setFailed(TellRequest.Failed.newBuilder().setReason("preempted").setRetryable(true))
+            .build());
     assertThat(askOne("s", "w").getTrial().getSource()).isEqualTo(vernier.v1.TrialSource.SAMPLED);
   }
 
   @Test
   void expiredLease_abandonsTrial_retriesIt_andFencesTheStaleWorker() {
-    create("s", Specs.basic().setLimits(Specs.limits().setLeaseDuration(Specs.seconds(5)).setMaxAttempts(2)).build());
+    create(
+        "s",
+        Specs.basic()
+            .setLimits(Specs.limits().setLeaseDuration(Specs.seconds(5)).setMaxAttempts(2))
+            .build());
     Assignment stale = askOne("s", "w1");
     t.clock.advance(Duration.ofSeconds(6));
     Assignment retry = askOne("s", "w2"); // the ask reaps the expired lease first
     assertThat(retry.getTrial().getRetryOf()).isEqualTo(stale.getTrial().getNumber());
     assertThat(retry.getTrial().getAttempt()).isEqualTo(2);
-    StatusRuntimeException e = catchThrowableOfType(StatusRuntimeException.class, () -> report(stale, 1, 0.1));
+    StatusRuntimeException e =
+        catchThrowableOfType(StatusRuntimeException.class, () -> report(stale, 1, 0.1));
     assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
     assertThat(TestServer.reason(e)).isEqualTo("LEASE_EXPIRED");
     e = catchThrowableOfType(StatusRuntimeException.class, () -> succeed(stale, 0.1));
     assertThat(TestServer.reason(e)).isEqualTo("LEASE_EXPIRED");
-    Trial abandoned = t.studies.getTrial(GetTrialRequest.newBuilder().setName(stale.getTrial().getName()).build());
+    Trial abandoned =
+        t.studies.getTrial(
+            GetTrialRequest.newBuilder().setName(stale.getTrial().getName()).build());
     assertThat(abandoned.getState()).isEqualTo(Trial.State.ABANDONED);
   }
 
@@ -245,22 +327,41 @@ final class WorkerServiceTest {
   void report_setsDurableLabels() {
     create("s", Specs.basic().build());
     Assignment a = askOne("s", "w");
-    t.workers.report(ReportRequest.newBuilder().setTrial(a.getTrial().getName()).setLeaseId(a.getLeaseId())
-        .putLabels("device", "gpu(0)").build());
+    t.workers.report(
+        ReportRequest.newBuilder()
+            .setTrial(a.getTrial().getName())
+            .setLeaseId(a.getLeaseId())
+            .putLabels("device", "gpu(0)")
+            .build());
     Trial done = succeed(a, 1);
     assertThat(done.getLabelsMap()).containsEntry("device", "gpu(0)");
-    StatusRuntimeException e = catchThrowableOfType(StatusRuntimeException.class, () -> t.workers.report(
-        ReportRequest.newBuilder().setTrial(askOne("s", "w").getTrial().getName()).setLeaseId("x")
-            .putLabels("", "v").build()));
-    assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION); // the lease is checked first
+    StatusRuntimeException e =
+        catchThrowableOfType(
+            StatusRuntimeException.class,
+            () ->
+                t.workers.report(
+                    ReportRequest.newBuilder()
+                        .setTrial(askOne("s", "w").getTrial().getName())
+                        .setLeaseId("x")
+                        .putLabels("", "v")
+                        .build()));
+    assertThat(e.getStatus().getCode())
+        .isEqualTo(Status.Code.FAILED_PRECONDITION); // the lease is checked first
   }
 
   @Test
   void wrongLease_isRefusedWithLeaseMismatch() {
     create("s", Specs.basic().build());
     Assignment a = askOne("s", "w");
-    StatusRuntimeException e = catchThrowableOfType(StatusRuntimeException.class, () -> t.workers.report(
-        ReportRequest.newBuilder().setTrial(a.getTrial().getName()).setLeaseId("not-mine").build()));
+    StatusRuntimeException e =
+        catchThrowableOfType(
+            StatusRuntimeException.class,
+            () ->
+                t.workers.report(
+                    ReportRequest.newBuilder()
+                        .setTrial(a.getTrial().getName())
+                        .setLeaseId("not-mine")
+                        .build()));
     assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
     assertThat(TestServer.reason(e)).isEqualTo("LEASE_MISMATCH");
   }

@@ -16,9 +16,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A small decoder-only Transformer (GPT-style): token and learned position embeddings, {@code layers}
- * self-attention blocks with a causal mask (a position sees only itself and earlier ones), and a
- * linear head giving next-token logits, flattened to (batch × length, vocabulary).
+ * A small decoder-only Transformer (GPT-style): token and learned position embeddings, {@code
+ * layers} self-attention blocks with a causal mask (a position sees only itself and earlier ones),
+ * and a linear head giving next-token logits, flattened to (batch × length, vocabulary).
  */
 final class CausalLanguageModel extends AbstractBlock {
 
@@ -29,31 +29,53 @@ final class CausalLanguageModel extends AbstractBlock {
   private final int width;
   private final int vocabularySize;
 
-  CausalLanguageModel(int vocabularySize, int contextLength, int width, int layers, int heads, float dropout) {
+  CausalLanguageModel(
+      int vocabularySize, int contextLength, int width, int layers, int heads, float dropout) {
     this.width = width;
     this.vocabularySize = vocabularySize;
-    tokens = addChildBlock("tokens", new IdEmbedding.Builder().setDictionarySize(vocabularySize)
-        .setEmbeddingSize(width).build());
-    positions = addChildBlock("positions", new IdEmbedding.Builder().setDictionarySize(contextLength)
-        .setEmbeddingSize(width).build());
+    tokens =
+        addChildBlock(
+            "tokens",
+            new IdEmbedding.Builder()
+                .setDictionarySize(vocabularySize)
+                .setEmbeddingSize(width)
+                .build());
+    positions =
+        addChildBlock(
+            "positions",
+            new IdEmbedding.Builder()
+                .setDictionarySize(contextLength)
+                .setEmbeddingSize(width)
+                .build());
     for (int i = 0; i < layers; i++) {
-      blocks.add(addChildBlock("block" + i, new TransformerEncoderBlock(width, heads, 4 * width, dropout,
-          Activation::gelu)));
+      blocks.add(
+          addChildBlock(
+              "block" + i,
+              new TransformerEncoderBlock(width, heads, 4 * width, dropout, Activation::gelu)));
     }
     head = addChildBlock("head", Linear.builder().setUnits(vocabularySize).build());
   }
 
   @Override
-  protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+  protected NDList forwardInternal(
+      ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
     NDArray ids = inputs.head(); // (batch, length)
     long batch = ids.getShape().get(0);
     long length = ids.getShape().get(1);
     NDManager manager = ids.getManager();
     NDArray steps = manager.arange((int) length);
-    NDArray x = tokens.forward(ps, new NDList(ids), training).head()
-        .add(positions.forward(ps, new NDList(steps), training).head());
-    NDArray causal = steps.expandDims(1).gte(steps.expandDims(0)).toType(DataType.FLOAT32, false)
-        .expandDims(0).repeat(0, batch);
+    NDArray x =
+        tokens
+            .forward(ps, new NDList(ids), training)
+            .head()
+            .add(positions.forward(ps, new NDList(steps), training).head());
+    NDArray causal =
+        steps
+            .expandDims(1)
+            .gte(steps.expandDims(0))
+            .toType(DataType.FLOAT32, false)
+            .expandDims(0)
+            .repeat(0, batch);
     for (TransformerEncoderBlock block : blocks) {
       x = block.forward(ps, new NDList(x, causal), training).head();
     }

@@ -25,17 +25,20 @@ final class CharData {
   }
 
   /**
-   * The built-in corpus, no download: sentences from a small grammar with number agreement
-   * ("the cats chase a mouse." / "a dog sleeps."), so a model must look back several characters
-   * and words to predict well; character entropy is far below that of uniform text.
+   * The built-in corpus, no download: sentences from a small grammar with number agreement ("the
+   * cats chase a mouse." / "a dog sleeps."), so a model must look back several characters and words
+   * to predict well; character entropy is far below that of uniform text.
    */
   static CharData builtIn() {
     return build(generate(40_000, 21), generate(6_000, 22));
   }
 
-  private static final String[] NOUNS = {"cat", "dog", "bird", "fox", "child", "farmer", "robot", "teacher"};
-  private static final String[] PLURALS = {"cats", "dogs", "birds", "foxes", "children", "farmers", "robots",
-      "teachers"};
+  private static final String[] NOUNS = {
+    "cat", "dog", "bird", "fox", "child", "farmer", "robot", "teacher"
+  };
+  private static final String[] PLURALS = {
+    "cats", "dogs", "birds", "foxes", "children", "farmers", "robots", "teachers"
+  };
   private static final String[] VERBS = {"see", "chase", "like", "follow", "watch", "help"};
   private static final String[] INTRANSITIVE = {"sleep", "run", "sing", "wait", "smile"};
   private static final String[] ADJECTIVES = {"small", "old", "happy", "quiet", "clever", "red"};
@@ -54,7 +57,8 @@ final class CharData {
       if (random.nextBoolean()) {
         String verb = VERBS[random.nextInt(VERBS.length)];
         text.append(plural ? verb : verb + (verb.endsWith("ch") ? "es" : "s"));
-        text.append(random.nextBoolean() ? " the " : " a ").append(NOUNS[random.nextInt(NOUNS.length)]);
+        text.append(random.nextBoolean() ? " the " : " a ")
+            .append(NOUNS[random.nextInt(NOUNS.length)]);
       } else {
         String verb = INTRANSITIVE[random.nextInt(INTRANSITIVE.length)];
         text.append(plural ? verb : verb + "s");
@@ -70,9 +74,11 @@ final class CharData {
       vocabulary.putIfAbsent(c, vocabulary.size() + 1);
     }
     if (train.length() < 100) {
-      throw new IllegalArgumentException("training text is too short: " + train.length() + " characters");
+      throw new IllegalArgumentException(
+          "training text is too short: " + train.length() + " characters");
     }
-    return new CharData(encode(train, vocabulary), encode(valid, vocabulary), vocabulary.size() + 1);
+    return new CharData(
+        encode(train, vocabulary), encode(valid, vocabulary), vocabulary.size() + 1);
   }
 
   private static int[] encode(String text, Map<Character, Integer> vocabulary) {

@@ -26,16 +26,16 @@ import vernier.v1.Trial;
  * ROOT/STUDY-CREATED/trial-N/latest                      "S": the last complete checkpoint
  * </pre>
  *
- * STUDY is the study id and CREATED its creation time (seconds.nanoseconds), so a study deleted
- * and created again under the same id never loads the old one's checkpoints.
+ * STUDY is the study id and CREATED its creation time (seconds.nanoseconds), so a study deleted and
+ * created again under the same id never loads the old one's checkpoints.
  *
- * A checkpoint is written into a hidden temporary directory and renamed to {@code step-S} in one
+ * <p>A checkpoint is written into a hidden temporary directory and renamed to {@code step-S} in one
  * atomic move, so a {@code step-S} directory is always complete: other trials may load it (a
  * population-based-training child loads its parent's) while this one is still saving. Only then is
  * it named in {@code latest} (an atomic rename), so a crash mid-write leaves the previous
  * checkpoint usable. Older step directories are removed. A trial starts from the newest checkpoint
- * along its {@code retry_of} chain when it is a retry, else from the one its {@code start_from} names.
- * Optimizer state (e.g. Adam's moments) is not saved: it restarts.
+ * along its {@code retry_of} chain when it is a retry, else from the one its {@code start_from}
+ * names. Optimizer state (e.g. Adam's moments) is not saved: it restarts.
  */
 final class Checkpoints {
 
@@ -55,7 +55,8 @@ final class Checkpoints {
    * time (a cache would outlive a study deleted and created again while this worker runs).
    */
   static String studyDirectory(VernierClient client, Trial trial) {
-    return StudyDirectories.name(client.studies().getStudy(GetStudyRequest.newBuilder().setName(study(trial)).build()));
+    return StudyDirectories.name(
+        client.studies().getStudy(GetStudyRequest.newBuilder().setName(study(trial)).build()));
   }
 
   void save(Model model, Path dir, long step) throws IOException {
@@ -64,13 +65,18 @@ final class Checkpoints {
     Path tmp = dir.resolve(".step-" + step + "-" + UUID.randomUUID());
     Files.createDirectory(tmp);
     model.save(tmp, "model");
-    if (Files.exists(stepDir)) { // saved again (not in normal runs): move the old one aside, then replace it
+    if (Files.exists(
+        stepDir)) { // saved again (not in normal runs): move the old one aside, then replace it
       Files.move(stepDir, dir.resolve(".old-" + tmp.getFileName()), StandardCopyOption.ATOMIC_MOVE);
     }
     Files.move(tmp, stepDir, StandardCopyOption.ATOMIC_MOVE);
     Path latest = dir.resolve("latest.tmp");
     Files.writeString(latest, Long.toString(step));
-    Files.move(latest, dir.resolve("latest"), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    Files.move(
+        latest,
+        dir.resolve("latest"),
+        StandardCopyOption.ATOMIC_MOVE,
+        StandardCopyOption.REPLACE_EXISTING);
     try (Stream<Path> old = Files.list(dir)) {
       for (Path p : old.filter(p -> isStale(p, stepDir)).toList()) {
         deleteTree(p);
@@ -81,7 +87,8 @@ final class Checkpoints {
   /** Older step directories, and what a crash or a replaced step left behind. */
   private static boolean isStale(Path p, Path current) {
     String name = p.getFileName().toString();
-    return !p.equals(current) && (name.startsWith("step-") || name.startsWith(".step-") || name.startsWith(".old-"));
+    return !p.equals(current)
+        && (name.startsWith("step-") || name.startsWith(".step-") || name.startsWith(".old-"));
   }
 
   /** A saved checkpoint: the trial that saved it, where, and after which step. */
@@ -116,7 +123,8 @@ final class Checkpoints {
     if (resumed.isPresent() || !trial.hasStartFrom()) {
       return resumed;
     }
-    return Optional.of(exactly(trial, study, trial.getStartFrom().getTrial(), trial.getStartFrom().getStep()));
+    return Optional.of(
+        exactly(trial, study, trial.getStartFrom().getTrial(), trial.getStartFrom().getStep()));
   }
 
   /** The checkpoint {@code parent} saved at {@code step}, for {@code trial} to start from. */
@@ -124,9 +132,20 @@ final class Checkpoints {
     Path dir = directory(study, parent);
     Path stepDir = dir.resolve("step-" + step);
     if (!Files.isDirectory(stepDir)) {
-      throw new MissingCheckpointException("trial " + trial.getNumber() + " starts from the checkpoint of trial "
-          + parent + " at step " + step + ", but there is none: " + stepDir + " does not exist (trial " + parent
-          + " has " + available(dir) + " here)");
+      throw new MissingCheckpointException(
+          "trial "
+              + trial.getNumber()
+              + " starts from the checkpoint of trial "
+              + parent
+              + " at step "
+              + step
+              + ", but there is none: "
+              + stepDir
+              + " does not exist (trial "
+              + parent
+              + " has "
+              + available(dir)
+              + " here)");
     }
     return new Saved(parent, stepDir, step);
   }
@@ -136,8 +155,12 @@ final class Checkpoints {
       return "no checkpoint directory";
     }
     try (Stream<Path> files = Files.list(dir)) {
-      String steps = files.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("step-")).sorted()
-          .collect(Collectors.joining(", "));
+      String steps =
+          files
+              .map(p -> p.getFileName().toString())
+              .filter(n -> n.startsWith("step-"))
+              .sorted()
+              .collect(Collectors.joining(", "));
       return steps.isEmpty() ? "no checkpoint" : "only " + steps;
     }
   }
@@ -146,8 +169,16 @@ final class Checkpoints {
   Optional<Saved> forRetry(VernierClient client, Trial trial, String study) throws IOException {
     Trial current = trial;
     while (current.getAttempt() > 1) {
-      Trial previous = client.studies().getTrial(GetTrialRequest.newBuilder()
-          .setName(current.getName().replaceAll("/trials/\\d+$", "/trials/" + current.getRetryOf())).build());
+      Trial previous =
+          client
+              .studies()
+              .getTrial(
+                  GetTrialRequest.newBuilder()
+                      .setName(
+                          current
+                              .getName()
+                              .replaceAll("/trials/\\d+$", "/trials/" + current.getRetryOf()))
+                      .build());
       Optional<Saved> saved = latest(study, previous.getNumber());
       if (saved.isPresent()) {
         return saved;
@@ -160,9 +191,14 @@ final class Checkpoints {
   static void load(Model model, Saved saved) throws IOException {
     try {
       model.load(saved.directory(), "model");
-    } catch (MalformedModelException | EOFException e) { // e.g. saved by a model with more or fewer layers
-      throw new IOException("checkpoint " + saved.directory() + " does not fit this trial's model (or is damaged): "
-          + e, e);
+    } catch (MalformedModelException
+        | EOFException e) { // e.g. saved by a model with more or fewer layers
+      throw new IOException(
+          "checkpoint "
+              + saved.directory()
+              + " does not fit this trial's model (or is damaged): "
+              + e,
+          e);
     }
   }
 

@@ -9,10 +9,10 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Adagrad (Duchi, Hazan and Singer, "Adaptive Subgradient Methods for Online Learning and Stochastic
- * Optimization", JMLR 12, 2011) on dense gradients: each weight's step is the learning rate over the
- * root of its accumulated squared gradients. DJL's own {@code Adagrad} converts gradients to a
- * row-sparse format the PyTorch engine does not support, hence this thin variant.
+ * Adagrad (Duchi, Hazan and Singer, "Adaptive Subgradient Methods for Online Learning and
+ * Stochastic Optimization", JMLR 12, 2011) on dense gradients: each weight's step is the learning
+ * rate over the root of its accumulated squared gradients. DJL's own {@code Adagrad} converts
+ * gradients to a row-sparse format the PyTorch engine does not support, hence this thin variant.
  */
 final class DenseAdagrad extends Optimizer {
 
@@ -34,7 +34,8 @@ final class DenseAdagrad extends Optimizer {
   public void update(String parameterId, NDArray weight, NDArray grad) {
     float rate = learningRate.getNewValue(parameterId, updateCount(parameterId));
     try (NDManager scratch = weight.getManager().newSubManager()) {
-      NDArray w = weight.stopGradient(); // shares storage but is outside autograd, like torch's p.data
+      NDArray w =
+          weight.stopGradient(); // shares storage but is outside autograd, like torch's p.data
       NDArray g = grad.stopGradient().mul(rescaleGrad);
       if (clipGrad > 0) {
         g = g.clip(-clipGrad, clipGrad);
@@ -42,7 +43,8 @@ final class DenseAdagrad extends Optimizer {
       if (getWeightDecay() > 0) {
         g = g.add(w.mul(getWeightDecay()));
       }
-      NDArray squares = withDefaultState(history, parameterId, weight.getDevice(), k -> weight.zerosLike());
+      NDArray squares =
+          withDefaultState(history, parameterId, weight.getDevice(), k -> weight.zerosLike());
       squares.addi(g.square());
       w.subi(g.div(squares.sqrt().add(EPSILON)).mul(rate));
       scratch.tempAttachAll(w, g);

@@ -19,54 +19,89 @@ import vernier.client.VernierClient;
  * The DJL reference worker: asks a study for trials and trains each with Deep Java Library
  * (PyTorch), one trial per GPU when there are GPUs, else {@code --parallel} on the CPU.
  */
-@Command(name = "djl-worker", mixinStandardHelpOptions = true,
-    description = "Train Vernier trials with DJL: text classification or a character language model.")
+@Command(
+    name = "djl-worker",
+    mixinStandardHelpOptions = true,
+    description =
+        "Train Vernier trials with DJL: text classification or a character language model.")
 public final class DjlWorker implements Callable<Integer> {
 
   private static final Logger log = Logger.getLogger(DjlWorker.class.getName());
 
-  @Option(names = {"-s", "--server"}, defaultValue = "${env:VERNIER_SERVER:-127.0.0.1:7070}")
+  @Option(
+      names = {"-s", "--server"},
+      defaultValue = "${env:VERNIER_SERVER:-127.0.0.1:7070}")
   String server;
 
   @Option(names = "--study", required = true)
   String study;
 
-  @Option(names = "--task", defaultValue = "text", description = "text or lm (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--task",
+      defaultValue = "text",
+      description = "text or lm (default: ${DEFAULT-VALUE}).")
   String task;
 
-  @Option(names = "--train", description = "Training data: TSV label<TAB>text (text) or plain text (lm). Default: built-in.")
+  @Option(
+      names = "--train",
+      description =
+          "Training data: TSV label<TAB>text (text) or plain text (lm). Default: built-in.")
   Path train;
 
   @Option(names = "--valid", description = "Validation data, same format as --train.")
   Path valid;
 
-  @Option(names = "--max-length", defaultValue = "16", description = "Tokens kept per text example.")
+  @Option(
+      names = "--max-length",
+      defaultValue = "16",
+      description = "Tokens kept per text example.")
   int maxLength;
 
-  @Option(names = "--device", defaultValue = "auto", description = "auto, cpu or gpu (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--device",
+      defaultValue = "auto",
+      description = "auto, cpu or gpu (default: ${DEFAULT-VALUE}).")
   String device;
 
-  @Option(names = "--parallel", defaultValue = "0", description = "Trials at once; 0: one per GPU, else 1.")
+  @Option(
+      names = "--parallel",
+      defaultValue = "0",
+      description = "Trials at once; 0: one per GPU, else 1.")
   int parallel;
 
-  @Option(names = "--checkpoints", defaultValue = "vernier-checkpoints", description = "Checkpoint root.")
+  @Option(
+      names = "--checkpoints",
+      defaultValue = "vernier-checkpoints",
+      description = "Checkpoint root.")
   Path checkpoints;
 
-  @Option(names = "--max-steps", defaultValue = "300",
-      description = "Steps (and the learning-rate schedule's length) when the study does not tune max_steps;"
-          + " a trial's max_step (population-based training) decides when it stops.")
+  @Option(
+      names = "--max-steps",
+      defaultValue = "300",
+      description =
+          "Steps (and the learning-rate schedule's length) when the study does not tune max_steps;"
+              + " a trial's max_step (population-based training) decides when it stops.")
   int maxSteps;
 
-  @Option(names = "--eval-every", defaultValue = "25", description = "Steps between evaluations and checkpoints.")
+  @Option(
+      names = "--eval-every",
+      defaultValue = "25",
+      description = "Steps between evaluations and checkpoints.")
   int evalEvery;
 
-  @Option(names = "--report-every", defaultValue = "5", description = "Steps between train_loss reports.")
+  @Option(
+      names = "--report-every",
+      defaultValue = "5",
+      description = "Steps between train_loss reports.")
   int reportEvery;
 
   @Option(names = "--worker-id", description = "Default: pid-host.")
   String workerId;
 
-  @Option(names = "--gpu-index", defaultValue = "-1", hidden = true,
+  @Option(
+      names = "--gpu-index",
+      defaultValue = "-1",
+      hidden = true,
       description = "Train on this GPU only (set on the child processes of a multi-GPU worker).")
   int gpuIndex;
 
@@ -77,20 +112,35 @@ public final class DjlWorker implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Devices devices = gpuIndex >= 0 ? new Devices(new Device[] {Device.gpu(gpuIndex)}) : Devices.choose(device, parallel);
+    Devices devices =
+        gpuIndex >= 0
+            ? new Devices(new Device[] {Device.gpu(gpuIndex)})
+            : Devices.choose(device, parallel);
     log.info("device: " + devices.describe());
     if (devices.count() > 1 && devices.devices()[0].isGpu()) {
       return onePerGpu(devices);
     }
     Task chosen = task(task, train, valid, maxLength);
     String name = study.startsWith("studies/") ? study : "studies/" + study;
-    String id = workerId != null ? workerId : ManagementFactory.getRuntimeMXBean().getName().replace('@', '-');
+    String id =
+        workerId != null
+            ? workerId
+            : ManagementFactory.getRuntimeMXBean().getName().replace('@', '-');
     try (VernierClient client = VernierClient.connect(server)) {
-      TrialTrainer trainer = new TrialTrainer(chosen, client, checkpoints,
-          new TrialTrainer.Settings(maxSteps, evalEvery, reportEvery));
-      SweepSummary summary = client.run(name, id, devices.count(), trial -> {
-        return trainer.train(trial, devices.forThread());
-      });
+      TrialTrainer trainer =
+          new TrialTrainer(
+              chosen,
+              client,
+              checkpoints,
+              new TrialTrainer.Settings(maxSteps, evalEvery, reportEvery));
+      SweepSummary summary =
+          client.run(
+              name,
+              id,
+              devices.count(),
+              trial -> {
+                return trainer.train(trial, devices.forThread());
+              });
       log.info("done: " + summary);
     }
     return 0;
@@ -103,13 +153,32 @@ public final class DjlWorker implements Callable<Integer> {
   private int onePerGpu(Devices devices) throws Exception {
     List<Process> children = new ArrayList<>();
     for (int i = 0; i < devices.count(); i++) {
-      List<String> command = new ArrayList<>(List.of(
-          Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Dai.djl.offline=true",
-          "-cp", System.getProperty("java.class.path"), DjlWorker.class.getName(),
-          "--server", server, "--study", study, "--task", task, "--max-length", Integer.toString(maxLength),
-          "--checkpoints", checkpoints.toString(), "--max-steps", Integer.toString(maxSteps),
-          "--eval-every", Integer.toString(evalEvery), "--report-every", Integer.toString(reportEvery),
-          "--gpu-index", Integer.toString(devices.devices()[i].getDeviceId())));
+      List<String> command =
+          new ArrayList<>(
+              List.of(
+                  Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                  "-Dai.djl.offline=true",
+                  "-cp",
+                  System.getProperty("java.class.path"),
+                  DjlWorker.class.getName(),
+                  "--server",
+                  server,
+                  "--study",
+                  study,
+                  "--task",
+                  task,
+                  "--max-length",
+                  Integer.toString(maxLength),
+                  "--checkpoints",
+                  checkpoints.toString(),
+                  "--max-steps",
+                  Integer.toString(maxSteps),
+                  "--eval-every",
+                  Integer.toString(evalEvery),
+                  "--report-every",
+                  Integer.toString(reportEvery),
+                  "--gpu-index",
+                  Integer.toString(devices.devices()[i].getDeviceId())));
       if (train != null) {
         command.addAll(List.of("--train", train.toString(), "--valid", valid.toString()));
       }
@@ -128,13 +197,18 @@ public final class DjlWorker implements Callable<Integer> {
 
   static Task task(String name, Path train, Path valid, int maxLength) throws java.io.IOException {
     if ((train == null) != (valid == null)) {
-      throw new CommandLine.ParameterException(new CommandLine(new DjlWorker()), "give both --train and --valid");
+      throw new CommandLine.ParameterException(
+          new CommandLine(new DjlWorker()), "give both --train and --valid");
     }
     return switch (name) {
-      case "text" -> new TextTask(train == null ? TextData.builtIn(maxLength) : TextData.load(train, valid, maxLength),
-          maxLength);
-      case "lm" -> new LanguageModelTask(train == null ? CharData.builtIn() : CharData.load(train, valid));
-      default -> throw new IllegalArgumentException("--task must be text or lm, got '" + name + "'");
+      case "text" ->
+          new TextTask(
+              train == null ? TextData.builtIn(maxLength) : TextData.load(train, valid, maxLength),
+              maxLength);
+      case "lm" ->
+          new LanguageModelTask(train == null ? CharData.builtIn() : CharData.load(train, valid));
+      default ->
+          throw new IllegalArgumentException("--task must be text or lm, got '" + name + "'");
     };
   }
 
@@ -147,17 +221,20 @@ public final class DjlWorker implements Callable<Integer> {
 
     static Devices choose(String mode, int parallel) {
       int gpus = Engine.getInstance().getGpuCount();
-      boolean gpu = switch (mode) {
-        case "gpu" -> {
-          if (gpus == 0) {
-            throw new IllegalStateException("--device gpu, but the PyTorch engine sees no GPU");
-          }
-          yield true;
-        }
-        case "cpu" -> false;
-        case "auto" -> gpus > 0;
-        default -> throw new IllegalArgumentException("--device must be auto, cpu or gpu, got '" + mode + "'");
-      };
+      boolean gpu =
+          switch (mode) {
+            case "gpu" -> {
+              if (gpus == 0) {
+                throw new IllegalStateException("--device gpu, but the PyTorch engine sees no GPU");
+              }
+              yield true;
+            }
+            case "cpu" -> false;
+            case "auto" -> gpus > 0;
+            default ->
+                throw new IllegalArgumentException(
+                    "--device must be auto, cpu or gpu, got '" + mode + "'");
+          };
       int n = parallel > 0 ? parallel : gpu ? gpus : 1;
       Device[] out = new Device[n];
       for (int i = 0; i < n; i++) {
@@ -181,7 +258,12 @@ public final class DjlWorker implements Callable<Integer> {
     }
 
     String describe() {
-      return devices.length + " x " + devices[0] + " (GPUs visible to PyTorch: " + Engine.getInstance().getGpuCount() + ")";
+      return devices.length
+          + " x "
+          + devices[0]
+          + " (GPUs visible to PyTorch: "
+          + Engine.getInstance().getGpuCount()
+          + ")";
     }
   }
 }

@@ -9,9 +9,9 @@ import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
- * Character-level language modelling: predict each next character of a window of
- * {@code sequence_length} characters; the width of the Transformer is {@code embedding_size},
- * rounded up to a multiple of {@code heads}.
+ * Character-level language modelling: predict each next character of a window of {@code
+ * sequence_length} characters; the width of the Transformer is {@code embedding_size}, rounded up
+ * to a multiple of {@code heads}.
  */
 final class LanguageModelTask implements Task {
 
@@ -32,7 +32,12 @@ final class LanguageModelTask implements Task {
 
   @Override
   public Block model(Hyperparams h) {
-    return new CausalLanguageModel(data.vocabularySize, h.sequenceLength(), width(h), h.layers(), h.heads(),
+    return new CausalLanguageModel(
+        data.vocabularySize,
+        h.sequenceLength(),
+        width(h),
+        h.layers(),
+        h.heads(),
         (float) h.dropout());
   }
 
@@ -74,7 +79,9 @@ final class LanguageModelTask implements Task {
           }
         }
         NDList logits = trainer.evaluate(new NDList(manager.create(inputs)));
-        loss += trainer.getLoss().evaluate(new NDList(manager.create(targets)), logits).getFloat() * count;
+        loss +=
+            trainer.getLoss().evaluate(new NDList(manager.create(targets)), logits).getFloat()
+                * count;
       }
     }
     double mean = loss / windows;

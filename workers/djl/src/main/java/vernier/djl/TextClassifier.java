@@ -25,14 +25,21 @@ final class TextClassifier extends AbstractBlock {
   private final int embeddingSize;
   private final int classes;
 
-  TextClassifier(int vocabularySize, int embeddingSize, int layers, int units, float dropout, int classes) {
+  TextClassifier(
+      int vocabularySize, int embeddingSize, int layers, int units, float dropout, int classes) {
     this.embeddingSize = embeddingSize;
     this.classes = classes;
-    embedding = addChildBlock("embedding", new IdEmbedding.Builder().setDictionarySize(vocabularySize)
-        .setEmbeddingSize(embeddingSize).build());
+    embedding =
+        addChildBlock(
+            "embedding",
+            new IdEmbedding.Builder()
+                .setDictionarySize(vocabularySize)
+                .setEmbeddingSize(embeddingSize)
+                .build());
     SequentialBlock mlp = new SequentialBlock();
     for (int i = 0; i < layers; i++) {
-      mlp.add(Linear.builder().setUnits(units).build()).add(Activation::relu)
+      mlp.add(Linear.builder().setUnits(units).build())
+          .add(Activation::relu)
           .add(Dropout.builder().optRate(dropout).build());
     }
     mlp.add(Linear.builder().setUnits(classes).build());
@@ -40,7 +47,8 @@ final class TextClassifier extends AbstractBlock {
   }
 
   @Override
-  protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+  protected NDList forwardInternal(
+      ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
     NDArray ids = inputs.head(); // (batch, length), 0 = padding
     NDArray mask = ids.gt(0).toType(DataType.FLOAT32, false).expandDims(-1);
     NDArray embedded = embedding.forward(ps, new NDList(ids), training).head().mul(mask);

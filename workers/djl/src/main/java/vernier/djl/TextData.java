@@ -23,7 +23,8 @@ final class TextData {
   final int vocabularySize;
   final List<String> labels;
 
-  private TextData(List<Example> train, List<Example> valid, int vocabularySize, List<String> labels) {
+  private TextData(
+      List<Example> train, List<Example> valid, int vocabularySize, List<String> labels) {
     this.train = train;
     this.valid = valid;
     this.vocabularySize = vocabularySize;
@@ -66,18 +67,69 @@ final class TextData {
   }
 
   private static final String[][] TOPIC_WORDS = {
-      {"match", "goal", "coach", "league", "striker", "season", "referee", "penalty", "stadium", "keeper",
-          "derby", "tournament"},
-      {"chip", "software", "startup", "cloud", "server", "robot", "laptop", "network", "compiler", "sensor",
-          "algorithm", "browser"},
-      {"recipe", "bakery", "cheese", "harvest", "chef", "soup", "spice", "orchard", "vineyard", "bread",
-          "tomato", "noodle"},
-      {"storm", "rainfall", "forecast", "drought", "heatwave", "snow", "flood", "thunder", "breeze", "frost",
-          "humidity", "cyclone"}};
+    {
+      "match",
+      "goal",
+      "coach",
+      "league",
+      "striker",
+      "season",
+      "referee",
+      "penalty",
+      "stadium",
+      "keeper",
+      "derby",
+      "tournament"
+    },
+    {
+      "chip",
+      "software",
+      "startup",
+      "cloud",
+      "server",
+      "robot",
+      "laptop",
+      "network",
+      "compiler",
+      "sensor",
+      "algorithm",
+      "browser"
+    },
+    {
+      "recipe",
+      "bakery",
+      "cheese",
+      "harvest",
+      "chef",
+      "soup",
+      "spice",
+      "orchard",
+      "vineyard",
+      "bread",
+      "tomato",
+      "noodle"
+    },
+    {
+      "storm",
+      "rainfall",
+      "forecast",
+      "drought",
+      "heatwave",
+      "snow",
+      "flood",
+      "thunder",
+      "breeze",
+      "frost",
+      "humidity",
+      "cyclone"
+    }
+  };
   private static final String[] TOPICS = {"sport", "tech", "food", "weather"};
-  private static final String[] FILLER = {"the", "a", "new", "after", "city", "report", "says", "week", "big",
-      "local", "record", "again", "first", "plans", "near", "with", "over", "year", "people", "today", "top",
-      "more", "early", "late", "major", "small", "north", "south", "east", "west"};
+  private static final String[] FILLER = {
+    "the", "a", "new", "after", "city", "report", "says", "week", "big", "local", "record", "again",
+    "first", "plans", "near", "with", "over", "year", "people", "today", "top", "more", "early",
+    "late", "major", "small", "north", "south", "east", "west"
+  };
 
   private static List<String[]> generate(int n, long seed) {
     SplittableRandom random = new SplittableRandom(seed);
@@ -121,17 +173,24 @@ final class TextData {
         vocabulary.putIfAbsent(token, vocabulary.size() + 2); // 0 = padding, 1 = unknown
       }
     }
-    return new TextData(encode(trainRows, vocabulary, labels, maxLength),
-        encode(validRows, vocabulary, labels, maxLength), vocabulary.size() + 2, labelNames);
+    return new TextData(
+        encode(trainRows, vocabulary, labels, maxLength),
+        encode(validRows, vocabulary, labels, maxLength),
+        vocabulary.size() + 2,
+        labelNames);
   }
 
-  private static List<Example> encode(List<String[]> rows, Map<String, Integer> vocabulary,
-      Map<String, Integer> labels, int maxLength) {
+  private static List<Example> encode(
+      List<String[]> rows,
+      Map<String, Integer> vocabulary,
+      Map<String, Integer> labels,
+      int maxLength) {
     List<Example> out = new ArrayList<>();
     for (String[] row : rows) {
       Integer label = labels.get(row[0]);
       if (label == null) {
-        throw new IllegalArgumentException("label '" + row[0] + "' does not occur in the training data");
+        throw new IllegalArgumentException(
+            "label '" + row[0] + "' does not occur in the training data");
       }
       String[] tokens = tokens(row[1]);
       int[] ids = new int[maxLength];

@@ -29,7 +29,12 @@ final class TextTask implements Task {
 
   @Override
   public Block model(Hyperparams h) {
-    return new TextClassifier(data.vocabularySize, h.embeddingSize(), h.layers(), h.units(), (float) h.dropout(),
+    return new TextClassifier(
+        data.vocabularySize,
+        h.embeddingSize(),
+        h.layers(),
+        h.units(),
+        (float) h.dropout(),
         data.labels.size());
   }
 
@@ -65,7 +70,8 @@ final class TextTask implements Task {
         }
         NDArray y = manager.create(labels);
         NDArray logits = trainer.evaluate(new NDList(manager.create(ids))).head();
-        loss += trainer.getLoss().evaluate(new NDList(y), new NDList(logits)).getFloat() * chunk.size();
+        loss +=
+            trainer.getLoss().evaluate(new NDList(y), new NDList(logits)).getFloat() * chunk.size();
         correct += logits.argMax(1).toType(DataType.FLOAT32, false).eq(y).sum().getLong();
       }
     }

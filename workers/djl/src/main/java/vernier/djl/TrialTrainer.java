@@ -30,9 +30,9 @@ import vernier.client.VernierClient;
  * Trains one trial: builds the model from the trial's hyperparameters, reports {@code train_loss}
  * every {@code reportEvery} steps and the validation metrics every {@code evalEvery} steps (where
  * it also checkpoints, as at its last step), stops at the first report answered PRUNE or STOP, and
- * returns the final validation metrics. Steps are global along a lineage: a trial that starts from a
- * checkpoint saved after step S (a retry's, or a population-based-training parent's) reports steps
- * S + 1 onwards, and its learning-rate schedule continues at step S + 1.
+ * returns the final validation metrics. Steps are global along a lineage: a trial that starts from
+ * a checkpoint saved after step S (a retry's, or a population-based-training parent's) reports
+ * steps S + 1 onwards, and its learning-rate schedule continues at step S + 1.
  */
 public final class TrialTrainer {
 
@@ -43,7 +43,10 @@ public final class TrialTrainer {
   private final Checkpoints checkpoints;
   private final Settings settings;
 
-  /** How often to report and evaluate, and the default budget when the study does not tune max_steps. */
+  /**
+   * How often to report and evaluate, and the default budget when the study does not tune
+   * max_steps.
+   */
   public record Settings(int defaultMaxSteps, int evalEvery, int reportEvery) {}
 
   TrialTrainer(Task task, VernierClient client, Path checkpointRoot, Settings settings) {
@@ -54,8 +57,10 @@ public final class TrialTrainer {
   }
 
   /** A trainer for the built-in text-classification task. */
-  public static TrialTrainer builtInText(VernierClient client, Path checkpointRoot, Settings settings) {
-    return new TrialTrainer(new TextTask(TextData.builtIn(16), 16), client, checkpointRoot, settings);
+  public static TrialTrainer builtInText(
+      VernierClient client, Path checkpointRoot, Settings settings) {
+    return new TrialTrainer(
+        new TextTask(TextData.builtIn(16), 16), client, checkpointRoot, settings);
   }
 
   /**
@@ -78,12 +83,21 @@ public final class TrialTrainer {
         load(model, saved.get(), h, device);
         start = saved.get().step();
         trial.label("started_from", saved.get().label());
-        log.info(trial.name() + " starts from " + saved.get().directory() + " (trial " + saved.get().trial()
-            + ", step " + start + ") and trains until step " + end);
+        log.info(
+            trial.name()
+                + " starts from "
+                + saved.get().directory()
+                + " (trial "
+                + saved.get().trial()
+                + ", step "
+                + start
+                + ") and trains until step "
+                + end);
       }
-      DefaultTrainingConfig config = new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
-          .optOptimizer(optimizer(h, Math.toIntExact(start)))
-          .optDevices(new Device[] {device});
+      DefaultTrainingConfig config =
+          new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
+              .optOptimizer(optimizer(h, Math.toIntExact(start)))
+              .optDevices(new Device[] {device});
       try (Trainer trainer = model.newTrainer(config)) {
         TrainingLock.STEP.lock();
         try {
@@ -102,11 +116,13 @@ public final class TrialTrainer {
    * without complaint, so a checkpoint of a model with other {@code units}, {@code embedding_size}
    * or {@code heads} would silently train the saved model's architecture instead of this trial's.
    */
-  private void load(Model model, Checkpoints.Saved saved, Hyperparams h, Device device) throws IOException {
+  private void load(Model model, Checkpoints.Saved saved, Hyperparams h, Device device)
+      throws IOException {
     Map<String, Shape> expected;
     try (NDManager manager = NDManager.newBaseManager(device)) {
       Block fresh = task.model(h);
-      TrainingLock.STEP.lock(); // initialising draws from the engine's generator that other trials seed
+      TrainingLock.STEP
+          .lock(); // initialising draws from the engine's generator that other trials seed
       try {
         fresh.initialize(manager, DataType.FLOAT32, task.inputShape(h));
       } finally {
@@ -119,9 +135,17 @@ public final class TrialTrainer {
     for (Map.Entry<String, Shape> e : expected.entrySet()) {
       Shape there = loaded.get(e.getKey());
       if (!e.getValue().equals(there)) {
-        throw new IOException("checkpoint " + saved.directory() + " does not fit this trial's model: parameter "
-            + e.getKey() + " is " + there + " there and " + e.getValue() + " here; a trial must keep the model"
-            + " parameters (layers, units, embedding_size, heads, sequence_length) of the trial it starts from");
+        throw new IOException(
+            "checkpoint "
+                + saved.directory()
+                + " does not fit this trial's model: parameter "
+                + e.getKey()
+                + " is "
+                + there
+                + " there and "
+                + e.getValue()
+                + " here; a trial must keep the model parameters (layers, units, embedding_size,"
+                + " heads, sequence_length) of the trial it starts from");
       }
     }
   }
@@ -138,13 +162,28 @@ public final class TrialTrainer {
    * the process: reruns reproduce a sweep and pruners are compared on identical curves.
    */
   private static void seed(Trainer trainer, ActiveTrial trial, long step) {
-    trainer.getManager().getEngine().setRandomSeed(Long.hashCode(trial.trial().getNumber() * 1_000_003L + step));
+    trainer
+        .getManager()
+        .getEngine()
+        .setRandomSeed(Long.hashCode(trial.trial().getNumber() * 1_000_003L + step));
   }
 
-  /** Steps {@code start + 1 .. end}; evaluates and checkpoints every {@code evalEvery} steps and at {@code end}. */
-  private Map<String, Double> loop(ActiveTrial trial, Hyperparams h, Model model, Trainer trainer, Path dir,
-      long start, long end) throws IOException {
-    if (start >= end) { // resumed from a checkpoint at or past the end: measure it, and keep it as this trial's
+  /**
+   * Steps {@code start + 1 .. end}; evaluates and checkpoints every {@code evalEvery} steps and at
+   * {@code end}.
+   */
+  private Map<String, Double> loop(
+      ActiveTrial trial,
+      Hyperparams h,
+      Model model,
+      Trainer trainer,
+      Path dir,
+      long start,
+      long end)
+      throws IOException {
+    if (start
+        >= end) { // resumed from a checkpoint at or past the end: measure it, and keep it as this
+      // trial's
       Map<String, Double> done = task.evaluate(trainer, h);
       checkpoints.save(model, dir, start);
       trial.report(start, done);
@@ -195,8 +234,8 @@ public final class TrialTrainer {
 
   /**
    * The optimizer with its learning-rate schedule (warm-up, then constant, cosine or exponential)
-   * for a run that starts after {@code completedSteps} steps of its lineage. The schedule runs on the
-   * global step ({@code completedSteps} + the updates of this run) over {@code max_steps}; the
+   * for a run that starts after {@code completedSteps} steps of its lineage. The schedule runs on
+   * the global step ({@code completedSteps} + the updates of this run) over {@code max_steps}; the
    * optimizer itself counts from 1, because its state (Adam's moments and their bias correction)
    * restarts from zero.
    */
@@ -204,12 +243,31 @@ public final class TrialTrainer {
     Tracker tracker = new Shifted(schedule(h), completedSteps);
     float wd = (float) h.weightDecay();
     return switch (h.optimizer()) {
-      case "sgd" -> Optimizer.sgd().setLearningRateTracker(tracker).optMomentum((float) h.momentum())
-          .optWeightDecays(wd).optClipGrad(5f).build();
-      case "adamw" -> Optimizer.adamW().optLearningRateTracker(tracker).optWeightDecays(wd).optClipGrad(5f).build();
-      case "adagrad" -> DenseAdagrad.builder().optLearningRateTracker(tracker).optWeightDecays(wd).optClipGrad(5f)
-          .build();
-      default -> Optimizer.adam().optLearningRateTracker(tracker).optWeightDecays(wd).optClipGrad(5f).build();
+      case "sgd" ->
+          Optimizer.sgd()
+              .setLearningRateTracker(tracker)
+              .optMomentum((float) h.momentum())
+              .optWeightDecays(wd)
+              .optClipGrad(5f)
+              .build();
+      case "adamw" ->
+          Optimizer.adamW()
+              .optLearningRateTracker(tracker)
+              .optWeightDecays(wd)
+              .optClipGrad(5f)
+              .build();
+      case "adagrad" ->
+          DenseAdagrad.builder()
+              .optLearningRateTracker(tracker)
+              .optWeightDecays(wd)
+              .optClipGrad(5f)
+              .build();
+      default ->
+          Optimizer.adam()
+              .optLearningRateTracker(tracker)
+              .optWeightDecays(wd)
+              .optClipGrad(5f)
+              .build();
     };
   }
 
@@ -219,17 +277,31 @@ public final class TrialTrainer {
    */
   static Tracker schedule(Hyperparams h) {
     float lr = (float) h.lr();
-    Tracker schedule = switch (h.schedule()) {
-      case "cosine" -> Tracker.cosine().setBaseValue(lr).optFinalValue(lr * 0.01f).setMaxUpdates(h.maxSteps()).build();
-      case "exponential" -> Tracker.factor().setBaseValue(lr)
-          .setFactor((float) Math.pow(0.01, 1.0 / h.maxSteps())).optMaxUpdates(h.maxSteps()).build();
-      default -> Tracker.fixed(lr);
-    };
+    Tracker schedule =
+        switch (h.schedule()) {
+          case "cosine" ->
+              Tracker.cosine()
+                  .setBaseValue(lr)
+                  .optFinalValue(lr * 0.01f)
+                  .setMaxUpdates(h.maxSteps())
+                  .build();
+          case "exponential" ->
+              Tracker.factor()
+                  .setBaseValue(lr)
+                  .setFactor((float) Math.pow(0.01, 1.0 / h.maxSteps()))
+                  .optMaxUpdates(h.maxSteps())
+                  .build();
+          default -> Tracker.fixed(lr);
+        };
     return h.warmupSteps() > 0
-        ? Tracker.warmUp().setMainTracker(schedule).optWarmUpSteps(h.warmupSteps()).build() : schedule;
+        ? Tracker.warmUp().setMainTracker(schedule).optWarmUpSteps(h.warmupSteps()).build()
+        : schedule;
   }
 
-  /** A schedule read {@code offset} steps further on: this run's update n is the lineage's step offset + n. */
+  /**
+   * A schedule read {@code offset} steps further on: this run's update n is the lineage's step
+   * offset + n.
+   */
   record Shifted(Tracker schedule, int offset) implements Tracker {
 
     @Override

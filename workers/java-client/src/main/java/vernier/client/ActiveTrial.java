@@ -39,10 +39,13 @@ public final class ActiveTrial implements AutoCloseable {
     this.client = client;
     this.trial = assignment.getTrial();
     this.leaseId = assignment.getLeaseId();
-    Instant expiry = Instant.ofEpochSecond(assignment.getLeaseExpireTime().getSeconds(),
-        assignment.getLeaseExpireTime().getNanos());
+    Instant expiry =
+        Instant.ofEpochSecond(
+            assignment.getLeaseExpireTime().getSeconds(),
+            assignment.getLeaseExpireTime().getNanos());
     long period = Math.max(100, Duration.between(Instant.now(), expiry).toMillis() / 3);
-    this.heartbeat = heartbeats.scheduleAtFixedRate(this::beat, period, period, TimeUnit.MILLISECONDS);
+    this.heartbeat =
+        heartbeats.scheduleAtFixedRate(this::beat, period, period, TimeUnit.MILLISECONDS);
   }
 
   /** The trial as handed out: number, params, attempt. */
@@ -65,17 +68,20 @@ public final class ActiveTrial implements AutoCloseable {
   }
 
   /**
-   * Population-based training: the checkpoint to start from, as {@code studies/{study}/trials/{n}} and
-   * the step it was saved at; load its weights (and optimizer state if you save it), use this trial's params, and
-   * report the steps after it. Empty: train from scratch.
+   * Population-based training: the checkpoint to start from, as {@code studies/{study}/trials/{n}}
+   * and the step it was saved at; load its weights (and optimizer state if you save it), use this
+   * trial's params, and report the steps after it. Empty: train from scratch.
    */
   public Optional<StartFrom> startFrom() {
     if (!trial.hasStartFrom()) {
       return Optional.empty();
     }
     String study = trial.getName().substring(0, trial.getName().indexOf("/trials/"));
-    return Optional.of(new StartFrom(study + "/trials/" + trial.getStartFrom().getTrial(),
-        trial.getStartFrom().getTrial(), trial.getStartFrom().getStep()));
+    return Optional.of(
+        new StartFrom(
+            study + "/trials/" + trial.getStartFrom().getTrial(),
+            trial.getStartFrom().getTrial(),
+            trial.getStartFrom().getStep()));
   }
 
   /** The step to train until, inclusive, then tell; empty when the worker decides (max_step 0). */
@@ -86,7 +92,9 @@ public final class ActiveTrial implements AutoCloseable {
   /** A checkpoint of another trial: its resource name, number, and the step it was saved at. */
   public record StartFrom(String trial, long number, long step) {}
 
-  /** Whether the parameter is active in this trial (false for an inactive conditional parameter). */
+  /**
+   * Whether the parameter is active in this trial (false for an inactive conditional parameter).
+   */
   public boolean has(String name) {
     return trial.getParamsMap().containsKey(name);
   }
@@ -142,17 +150,25 @@ public final class ActiveTrial implements AutoCloseable {
   private ParamValue param(String name) {
     ParamValue v = trial.getParamsMap().get(name);
     if (v == null) {
-      throw new IllegalArgumentException("parameter '" + name + "' is not active in " + name()
-          + "; active: " + trial.getParamsMap().keySet());
+      throw new IllegalArgumentException(
+          "parameter '"
+              + name
+              + "' is not active in "
+              + name()
+              + "; active: "
+              + trial.getParamsMap().keySet());
     }
     return v;
   }
 
   private IllegalArgumentException wrongType(String name, String expected, ParamValue v) {
-    return new IllegalArgumentException("parameter '" + name + "' of " + name() + " is not " + expected + ": " + v);
+    return new IllegalArgumentException(
+        "parameter '" + name + "' of " + name() + " is not " + expected + ": " + v);
   }
 
-  /** Whether the last report was answered PRUNE or STOP: stop training and tell {@link #pruned()}. */
+  /**
+   * Whether the last report was answered PRUNE or STOP: stop training and tell {@link #pruned()}.
+   */
   public boolean shouldPrune() {
     return shouldStop(lastDecision);
   }
@@ -163,16 +179,24 @@ public final class ActiveTrial implements AutoCloseable {
 
   /** Reports metrics at {@code step}; returns CONTINUE, PRUNE (tell {@link #pruned()}) or STOP. */
   public Decision report(long step, Map<String, Double> metrics) {
-    ReportRequest request = ReportRequest.newBuilder().setTrial(trial.getName()).setLeaseId(leaseId)
-        .addMeasurements(Measurement.newBuilder().setStep(step).putAllMetrics(metrics)).build();
+    ReportRequest request =
+        ReportRequest.newBuilder()
+            .setTrial(trial.getName())
+            .setLeaseId(leaseId)
+            .addMeasurements(Measurement.newBuilder().setStep(step).putAllMetrics(metrics))
+            .build();
     lastDecision = call(() -> client.workers().report(request)).getDecision();
     return lastDecision;
   }
 
   /** Sets a label on the trial (e.g. the device it trains on), visible in the API and the CLI. */
   public void label(String key, String value) {
-    ReportRequest request = ReportRequest.newBuilder().setTrial(trial.getName()).setLeaseId(leaseId)
-        .putLabels(key, value).build();
+    ReportRequest request =
+        ReportRequest.newBuilder()
+            .setTrial(trial.getName())
+            .setLeaseId(leaseId)
+            .putLabels(key, value)
+            .build();
     call(() -> client.workers().report(request));
   }
 
@@ -182,7 +206,9 @@ public final class ActiveTrial implements AutoCloseable {
   }
 
   public Trial succeeded(Map<String, Double> values) {
-    return tell(TellRequest.newBuilder().setSucceeded(TellRequest.Succeeded.newBuilder().putAllValues(values)));
+    return tell(
+        TellRequest.newBuilder()
+            .setSucceeded(TellRequest.Succeeded.newBuilder().putAllValues(values)));
   }
 
   public Trial pruned() {
@@ -190,21 +216,30 @@ public final class ActiveTrial implements AutoCloseable {
   }
 
   public Trial failed(String reason, boolean retryable) {
-    return tell(TellRequest.newBuilder().setFailed(TellRequest.Failed.newBuilder().setReason(reason)
-        .setRetryable(retryable)));
+    return tell(
+        TellRequest.newBuilder()
+            .setFailed(TellRequest.Failed.newBuilder().setReason(reason).setRetryable(retryable)));
   }
 
   public Trial infeasible(String reason) {
-    return tell(TellRequest.newBuilder().setInfeasible(TellRequest.Infeasible.newBuilder().setReason(reason)));
+    return tell(
+        TellRequest.newBuilder()
+            .setInfeasible(TellRequest.Infeasible.newBuilder().setReason(reason)));
   }
 
   private Trial tell(TellRequest.Builder outcome) {
     if (!open) {
       throw new IllegalStateException("trial " + name() + " was already told");
     }
-    TellRequest request = outcome.setTrial(trial.getName()).setLeaseId(leaseId)
-        .setRequestId(UUID.randomUUID().toString()).build();
-    Trial told = call(() -> client.workers().tell(request)).getTrial(); // a refused tell keeps the trial open
+    TellRequest request =
+        outcome
+            .setTrial(trial.getName())
+            .setLeaseId(leaseId)
+            .setRequestId(UUID.randomUUID().toString())
+            .build();
+    Trial told =
+        call(() -> client.workers().tell(request))
+            .getTrial(); // a refused tell keeps the trial open
     end();
     return told;
   }
@@ -214,8 +249,11 @@ public final class ActiveTrial implements AutoCloseable {
       return;
     }
     try {
-      ReportResponse ignored = client.workers().report(ReportRequest.newBuilder().setTrial(trial.getName())
-          .setLeaseId(leaseId).build());
+      ReportResponse ignored =
+          client
+              .workers()
+              .report(
+                  ReportRequest.newBuilder().setTrial(trial.getName()).setLeaseId(leaseId).build());
     } catch (StatusRuntimeException e) {
       if (VernierClient.isLeaseLoss(e)) {
         leaseLost = e;
@@ -227,15 +265,16 @@ public final class ActiveTrial implements AutoCloseable {
   private <T> T call(java.util.function.Supplier<T> rpc) {
     if (leaseLost != null) {
       end();
-      throw new LeaseLostException("lost the lease of " + name() + ": " + leaseLost.getStatus().getDescription(),
-          leaseLost);
+      throw new LeaseLostException(
+          "lost the lease of " + name() + ": " + leaseLost.getStatus().getDescription(), leaseLost);
     }
     try {
       return rpc.get();
     } catch (StatusRuntimeException e) {
       if (VernierClient.isLeaseLoss(e)) {
         end();
-        throw new LeaseLostException("lost the lease of " + name() + ": " + e.getStatus().getDescription(), e);
+        throw new LeaseLostException(
+            "lost the lease of " + name() + ": " + e.getStatus().getDescription(), e);
       }
       throw e;
     }

@@ -13,28 +13,38 @@ public final class Parameters {
   private Parameters() {}
 
   public static ParameterSpec floating(String name, double min, double max) {
-    return ParameterSpec.newBuilder().setName(name).setFloatDomain(FloatDomain.newBuilder().setMin(min).setMax(max))
+    return ParameterSpec.newBuilder()
+        .setName(name)
+        .setFloatDomain(FloatDomain.newBuilder().setMin(min).setMax(max))
         .build();
   }
 
   public static ParameterSpec logFloat(String name, double min, double max) {
-    return ParameterSpec.newBuilder().setName(name)
-        .setFloatDomain(FloatDomain.newBuilder().setMin(min).setMax(max).setLogScale(true)).build();
+    return ParameterSpec.newBuilder()
+        .setName(name)
+        .setFloatDomain(FloatDomain.newBuilder().setMin(min).setMax(max).setLogScale(true))
+        .build();
   }
 
   public static ParameterSpec integer(String name, long min, long max) {
-    return ParameterSpec.newBuilder().setName(name).setIntDomain(IntDomain.newBuilder().setMin(min).setMax(max))
+    return ParameterSpec.newBuilder()
+        .setName(name)
+        .setIntDomain(IntDomain.newBuilder().setMin(min).setMax(max))
         .build();
   }
 
   public static ParameterSpec logInteger(String name, long min, long max) {
-    return ParameterSpec.newBuilder().setName(name)
-        .setIntDomain(IntDomain.newBuilder().setMin(min).setMax(max).setLogScale(true)).build();
+    return ParameterSpec.newBuilder()
+        .setName(name)
+        .setIntDomain(IntDomain.newBuilder().setMin(min).setMax(max).setLogScale(true))
+        .build();
   }
 
   public static ParameterSpec steppedInteger(String name, long min, long max, long step) {
-    return ParameterSpec.newBuilder().setName(name)
-        .setIntDomain(IntDomain.newBuilder().setMin(min).setMax(max).setStep(step)).build();
+    return ParameterSpec.newBuilder()
+        .setName(name)
+        .setIntDomain(IntDomain.newBuilder().setMin(min).setMax(max).setStep(step))
+        .build();
   }
 
   public static ParameterSpec choice(String name, String... choices) {

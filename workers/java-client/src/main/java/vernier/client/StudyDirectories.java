@@ -14,7 +14,10 @@ public final class StudyDirectories {
    */
   public static String name(Study study) {
     Timestamp created = study.getCreateTime();
-    return study.getName().replace("studies/", "") + "-" + created.getSeconds() + "."
+    return study.getName().replace("studies/", "")
+        + "-"
+        + created.getSeconds()
+        + "."
         + String.format("%09d", created.getNanos());
   }
 }

@@ -57,11 +57,13 @@ public final class VernierClient implements AutoCloseable {
   private final ManagedChannel channel;
   private final boolean ownsChannel;
   private volatile Duration callDeadline = DEFAULT_CALL_DEADLINE;
-  private final ScheduledExecutorService heartbeats = Executors.newSingleThreadScheduledExecutor(r -> {
-    Thread t = new Thread(r, "vernier-heartbeat");
-    t.setDaemon(true);
-    return t;
-  });
+  private final ScheduledExecutorService heartbeats =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread t = new Thread(r, "vernier-heartbeat");
+            t.setDaemon(true);
+            return t;
+          });
 
   private VernierClient(ManagedChannel channel, boolean ownsChannel) {
     this.channel = channel;
@@ -70,17 +72,28 @@ public final class VernierClient implements AutoCloseable {
 
   /** Connects in plain text to {@code host:port}. */
   public static VernierClient connect(String target) {
-    return new VernierClient(NettyChannelBuilder.forTarget(target).usePlaintext()
-        .defaultServiceConfig(retryOnUnavailable()).enableRetry().maxRetryAttempts(20).build(), true);
+    return new VernierClient(
+        NettyChannelBuilder.forTarget(target)
+            .usePlaintext()
+            .defaultServiceConfig(retryOnUnavailable())
+            .enableRetry()
+            .maxRetryAttempts(20)
+            .build(),
+        true);
   }
 
   /**
-   * Connects with the given credentials, e.g. {@code TlsChannelCredentials.create()} or
-   * {@code TlsChannelCredentials.newBuilder().trustManager(caFile).build()}.
+   * Connects with the given credentials, e.g. {@code TlsChannelCredentials.create()} or {@code
+   * TlsChannelCredentials.newBuilder().trustManager(caFile).build()}.
    */
   public static VernierClient connect(String target, ChannelCredentials credentials) {
-    return new VernierClient(Grpc.newChannelBuilder(target, credentials)
-        .defaultServiceConfig(retryOnUnavailable()).enableRetry().maxRetryAttempts(20).build(), true);
+    return new VernierClient(
+        Grpc.newChannelBuilder(target, credentials)
+            .defaultServiceConfig(retryOnUnavailable())
+            .enableRetry()
+            .maxRetryAttempts(20)
+            .build(),
+        true);
   }
 
   /** Uses a channel the caller built (TLS, in-process, ...) and still owns. */
@@ -90,15 +103,28 @@ public final class VernierClient implements AutoCloseable {
 
   /** gRPC service config: retry every Vernier call on UNAVAILABLE with exponential backoff. */
   static Map<String, Object> retryOnUnavailable() {
-    Map<String, Object> policy = Map.of(
-        "maxAttempts", 20.0,
-        "initialBackoff", "0.2s",
-        "maxBackoff", "5s",
-        "backoffMultiplier", 2.0,
-        "retryableStatusCodes", List.of("UNAVAILABLE"));
-    return Map.of("methodConfig", List.of(Map.of(
-        "name", List.of(Map.of("service", "vernier.v1.WorkerService"), Map.of("service", "vernier.v1.StudyService")),
-        "retryPolicy", policy)));
+    Map<String, Object> policy =
+        Map.of(
+            "maxAttempts",
+            20.0,
+            "initialBackoff",
+            "0.2s",
+            "maxBackoff",
+            "5s",
+            "backoffMultiplier",
+            2.0,
+            "retryableStatusCodes",
+            List.of("UNAVAILABLE"));
+    return Map.of(
+        "methodConfig",
+        List.of(
+            Map.of(
+                "name",
+                List.of(
+                    Map.of("service", "vernier.v1.WorkerService"),
+                    Map.of("service", "vernier.v1.StudyService")),
+                "retryPolicy",
+                policy)));
   }
 
   /**
@@ -111,13 +137,15 @@ public final class VernierClient implements AutoCloseable {
   }
 
   WorkerServiceGrpc.WorkerServiceBlockingStub workers() {
-    return WorkerServiceGrpc.newBlockingStub(channel).withWaitForReady()
+    return WorkerServiceGrpc.newBlockingStub(channel)
+        .withWaitForReady()
         .withDeadlineAfter(callDeadline.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   /** The study-management stub, for everything beyond the worker loop. */
   public StudyServiceGrpc.StudyServiceBlockingStub studies() {
-    return StudyServiceGrpc.newBlockingStub(channel).withWaitForReady()
+    return StudyServiceGrpc.newBlockingStub(channel)
+        .withWaitForReady()
         .withDeadlineAfter(callDeadline.toMillis(), TimeUnit.MILLISECONDS);
   }
 
@@ -145,7 +173,8 @@ public final class VernierClient implements AutoCloseable {
 
   /** Creates the study, or returns it when it already exists with the same spec. */
   public Study createStudy(String studyId, StudySpec spec) {
-    return studies().createStudy(CreateStudyRequest.newBuilder().setStudyId(studyId).setSpec(spec).build());
+    return studies()
+        .createStudy(CreateStudyRequest.newBuilder().setStudyId(studyId).setSpec(spec).build());
   }
 
   /**
@@ -155,8 +184,14 @@ public final class VernierClient implements AutoCloseable {
   public Optional<ActiveTrial> ask(String study, String workerId) {
     String requestId = UUID.randomUUID().toString();
     while (true) {
-      AskResponse r = workers().ask(AskRequest.newBuilder().setStudy(study).setWorkerId(workerId)
-          .setRequestId(requestId).build());
+      AskResponse r =
+          workers()
+              .ask(
+                  AskRequest.newBuilder()
+                      .setStudy(study)
+                      .setWorkerId(workerId)
+                      .setRequestId(requestId)
+                      .build());
       switch (r.getStatus()) {
         case ASSIGNED:
           return Optional.of(new ActiveTrial(this, r.getAssignments(0), heartbeats));
@@ -164,7 +199,8 @@ public final class VernierClient implements AutoCloseable {
           return Optional.empty();
         case WAIT:
           sleep(Duration.ofSeconds(r.getRetryAfter().getSeconds(), r.getRetryAfter().getNanos()));
-          requestId = UUID.randomUUID().toString(); // a new ask, not a replay of the one that got nothing
+          requestId =
+              UUID.randomUUID().toString(); // a new ask, not a replay of the one that got nothing
           break;
         default:
           throw new IllegalStateException("unexpected ask status " + r.getStatus());

@@ -35,7 +35,9 @@ final class SweepTest {
 
   @BeforeEach
   void start() {
-    server = VernierServer.create(new ServerConfig("127.0.0.1", 0, -1, ServerConfig.MEMORY, null)).start();
+    server =
+        VernierServer.create(new ServerConfig("127.0.0.1", 0, -1, ServerConfig.MEMORY, null))
+            .start();
     client = VernierClient.connect("127.0.0.1:" + server.grpcPort());
   }
 
@@ -51,12 +53,24 @@ final class SweepTest {
 
   private static StudySpec.Builder spec() {
     return StudySpec.newBuilder()
-        .addParameters(ParameterSpec.newBuilder().setName("lr").setFloatDomain(FloatDomain.newBuilder().setMin(1e-4).setMax(1)))
-        .addParameters(ParameterSpec.newBuilder().setName("layers").setIntDomain(IntDomain.newBuilder().setMin(1).setMax(4)))
-        .addParameters(ParameterSpec.newBuilder().setName("optimizer").setCategorical(CategoricalDomain.newBuilder()
-            .addChoices(str("adam")).addChoices(str("sgd"))))
-        .addParameters(ParameterSpec.newBuilder().setName("momentum").setFloatDomain(FloatDomain.newBuilder().setMax(0.9))
-            .setCondition(Condition.newBuilder().setParent("optimizer").addValues(str("sgd"))))
+        .addParameters(
+            ParameterSpec.newBuilder()
+                .setName("lr")
+                .setFloatDomain(FloatDomain.newBuilder().setMin(1e-4).setMax(1)))
+        .addParameters(
+            ParameterSpec.newBuilder()
+                .setName("layers")
+                .setIntDomain(IntDomain.newBuilder().setMin(1).setMax(4)))
+        .addParameters(
+            ParameterSpec.newBuilder()
+                .setName("optimizer")
+                .setCategorical(
+                    CategoricalDomain.newBuilder().addChoices(str("adam")).addChoices(str("sgd"))))
+        .addParameters(
+            ParameterSpec.newBuilder()
+                .setName("momentum")
+                .setFloatDomain(FloatDomain.newBuilder().setMax(0.9))
+                .setCondition(Condition.newBuilder().setParent("optimizer").addValues(str("sgd"))))
         .addObjectives(Objective.newBuilder().setMetric("loss").setDirection(Direction.MINIMIZE));
   }
 
@@ -68,8 +82,11 @@ final class SweepTest {
       assertThat(t.getDouble("lr")).isBetween(1e-4, 1.0);
       assertThat(t.getInt("layers")).isBetween(1, 4);
       assertThat(t.getString("optimizer")).isIn("adam", "sgd");
-      assertThat(t.findDouble("momentum").isPresent()).isEqualTo(t.getString("optimizer").equals("sgd"));
-      assertThatThrownBy(() -> t.getString("lr")).hasMessageContaining("'lr'").hasMessageContaining("not a string");
+      assertThat(t.findDouble("momentum").isPresent())
+          .isEqualTo(t.getString("optimizer").equals("sgd"));
+      assertThatThrownBy(() -> t.getString("lr"))
+          .hasMessageContaining("'lr'")
+          .hasMessageContaining("not a string");
       if (!t.has("momentum")) {
         assertThatThrownBy(() -> t.getDouble("momentum")).hasMessageContaining("not active");
       }
@@ -79,26 +96,39 @@ final class SweepTest {
 
   @Test
   void run_asksTrainsAndTellsInParallelUntilTheStudyIsDone() throws InterruptedException {
-    client.createStudy("sweep", spec().setLimits(Limits.newBuilder().setMaxTrials(12))
-        .setPruner(PluginSpec.newBuilder().setName("median")).setSeed(com.google.protobuf.Int64Value.of(5)).build());
-    SweepSummary summary = client.run("studies/sweep", "w", 3, trial -> {
-      if (trial.trial().getNumber() % 4 == 3) { // trials 3, 7 and 11 crash
-        throw new IllegalStateException("diverged");
-      }
-      double loss = trial.getDouble("lr") + trial.getInt("layers");
-      for (int step = 0; step < 5; step++) {
-        trial.report(step, Map.of("loss", loss + 1.0 / (step + 1)));
-        if (trial.shouldPrune()) {
-          return Map.of();
-        }
-      }
-      return Map.of("loss", loss);
-    });
+    client.createStudy(
+        "sweep",
+        spec()
+            .setLimits(Limits.newBuilder().setMaxTrials(12))
+            .setPruner(PluginSpec.newBuilder().setName("median"))
+            .setSeed(com.google.protobuf.Int64Value.of(5))
+            .build());
+    SweepSummary summary =
+        client.run(
+            "studies/sweep",
+            "w",
+            3,
+            trial -> {
+              if (trial.trial().getNumber() % 4 == 3) { // trials 3, 7 and 11 crash
+                throw new IllegalStateException("diverged");
+              }
+              double loss = trial.getDouble("lr") + trial.getInt("layers");
+              for (int step = 0; step < 5; step++) {
+                trial.report(step, Map.of("loss", loss + 1.0 / (step + 1)));
+                if (trial.shouldPrune()) {
+                  return Map.of();
+                }
+              }
+              return Map.of("loss", loss);
+            });
     assertThat(summary.total()).isEqualTo(12);
     assertThat(summary.failed()).isPositive();
     assertThat(summary.succeeded()).isPositive();
-    var counts = client.studies().getStudy(GetStudyRequest.newBuilder().setName("studies/sweep").build())
-        .getTrialCounts();
+    var counts =
+        client
+            .studies()
+            .getStudy(GetStudyRequest.newBuilder().setName("studies/sweep").build())
+            .getTrialCounts();
     assertThat(counts.getSucceeded()).isEqualTo(summary.succeeded());
     assertThat(counts.getPruned()).isEqualTo(summary.pruned());
     assertThat(counts.getFailed()).isEqualTo(summary.failed());
@@ -106,15 +136,23 @@ final class SweepTest {
 
   @Test
   void createStudy_fromTheExampleYaml() throws Exception {
-    assertThat(client.createStudy(Path.of("../../examples/study.yaml")).getName()).isEqualTo("studies/mlp-sweep");
+    assertThat(client.createStudy(Path.of("../../examples/study.yaml")).getName())
+        .isEqualTo("studies/mlp-sweep");
   }
 
   @Test
   void sigterm_tellsTheRunningTrialsFailedRetryable() throws Exception {
     client.createStudy("sigterm", spec().setLimits(Limits.newBuilder().setMaxAttempts(2)).build());
-    Process worker = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", System.getProperty("java.class.path"), SigtermWorker.class.getName(),
-        "127.0.0.1:" + server.grpcPort(), "studies/sigterm").inheritIO().start();
+    Process worker =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                SigtermWorker.class.getName(),
+                "127.0.0.1:" + server.grpcPort(),
+                "studies/sigterm")
+            .inheritIO()
+            .start();
     try {
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
       while (active() < 2 && System.nanoTime() < deadline) {
@@ -126,15 +164,32 @@ final class SweepTest {
     } finally {
       worker.destroyForcibly();
     }
-    List<Trial> trials = client.studies().listTrials(ListTrialsRequest.newBuilder().setStudy("studies/sigterm")
-        .addStates(Trial.State.FAILED).build()).getTrialsList();
-    assertThat(trials).hasSize(2).allMatch(t -> t.getRetryable() && t.getFailureReason().contains("SIGTERM"));
-    assertThat(client.studies().getStudy(GetStudyRequest.newBuilder().setName("studies/sigterm").build())
-        .getTrialCounts().getWaiting()).isEqualTo(2); // their retries wait for another worker
+    List<Trial> trials =
+        client
+            .studies()
+            .listTrials(
+                ListTrialsRequest.newBuilder()
+                    .setStudy("studies/sigterm")
+                    .addStates(Trial.State.FAILED)
+                    .build())
+            .getTrialsList();
+    assertThat(trials)
+        .hasSize(2)
+        .allMatch(t -> t.getRetryable() && t.getFailureReason().contains("SIGTERM"));
+    assertThat(
+            client
+                .studies()
+                .getStudy(GetStudyRequest.newBuilder().setName("studies/sigterm").build())
+                .getTrialCounts()
+                .getWaiting())
+        .isEqualTo(2); // their retries wait for another worker
   }
 
   private int active() {
-    return client.studies().getStudy(GetStudyRequest.newBuilder().setName("studies/sigterm").build())
-        .getTrialCounts().getActive();
+    return client
+        .studies()
+        .getStudy(GetStudyRequest.newBuilder().setName("studies/sigterm").build())
+        .getTrialCounts()
+        .getActive();
   }
 }

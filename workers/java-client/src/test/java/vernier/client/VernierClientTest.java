@@ -40,20 +40,29 @@ final class VernierClientTest {
   }
 
   private VernierServer start(int port) {
-    server = VernierServer.create(new ServerConfig("127.0.0.1", port, -1, ServerConfig.MEMORY, null)).start();
+    server =
+        VernierServer.create(new ServerConfig("127.0.0.1", port, -1, ServerConfig.MEMORY, null))
+            .start();
     return server;
   }
 
   private static StudySpec spec(Limits.Builder limits) {
     return StudySpec.newBuilder()
-        .addParameters(ParameterSpec.newBuilder().setName("x").setFloatDomain(FloatDomain.newBuilder().setMin(0).setMax(1)))
+        .addParameters(
+            ParameterSpec.newBuilder()
+                .setName("x")
+                .setFloatDomain(FloatDomain.newBuilder().setMin(0).setMax(1)))
         .addObjectives(Objective.newBuilder().setMetric("loss").setDirection(Direction.MINIMIZE))
-        .setLimits(limits).build();
+        .setLimits(limits)
+        .build();
   }
 
   private static Limits.Builder lease(long millis) {
-    return Limits.newBuilder().setLeaseDuration(Duration.newBuilder().setSeconds(millis / 1000)
-        .setNanos((int) (millis % 1000) * 1_000_000));
+    return Limits.newBuilder()
+        .setLeaseDuration(
+            Duration.newBuilder()
+                .setSeconds(millis / 1000)
+                .setNanos((int) (millis % 1000) * 1_000_000));
   }
 
   @Test
@@ -63,7 +72,8 @@ final class VernierClientTest {
       client.createStudy("hb", spec(lease(600)));
       try (ActiveTrial trial = client.ask("studies/hb", "w").orElseThrow()) {
         Thread.sleep(2000); // more than three leases without a report of our own
-        assertThat(trial.succeeded(Map.of("loss", 0.5)).getState()).isEqualTo(Trial.State.SUCCEEDED);
+        assertThat(trial.succeeded(Map.of("loss", 0.5)).getState())
+            .isEqualTo(Trial.State.SUCCEEDED);
       }
     }
   }
@@ -90,11 +100,26 @@ final class VernierClientTest {
   void populationBasedTrials_sayWhichCheckpointToStartFromAndWhereToStop() {
     start(0);
     try (VernierClient client = VernierClient.connect("127.0.0.1:" + server.grpcPort())) {
-      client.createStudy("pbt", spec(Limits.newBuilder()).toBuilder().setSampler(PluginSpec.newBuilder()
-          .setName("pbt").setSettings(com.google.protobuf.Struct.newBuilder()
-              .putFields("population_size", com.google.protobuf.Value.newBuilder().setNumberValue(2).build())
-              .putFields("interval", com.google.protobuf.Value.newBuilder().setNumberValue(5).build())
-              .putFields("max_step", com.google.protobuf.Value.newBuilder().setNumberValue(10).build()))).build());
+      client.createStudy(
+          "pbt",
+          spec(Limits.newBuilder()).toBuilder()
+              .setSampler(
+                  PluginSpec.newBuilder()
+                      .setName("pbt")
+                      .setSettings(
+                          com.google.protobuf.Struct.newBuilder()
+                              .putFields(
+                                  "population_size",
+                                  com.google.protobuf.Value.newBuilder().setNumberValue(2).build())
+                              .putFields(
+                                  "interval",
+                                  com.google.protobuf.Value.newBuilder().setNumberValue(5).build())
+                              .putFields(
+                                  "max_step",
+                                  com.google.protobuf.Value.newBuilder()
+                                      .setNumberValue(10)
+                                      .build())))
+              .build());
       ActiveTrial a = client.ask("studies/pbt", "w").orElseThrow();
       ActiveTrial b = client.ask("studies/pbt", "w").orElseThrow();
       assertThat(a.startFrom()).isEmpty();
@@ -102,7 +127,8 @@ final class VernierClientTest {
       b.succeeded(Map.of("loss", 1.0));
       a.succeeded(Map.of("loss", 2.0));
       ActiveTrial next = client.ask("studies/pbt", "w").orElseThrow();
-      assertThat(next.startFrom()).contains(new ActiveTrial.StartFrom(b.name(), b.trial().getNumber(), 5));
+      assertThat(next.startFrom())
+          .contains(new ActiveTrial.StartFrom(b.name(), b.trial().getNumber(), 5));
       assertThat(next.maxStep()).hasValue(10);
       next.succeeded(Map.of("loss", 0.5));
     }
@@ -117,9 +143,15 @@ final class VernierClientTest {
       client.createStudy("lost", spec(Limits.newBuilder()));
       ActiveTrial trial = client.ask("studies/lost", "w").orElseThrow();
       // another process holding the lease ends the trial first
-      WorkerServiceGrpc.newBlockingStub(other).tell(TellRequest.newBuilder().setTrial(trial.name())
-          .setLeaseId(trial.leaseId()).setPruned(TellRequest.Pruned.getDefaultInstance()).build());
-      assertThatThrownBy(() -> trial.report(1, Map.of("loss", 1.0))).isInstanceOf(LeaseLostException.class)
+      WorkerServiceGrpc.newBlockingStub(other)
+          .tell(
+              TellRequest.newBuilder()
+                  .setTrial(trial.name())
+                  .setLeaseId(trial.leaseId())
+                  .setPruned(TellRequest.Pruned.getDefaultInstance())
+                  .build());
+      assertThatThrownBy(() -> trial.report(1, Map.of("loss", 1.0)))
+          .isInstanceOf(LeaseLostException.class)
           .hasMessageContaining(trial.name());
       assertThat(trial.isOpen()).isFalse();
     } finally {
@@ -134,10 +166,12 @@ final class VernierClientTest {
       port = s.getLocalPort();
     }
     try (VernierClient client = VernierClient.connect("127.0.0.1:" + port)) {
-      CompletableFuture<Optional<ActiveTrial>> asked = CompletableFuture.supplyAsync(() -> {
-        client.createStudy("late", spec(Limits.newBuilder().setMaxTrials(1)));
-        return client.ask("studies/late", "w");
-      });
+      CompletableFuture<Optional<ActiveTrial>> asked =
+          CompletableFuture.supplyAsync(
+              () -> {
+                client.createStudy("late", spec(Limits.newBuilder().setMaxTrials(1)));
+                return client.ask("studies/late", "w");
+              });
       Thread.sleep(1500);
       assertThat(asked).isNotDone();
       start(port);

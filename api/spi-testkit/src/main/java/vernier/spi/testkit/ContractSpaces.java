@@ -22,7 +22,10 @@ public final class ContractSpaces {
 
   private ContractSpaces() {}
 
-  /** Every kind of domain: plain, log, stepped floats and ints, mixed-type categoricals, a condition. */
+  /**
+   * Every kind of domain: plain, log, stepped floats and ints, mixed-type categoricals, a
+   * condition.
+   */
   public static SearchSpace mixed() {
     return SearchSpace.of(
         Parameter.of("lr", FloatDomain.logScale(1e-5, 1e-1)),
@@ -31,17 +34,28 @@ public final class ContractSpaces {
         Parameter.of("layers", IntDomain.range(1, 8)),
         Parameter.of("units", new IntDomain(16, 1024, true, 1)),
         Parameter.of("batch", new IntDomain(16, 256, false, 16)),
-        Parameter.of("optimizer", CategoricalDomain.of(ParamValue.of("adam"), ParamValue.of("sgd"))),
-        Parameter.of("flag", CategoricalDomain.of(ParamValue.of(true), ParamValue.of(false), ParamValue.of(3L))),
-        Parameter.conditional("nesterov", CategoricalDomain.of(ParamValue.of(true), ParamValue.of(false)),
+        Parameter.of(
+            "optimizer", CategoricalDomain.of(ParamValue.of("adam"), ParamValue.of("sgd"))),
+        Parameter.of(
+            "flag",
+            CategoricalDomain.of(ParamValue.of(true), ParamValue.of(false), ParamValue.of(3L))),
+        Parameter.conditional(
+            "nesterov",
+            CategoricalDomain.of(ParamValue.of(true), ParamValue.of(false)),
             new Condition("optimizer", Set.of(ParamValue.of("sgd")))),
-        Parameter.conditional("beta2", FloatDomain.continuous(0.9, 0.9999),
+        Parameter.conditional(
+            "beta2",
+            FloatDomain.continuous(0.9, 0.9999),
             new Condition("optimizer", Set.of(ParamValue.of("adam")))));
   }
 
   public static StudyDefinition definition(SearchSpace space, long seed) {
-    return new StudyDefinition("contract", space,
-        List.of(new Objective(OBJECTIVE, Direction.MINIMIZE)), List.<Constraint>of(), seed);
+    return new StudyDefinition(
+        "contract",
+        space,
+        List.of(new Objective(OBJECTIVE, Direction.MINIMIZE)),
+        List.<Constraint>of(),
+        seed);
   }
 
   /** A smooth objective over {@link #mixed()} so model-based samplers have something to learn. */
@@ -49,9 +63,10 @@ public final class ContractSpaces {
     double loss = 0;
     for (Map.Entry<String, ParamValue> e : params.entrySet()) {
       ParamValue v = e.getValue();
-      double x = v instanceof ParamValue.StringValue s ? s.value().length()
-          : v instanceof ParamValue.BoolValue b ? (b.value() ? 1 : 0)
-          : v.asDouble();
+      double x =
+          v instanceof ParamValue.StringValue s
+              ? s.value().length()
+              : v instanceof ParamValue.BoolValue b ? (b.value() ? 1 : 0) : v.asDouble();
       loss += Math.abs(Math.log1p(Math.abs(x)) - 0.3);
     }
     return loss;

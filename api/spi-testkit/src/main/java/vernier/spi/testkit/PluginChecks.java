@@ -11,7 +11,9 @@ final class PluginChecks {
 
   private PluginChecks() {}
 
-  /** A stable lower-case name, a description, unique settings whose defaults fit their own types. */
+  /**
+   * A stable lower-case name, a description, unique settings whose defaults fit their own types.
+   */
   static void checkFactory(PluginFactory factory) {
     assertThat(factory.name()).matches("[a-z][a-z0-9-]*");
     assertThat(factory.description()).isNotBlank();
@@ -19,7 +21,8 @@ final class PluginChecks {
     for (SettingSpec spec : factory.settings()) {
       assertThat(spec.description()).as("description of %s", spec.name()).isNotBlank();
       if (spec.defaultValue() != null) {
-        Settings.of(Map.of(spec.name(), spec.defaultValue())).validate(factory.name(), factory.settings());
+        Settings.of(Map.of(spec.name(), spec.defaultValue()))
+            .validate(factory.name(), factory.settings());
       }
     }
   }

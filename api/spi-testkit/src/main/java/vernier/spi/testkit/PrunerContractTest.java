@@ -57,7 +57,9 @@ public abstract class PrunerContractTest {
     return true;
   }
 
-  /** The plugins a wrapper may delegate to: by default every pruner and sampler on the class path. */
+  /**
+   * The plugins a wrapper may delegate to: by default every pruner and sampler on the class path.
+   */
   protected PluginLookup plugins() {
     return ServiceLoaderLookup.INSTANCE;
   }
@@ -66,7 +68,9 @@ public abstract class PrunerContractTest {
   public void serviceFileListsTheFactory() {
     List<Class<?>> found = new ArrayList<>();
     ServiceLoader.load(PrunerFactory.class).stream().forEach(p -> found.add(p.type()));
-    assertThat(found).as("META-INF/services/vernier.spi.PrunerFactory").contains(factory().getClass());
+    assertThat(found)
+        .as("META-INF/services/vernier.spi.PrunerFactory")
+        .contains(factory().getClass());
   }
 
   @Test
@@ -124,18 +128,22 @@ public abstract class PrunerContractTest {
   public void maximizingTheNegatedValues_givesTheSameDecisions() {
     assumeTrue(mirroredSettings() != null, "the pruner is not symmetric in the sign of the values");
     List<Boolean> minimized = referenceDecisions();
-    List<Boolean> maximized = decisionsOnMixedIntervals(Direction.MAXIMIZE, -1, ContractSpaces.OBJECTIVE,
-        mirroredSettings());
+    List<Boolean> maximized =
+        decisionsOnMixedIntervals(
+            Direction.MAXIMIZE, -1, ContractSpaces.OBJECTIVE, mirroredSettings());
     assertThat(maximized).isEqualTo(minimized);
   }
 
   @Test
   public void pruningOnANamedMetric_judgesThatMetricInItsDirection() {
-    assumeTrue(declares("metric") && declares("direction"), "the pruner has no 'metric' and 'direction' settings");
+    assumeTrue(
+        declares("metric") && declares("direction"),
+        "the pruner has no 'metric' and 'direction' settings");
     Map<String, Object> named = new HashMap<>(settings().asMap());
     named.put("metric", AUX);
     named.put("direction", "minimize");
-    // the objective is maximised over the same values: judging it, or aux in its direction, reverses the order
+    // the objective is maximised over the same values: judging it, or aux in its direction,
+    // reverses the order
     assertThat(decisionsOnMixedIntervals(Direction.MAXIMIZE, 1, AUX, Settings.of(named)))
         .isEqualTo(referenceDecisions());
   }
@@ -146,27 +154,43 @@ public abstract class PrunerContractTest {
     return factory().settings().stream().anyMatch(s -> s.name().equals(setting));
   }
 
-  /** The minimised study's decisions, checked to contain prunes and keeps unless the pruner never prunes. */
+  /**
+   * The minimised study's decisions, checked to contain prunes and keeps unless the pruner never
+   * prunes.
+   */
   private List<Boolean> referenceDecisions() {
-    List<Boolean> decisions = decisionsOnMixedIntervals(Direction.MINIMIZE, 1, ContractSpaces.OBJECTIVE, settings());
+    List<Boolean> decisions =
+        decisionsOnMixedIntervals(Direction.MINIMIZE, 1, ContractSpaces.OBJECTIVE, settings());
     if (prunesLearningCurves()) {
-      assertThat(decisions).as("the scenario should make %s both prune and keep", factory().name())
+      assertThat(decisions)
+          .as("the scenario should make %s both prune and keep", factory().name())
           .contains(true, false);
     }
     return decisions;
   }
 
   /**
-   * Twelve completed trials reporting every 1, 2 or 3 steps, then running trials of several qualities
-   * reporting every 1, 2, 5 or 7 steps, each judged at every report until pruned. The values, times
-   * {@code sign}, go to {@code metric}; when that is not the objective, the objective gets the same
-   * values too.
+   * Twelve completed trials reporting every 1, 2 or 3 steps, then running trials of several
+   * qualities reporting every 1, 2, 5 or 7 steps, each judged at every report until pruned. The
+   * values, times {@code sign}, go to {@code metric}; when that is not the objective, the objective
+   * gets the same values too.
    */
-  private List<Boolean> decisionsOnMixedIntervals(Direction objective, double sign, String metric, Settings settings) {
-    SimpleStudy study = new SimpleStudy(new StudyDefinition("contract", SPACE,
-        List.of(new Objective(ContractSpaces.OBJECTIVE, objective)), List.<Constraint>of(), 1));
-    Pruner pruner = factory().create(study.definition(), settings.validate(factory().name(), factory().settings()),
-        plugins());
+  private List<Boolean> decisionsOnMixedIntervals(
+      Direction objective, double sign, String metric, Settings settings) {
+    SimpleStudy study =
+        new SimpleStudy(
+            new StudyDefinition(
+                "contract",
+                SPACE,
+                List.of(new Objective(ContractSpaces.OBJECTIVE, objective)),
+                List.<Constraint>of(),
+                1));
+    Pruner pruner =
+        factory()
+            .create(
+                study.definition(),
+                settings.validate(factory().name(), factory().settings()),
+                plugins());
     for (int t = 0; t < 12; t++) {
       double last = (t * 5) % 12; // finals 0..11, in a shuffled order of trial numbers
       SimpleTrial done = study.start(Map.of("x", ParamValue.of(t / 12.0)));
@@ -199,14 +223,19 @@ public abstract class PrunerContractTest {
     }
   }
 
-  private static final SearchSpace SPACE = SearchSpace.of(Parameter.of("x", FloatDomain.continuous(0, 1)));
+  private static final SearchSpace SPACE =
+      SearchSpace.of(Parameter.of("x", FloatDomain.continuous(0, 1)));
 
   private Pruner create(SimpleStudy study) {
-    return factory().create(study.definition(), settings().validate(factory().name(), factory().settings()),
-        plugins());
+    return factory()
+        .create(
+            study.definition(),
+            settings().validate(factory().name(), factory().settings()),
+            plugins());
   }
 
   private static StudyDefinition definition() {
-    return ContractSpaces.definition(SearchSpace.of(Parameter.of("x", FloatDomain.continuous(0, 1))), 1);
+    return ContractSpaces.definition(
+        SearchSpace.of(Parameter.of("x", FloatDomain.continuous(0, 1))), 1);
   }
 }

@@ -11,8 +11,8 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import vernier.spi.ParamValue;
 import vernier.spi.Parameter;
-import vernier.spi.SamplerFactory;
 import vernier.spi.Sampler;
+import vernier.spi.SamplerFactory;
 import vernier.spi.SamplingContext;
 import vernier.spi.SearchSpace;
 import vernier.spi.Settings;
@@ -38,7 +38,9 @@ public abstract class SamplerContractTest {
     return 40;
   }
 
-  /** Whether the sampler may answer {@link Suggestion.Exhausted} on the contract's finite spaces. */
+  /**
+   * Whether the sampler may answer {@link Suggestion.Exhausted} on the contract's finite spaces.
+   */
   protected boolean mayExhaust() {
     return false;
   }
@@ -47,7 +49,9 @@ public abstract class SamplerContractTest {
   public void serviceFileListsTheFactory() {
     List<Class<?>> found = new ArrayList<>();
     ServiceLoader.load(SamplerFactory.class).stream().forEach(p -> found.add(p.type()));
-    assertThat(found).as("META-INF/services/vernier.spi.SamplerFactory").contains(factory().getClass());
+    assertThat(found)
+        .as("META-INF/services/vernier.spi.SamplerFactory")
+        .contains(factory().getClass());
   }
 
   @Test
@@ -67,7 +71,8 @@ public abstract class SamplerContractTest {
   public void suggestionsRespectBoundsStepsChoicesAndConditions() {
     SearchSpace space = ContractSpaces.mixed();
     for (Map<String, ParamValue> params : run(space, 7, trials())) {
-      assertThat(params.keySet()).as("active parameters")
+      assertThat(params.keySet())
+          .as("active parameters")
           .containsExactlyInAnyOrderElementsOf(
               space.activeParameters(params).stream().map(Parameter::name).toList());
       for (Parameter p : space.activeParameters(params)) {
@@ -88,7 +93,8 @@ public abstract class SamplerContractTest {
   public void suggestionsWithRunningTrialsStayLegal() {
     SearchSpace space = ContractSpaces.mixed();
     StudyDefinition definition = ContractSpaces.definition(space, 3);
-    Sampler sampler = factory().create(definition, settings().validate(factory().name(), factory().settings()));
+    Sampler sampler =
+        factory().create(definition, settings().validate(factory().name(), factory().settings()));
     SimpleStudy study = new SimpleStudy(definition);
     SplittableRandom random = new SplittableRandom(3);
     for (int i = 0; i < 8; i++) {
@@ -103,10 +109,13 @@ public abstract class SamplerContractTest {
     assertThat(study.running()).isNotEmpty();
   }
 
-  /** Runs {@code n} sequential trials, each told the contract objective, and returns their params. */
+  /**
+   * Runs {@code n} sequential trials, each told the contract objective, and returns their params.
+   */
   protected List<Map<String, ParamValue>> run(SearchSpace space, long seed, int n) {
     StudyDefinition definition = ContractSpaces.definition(space, seed);
-    Sampler sampler = factory().create(definition, settings().validate(factory().name(), factory().settings()));
+    Sampler sampler =
+        factory().create(definition, settings().validate(factory().name(), factory().settings()));
     SimpleStudy study = new SimpleStudy(definition);
     SplittableRandom random = new SplittableRandom(seed);
     List<Map<String, ParamValue>> suggested = new ArrayList<>();
@@ -119,7 +128,9 @@ public abstract class SamplerContractTest {
       assertThat(s).as("answer %d with no trial running", i).isInstanceOf(Suggestion.Params.class);
       Map<String, ParamValue> params = ((Suggestion.Params) s).values();
       suggested.add(params);
-      study.start((Suggestion.Params) s).succeed(ContractSpaces.OBJECTIVE, ContractSpaces.objective(params));
+      study
+          .start((Suggestion.Params) s)
+          .succeed(ContractSpaces.OBJECTIVE, ContractSpaces.objective(params));
     }
     return suggested;
   }

@@ -15,13 +15,17 @@ public final class ServiceLoaderLookup implements PluginLookup {
 
   @Override
   public Optional<SamplerFactory> sampler(String name) {
-    return ServiceLoader.load(SamplerFactory.class).stream().map(ServiceLoader.Provider::get)
-        .filter(f -> f.name().equals(name)).findFirst();
+    return ServiceLoader.load(SamplerFactory.class).stream()
+        .map(ServiceLoader.Provider::get)
+        .filter(f -> f.name().equals(name))
+        .findFirst();
   }
 
   @Override
   public Optional<PrunerFactory> pruner(String name) {
-    return ServiceLoader.load(PrunerFactory.class).stream().map(ServiceLoader.Provider::get)
-        .filter(f -> f.name().equals(name)).findFirst();
+    return ServiceLoader.load(PrunerFactory.class).stream()
+        .map(ServiceLoader.Provider::get)
+        .filter(f -> f.name().equals(name))
+        .findFirst();
   }
 }

@@ -25,7 +25,10 @@ public final class SimpleStudy implements StudyView {
     return start(new Suggestion.Params(params));
   }
 
-  /** Adds an ACTIVE trial as suggested: params, and the checkpoint, max step and labels it came with. */
+  /**
+   * Adds an ACTIVE trial as suggested: params, and the checkpoint, max step and labels it came
+   * with.
+   */
   public SimpleTrial start(Suggestion.Params suggestion) {
     SimpleTrial trial = new SimpleTrial(trials.size(), suggestion);
     trials.add(trial);

@@ -50,7 +50,9 @@ public final class SimpleTrial implements TrialView {
     return this;
   }
 
-  /** Marks a finished trial's told values as breaking (false) or meeting its study's constraints. */
+  /**
+   * Marks a finished trial's told values as breaking (false) or meeting its study's constraints.
+   */
   public SimpleTrial feasible(boolean value) {
     feasible = value;
     return this;

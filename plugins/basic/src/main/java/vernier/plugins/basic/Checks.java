@@ -8,21 +8,36 @@ final class Checks {
 
   private Checks() {}
 
-  static int atLeast(String plugin, Settings settings, SettingSpec spec, int defaultValue, int min) {
+  static int atLeast(
+      String plugin, Settings settings, SettingSpec spec, int defaultValue, int min) {
     int value = settings.getInt(spec.name(), defaultValue);
     if (value < min) {
-      throw new IllegalArgumentException("setting '" + spec.name() + "' of " + plugin + " must be >= " + min
-          + ", got " + value);
+      throw new IllegalArgumentException(
+          "setting '" + spec.name() + "' of " + plugin + " must be >= " + min + ", got " + value);
     }
     return value;
   }
 
-  static double between(String plugin, Settings settings, SettingSpec spec, double defaultValue, double min,
+  static double between(
+      String plugin,
+      Settings settings,
+      SettingSpec spec,
+      double defaultValue,
+      double min,
       double max) {
     double value = settings.getDouble(spec.name(), defaultValue);
     if (!(value >= min && value <= max)) {
-      throw new IllegalArgumentException("setting '" + spec.name() + "' of " + plugin + " must be in [" + min + ", "
-          + max + "], got " + value);
+      throw new IllegalArgumentException(
+          "setting '"
+              + spec.name()
+              + "' of "
+              + plugin
+              + " must be in ["
+              + min
+              + ", "
+              + max
+              + "], got "
+              + value);
     }
     return value;
   }

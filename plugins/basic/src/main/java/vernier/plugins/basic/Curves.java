@@ -28,15 +28,17 @@ final class Curves {
    * one are left out.
    */
   static double[] at(List<? extends TrialView> trials, String metric, long step) {
-    return trials.stream().mapToDouble(t -> valueAt(t.intermediate(metric), step)).filter(v -> !Double.isNaN(v))
+    return trials.stream()
+        .mapToDouble(t -> valueAt(t.intermediate(metric), step))
+        .filter(v -> !Double.isNaN(v))
         .toArray();
   }
 
   /**
    * A curve's value at {@code step}: the reported one, or, between two reports, the straight line
-   * between them, so that a trial reporting every 10 steps still counts at step 15 for one reporting
-   * every 5. NaN outside the reported steps or next to a NaN report. Where trials report at the same
-   * steps this is exactly their reported value.
+   * between them, so that a trial reporting every 10 steps still counts at step 15 for one
+   * reporting every 5. NaN outside the reported steps or next to a NaN report. Where trials report
+   * at the same steps this is exactly their reported value.
    */
   static double valueAt(NavigableMap<Long, Double> curve, long step) {
     Double exact = curve.get(step);
@@ -52,7 +54,10 @@ final class Curves {
     return before.getValue() + fraction * (after.getValue() - before.getValue());
   }
 
-  /** The q-th percentile (0-100) with linear interpolation between order statistics (numpy's default). */
+  /**
+   * The q-th percentile (0-100) with linear interpolation between order statistics (numpy's
+   * default).
+   */
   static double percentile(double[] values, double q) {
     double[] sorted = values.clone();
     Arrays.sort(sorted);

@@ -10,8 +10,8 @@ import vernier.spi.TrialView;
 
 /**
  * Constrained domination (Deb et al. 2002), shared by {@code nsga2} and {@code nsga3}: a feasible
- * trial dominates an infeasible one, of two infeasible ones the smaller total violation wins, and two
- * feasible ones compare by Pareto domination of their losses.
+ * trial dominates an infeasible one, of two infeasible ones the smaller total violation wins, and
+ * two feasible ones compare by Pareto domination of their losses.
  */
 final class Domination {
 

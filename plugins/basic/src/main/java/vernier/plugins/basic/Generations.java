@@ -44,9 +44,12 @@ final class Generations {
     if (cached != null) {
       return cached;
     }
-    List<TrialView> pool = new ArrayList<>(generation > 1 ? parents(view, generation - 1) : List.of());
+    List<TrialView> pool =
+        new ArrayList<>(generation > 1 ? parents(view, generation - 1) : List.of());
     List<? extends TrialView> trials = view.trials();
-    for (int k = (generation - 1) * populationSize; k < Math.min(trials.size(), generation * populationSize); k++) {
+    for (int k = (generation - 1) * populationSize;
+        k < Math.min(trials.size(), generation * populationSize);
+        k++) {
       TrialView t = trials.get(k);
       if (t.state() == TrialState.SUCCEEDED && domination.hasAllObjectives(t)) {
         pool.add(t);

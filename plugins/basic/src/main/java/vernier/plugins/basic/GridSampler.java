@@ -10,8 +10,8 @@ import java.util.Random;
 import java.util.Set;
 import vernier.spi.ParamValue;
 import vernier.spi.Parameter;
-import vernier.spi.SamplingContext;
 import vernier.spi.Sampler;
+import vernier.spi.SamplingContext;
 import vernier.spi.SearchSpace;
 import vernier.spi.StudyView;
 import vernier.spi.Suggestion;
@@ -20,8 +20,8 @@ import vernier.spi.TrialView;
 /**
  * Exhaustive grid search over the product of every parameter's grid values, expanding conditional
  * parameters only under the parent values that activate them. Points already taken by any trial of
- * the study (running, finished, enqueued or imported) are skipped, so parallel workers never get the
- * same point; once every point is taken it answers {@link Suggestion.Exhausted}.
+ * the study (running, finished, enqueued or imported) are skipped, so parallel workers never get
+ * the same point; once every point is taken it answers {@link Suggestion.Exhausted}.
  */
 final class GridSampler implements Sampler {
 
@@ -43,12 +43,19 @@ final class GridSampler implements Sampler {
     return points.size();
   }
 
-  private static void expand(List<Parameter> params, int index, LinkedHashMap<String, ParamValue> prefix,
-      int resolution, int maxPoints, List<Map<String, ParamValue>> out) {
+  private static void expand(
+      List<Parameter> params,
+      int index,
+      LinkedHashMap<String, ParamValue> prefix,
+      int resolution,
+      int maxPoints,
+      List<Map<String, ParamValue>> out) {
     if (index == params.size()) {
       if (out.size() >= maxPoints) {
-        throw new IllegalArgumentException("grid has more than max_points = " + maxPoints
-            + " points; lower resolution or raise max_points");
+        throw new IllegalArgumentException(
+            "grid has more than max_points = "
+                + maxPoints
+                + " points; lower resolution or raise max_points");
       }
       out.add(Map.copyOf(prefix));
       return;

@@ -15,8 +15,8 @@ final class GridValues {
 
   /**
    * The grid values of a domain: every value of a stepped or integer domain (evenly thinned to at
-   * most {@code resolution} when larger), {@code resolution} evenly spaced points (in log space when
-   * log) of a continuous one, every choice of a categorical one.
+   * most {@code resolution} when larger), {@code resolution} evenly spaced points (in log space
+   * when log) of a continuous one, every choice of a categorical one.
    */
   static List<ParamValue> gridValues(Domain domain, int resolution) {
     if (domain instanceof FloatDomain f) {
@@ -38,7 +38,10 @@ final class GridValues {
     }
     for (int k = 0; k < resolution; k++) {
       double t = k / (double) (resolution - 1);
-      double x = i.log() ? Math.exp(lerp(Math.log(i.min()), Math.log(i.max()), t)) : lerp(i.min(), i.max(), t);
+      double x =
+          i.log()
+              ? Math.exp(lerp(Math.log(i.min()), Math.log(i.max()), t))
+              : lerp(i.min(), i.max(), t);
       ParamValue v = ParamValue.of(i.snap(x));
       if (!values.contains(v)) {
         values.add(v);
@@ -57,7 +60,10 @@ final class GridValues {
     }
     for (int k = 0; k < resolution; k++) {
       double t = resolution == 1 ? 0.5 : k / (double) (resolution - 1);
-      double x = f.log() ? Math.exp(lerp(Math.log(f.min()), Math.log(f.max()), t)) : lerp(f.min(), f.max(), t);
+      double x =
+          f.log()
+              ? Math.exp(lerp(Math.log(f.min()), Math.log(f.max()), t))
+              : lerp(f.min(), f.max(), t);
       ParamValue v = ParamValue.of(f.snap(x));
       if (!values.contains(v)) {
         values.add(v);

@@ -11,19 +11,31 @@ import vernier.spi.StudyDefinition;
 /** {@code hyperband}: brackets of asynchronous successive halving (see {@link HyperbandPruner}). */
 public final class HyperbandPrunerFactory implements PrunerFactory {
 
-  static final SettingSpec MIN_RESOURCE = SettingSpec.integer("min_resource", 1, "steps of the first rung of bracket 0");
-  static final SettingSpec MAX_RESOURCE = SettingSpec.integer("max_resource", 0,
-      "steps of a full trial; 0 = auto: 1 + the largest last step among the succeeded trials,"
-          + " once one has succeeded");
-  static final SettingSpec REDUCTION_FACTOR = SettingSpec.integer("reduction_factor", 3,
-      "each rung keeps the best 1/reduction_factor");
-  static final SettingSpec BOOTSTRAP_COUNT = SettingSpec.integer("bootstrap_count", 0,
-      "prune at a rung until more than this many trials reached it");
-  static final SettingSpec RUNGS_FROM_MAX = SettingSpec.bool("rungs_from_max_resource", false,
-      "rungs at max_resource / rf^k as in the Hyperband paper (last cut at max_resource / rf); false: at"
-          + " min_resource * rf^k as Optuna");
-  static final SettingSpec MERGE_BRACKETS = SettingSpec.bool("merge_brackets", true,
-      "brackets whose rungs fall on the same reports of a succeeded trial compete as one; false: Optuna's brackets");
+  static final SettingSpec MIN_RESOURCE =
+      SettingSpec.integer("min_resource", 1, "steps of the first rung of bracket 0");
+  static final SettingSpec MAX_RESOURCE =
+      SettingSpec.integer(
+          "max_resource",
+          0,
+          "steps of a full trial; 0 = auto: 1 + the largest last step among the succeeded trials,"
+              + " once one has succeeded");
+  static final SettingSpec REDUCTION_FACTOR =
+      SettingSpec.integer("reduction_factor", 3, "each rung keeps the best 1/reduction_factor");
+  static final SettingSpec BOOTSTRAP_COUNT =
+      SettingSpec.integer(
+          "bootstrap_count", 0, "prune at a rung until more than this many trials reached it");
+  static final SettingSpec RUNGS_FROM_MAX =
+      SettingSpec.bool(
+          "rungs_from_max_resource",
+          false,
+          "rungs at max_resource / rf^k as in the Hyperband paper (last cut at max_resource / rf);"
+              + " false: at min_resource * rf^k as Optuna");
+  static final SettingSpec MERGE_BRACKETS =
+      SettingSpec.bool(
+          "merge_brackets",
+          true,
+          "brackets whose rungs fall on the same reports of a succeeded trial compete as one;"
+              + " false: Optuna's brackets");
 
   @Override
   public String name() {
@@ -37,8 +49,15 @@ public final class HyperbandPrunerFactory implements PrunerFactory {
 
   @Override
   public List<SettingSpec> settings() {
-    List<SettingSpec> all = new ArrayList<>(List.of(MIN_RESOURCE, MAX_RESOURCE, REDUCTION_FACTOR, BOOTSTRAP_COUNT,
-        MERGE_BRACKETS, RUNGS_FROM_MAX));
+    List<SettingSpec> all =
+        new ArrayList<>(
+            List.of(
+                MIN_RESOURCE,
+                MAX_RESOURCE,
+                REDUCTION_FACTOR,
+                BOOTSTRAP_COUNT,
+                MERGE_BRACKETS,
+                RUNGS_FROM_MAX));
     all.addAll(PruneTarget.settings());
     return all;
   }
@@ -48,11 +67,21 @@ public final class HyperbandPrunerFactory implements PrunerFactory {
     long min = Checks.atLeast(name(), settings, MIN_RESOURCE, 1, 1);
     long max = Checks.atLeast(name(), settings, MAX_RESOURCE, 0, 0);
     if (max > 0 && max < min) {
-      throw new IllegalArgumentException("setting 'max_resource' of hyperband (" + max
-          + ") must be at least 'min_resource' (" + min + ")");
+      throw new IllegalArgumentException(
+          "setting 'max_resource' of hyperband ("
+              + max
+              + ") must be at least 'min_resource' ("
+              + min
+              + ")");
     }
-    return new HyperbandPruner(study.name(), PruneTarget.of(study, settings), min, max,
-        Checks.atLeast(name(), settings, REDUCTION_FACTOR, 3, 2), Checks.atLeast(name(), settings, BOOTSTRAP_COUNT, 0, 0),
-        settings.getBoolean(MERGE_BRACKETS.name(), true), settings.getBoolean(RUNGS_FROM_MAX.name(), false));
+    return new HyperbandPruner(
+        study.name(),
+        PruneTarget.of(study, settings),
+        min,
+        max,
+        Checks.atLeast(name(), settings, REDUCTION_FACTOR, 3, 2),
+        Checks.atLeast(name(), settings, BOOTSTRAP_COUNT, 0, 0),
+        settings.getBoolean(MERGE_BRACKETS.name(), true),
+        settings.getBoolean(RUNGS_FROM_MAX.name(), false));
   }
 }

@@ -7,7 +7,9 @@ import vernier.spi.SettingSpec;
 import vernier.spi.Settings;
 import vernier.spi.StudyDefinition;
 
-/** {@code median}: Optuna's median rule, the percentile pruner at 50 (see {@link PercentilePruner}). */
+/**
+ * {@code median}: Optuna's median rule, the percentile pruner at 50 (see {@link PercentilePruner}).
+ */
 public final class MedianPrunerFactory implements PrunerFactory {
 
   @Override
@@ -17,7 +19,8 @@ public final class MedianPrunerFactory implements PrunerFactory {
 
   @Override
   public String description() {
-    return "Prunes a trial whose best value so far is worse than the median of completed trials at that step.";
+    return "Prunes a trial whose best value so far is worse than the median of completed trials at"
+        + " that step.";
   }
 
   @Override

@@ -25,7 +25,9 @@ final class Niching {
     return references.length;
   }
 
-  /** The nearest reference line to {@code point}; ties (and NaN coordinates) go to the lowest index. */
+  /**
+   * The nearest reference line to {@code point}; ties (and NaN coordinates) go to the lowest index.
+   */
   Association associate(double[] point) {
     int best = 0;
     double bestDistance = distance(point, references[0]);
@@ -64,7 +66,11 @@ final class Niching {
    * represents that direction); one that has members takes a random candidate, since distance no
    * longer matters for spread. Ties between equally empty niches are broken at random.
    */
-  List<Integer> choose(Association[] associations, List<Integer> candidates, int k, int[] niches,
+  List<Integer> choose(
+      Association[] associations,
+      List<Integer> candidates,
+      int k,
+      int[] niches,
       RandomGenerator random) {
     List<Integer> remaining = new ArrayList<>(candidates);
     boolean[] exhausted = new boolean[references.length];
@@ -81,7 +87,10 @@ final class Niching {
         exhausted[niche] = true; // nothing left in the last front for this direction
         continue;
       }
-      Integer pick = niches[niche] == 0 ? nearest(joined, associations) : joined.get(random.nextInt(joined.size()));
+      Integer pick =
+          niches[niche] == 0
+              ? nearest(joined, associations)
+              : joined.get(random.nextInt(joined.size()));
       chosen.add(pick);
       remaining.remove(pick);
       niches[niche]++;

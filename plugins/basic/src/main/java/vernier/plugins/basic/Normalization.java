@@ -11,23 +11,25 @@ import org.apache.commons.math3.linear.RealVector;
  * ideal point is the origin, then divided by the intercepts of the hyperplane through the extreme
  * points, so that reference directions mean the same thing whatever the objectives' scales.
  *
- * <p>When the hyperplane is degenerate (extreme points repeated or collinear, or an intercept that is
- * not positive), the intercepts fall back to the worst translated value of the non-dominated members,
- * as Deb and Jain suggest, then to the worst of all members; an intercept is never larger than that
- * worst value, which keeps a nearly flat plane from squashing every point towards the origin.
+ * <p>When the hyperplane is degenerate (extreme points repeated or collinear, or an intercept that
+ * is not positive), the intercepts fall back to the worst translated value of the non-dominated
+ * members, as Deb and Jain suggest, then to the worst of all members; an intercept is never larger
+ * than that worst value, which keeps a nearly flat plane from squashing every point towards the
+ * origin.
  */
 final class Normalization {
 
   /** Below this an intercept (in translated loss units) counts as zero. */
   private static final double TINY = 1e-10;
+
   /** Weight of the other axes in the achievement scalarizing function. */
   private static final double OFF_AXIS = 1e-6;
 
   private Normalization() {}
 
   /**
-   * The normalized losses of {@code losses} (rows: members, columns: objectives); {@code nondominated}
-   * marks the members of the first front.
+   * The normalized losses of {@code losses} (rows: members, columns: objectives); {@code
+   * nondominated} marks the members of the first front.
    */
   static double[][] normalize(double[][] losses, boolean[] nondominated) {
     int m = losses[0].length;
@@ -73,7 +75,8 @@ final class Normalization {
     for (int axis = 0; axis < m; axis++) {
       extremes[axis] = translated[extremePoint(translated, axis)];
     }
-    DecompositionSolver solver = new LUDecomposition(new Array2DRowRealMatrix(extremes, false)).getSolver();
+    DecompositionSolver solver =
+        new LUDecomposition(new Array2DRowRealMatrix(extremes, false)).getSolver();
     if (!solver.isNonSingular()) {
       return null;
     }
@@ -106,7 +109,10 @@ final class Normalization {
     return best;
   }
 
-  /** The smallest or largest finite value of column j over the rows {@code among} marks (all if null); 0 if none. */
+  /**
+   * The smallest or largest finite value of column j over the rows {@code among} marks (all if
+   * null); 0 if none.
+   */
   private static double extreme(double[][] rows, boolean[] among, int j, boolean smallest) {
     double out = smallest ? Double.POSITIVE_INFINITY : Double.NEGATIVE_INFINITY;
     for (int i = 0; i < rows.length; i++) {

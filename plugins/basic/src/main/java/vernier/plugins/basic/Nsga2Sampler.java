@@ -6,8 +6,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import vernier.spi.Pareto;
-import vernier.spi.SamplingContext;
 import vernier.spi.Sampler;
+import vernier.spi.SamplingContext;
 import vernier.spi.StudyDefinition;
 import vernier.spi.StudyView;
 import vernier.spi.Suggestion;
@@ -23,8 +23,8 @@ import vernier.spi.TrialView;
  * of generation g are the best {@code population_size} of generation g-1's succeeded trials and
  * g-1's parents, by non-dominated rank then crowding distance; each child comes from two parents
  * chosen by binary tournament. Parent populations are recomputed from the study when needed (and
- * cached), so a restart loses nothing. {@link Generations}, {@link Domination} and {@link Offspring}
- * are shared with {@code nsga3}, which differs only in how the last front is cut.
+ * cached), so a restart loses nothing. {@link Generations}, {@link Domination} and {@link
+ * Offspring} are shared with {@code nsga3}, which differs only in how the last front is cut.
  */
 final class Nsga2Sampler implements Sampler {
 
@@ -34,11 +34,16 @@ final class Nsga2Sampler implements Sampler {
   private final Generations generations;
   private final Offspring offspring;
 
-  Nsga2Sampler(StudyDefinition study, int populationSize, double crossoverProbability, double mutationProbability) {
+  Nsga2Sampler(
+      StudyDefinition study,
+      int populationSize,
+      double crossoverProbability,
+      double mutationProbability) {
     this.study = study;
     this.populationSize = populationSize;
     this.domination = new Domination(study);
-    this.generations = new Generations(domination, populationSize, (pool, generation) -> select(pool));
+    this.generations =
+        new Generations(domination, populationSize, (pool, generation) -> select(pool));
     this.offspring = new Offspring(study, domination, crossoverProbability, mutationProbability);
   }
 
@@ -56,7 +61,9 @@ final class Nsga2Sampler implements Sampler {
         continue;
       }
       Map<TrialView, Double> crowding = crowding(front);
-      front.sort(Comparator.comparingDouble((TrialView t) -> -crowding.get(t)).thenComparingLong(TrialView::number));
+      front.sort(
+          Comparator.comparingDouble((TrialView t) -> -crowding.get(t))
+              .thenComparingLong(TrialView::number));
       out.addAll(front.subList(0, populationSize - out.size()));
       break;
     }

@@ -10,11 +10,16 @@ import vernier.spi.StudyDefinition;
 /** {@code nsga2}: the elitist multi-objective genetic algorithm (see {@link Nsga2Sampler}). */
 public final class Nsga2SamplerFactory implements SamplerFactory {
 
-  static final SettingSpec POPULATION = SettingSpec.integer("population_size", 50, "trials per generation");
-  static final SettingSpec CROSSOVER = SettingSpec.number("crossover_prob", 0.9,
-      "probability that a child mixes two parents (else it copies one)");
-  static final SettingSpec MUTATION = SettingSpec.number("mutation_prob", 0.0,
-      "probability that a parameter is redrawn at random; 0 = 1/parameters");
+  static final SettingSpec POPULATION =
+      SettingSpec.integer("population_size", 50, "trials per generation");
+  static final SettingSpec CROSSOVER =
+      SettingSpec.number(
+          "crossover_prob", 0.9, "probability that a child mixes two parents (else it copies one)");
+  static final SettingSpec MUTATION =
+      SettingSpec.number(
+          "mutation_prob",
+          0.0,
+          "probability that a parameter is redrawn at random; 0 = 1/parameters");
 
   @Override
   public String name() {

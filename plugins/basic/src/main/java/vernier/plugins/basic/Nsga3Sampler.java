@@ -4,8 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.random.RandomGenerator;
-import vernier.spi.SamplingContext;
 import vernier.spi.Sampler;
+import vernier.spi.SamplingContext;
 import vernier.spi.StudyDefinition;
 import vernier.spi.StudyView;
 import vernier.spi.Suggestion;
@@ -17,11 +17,11 @@ import vernier.spi.TrialView;
  * Constraints", IEEE TEVC 18(4), 2014.
  *
  * <p>Everything but survival selection is {@code nsga2}'s ({@link Generations}, {@link Domination},
- * {@link Offspring}): generations are blocks of {@code population_size} trials rebuilt from the study,
- * domination is constrained, children come from binary tournaments, uniform crossover and uniform
- * mutation as in Optuna. Where NSGA-II cuts the last front that does not fit by crowding distance,
- * NSGA-III normalizes the kept members' losses ({@link Normalization}), associates each with the
- * nearest of Das and Dennis's reference directions ({@link ReferencePoints}) and fills the
+ * {@link Offspring}): generations are blocks of {@code population_size} trials rebuilt from the
+ * study, domination is constrained, children come from binary tournaments, uniform crossover and
+ * uniform mutation as in Optuna. Where NSGA-II cuts the last front that does not fit by crowding
+ * distance, NSGA-III normalizes the kept members' losses ({@link Normalization}), associates each
+ * with the nearest of Das and Dennis's reference directions ({@link ReferencePoints}) and fills the
  * population niche by niche ({@link Niching}); crowding distance fails to spread points once there
  * are more than two or three objectives, reference directions do not.
  *
@@ -37,14 +37,21 @@ final class Nsga3Sampler implements Sampler {
   private final Generations generations;
   private final Offspring offspring;
 
-  Nsga3Sampler(StudyDefinition study, int populationSize, int divisions, double crossoverProbability,
+  Nsga3Sampler(
+      StudyDefinition study,
+      int populationSize,
+      int divisions,
+      double crossoverProbability,
       double mutationProbability) {
     this.study = study;
     this.populationSize = populationSize;
     this.domination = new Domination(study);
     this.niching = new Niching(ReferencePoints.dasDennis(study.objectives().size(), divisions));
-    this.generations = new Generations(domination, populationSize,
-        (pool, generation) -> select(pool, selectionRandom(generation)));
+    this.generations =
+        new Generations(
+            domination,
+            populationSize,
+            (pool, generation) -> select(pool, selectionRandom(generation)));
     this.offspring = new Offspring(study, domination, crossoverProbability, mutationProbability);
   }
 
@@ -88,8 +95,13 @@ final class Nsga3Sampler implements Sampler {
     return out;
   }
 
-  /** The {@code populationSize - kept.size()} members of {@code last} that best fill empty niches. */
-  private List<TrialView> cut(List<TrialView> kept, List<TrialView> firstFront, List<TrialView> last,
+  /**
+   * The {@code populationSize - kept.size()} members of {@code last} that best fill empty niches.
+   */
+  private List<TrialView> cut(
+      List<TrialView> kept,
+      List<TrialView> firstFront,
+      List<TrialView> last,
       RandomGenerator random) {
     List<TrialView> members = new ArrayList<>(kept);
     members.addAll(last);
@@ -112,7 +124,8 @@ final class Nsga3Sampler implements Sampler {
       }
     }
     List<TrialView> out = new ArrayList<>();
-    for (int i : niching.choose(associations, candidates, populationSize - kept.size(), niches, random)) {
+    for (int i :
+        niching.choose(associations, candidates, populationSize - kept.size(), niches, random)) {
       out.add(members.get(i));
     }
     return out;

@@ -7,11 +7,18 @@ import vernier.spi.SettingSpec;
 import vernier.spi.Settings;
 import vernier.spi.StudyDefinition;
 
-/** {@code nsga3}: NSGA-II's search with reference-direction niching for many objectives (see {@link Nsga3Sampler}). */
+/**
+ * {@code nsga3}: NSGA-II's search with reference-direction niching for many objectives (see {@link
+ * Nsga3Sampler}).
+ */
 public final class Nsga3SamplerFactory implements SamplerFactory {
 
-  static final SettingSpec DIVISIONS = SettingSpec.integer("divisions", 0,
-      "Das-Dennis divisions p per objective axis; 0 = the largest p with at most population_size reference points");
+  static final SettingSpec DIVISIONS =
+      SettingSpec.integer(
+          "divisions",
+          0,
+          "Das-Dennis divisions p per objective axis; 0 = the largest p with at most"
+              + " population_size reference points");
 
   @Override
   public String name() {
@@ -25,7 +32,10 @@ public final class Nsga3SamplerFactory implements SamplerFactory {
 
   @Override
   public List<SettingSpec> settings() {
-    return List.of(Nsga2SamplerFactory.POPULATION, Nsga2SamplerFactory.CROSSOVER, Nsga2SamplerFactory.MUTATION,
+    return List.of(
+        Nsga2SamplerFactory.POPULATION,
+        Nsga2SamplerFactory.CROSSOVER,
+        Nsga2SamplerFactory.MUTATION,
         DIVISIONS);
   }
 
@@ -41,9 +51,16 @@ public final class Nsga3SamplerFactory implements SamplerFactory {
     }
     long points = ReferencePoints.count(objectives, divisions);
     if (points > ReferencePoints.MAX_POINTS) {
-      throw new IllegalArgumentException("setting 'divisions' of " + name() + " gives " + (points == Long.MAX_VALUE
-          ? "too many" : points) + " reference points for " + objectives + " objectives; at most "
-          + ReferencePoints.MAX_POINTS + " are allowed");
+      throw new IllegalArgumentException(
+          "setting 'divisions' of "
+              + name()
+              + " gives "
+              + (points == Long.MAX_VALUE ? "too many" : points)
+              + " reference points for "
+              + objectives
+              + " objectives; at most "
+              + ReferencePoints.MAX_POINTS
+              + " are allowed");
     }
     return new Nsga3Sampler(study, population, divisions, crossover, mutation);
   }

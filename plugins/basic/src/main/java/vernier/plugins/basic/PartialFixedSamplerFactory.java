@@ -35,11 +35,17 @@ import vernier.spi.TrialView;
  */
 public final class PartialFixedSamplerFactory implements SamplerFactory {
 
-  static final SettingSpec PARAMS = new SettingSpec("params", SettingSpec.Type.MAP, null,
-      "the pinned parameters and their values, e.g. {batch_size: 64, optimizer: adam}");
-  static final SettingSpec WRAPPED = SettingSpec.string("wrapped", "random", "the sampler for the other parameters");
-  static final SettingSpec WRAPPED_SETTINGS = new SettingSpec("wrapped_settings", SettingSpec.Type.MAP, null,
-      "settings of the wrapped sampler");
+  static final SettingSpec PARAMS =
+      new SettingSpec(
+          "params",
+          SettingSpec.Type.MAP,
+          null,
+          "the pinned parameters and their values, e.g. {batch_size: 64, optimizer: adam}");
+  static final SettingSpec WRAPPED =
+      SettingSpec.string("wrapped", "random", "the sampler for the other parameters");
+  static final SettingSpec WRAPPED_SETTINGS =
+      new SettingSpec(
+          "wrapped_settings", SettingSpec.Type.MAP, null, "settings of the wrapped sampler");
 
   @Override
   public String name() {
@@ -63,29 +69,52 @@ public final class PartialFixedSamplerFactory implements SamplerFactory {
 
   @Override
   public Sampler create(StudyDefinition study, Settings settings, PluginLookup plugins) {
-    Map<String, ParamValue> fixed = pinned(study.space(), settings.getSettings(PARAMS.name()).asMap());
+    Map<String, ParamValue> fixed =
+        pinned(study.space(), settings.getSettings(PARAMS.name()).asMap());
     SearchSpace reduced = reduce(study.space(), fixed);
-    StudyDefinition inner = new StudyDefinition(study.name(), reduced, study.objectives(), study.constraints(),
-        study.seed());
+    StudyDefinition inner =
+        new StudyDefinition(
+            study.name(), reduced, study.objectives(), study.constraints(), study.seed());
     String name = settings.getString(WRAPPED.name(), "random");
     if (name.equals(name())) {
       throw new IllegalArgumentException("partial-fixed cannot wrap itself");
     }
-    SamplerFactory factory = name.equals("random") ? new RandomSamplerFactory() : plugins.sampler(name)
-        .orElseThrow(() -> new IllegalArgumentException("setting 'wrapped' of partial-fixed names an unknown sampler '"
-            + name + "'"));
-    Sampler delegate = factory.create(inner, settings.getSettings(WRAPPED_SETTINGS.name())
-        .validate(name, factory.settings()), plugins);
-    Set<String> kept = reduced.parameters().stream().map(Parameter::name).collect(Collectors.toSet());
+    SamplerFactory factory =
+        name.equals("random")
+            ? new RandomSamplerFactory()
+            : plugins
+                .sampler(name)
+                .orElseThrow(
+                    () ->
+                        new IllegalArgumentException(
+                            "setting 'wrapped' of partial-fixed names an unknown sampler '"
+                                + name
+                                + "'"));
+    Sampler delegate =
+        factory.create(
+            inner,
+            settings.getSettings(WRAPPED_SETTINGS.name()).validate(name, factory.settings()),
+            plugins);
+    Set<String> kept =
+        reduced.parameters().stream().map(Parameter::name).collect(Collectors.toSet());
     return (view, context) -> {
       Suggestion s = delegate.suggest(new Projected(view, inner, kept), context);
       if (!(s instanceof Suggestion.Params p)) {
         return s;
       }
-      // the wrapped sampler's plan (e.g. pbt's checkpoint, max step and labels) goes through unchanged
-      return new Suggestion.Params(study.space().assign((param, assigned) ->
-          fixed.containsKey(param.name()) ? fixed.get(param.name()) : p.values().get(param.name())), p.startFrom(),
-          p.maxStep(), p.labels());
+      // the wrapped sampler's plan (e.g. pbt's checkpoint, max step and labels) goes through
+      // unchanged
+      return new Suggestion.Params(
+          study
+              .space()
+              .assign(
+                  (param, assigned) ->
+                      fixed.containsKey(param.name())
+                          ? fixed.get(param.name())
+                          : p.values().get(param.name())),
+          p.startFrom(),
+          p.maxStep(),
+          p.labels());
     };
   }
 
@@ -96,12 +125,22 @@ public final class PartialFixedSamplerFactory implements SamplerFactory {
     }
     Map<String, ParamValue> out = new LinkedHashMap<>();
     for (Map.Entry<String, Object> e : given.entrySet()) {
-      Parameter p = space.parameter(e.getKey()).orElseThrow(() -> new IllegalArgumentException(
-          "partial-fixed pins an unknown parameter '" + e.getKey() + "'"));
+      Parameter p =
+          space
+              .parameter(e.getKey())
+              .orElseThrow(
+                  () ->
+                      new IllegalArgumentException(
+                          "partial-fixed pins an unknown parameter '" + e.getKey() + "'"));
       ParamValue v = convert(p.domain(), e.getValue());
       if (v == null || !p.domain().contains(v)) {
-        throw new IllegalArgumentException("partial-fixed pins '" + e.getKey() + "' to " + e.getValue()
-            + ", outside " + p.domain().describe());
+        throw new IllegalArgumentException(
+            "partial-fixed pins '"
+                + e.getKey()
+                + "' to "
+                + e.getValue()
+                + ", outside "
+                + p.domain().describe());
       }
       out.put(e.getKey(), v);
     }
@@ -112,7 +151,9 @@ public final class PartialFixedSamplerFactory implements SamplerFactory {
     if (domain instanceof FloatDomain && value instanceof Number n) {
       return ParamValue.of(n.doubleValue());
     }
-    if (domain instanceof IntDomain && value instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue())) {
+    if (domain instanceof IntDomain
+        && value instanceof Number n
+        && n.doubleValue() == Math.rint(n.doubleValue())) {
       return ParamValue.of(n.longValue());
     }
     if (domain instanceof CategoricalDomain c) {
@@ -153,13 +194,18 @@ public final class PartialFixedSamplerFactory implements SamplerFactory {
       }
     }
     if (kept.isEmpty()) {
-      throw new IllegalArgumentException("partial-fixed pins every parameter: nothing is left to sample");
+      throw new IllegalArgumentException(
+          "partial-fixed pins every parameter: nothing is left to sample");
     }
     return new SearchSpace(kept);
   }
 
-  /** The study as the wrapped sampler sees it: the reduced space, trials without the pinned parameters. */
-  private record Projected(StudyView study, StudyDefinition definition, Set<String> kept) implements StudyView {
+  /**
+   * The study as the wrapped sampler sees it: the reduced space, trials without the pinned
+   * parameters.
+   */
+  private record Projected(StudyView study, StudyDefinition definition, Set<String> kept)
+      implements StudyView {
     @Override
     public List<? extends TrialView> trials() {
       return study.trials().stream().map(this::project).toList();
@@ -172,16 +218,19 @@ public final class PartialFixedSamplerFactory implements SamplerFactory {
 
     private TrialView project(TrialView t) {
       Map<String, ParamValue> params = new LinkedHashMap<>();
-      t.params().forEach((k, v) -> {
-        if (kept.contains(k)) {
-          params.put(k, v);
-        }
-      });
+      t.params()
+          .forEach(
+              (k, v) -> {
+                if (kept.contains(k)) {
+                  params.put(k, v);
+                }
+              });
       return new ProjectedTrial(t, params);
     }
   }
 
-  private record ProjectedTrial(TrialView trial, Map<String, ParamValue> params) implements TrialView {
+  private record ProjectedTrial(TrialView trial, Map<String, ParamValue> params)
+      implements TrialView {
     @Override
     public java.util.Optional<vernier.spi.Checkpoint> startFrom() {
       return trial.startFrom();

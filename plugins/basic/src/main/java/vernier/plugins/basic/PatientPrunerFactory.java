@@ -14,25 +14,29 @@ import vernier.spi.Settings;
 import vernier.spi.StudyDefinition;
 
 /**
- * {@code patient}: tolerates a plateau, as Optuna's {@code PatientPruner}: the patience rule of early
- * stopping (Prechelt, "Early Stopping — But When?", in Neural Networks: Tricks of the Trade, 1998;
- * Bengio, "Practical Recommendations for Gradient-Based Training of Deep Architectures", 2012). The
- * trial counts as stalled when the best of its last {@code patience + 1} reports is worse than its
- * best before them by more than {@code min_delta}; patience counts reports, not steps, so sparse
- * reports stretch it. A trial that is not stalled is never pruned, a stalled one is judged by the
- * wrapped pruner (or pruned, without one). The wrapped pruner gets this pruner's {@code metric} and
- * {@code direction} unless its own settings name either.
+ * {@code patient}: tolerates a plateau, as Optuna's {@code PatientPruner}: the patience rule of
+ * early stopping (Prechelt, "Early Stopping — But When?", in Neural Networks: Tricks of the Trade,
+ * 1998; Bengio, "Practical Recommendations for Gradient-Based Training of Deep Architectures",
+ * 2012). The trial counts as stalled when the best of its last {@code patience + 1} reports is
+ * worse than its best before them by more than {@code min_delta}; patience counts reports, not
+ * steps, so sparse reports stretch it. A trial that is not stalled is never pruned, a stalled one
+ * is judged by the wrapped pruner (or pruned, without one). The wrapped pruner gets this pruner's
+ * {@code metric} and {@code direction} unless its own settings name either.
  */
 public final class PatientPrunerFactory implements PrunerFactory {
 
-  static final SettingSpec PATIENCE = SettingSpec.integer("patience", 3,
-      "reports without improvement to tolerate");
-  static final SettingSpec MIN_DELTA = SettingSpec.number("min_delta", 0.0,
-      "a setback up to this much does not count as stalling");
-  static final SettingSpec WRAPPED = SettingSpec.string("wrapped", null,
-      "the pruner that decides once patience runs out (e.g. median); none: prune then");
-  static final SettingSpec WRAPPED_SETTINGS = new SettingSpec("wrapped_settings", SettingSpec.Type.MAP, null,
-      "settings of the wrapped pruner");
+  static final SettingSpec PATIENCE =
+      SettingSpec.integer("patience", 3, "reports without improvement to tolerate");
+  static final SettingSpec MIN_DELTA =
+      SettingSpec.number("min_delta", 0.0, "a setback up to this much does not count as stalling");
+  static final SettingSpec WRAPPED =
+      SettingSpec.string(
+          "wrapped",
+          null,
+          "the pruner that decides once patience runs out (e.g. median); none: prune then");
+  static final SettingSpec WRAPPED_SETTINGS =
+      new SettingSpec(
+          "wrapped_settings", SettingSpec.Type.MAP, null, "settings of the wrapped pruner");
 
   @Override
   public String name() {
@@ -41,13 +45,14 @@ public final class PatientPrunerFactory implements PrunerFactory {
 
   @Override
   public String description() {
-    return "Never prunes while the trial still improves; after `patience` reports without improvement, defers "
-        + "to the wrapped pruner.";
+    return "Never prunes while the trial still improves; after `patience` reports without"
+        + " improvement, defers to the wrapped pruner.";
   }
 
   @Override
   public List<SettingSpec> settings() {
-    List<SettingSpec> all = new ArrayList<>(List.of(PATIENCE, MIN_DELTA, WRAPPED, WRAPPED_SETTINGS));
+    List<SettingSpec> all =
+        new ArrayList<>(List.of(PATIENCE, MIN_DELTA, WRAPPED, WRAPPED_SETTINGS));
     all.addAll(PruneTarget.settings());
     return all;
   }
@@ -68,11 +73,17 @@ public final class PatientPrunerFactory implements PrunerFactory {
       if (!curve.containsKey(step) || curve.size() <= patience + 1) {
         return false;
       }
-      Long firstRecent = curve.headMap(step, true).descendingKeySet().stream().skip(patience).findFirst().orElseThrow();
+      Long firstRecent =
+          curve.headMap(step, true).descendingKeySet().stream()
+              .skip(patience)
+              .findFirst()
+              .orElseThrow();
       double before = Curves.best(curve.headMap(firstRecent, false), target.direction());
       double recent = Curves.best(curve.subMap(firstRecent, true, step, true), target.direction());
-      boolean stalled = target.direction() == Direction.MINIMIZE ? before + minDelta < recent
-          : before - minDelta > recent;
+      boolean stalled =
+          target.direction() == Direction.MINIMIZE
+              ? before + minDelta < recent
+              : before - minDelta > recent;
       return stalled && (wrapped == null || wrapped.shouldPrune(view, trial, step));
     };
   }
@@ -85,11 +96,19 @@ public final class PatientPrunerFactory implements PrunerFactory {
     if (name.equals(name())) {
       throw new IllegalArgumentException("patient cannot wrap itself");
     }
-    PrunerFactory factory = plugins.pruner(name).orElseThrow(() -> new IllegalArgumentException(
-        "setting 'wrapped' of patient names an unknown pruner '" + name + "'"));
-    Map<String, Object> inner = new HashMap<>(settings.getSettings(WRAPPED_SETTINGS.name()).asMap());
-    boolean namesItsOwnTarget = PruneTarget.settings().stream().anyMatch(s -> inner.containsKey(s.name()));
-    if (!namesItsOwnTarget) { // judge the metric this pruner watches; metric and direction go together
+    PrunerFactory factory =
+        plugins
+            .pruner(name)
+            .orElseThrow(
+                () ->
+                    new IllegalArgumentException(
+                        "setting 'wrapped' of patient names an unknown pruner '" + name + "'"));
+    Map<String, Object> inner =
+        new HashMap<>(settings.getSettings(WRAPPED_SETTINGS.name()).asMap());
+    boolean namesItsOwnTarget =
+        PruneTarget.settings().stream().anyMatch(s -> inner.containsKey(s.name()));
+    if (!namesItsOwnTarget) { // judge the metric this pruner watches; metric and direction go
+      // together
       for (SettingSpec s : PruneTarget.settings()) {
         String value = settings.getString(s.name(), null);
         if (value != null && factory.settings().stream().anyMatch(f -> f.name().equals(s.name()))) {

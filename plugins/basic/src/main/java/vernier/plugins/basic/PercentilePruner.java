@@ -13,15 +13,15 @@ import vernier.spi.TrialView;
  * Prunes a trial whose best value so far is worse than the {@code percentile}-th best of the
  * completed trials' values at the same step: the median stopping rule of Golovin et al., "Google
  * Vizier: A Service for Black-Box Optimization", KDD 2017, generalised to a percentile as in
- * Optuna's {@code PercentilePruner}. The percentile counts from the best, so 25 keeps only trials in
- * the best quarter. A completed trial that did not report the step counts with the straight line
- * between its reports around it, so trials reporting at different intervals are compared with
- * each other (Optuna leaves them out); where all report the same steps, the decisions are Optuna's.
+ * Optuna's {@code PercentilePruner}. The percentile counts from the best, so 25 keeps only trials
+ * in the best quarter. A completed trial that did not report the step counts with the straight line
+ * between its reports around it, so trials reporting at different intervals are compared with each
+ * other (Optuna leaves them out); where all report the same steps, the decisions are Optuna's.
  *
- * <p>No decision is made before {@code n_startup_trials} trials have completed, before step
- * {@code n_warmup_steps}, at steps that do not cross an {@code interval_steps} boundary since the
- * trial's previous report, or when fewer than {@code n_min_trials} completed trials have a value at
- * the step. A NaN value is always pruned.
+ * <p>No decision is made before {@code n_startup_trials} trials have completed, before step {@code
+ * n_warmup_steps}, at steps that do not cross an {@code interval_steps} boundary since the trial's
+ * previous report, or when fewer than {@code n_min_trials} completed trials have a value at the
+ * step. A NaN value is always pruned.
  *
  * <p><b>Multi-objective</b> (when the study has several objectives and no {@code metric} is set):
  * the trial's best-so-far value of every objective at this step is compared with each completed
@@ -37,8 +37,13 @@ final class PercentilePruner implements Pruner {
   private final long intervalSteps;
   private final int minTrials;
 
-  PercentilePruner(List<PruneTarget> targets, double percentile, int startupTrials, long warmupSteps,
-      long intervalSteps, int minTrials) {
+  PercentilePruner(
+      List<PruneTarget> targets,
+      double percentile,
+      int startupTrials,
+      long warmupSteps,
+      long intervalSteps,
+      int minTrials) {
     this.targets = List.copyOf(targets);
     this.percentile = percentile;
     this.startupTrials = startupTrials;
@@ -62,13 +67,17 @@ final class PercentilePruner implements Pruner {
       return true;
     }
     List<? extends TrialView> completed = study.completed();
-    if (completed.size() < startupTrials || !Curves.checked(curve, step, warmupSteps, intervalSteps)) {
+    if (completed.size() < startupTrials
+        || !Curves.checked(curve, step, warmupSteps, intervalSteps)) {
       return false;
     }
-    return targets.size() == 1 ? worseThanPercentile(trial, completed, step) : dominatedByMany(trial, completed, step);
+    return targets.size() == 1
+        ? worseThanPercentile(trial, completed, step)
+        : dominatedByMany(trial, completed, step);
   }
 
-  private boolean worseThanPercentile(TrialView trial, List<? extends TrialView> completed, long step) {
+  private boolean worseThanPercentile(
+      TrialView trial, List<? extends TrialView> completed, long step) {
     PruneTarget t = targets.get(0);
     double[] atStep = Curves.at(completed, t.metric(), step);
     if (atStep.length == 0 || atStep.length < minTrials) {
@@ -76,8 +85,10 @@ final class PercentilePruner implements Pruner {
     }
     // percentile counts from the best: for maximisation that is the (100 - p)-th from the bottom
     double q = t.direction() == Direction.MINIMIZE ? percentile : 100 - percentile;
-    return t.direction().isBetter(Curves.percentile(atStep, q), Curves.best(trial.intermediate(t.metric()),
-        t.direction()));
+    return t.direction()
+        .isBetter(
+            Curves.percentile(atStep, q),
+            Curves.best(trial.intermediate(t.metric()), t.direction()));
   }
 
   private boolean dominatedByMany(TrialView trial, List<? extends TrialView> completed, long step) {
@@ -87,7 +98,11 @@ final class PercentilePruner implements Pruner {
       if (!curve.containsKey(step)) {
         return false; // judged only where every objective was reported
       }
-      mine[i] = targets.get(i).direction().toLoss(Curves.best(curve.headMap(step, true), targets.get(i).direction()));
+      mine[i] =
+          targets
+              .get(i)
+              .direction()
+              .toLoss(Curves.best(curve.headMap(step, true), targets.get(i).direction()));
     }
     int compared = 0;
     int dominating = 0;

@@ -8,11 +8,18 @@ import vernier.spi.SettingSpec;
 import vernier.spi.Settings;
 import vernier.spi.StudyDefinition;
 
-/** {@code percentile}: keep trials within the best {@code percentile} % at each step (see {@link PercentilePruner}). */
+/**
+ * {@code percentile}: keep trials within the best {@code percentile} % at each step (see {@link
+ * PercentilePruner}).
+ */
 public final class PercentilePrunerFactory implements PrunerFactory {
 
-  static final SettingSpec PERCENTILE = SettingSpec.number("percentile", 25.0,
-      "keep a trial while its best value is within this best percentage of completed trials at the step (0-100)");
+  static final SettingSpec PERCENTILE =
+      SettingSpec.number(
+          "percentile",
+          25.0,
+          "keep a trial while its best value is within this best percentage of completed trials at"
+              + " the step (0-100)");
 
   @Override
   public String name() {
@@ -21,7 +28,8 @@ public final class PercentilePrunerFactory implements PrunerFactory {
 
   @Override
   public String description() {
-    return "Prunes a trial whose best value so far is outside the best given percentile of completed trials.";
+    return "Prunes a trial whose best value so far is outside the best given percentile of"
+        + " completed trials.";
   }
 
   @Override

@@ -6,8 +6,8 @@ import org.apache.commons.math3.random.HaltonSequenceGenerator;
 import org.apache.commons.math3.random.RandomVectorGenerator;
 import org.apache.commons.math3.random.SobolSequenceGenerator;
 import vernier.spi.Parameter;
-import vernier.spi.SamplingContext;
 import vernier.spi.Sampler;
+import vernier.spi.SamplingContext;
 import vernier.spi.SearchSpace;
 import vernier.spi.StudyView;
 import vernier.spi.Suggestion;
@@ -16,13 +16,14 @@ import vernier.spi.UnitInterval;
 /**
  * Quasi-random search: the i-th trial gets the i-th point of a low-discrepancy sequence, one
  * dimension per parameter (inactive conditional parameters skip theirs), so the space is covered
- * more evenly than by independent draws. Sobol: Sobol', "On the distribution of points in a cube and
- * the approximate evaluation of integrals", 1967 (Joe and Kuo's direction numbers, via Commons
+ * more evenly than by independent draws. Sobol: Sobol', "On the distribution of points in a cube
+ * and the approximate evaluation of integrals", 1967 (Joe and Kuo's direction numbers, via Commons
  * Math), randomised by a seeded digital shift (XOR of each coordinate's bits), which keeps its
  * stratification. Halton: Halton, "On the efficiency of certain quasi-random sequences of points in
- * evaluating multi-dimensional integrals", 1960 (with Commons Math's permuted digits), randomised by a
- * seeded Cranley-Patterson rotation. Coordinates become values through {@link UnitInterval}. The sequence index is the number of trials in the study, so
- * enqueued and imported trials take a point too and a restart continues where it was.
+ * evaluating multi-dimensional integrals", 1960 (with Commons Math's permuted digits), randomised
+ * by a seeded Cranley-Patterson rotation. Coordinates become values through {@link UnitInterval}.
+ * The sequence index is the number of trials in the study, so enqueued and imported trials take a
+ * point too and a restart continues where it was.
  */
 final class QmcSampler implements Sampler {
 
@@ -50,15 +51,19 @@ final class QmcSampler implements Sampler {
   public Suggestion suggest(StudyView study, SamplingContext context) {
     double[] u = point(study.trials().size());
     List<Parameter> params = space.parameters();
-    return Suggestion.of(space.assign((p, assigned) -> UnitInterval.fromUnit(p.domain(), u[params.indexOf(p)])));
+    return Suggestion.of(
+        space.assign((p, assigned) -> UnitInterval.fromUnit(p.domain(), u[params.indexOf(p)])));
   }
 
   /** The randomised point of index {@code index}, each coordinate in [0, 1). */
   double[] point(int index) {
     int d = shifts.length;
-    RandomVectorGenerator generator = sobol ? new SobolSequenceGenerator(d) : new HaltonSequenceGenerator(d);
-    double[] raw = sobol ? ((SobolSequenceGenerator) generator).skipTo(index)
-        : ((HaltonSequenceGenerator) generator).skipTo(index);
+    RandomVectorGenerator generator =
+        sobol ? new SobolSequenceGenerator(d) : new HaltonSequenceGenerator(d);
+    double[] raw =
+        sobol
+            ? ((SobolSequenceGenerator) generator).skipTo(index)
+            : ((HaltonSequenceGenerator) generator).skipTo(index);
     double[] u = new double[d];
     for (int i = 0; i < d; i++) {
       if (sobol) {

@@ -11,8 +11,12 @@ import vernier.spi.StudyDefinition;
 public final class QmcSamplerFactory implements SamplerFactory {
 
   static final SettingSpec TYPE = SettingSpec.string("qmc_type", "sobol", "sobol or halton");
-  static final SettingSpec SCRAMBLE = SettingSpec.bool("scramble", true,
-      "randomise the sequence with the study seed (unscrambled Sobol starts at the corner 0, 0, ...)");
+  static final SettingSpec SCRAMBLE =
+      SettingSpec.bool(
+          "scramble",
+          true,
+          "randomise the sequence with the study seed (unscrambled Sobol starts at the corner 0, 0,"
+              + " ...)");
 
   @Override
   public String name() {
@@ -33,14 +37,19 @@ public final class QmcSamplerFactory implements SamplerFactory {
   public Sampler create(StudyDefinition study, Settings settings) {
     String type = settings.getString(TYPE.name(), "sobol");
     if (!type.equals("sobol") && !type.equals("halton")) {
-      throw new IllegalArgumentException("setting 'qmc_type' of qmc must be sobol or halton, got '" + type + "'");
+      throw new IllegalArgumentException(
+          "setting 'qmc_type' of qmc must be sobol or halton, got '" + type + "'");
     }
     int d = study.space().parameters().size();
     int max = type.equals("sobol") ? 1000 : 40;
     if (d > max) {
-      throw new IllegalArgumentException(type + " supports at most " + max + " parameters, the study has " + d);
+      throw new IllegalArgumentException(
+          type + " supports at most " + max + " parameters, the study has " + d);
     }
-    return new QmcSampler(study.space(), type.equals("sobol"), settings.getBoolean(SCRAMBLE.name(), true),
+    return new QmcSampler(
+        study.space(),
+        type.equals("sobol"),
+        settings.getBoolean(SCRAMBLE.name(), true),
         study.seed());
   }
 }

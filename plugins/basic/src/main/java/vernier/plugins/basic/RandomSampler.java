@@ -1,7 +1,7 @@
 package vernier.plugins.basic;
 
-import vernier.spi.SamplingContext;
 import vernier.spi.Sampler;
+import vernier.spi.SamplingContext;
 import vernier.spi.StudyView;
 import vernier.spi.Suggestion;
 import vernier.spi.Uniform;
@@ -15,7 +15,10 @@ final class RandomSampler implements Sampler {
 
   @Override
   public Suggestion suggest(StudyView study, SamplingContext context) {
-    return Suggestion.of(study.definition().space()
-        .assign((parameter, assigned) -> Uniform.sample(parameter.domain(), context.random())));
+    return Suggestion.of(
+        study
+            .definition()
+            .space()
+            .assign((parameter, assigned) -> Uniform.sample(parameter.domain(), context.random())));
   }
 }

@@ -4,9 +4,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Das and Dennis's structured reference points ("Normal-Boundary Intersection", SIAM J. Optim. 8(3),
- * 1998), as used by NSGA-III: every point of the unit simplex whose coordinates are multiples of
- * 1/p, for p divisions of each axis. There are C(p + M - 1, M - 1) of them for M objectives.
+ * Das and Dennis's structured reference points ("Normal-Boundary Intersection", SIAM J. Optim.
+ * 8(3), 1998), as used by NSGA-III: every point of the unit simplex whose coordinates are multiples
+ * of 1/p, for p divisions of each axis. There are C(p + M - 1, M - 1) of them for M objectives.
  */
 final class ReferencePoints {
 

@@ -24,25 +24,30 @@ final class SignedRankTest {
 
   private SignedRankTest() {}
 
-  /** P(rank sum of positive differences ≥ the observed one) under the null of symmetric differences. */
+  /**
+   * P(rank sum of positive differences ≥ the observed one) under the null of symmetric differences.
+   */
   static double greaterP(double[] differences) {
     int n = differences.length;
     if (Arrays.stream(differences).allMatch(d -> d == 0)) {
       return 1;
     }
-    double[] ranks = new NaturalRanking(TiesStrategy.AVERAGE).rank(Arrays.stream(differences).map(Math::abs).toArray());
+    double[] ranks =
+        new NaturalRanking(TiesStrategy.AVERAGE)
+            .rank(Arrays.stream(differences).map(Math::abs).toArray());
     double positiveRankSum = 0;
     for (int i = 0; i < n; i++) {
       positiveRankSum += differences[i] > 0 ? ranks[i] : differences[i] == 0 ? ranks[i] / 2 : 0;
     }
-    return n <= EXACT_UP_TO ? exactGreaterP(differences, ranks, positiveRankSum)
+    return n <= EXACT_UP_TO
+        ? exactGreaterP(differences, ranks, positiveRankSum)
         : normalGreaterP(ranks, positiveRankSum);
   }
 
   /**
    * Exact P(W ≥ w): W is the zeros' fixed half ranks plus the ranks of a uniformly random subset of
-   * the non-zero differences. Mean ranks are multiples of 1/2, so the sums are counted in half ranks,
-   * which are integers.
+   * the non-zero differences. Mean ranks are multiples of 1/2, so the sums are counted in half
+   * ranks, which are integers.
    */
   private static double exactGreaterP(double[] differences, double[] ranks, double observed) {
     int total = 0;
@@ -89,6 +94,7 @@ final class SignedRankTest {
     }
     double variance = n * (n + 1) * (2 * n + 1) / 24 - tieCorrection / 48;
     double z = (positiveRankSum - mean - 0.5) / Math.sqrt(variance);
-    return new NormalDistribution(null, 0, 1).cumulativeProbability(-z); // not 1 - Φ(z): keeps tiny tails
+    return new NormalDistribution(null, 0, 1)
+        .cumulativeProbability(-z); // not 1 - Φ(z): keeps tiny tails
   }
 }

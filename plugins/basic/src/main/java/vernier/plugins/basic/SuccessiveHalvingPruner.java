@@ -14,23 +14,24 @@ import vernier.spi.TrialState;
 import vernier.spi.TrialView;
 
 /**
- * Asynchronous successive halving (ASHA): Li et al., "A System for Massively Parallel Hyperparameter
- * Tuning", MLSys 2020, with the rung rule of Optuna's {@code SuccessiveHalvingPruner}.
+ * Asynchronous successive halving (ASHA): Li et al., "A System for Massively Parallel
+ * Hyperparameter Tuning", MLSys 2020, with the rung rule of Optuna's {@code
+ * SuccessiveHalvingPruner}.
  *
- * <p>Rung {@code k} sits at step {@code min_resource * reduction_factor^(min_early_stopping_rate + k)}.
- * A trial is judged at the report that first reaches a rung: it is compared with every trial of the
- * study (running or finished) that reached the rung, and continues only if its value there is among
- * the best {@code 1 / reduction_factor} of them. A trial's value at a rung is its first reported
- * value at or after the rung's step, so rungs are recomputed from the stored curves (no pruner state
- * to lose on a restart). Trials that report at different intervals all compete at every rung, each
- * with its first value past it: one that reports less often is judged later in its training, which
- * favours it slightly, as in Optuna.
+ * <p>Rung {@code k} sits at step {@code min_resource * reduction_factor^(min_early_stopping_rate +
+ * k)}. A trial is judged at the report that first reaches a rung: it is compared with every trial
+ * of the study (running or finished) that reached the rung, and continues only if its value there
+ * is among the best {@code 1 / reduction_factor} of them. A trial's value at a rung is its first
+ * reported value at or after the rung's step, so rungs are recomputed from the stored curves (no
+ * pruner state to lose on a restart). Trials that report at different intervals all compete at
+ * every rung, each with its first value past it: one that reports less often is judged later in its
+ * training, which favours it slightly, as in Optuna.
  *
  * <p>{@code min_resource} "auto" (0) waits for a succeeded trial and uses 1/100 of the largest last
- * step among the succeeded trials, as Optuna.
- * As in Optuna, only values that were judged compete: the steps trials had reported before the
- * resource became known are left out of the rungs (kept in memory; after a server restart the
- * estimate is redone and leaves out everything reported before it).
+ * step among the succeeded trials, as Optuna. As in Optuna, only values that were judged compete:
+ * the steps trials had reported before the resource became known are left out of the rungs (kept in
+ * memory; after a server restart the estimate is redone and leaves out everything reported before
+ * it).
  */
 final class SuccessiveHalvingPruner implements Pruner {
 
@@ -40,13 +41,22 @@ final class SuccessiveHalvingPruner implements Pruner {
   private final int minEarlyStoppingRate;
   private final int bootstrapCount;
   private final Predicate<TrialView> peers;
-  /** With min_resource auto, once estimated: the resource, and each trial's last step before that. */
+
+  /**
+   * With min_resource auto, once estimated: the resource, and each trial's last step before that.
+   */
   private long estimatedResource;
+
   private Map<Long, Long> unjudgedUntil = Map.of();
 
   /** {@code peers}: the trials compared at the rungs (all, or one Hyperband bracket). */
-  SuccessiveHalvingPruner(PruneTarget target, double minResource, int reductionFactor, int minEarlyStoppingRate,
-      int bootstrapCount, Predicate<TrialView> peers) {
+  SuccessiveHalvingPruner(
+      PruneTarget target,
+      double minResource,
+      int reductionFactor,
+      int minEarlyStoppingRate,
+      int bootstrapCount,
+      Predicate<TrialView> peers) {
     this.target = target;
     this.minResource = minResource;
     this.reductionFactor = reductionFactor;
@@ -95,11 +105,14 @@ final class SuccessiveHalvingPruner implements Pruner {
     return step > Long.MAX_VALUE / 2 ? Long.MAX_VALUE / 2 : (long) step;
   }
 
-  /** Values at the rung of every peer that reached it and was judged there, this trial's included. */
+  /**
+   * Values at the rung of every peer that reached it and was judged there, this trial's included.
+   */
   private double[] rungValues(StudyView study, long rungStep, TrialView self) {
     List<Double> values = new ArrayList<>();
     for (TrialView t : study.trials()) {
-      if (t.number() != self.number() && (!peers.test(t) || unjudgedUntil.getOrDefault(t.number(), 0L) >= rungStep)) {
+      if (t.number() != self.number()
+          && (!peers.test(t) || unjudgedUntil.getOrDefault(t.number(), 0L) >= rungStep)) {
         continue;
       }
       Map.Entry<Long, Double> e = t.intermediate(target.metric()).ceilingEntry(rungStep);
@@ -115,7 +128,8 @@ final class SuccessiveHalvingPruner implements Pruner {
     double[] sorted = competing.clone();
     Arrays.sort(sorted);
     int index = Math.max(0, sorted.length / reductionFactor - 1);
-    return target.direction() == Direction.MINIMIZE ? value <= sorted[index]
+    return target.direction() == Direction.MINIMIZE
+        ? value <= sorted[index]
         : value >= sorted[sorted.length - 1 - index];
   }
 

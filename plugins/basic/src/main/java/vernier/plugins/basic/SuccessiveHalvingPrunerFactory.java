@@ -8,18 +8,31 @@ import vernier.spi.SettingSpec;
 import vernier.spi.Settings;
 import vernier.spi.StudyDefinition;
 
-/** {@code successive-halving}: asynchronous successive halving, ASHA (see {@link SuccessiveHalvingPruner}). */
+/**
+ * {@code successive-halving}: asynchronous successive halving, ASHA (see {@link
+ * SuccessiveHalvingPruner}).
+ */
 public final class SuccessiveHalvingPrunerFactory implements PrunerFactory {
 
-  static final SettingSpec MIN_RESOURCE = SettingSpec.integer("min_resource", 0,
-      "steps of the first rung; 0 = auto: 1/100 of the largest last step among the"
-          + " succeeded trials, once one has succeeded");
-  static final SettingSpec REDUCTION_FACTOR = SettingSpec.integer("reduction_factor", 4,
-      "each rung keeps the best 1/reduction_factor of the trials that reach it");
-  static final SettingSpec MIN_EARLY_STOPPING_RATE = SettingSpec.integer("min_early_stopping_rate", 0,
-      "shifts the rungs: the first is at min_resource * reduction_factor^rate");
-  static final SettingSpec BOOTSTRAP_COUNT = SettingSpec.integer("bootstrap_count", 0,
-      "prune at a rung until more than this many trials reached it");
+  static final SettingSpec MIN_RESOURCE =
+      SettingSpec.integer(
+          "min_resource",
+          0,
+          "steps of the first rung; 0 = auto: 1/100 of the largest last step among the"
+              + " succeeded trials, once one has succeeded");
+  static final SettingSpec REDUCTION_FACTOR =
+      SettingSpec.integer(
+          "reduction_factor",
+          4,
+          "each rung keeps the best 1/reduction_factor of the trials that reach it");
+  static final SettingSpec MIN_EARLY_STOPPING_RATE =
+      SettingSpec.integer(
+          "min_early_stopping_rate",
+          0,
+          "shifts the rungs: the first is at min_resource * reduction_factor^rate");
+  static final SettingSpec BOOTSTRAP_COUNT =
+      SettingSpec.integer(
+          "bootstrap_count", 0, "prune at a rung until more than this many trials reached it");
 
   @Override
   public String name() {
@@ -33,15 +46,17 @@ public final class SuccessiveHalvingPrunerFactory implements PrunerFactory {
 
   @Override
   public List<SettingSpec> settings() {
-    List<SettingSpec> all = new ArrayList<>(List.of(MIN_RESOURCE, REDUCTION_FACTOR, MIN_EARLY_STOPPING_RATE,
-        BOOTSTRAP_COUNT));
+    List<SettingSpec> all =
+        new ArrayList<>(
+            List.of(MIN_RESOURCE, REDUCTION_FACTOR, MIN_EARLY_STOPPING_RATE, BOOTSTRAP_COUNT));
     all.addAll(PruneTarget.settings());
     return all;
   }
 
   @Override
   public Pruner create(StudyDefinition study, Settings settings) {
-    return new SuccessiveHalvingPruner(PruneTarget.of(study, settings),
+    return new SuccessiveHalvingPruner(
+        PruneTarget.of(study, settings),
         Checks.atLeast(name(), settings, MIN_RESOURCE, 0, 0),
         Checks.atLeast(name(), settings, REDUCTION_FACTOR, 4, 2),
         Checks.atLeast(name(), settings, MIN_EARLY_STOPPING_RATE, 0, 0),

@@ -11,20 +11,26 @@ import vernier.spi.StudyDefinition;
 
 /**
  * {@code threshold}: prunes a trial whose latest value is NaN or outside {@code [lower, upper]} (as
- * Optuna's {@code ThresholdPruner}): a guard against divergence that needs no other trial. It rests on
- * no paper: it is a bounds check. The bounds are absolute, whatever the direction; a check happens at
- * the first report past each {@code interval_steps} boundary after warm-up, and a NaN is pruned at any
- * report.
+ * Optuna's {@code ThresholdPruner}): a guard against divergence that needs no other trial. It rests
+ * on no paper: it is a bounds check. The bounds are absolute, whatever the direction; a check
+ * happens at the first report past each {@code interval_steps} boundary after warm-up, and a NaN is
+ * pruned at any report.
  */
 public final class ThresholdPrunerFactory implements PrunerFactory {
 
-  static final SettingSpec LOWER = SettingSpec.number("lower", Double.NEGATIVE_INFINITY,
-      "prune when the value falls below this");
-  static final SettingSpec UPPER = SettingSpec.number("upper", Double.POSITIVE_INFINITY,
-      "prune when the value rises above this");
-  static final SettingSpec WARMUP = SettingSpec.integer("n_warmup_steps", 0, "no pruning before this step");
-  static final SettingSpec INTERVAL = SettingSpec.integer("interval_steps", 1,
-      "check only when a report crosses a multiple of this many steps after warm-up");
+  static final SettingSpec LOWER =
+      SettingSpec.number(
+          "lower", Double.NEGATIVE_INFINITY, "prune when the value falls below this");
+  static final SettingSpec UPPER =
+      SettingSpec.number(
+          "upper", Double.POSITIVE_INFINITY, "prune when the value rises above this");
+  static final SettingSpec WARMUP =
+      SettingSpec.integer("n_warmup_steps", 0, "no pruning before this step");
+  static final SettingSpec INTERVAL =
+      SettingSpec.integer(
+          "interval_steps",
+          1,
+          "check only when a report crosses a multiple of this many steps after warm-up");
 
   @Override
   public String name() {
@@ -51,8 +57,8 @@ public final class ThresholdPrunerFactory implements PrunerFactory {
       throw new IllegalArgumentException("threshold needs 'lower' or 'upper'");
     }
     if (!(lower <= upper)) {
-      throw new IllegalArgumentException("setting 'lower' of threshold (" + lower + ") must not exceed 'upper' ("
-          + upper + ")");
+      throw new IllegalArgumentException(
+          "setting 'lower' of threshold (" + lower + ") must not exceed 'upper' (" + upper + ")");
     }
     long warmup = Checks.atLeast(name(), settings, WARMUP, 0, 0);
     long interval = Checks.atLeast(name(), settings, INTERVAL, 1, 1);

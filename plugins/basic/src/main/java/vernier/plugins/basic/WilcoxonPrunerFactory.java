@@ -16,18 +16,23 @@ import vernier.spi.TrialView;
 /**
  * {@code wilcoxon}: for studies whose steps are separate evaluations (folds, problem instances)
  * rather than training progress, as Optuna's {@code WilcoxonPruner}. At each report the trial's
- * values are paired, step by step, with those of the best completed trial, and a one-sided
- * Wilcoxon signed-rank test (Wilcoxon, "Individual Comparisons by Ranking Methods", 1945; exact
- * p-value up to 50 pairs without tied differences, normal approximation otherwise; see
- * {@link SignedRankTest}) asks whether this trial is worse; it is pruned
- * when the p-value is below {@code p_threshold}.
+ * values are paired, step by step, with those of the best completed trial, and a one-sided Wilcoxon
+ * signed-rank test (Wilcoxon, "Individual Comparisons by Ranking Methods", 1945; exact p-value up
+ * to 50 pairs without tied differences, normal approximation otherwise; see {@link SignedRankTest})
+ * asks whether this trial is worse; it is pruned when the p-value is below {@code p_threshold}.
  */
 public final class WilcoxonPrunerFactory implements PrunerFactory {
 
-  static final SettingSpec P_THRESHOLD = SettingSpec.number("p_threshold", 0.1,
-      "prune when the one-sided p-value of 'this trial is worse than the best' is below this");
-  static final SettingSpec STARTUP_STEPS = SettingSpec.integer("n_startup_steps", 2,
-      "no pruning before the trial shares this many steps with the best trial");
+  static final SettingSpec P_THRESHOLD =
+      SettingSpec.number(
+          "p_threshold",
+          0.1,
+          "prune when the one-sided p-value of 'this trial is worse than the best' is below this");
+  static final SettingSpec STARTUP_STEPS =
+      SettingSpec.integer(
+          "n_startup_steps",
+          2,
+          "no pruning before the trial shares this many steps with the best trial");
 
   @Override
   public String name() {
@@ -68,7 +73,10 @@ public final class WilcoxonPrunerFactory implements PrunerFactory {
       for (Map.Entry<Long, Double> e : mine.entrySet()) {
         Double other = best.get(e.getKey());
         if (other != null && !Double.isNaN(other) && !Double.isNaN(e.getValue())) {
-          pairs.add(new double[] {target.direction().toLoss(e.getValue()), target.direction().toLoss(other)});
+          pairs.add(
+              new double[] {
+                target.direction().toLoss(e.getValue()), target.direction().toLoss(other)
+              });
         }
       }
       return pairs.size() >= startup && worseP(pairs) < threshold;
@@ -77,7 +85,8 @@ public final class WilcoxonPrunerFactory implements PrunerFactory {
 
   /** The curve of the completed trial with the best final value, or null. */
   private static NavigableMap<Long, Double> bestCurve(StudyView view, PruneTarget target) {
-    Comparator<TrialView> byLoss = Comparator.comparingDouble(t -> target.direction().toLoss(finalValue(t, target)));
+    Comparator<TrialView> byLoss =
+        Comparator.comparingDouble(t -> target.direction().toLoss(finalValue(t, target)));
     return view.completed().stream()
         .filter(t -> !Double.isNaN(finalValue(t, target)))
         .min(byLoss.thenComparingLong(TrialView::number))
@@ -85,10 +94,17 @@ public final class WilcoxonPrunerFactory implements PrunerFactory {
         .orElse(null);
   }
 
-  /** The told value of the metric, else the mean of its reported values (a non-objective metric). */
+  /**
+   * The told value of the metric, else the mean of its reported values (a non-objective metric).
+   */
   private static double finalValue(TrialView t, PruneTarget target) {
-    return t.value(target.metric()).orElseGet(() ->
-        t.intermediate(target.metric()).values().stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN));
+    return t.value(target.metric())
+        .orElseGet(
+            () ->
+                t.intermediate(target.metric()).values().stream()
+                    .mapToDouble(Double::doubleValue)
+                    .average()
+                    .orElse(Double.NaN));
   }
 
   /** One-sided p-value that the first losses are larger (worse) than the second. */

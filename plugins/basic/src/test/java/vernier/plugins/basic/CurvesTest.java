@@ -10,7 +10,8 @@ final class CurvesTest {
   private static TreeMap<Long, Double> curve(Object... stepsAndValues) {
     TreeMap<Long, Double> c = new TreeMap<>();
     for (int i = 0; i < stepsAndValues.length; i += 2) {
-      c.put(((Number) stepsAndValues[i]).longValue(), ((Number) stepsAndValues[i + 1]).doubleValue());
+      c.put(
+          ((Number) stepsAndValues[i]).longValue(), ((Number) stepsAndValues[i + 1]).doubleValue());
     }
     return c;
   }

@@ -43,7 +43,9 @@ final class GridSamplerTest extends SamplerContractTest {
   private static SearchSpace conditionalSpace() {
     return SearchSpace.of(
         Parameter.of("opt", CategoricalDomain.of(ParamValue.of("adam"), ParamValue.of("sgd"))),
-        Parameter.conditional("momentum", new FloatDomain(0.0, 0.9, false, 0.3),
+        Parameter.conditional(
+            "momentum",
+            new FloatDomain(0.0, 0.9, false, 0.3),
             new Condition("opt", Set.of(ParamValue.of("sgd")))),
         Parameter.of("layers", IntDomain.range(1, 3)));
   }
@@ -66,7 +68,8 @@ final class GridSamplerTest extends SamplerContractTest {
       assertThat(seen.add(params)).as("point %s repeated", params).isTrue();
       study.start(params); // all left running, as with 15 parallel workers
     }
-    assertThat(sampler.suggest(study, new SamplingContext(random.split()))).isEqualTo(Suggestion.exhausted());
+    assertThat(sampler.suggest(study, new SamplingContext(random.split())))
+        .isEqualTo(Suggestion.exhausted());
   }
 
   @Test
@@ -76,8 +79,10 @@ final class GridSamplerTest extends SamplerContractTest {
     study.start(Map.of("opt", ParamValue.of("adam"), "layers", ParamValue.of(2L)));
     SplittableRandom random = new SplittableRandom(9);
     int count = 0;
-    while (sampler.suggest(study, new SamplingContext(random.split())) instanceof Suggestion.Params p) {
-      assertThat(p.values()).isNotEqualTo(Map.of("opt", ParamValue.of("adam"), "layers", ParamValue.of(2L)));
+    while (sampler.suggest(study, new SamplingContext(random.split()))
+        instanceof Suggestion.Params p) {
+      assertThat(p.values())
+          .isNotEqualTo(Map.of("opt", ParamValue.of("adam"), "layers", ParamValue.of(2L)));
       study.start(p.values());
       count++;
     }
@@ -86,10 +91,15 @@ final class GridSamplerTest extends SamplerContractTest {
 
   @Test
   void grid_refusesTooManyPoints() {
-    SearchSpace big = SearchSpace.of(Parameter.of("a", IntDomain.range(0, 999)),
-        Parameter.of("b", IntDomain.range(0, 999)));
-    assertThatThrownBy(() -> factory().create(ContractSpaces.definition(big, 1),
-        Settings.of(Map.of("resolution", 1000.0, "max_points", 1000.0))))
+    SearchSpace big =
+        SearchSpace.of(
+            Parameter.of("a", IntDomain.range(0, 999)), Parameter.of("b", IntDomain.range(0, 999)));
+    assertThatThrownBy(
+            () ->
+                factory()
+                    .create(
+                        ContractSpaces.definition(big, 1),
+                        Settings.of(Map.of("resolution", 1000.0, "max_points", 1000.0))))
         .hasMessageContaining("max_points");
   }
 }

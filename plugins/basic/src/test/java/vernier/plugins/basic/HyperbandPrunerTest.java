@@ -29,13 +29,15 @@ final class HyperbandPrunerTest extends PrunerContractTest {
   }
 
   private HyperbandPruner pruner(Map<String, ?> settings) {
-    return (HyperbandPruner) factory().create(Studies.definition(Direction.MINIMIZE), Settings.of(settings));
+    return (HyperbandPruner)
+        factory().create(Studies.definition(Direction.MINIMIZE), Settings.of(settings));
   }
 
   @Test
   void bracketsFollowTheResourceRange_andTrialsSpreadOverThem() {
     SimpleStudy study = Studies.study(Direction.MINIMIZE);
-    HyperbandPruner p = pruner(Map.of("min_resource", 1.0, "max_resource", 27.0, "reduction_factor", 3.0));
+    HyperbandPruner p =
+        pruner(Map.of("min_resource", 1.0, "max_resource", 27.0, "reduction_factor", 3.0));
     p.shouldPrune(study, Studies.running(study, 1), 0);
     assertThat(p.bracketCount()).isEqualTo(4); // log3(27) + 1
     Map<Integer, Integer> perBracket = new HashMap<>();
@@ -62,7 +64,8 @@ final class HyperbandPrunerTest extends PrunerContractTest {
   @Test
   void aTrialCompetesOnlyWithinItsBracket_andItsFirstRungDependsOnTheBracket() {
     SimpleStudy study = Studies.study(Direction.MINIMIZE);
-    HyperbandPruner p = pruner(Map.of("min_resource", 1.0, "max_resource", 27.0, "reduction_factor", 3.0));
+    HyperbandPruner p =
+        pruner(Map.of("min_resource", 1.0, "max_resource", 27.0, "reduction_factor", 3.0));
     for (int t = 0; t < 40; t++) {
       Studies.completed(study, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1);
     }
@@ -72,7 +75,9 @@ final class HyperbandPrunerTest extends PrunerContractTest {
       int bracket = p.bracketOf(bad.number());
       long firstRung = (long) Math.pow(3, bracket);
       if (firstRung <= 9) {
-        assertThat(p.shouldPrune(study, bad, firstRung)).as("bracket %d at step %d", bracket, firstRung).isTrue();
+        assertThat(p.shouldPrune(study, bad, firstRung))
+            .as("bracket %d at step %d", bracket, firstRung)
+            .isTrue();
         if (firstRung > 1) {
           assertThat(p.shouldPrune(study, bad, firstRung - 1)).isFalse();
         }
@@ -82,7 +87,10 @@ final class HyperbandPrunerTest extends PrunerContractTest {
     assertThat(checked).isPositive();
   }
 
-  /** A trial that reported {@code value} every 25 steps up to {@code until} (validation-style reports). */
+  /**
+   * A trial that reported {@code value} every 25 steps up to {@code until} (validation-style
+   * reports).
+   */
   private static SimpleTrial everyTwentyFive(SimpleStudy study, long until, double value) {
     SimpleTrial t = study.start(Map.of());
     for (long step = 25; step <= until; step += 25) {
@@ -106,20 +114,24 @@ final class HyperbandPrunerTest extends PrunerContractTest {
     for (boolean merge : new boolean[] {true, false}) {
       SimpleStudy study = Studies.study(Direction.MINIMIZE);
       HyperbandPruner p = pruner(Map.of("merge_brackets", merge));
-      everyTwentyFive(study, 150, 1.0).succeed("loss", 1.0); // max_resource auto: 151, five brackets
+      everyTwentyFive(study, 150, 1.0)
+          .succeed("loss", 1.0); // max_resource auto: 151, five brackets
       p.shouldPrune(study, study.trials().get(0), 150);
       assertThat(p.bracketCount()).isEqualTo(5);
-      // Rungs 1, 3, 9 (brackets 0, 1, 2) all fall on the first report, step 25: those brackets judge at
+      // Rungs 1, 3, 9 (brackets 0, 1, 2) all fall on the first report, step 25: those brackets
+      // judge at
       // 25, 50 and 100 alike. Three good trials of bracket 0 reach step 25.
       for (int i = 0; i < 3; i++) {
         SimpleTrial good = nextIn(study, p, 0).report("loss", 25, 1.0);
         assertThat(p.shouldPrune(study, good, 25)).isFalse();
       }
       // The first trial of bracket 2 to reach step 25, and a poor one: merged, it is compared with
-      // bracket 0's trials and pruned; apart, it is alone in its bracket and promoted (as in Optuna).
+      // bracket 0's trials and pruned; apart, it is alone in its bracket and promoted (as in
+      // Optuna).
       SimpleTrial poor = nextIn(study, p, 2).report("loss", 25, 5.0);
       assertThat(p.shouldPrune(study, poor, 25)).as("merge_brackets %s", merge).isEqualTo(merge);
-      // Bracket 3's first rung is 27: it judges at 50, not 25, so it stays apart and does not judge yet.
+      // Bracket 3's first rung is 27: it judges at 50, not 25, so it stays apart and does not judge
+      // yet.
       SimpleTrial late = nextIn(study, p, 3).report("loss", 25, 5.0);
       assertThat(p.shouldPrune(study, late, 25)).isFalse();
     }
@@ -129,10 +141,15 @@ final class HyperbandPrunerTest extends PrunerContractTest {
   void aTrialResumedFromACheckpoint_doesNotGiveTheReportGrid() {
     SimpleStudy study = Studies.study(Direction.MINIMIZE);
     HyperbandPruner p = pruner(Map.of("max_resource", 151.0));
-    // The first trial to succeed resumed at step 100 and reported only 125 and 150: on that grid every
-    // bracket's first rung would fall on 125 and all five would merge. It must not be taken as the grid.
-    study.start(new Suggestion.Params(Map.of(), Optional.of(new Checkpoint(0, 100)), 150, Map.of()))
-        .report("loss", 125, 1.0).report("loss", 150, 1.0).succeed("loss", 1.0);
+    // The first trial to succeed resumed at step 100 and reported only 125 and 150: on that grid
+    // every
+    // bracket's first rung would fall on 125 and all five would merge. It must not be taken as the
+    // grid.
+    study
+        .start(new Suggestion.Params(Map.of(), Optional.of(new Checkpoint(0, 100)), 150, Map.of()))
+        .report("loss", 125, 1.0)
+        .report("loss", 150, 1.0)
+        .succeed("loss", 1.0);
     everyTwentyFive(study, 150, 1.0).succeed("loss", 1.0);
     for (int i = 0; i < 3; i++) {
       assertThat(p.shouldPrune(study, nextIn(study, p, 0).report("loss", 25, 1.0), 25)).isFalse();
@@ -144,7 +161,8 @@ final class HyperbandPrunerTest extends PrunerContractTest {
   @Test
   void bracketsThatNeverJudgeOnTheGrid_stayApart() {
     SimpleStudy study = Studies.study(Direction.MINIMIZE);
-    // max_resource 1000: seven brackets; the first rungs of brackets 5 and 6 (243, 729) lie beyond the
+    // max_resource 1000: seven brackets; the first rungs of brackets 5 and 6 (243, 729) lie beyond
+    // the
     // 150 steps of the grid trial, so neither judges on the grid; they must not be merged.
     HyperbandPruner p = pruner(Map.of("max_resource", 1000.0));
     everyTwentyFive(study, 150, 1.0).succeed("loss", 1.0);
@@ -152,7 +170,8 @@ final class HyperbandPrunerTest extends PrunerContractTest {
       assertThat(p.shouldPrune(study, nextIn(study, p, 5).report("loss", 243, 1.0), 243)).isFalse();
     }
     assertThat(p.shouldPrune(study, nextIn(study, p, 5).report("loss", 243, 5.0), 243))
-        .as("bracket 5 judges at its own first rung, 243").isTrue();
+        .as("bracket 5 judges at its own first rung, 243")
+        .isTrue();
   }
 
   @Test
@@ -162,7 +181,8 @@ final class HyperbandPrunerTest extends PrunerContractTest {
       HyperbandPruner p = pruner(Map.of("rungs_from_max_resource", fromMax));
       everyTwentyFive(study, 150, 1.0).succeed("loss", 1.0); // max_resource auto: 151
       p.shouldPrune(study, study.trials().get(0), 150);
-      // From max: rungs 151/81 = 1.9, 5.6, 16.8, 50.3 (judged at 25, 25, 25, 50), none after step 50.
+      // From max: rungs 151/81 = 1.9, 5.6, 16.8, 50.3 (judged at 25, 25, 25, 50), none after step
+      // 50.
       // From min (Optuna): 1, 3, 9, 27, 81, the last judged at step 100.
       for (int i = 0; i < 3; i++) {
         SimpleTrial good = nextIn(study, p, 0);
@@ -176,7 +196,9 @@ final class HyperbandPrunerTest extends PrunerContractTest {
       assertThat(p.shouldPrune(study, fadingLate, 50)).isFalse();
       fadingLate.report("loss", 75, 5.0).report("loss", 100, 5.0);
       assertThat(p.shouldPrune(study, fadingLate, 75)).isFalse();
-      assertThat(p.shouldPrune(study, fadingLate, 100)).as("rungs from max_resource: %s", fromMax).isEqualTo(!fromMax);
+      assertThat(p.shouldPrune(study, fadingLate, 100))
+          .as("rungs from max_resource: %s", fromMax)
+          .isEqualTo(!fromMax);
     }
   }
 
@@ -198,7 +220,9 @@ final class HyperbandPrunerTest extends PrunerContractTest {
         a.report("loss", step, loss);
         b.report("loss", step, loss);
         boolean decision = withMerge.shouldPrune(merged, a, step);
-        assertThat(decision).as("trial %d step %d", n, step).isEqualTo(optunas.shouldPrune(apart, b, step));
+        assertThat(decision)
+            .as("trial %d step %d", n, step)
+            .isEqualTo(optunas.shouldPrune(apart, b, step));
         stopped = decision;
       }
       a.finish(stopped ? vernier.spi.TrialState.PRUNED : vernier.spi.TrialState.SUCCEEDED);

@@ -29,8 +29,12 @@ final class MedianPrunerTest extends PrunerContractTest {
   }
 
   private static StudyDefinition definition(Direction direction) {
-    return new StudyDefinition("m", SearchSpace.of(Parameter.of("x", FloatDomain.continuous(0, 1))),
-        List.of(new Objective("loss", direction)), List.<Constraint>of(), 1);
+    return new StudyDefinition(
+        "m",
+        SearchSpace.of(Parameter.of("x", FloatDomain.continuous(0, 1))),
+        List.of(new Objective("loss", direction)),
+        List.<Constraint>of(),
+        1);
   }
 
   /** Completed trials whose loss at every step is their index: median over 0..n-1. */
@@ -47,7 +51,8 @@ final class MedianPrunerTest extends PrunerContractTest {
   }
 
   private Pruner pruner(SimpleStudy study, Map<String, ?> settings) {
-    return factory().create(study.definition(), Settings.of(settings).validate("median", factory().settings()));
+    return factory()
+        .create(study.definition(), Settings.of(settings).validate("median", factory().settings()));
   }
 
   @Test
@@ -64,7 +69,8 @@ final class MedianPrunerTest extends PrunerContractTest {
   void usesBestValueSoFar_notTheLatest() {
     SimpleStudy study = studyWithCompleted(Direction.MINIMIZE, 5, 10);
     Pruner pruner = pruner(study, Map.of());
-    SimpleTrial trial = study.start(Map.of("x", ParamValue.of(0.5))).report("loss", 1, 0.5).report("loss", 2, 9);
+    SimpleTrial trial =
+        study.start(Map.of("x", ParamValue.of(0.5))).report("loss", 1, 0.5).report("loss", 2, 9);
     assertThat(pruner.shouldPrune(study, trial, 2)).isFalse();
   }
 
@@ -73,13 +79,15 @@ final class MedianPrunerTest extends PrunerContractTest {
     SimpleStudy study = studyWithCompleted(Direction.MAXIMIZE, 5, 10);
     Pruner pruner = pruner(study, Map.of());
     assertThat(pruner.shouldPrune(study, study.start(Map.of()).report("loss", 4, 1.0), 4)).isTrue();
-    assertThat(pruner.shouldPrune(study, study.start(Map.of()).report("loss", 4, 3.0), 4)).isFalse();
+    assertThat(pruner.shouldPrune(study, study.start(Map.of()).report("loss", 4, 3.0), 4))
+        .isFalse();
   }
 
   @Test
   void startupTrials_warmupAndInterval_holdBackDecisions() {
     SimpleStudy few = studyWithCompleted(Direction.MINIMIZE, 3, 10);
-    assertThat(pruner(few, Map.of()).shouldPrune(few, few.start(Map.of()).report("loss", 3, 99), 3)).isFalse();
+    assertThat(pruner(few, Map.of()).shouldPrune(few, few.start(Map.of()).report("loss", 3, 99), 3))
+        .isFalse();
 
     SimpleStudy study = studyWithCompleted(Direction.MINIMIZE, 5, 20);
     Pruner warm = pruner(study, Map.of("n_warmup_steps", 5.0));
@@ -92,7 +100,9 @@ final class MedianPrunerTest extends PrunerContractTest {
     SimpleTrial u = study.start(Map.of()).report("loss", 4, 99);
     assertThat(interval.shouldPrune(study, u, 4)).isTrue();
     u.report("loss", 5, 99);
-    assertThat(interval.shouldPrune(study, u, 5)).as("5 is inside the interval checked at 4").isFalse();
+    assertThat(interval.shouldPrune(study, u, 5))
+        .as("5 is inside the interval checked at 4")
+        .isFalse();
     // sparse reporting: 5 -> 10 crosses the boundary at 8, so it is checked
     u.report("loss", 10, 99);
     assertThat(interval.shouldPrune(study, u, 10)).isTrue();
@@ -106,8 +116,10 @@ final class MedianPrunerTest extends PrunerContractTest {
     }
     Pruner pruner = pruner(study, Map.of());
     // at step 15 the completed trials stand at 5 + t: median 7
-    assertThat(pruner.shouldPrune(study, study.start(Map.of()).report("loss", 15, 7.5), 15)).isTrue();
-    assertThat(pruner.shouldPrune(study, study.start(Map.of()).report("loss", 15, 6.5), 15)).isFalse();
+    assertThat(pruner.shouldPrune(study, study.start(Map.of()).report("loss", 15, 7.5), 15))
+        .isTrue();
+    assertThat(pruner.shouldPrune(study, study.start(Map.of()).report("loss", 15, 6.5), 15))
+        .isFalse();
     // before their first report nothing is known about them
     assertThat(pruner.shouldPrune(study, study.start(Map.of()).report("loss", 5, 99), 5)).isFalse();
   }
@@ -127,14 +139,16 @@ final class MedianPrunerTest extends PrunerContractTest {
   void noCompletedTrialAtThisStep_meansNoDecision() {
     SimpleStudy study = studyWithCompleted(Direction.MINIMIZE, 5, 10);
     Pruner pruner = pruner(study, Map.of());
-    assertThat(pruner.shouldPrune(study, study.start(Map.of()).report("loss", 50, 99), 50)).isFalse();
+    assertThat(pruner.shouldPrune(study, study.start(Map.of()).report("loss", 50, 99), 50))
+        .isFalse();
   }
 
   @Test
   void nanIsPruned() {
     SimpleStudy study = studyWithCompleted(Direction.MINIMIZE, 1, 2);
     Pruner pruner = pruner(study, Map.of());
-    assertThat(pruner.shouldPrune(study, study.start(Map.of()).report("loss", 1, Double.NaN), 1)).isTrue();
+    assertThat(pruner.shouldPrune(study, study.start(Map.of()).report("loss", 1, Double.NaN), 1))
+        .isTrue();
   }
 
   @Test
@@ -144,15 +158,19 @@ final class MedianPrunerTest extends PrunerContractTest {
       study.start(Map.of()).report("accuracy", 2, t / 10.0).succeed("loss", 1);
     }
     Pruner pruner = pruner(study, Map.of("metric", "accuracy", "direction", "maximize"));
-    assertThat(pruner.shouldPrune(study, study.start(Map.of()).report("accuracy", 2, 0.05), 2)).isTrue();
+    assertThat(pruner.shouldPrune(study, study.start(Map.of()).report("accuracy", 2, 0.05), 2))
+        .isTrue();
     assertThatThrownBy(() -> pruner(study, Map.of("metric", "accuracy")))
-        .hasMessageContaining("accuracy").hasMessageContaining("direction");
+        .hasMessageContaining("accuracy")
+        .hasMessageContaining("direction");
   }
 
   @Test
   void badSettingValues_areRejected() {
     SimpleStudy study = studyWithCompleted(Direction.MINIMIZE, 1, 1);
-    assertThatThrownBy(() -> pruner(study, Map.of("interval_steps", 0.0))).hasMessageContaining("interval_steps");
-    assertThatThrownBy(() -> pruner(study, Map.of("n_startup_trials", -1.0))).hasMessageContaining("n_startup_trials");
+    assertThatThrownBy(() -> pruner(study, Map.of("interval_steps", 0.0)))
+        .hasMessageContaining("interval_steps");
+    assertThatThrownBy(() -> pruner(study, Map.of("n_startup_trials", -1.0)))
+        .hasMessageContaining("n_startup_trials");
   }
 }

@@ -22,8 +22,11 @@ final class PatientPrunerTest extends PrunerContractTest {
   }
 
   private Pruner pruner(SimpleStudy study, Map<String, ?> settings) {
-    return factory().create(study.definition(), Settings.of(settings).validate("patient", factory().settings()),
-        ServiceLoaderLookup.INSTANCE);
+    return factory()
+        .create(
+            study.definition(),
+            Settings.of(settings).validate("patient", factory().settings()),
+            ServiceLoaderLookup.INSTANCE);
   }
 
   @Test
@@ -31,8 +34,10 @@ final class PatientPrunerTest extends PrunerContractTest {
     SimpleStudy study = Studies.study(Direction.MINIMIZE);
     Pruner p = pruner(study, Map.of("patience", 2.0));
     assertThat(p.shouldPrune(study, Studies.running(study, 5, 4, 3, 2), 3)).isFalse(); // improving
-    assertThat(p.shouldPrune(study, Studies.running(study, 5, 1, 2, 2), 3)).isFalse(); // only 2 flat reports
-    assertThat(p.shouldPrune(study, Studies.running(study, 5, 1, 2, 2, 2), 4)).isTrue(); // 3 reports, no gain
+    assertThat(p.shouldPrune(study, Studies.running(study, 5, 1, 2, 2), 3))
+        .isFalse(); // only 2 flat reports
+    assertThat(p.shouldPrune(study, Studies.running(study, 5, 1, 2, 2, 2), 4))
+        .isTrue(); // 3 reports, no gain
   }
 
   @Test
@@ -40,7 +45,8 @@ final class PatientPrunerTest extends PrunerContractTest {
     SimpleStudy study = Studies.study(Direction.MAXIMIZE);
     Pruner strict = pruner(study, Map.of("patience", 1.0));
     Pruner tolerant = pruner(study, Map.of("patience", 1.0, "min_delta", 0.5));
-    SimpleTrial slightlyWorse = Studies.running(study, 1, 2, 1.6, 1.7); // best of the last two: 0.3 below 2
+    SimpleTrial slightlyWorse =
+        Studies.running(study, 1, 2, 1.6, 1.7); // best of the last two: 0.3 below 2
     SimpleTrial muchWorse = Studies.running(study, 1, 2, 1.2, 1.4); // 0.6 below
     assertThat(strict.shouldPrune(study, slightlyWorse, 3)).isTrue();
     assertThat(tolerant.shouldPrune(study, slightlyWorse, 3)).isFalse();
@@ -51,7 +57,8 @@ final class PatientPrunerTest extends PrunerContractTest {
   void patienceCountsReports_notSteps() {
     SimpleStudy study = Studies.study(Direction.MINIMIZE);
     Pruner p = pruner(study, Map.of("patience", 2.0));
-    SimpleTrial sparse = study.start(Map.of()).report("loss", 0, 5).report("loss", 10, 1).report("loss", 20, 2);
+    SimpleTrial sparse =
+        study.start(Map.of()).report("loss", 0, 5).report("loss", 10, 1).report("loss", 20, 2);
     sparse.report("loss", 30, 2);
     assertThat(p.shouldPrune(study, sparse, 30)).isFalse(); // two reports without gain
     sparse.report("loss", 45, 2); // an irregular gap
@@ -61,10 +68,15 @@ final class PatientPrunerTest extends PrunerContractTest {
   @Test
   void wrappedPruner_judgesThePatientsMetric() {
     SimpleStudy study = Studies.study(Direction.MINIMIZE);
-    for (int t = 0; t < 5; t++) { // the objective is reversed: a pruner judging it would keep what aux prunes
+    for (int t = 0;
+        t < 5;
+        t++) { // the objective is reversed: a pruner judging it would keep what aux prunes
       study.start(Map.of()).report("aux", 2, t).report("loss", 2, -t).succeed("loss", -t);
     }
-    Pruner p = pruner(study, Map.of("patience", 1.0, "metric", "aux", "direction", "minimize", "wrapped", "median"));
+    Pruner p =
+        pruner(
+            study,
+            Map.of("patience", 1.0, "metric", "aux", "direction", "minimize", "wrapped", "median"));
     SimpleTrial stalledAndBad = study.start(Map.of());
     stalledAndBad.report("aux", 0, 3).report("aux", 1, 3.5).report("aux", 2, 3.5);
     stalledAndBad.report("loss", 0, -3).report("loss", 1, -3.5).report("loss", 2, -3.5);
@@ -73,13 +85,30 @@ final class PatientPrunerTest extends PrunerContractTest {
 
   @Test
   void wrappedSettingsNamingAMetric_keepTheirOwnDirection() {
-    SimpleStudy study = new SimpleStudy(Studies.definition(Direction.MINIMIZE, Direction.MAXIMIZE)); // loss, m1
+    SimpleStudy study =
+        new SimpleStudy(Studies.definition(Direction.MINIMIZE, Direction.MAXIMIZE)); // loss, m1
     for (int t = 0; t < 5; t++) {
-      study.start(Map.of()).report("aux", 2, 0).report("m1", 2, t).succeed(Map.of("loss", 1.0, "m1", (double) t));
+      study
+          .start(Map.of())
+          .report("aux", 2, 0)
+          .report("m1", 2, t)
+          .succeed(Map.of("loss", 1.0, "m1", (double) t));
     }
     // patient watches aux (minimize); the median judges the maximised objective m1
-    Pruner p = pruner(study, Map.of("patience", 1.0, "metric", "aux", "direction", "minimize", "wrapped", "median",
-        "wrapped_settings", Map.of("metric", "m1")));
+    Pruner p =
+        pruner(
+            study,
+            Map.of(
+                "patience",
+                1.0,
+                "metric",
+                "aux",
+                "direction",
+                "minimize",
+                "wrapped",
+                "median",
+                "wrapped_settings",
+                Map.of("metric", "m1")));
     SimpleTrial stalled = study.start(Map.of());
     stalled.report("aux", 0, 1).report("aux", 1, 2).report("aux", 2, 2);
     stalled.report("m1", 2, 3.5); // above the median 2 of m1: good when maximised, so kept
@@ -92,9 +121,18 @@ final class PatientPrunerTest extends PrunerContractTest {
     for (int t = 0; t < 5; t++) {
       Studies.completed(study, 3, 2, 1, 1, 1);
     }
-    Pruner p = pruner(study, Map.of("patience", 1.0, "wrapped", "median",
-        "wrapped_settings", Map.of("n_startup_trials", 10.0)));
-    assertThat(p.shouldPrune(study, Studies.running(study, 3, 1.5, 2, 2), 3)).isFalse(); // median waits for 10
+    Pruner p =
+        pruner(
+            study,
+            Map.of(
+                "patience",
+                1.0,
+                "wrapped",
+                "median",
+                "wrapped_settings",
+                Map.of("n_startup_trials", 10.0)));
+    assertThat(p.shouldPrune(study, Studies.running(study, 3, 1.5, 2, 2), 3))
+        .isFalse(); // median waits for 10
   }
 
   @Test
@@ -104,8 +142,10 @@ final class PatientPrunerTest extends PrunerContractTest {
       Studies.completed(study, 3, 2, 1, 1, 1);
     }
     Pruner p = pruner(study, Map.of("patience", 1.0, "wrapped", "median"));
-    assertThat(p.shouldPrune(study, Studies.running(study, 3, 0.4, 0.5, 0.5), 3)).isFalse(); // stalled, but good
-    assertThat(p.shouldPrune(study, Studies.running(study, 3, 1.5, 2, 2), 3)).isTrue(); // stalled and bad
+    assertThat(p.shouldPrune(study, Studies.running(study, 3, 0.4, 0.5, 0.5), 3))
+        .isFalse(); // stalled, but good
+    assertThat(p.shouldPrune(study, Studies.running(study, 3, 1.5, 2, 2), 3))
+        .isTrue(); // stalled and bad
   }
 
   @Test

@@ -21,7 +21,9 @@ final class PercentilePrunerTest extends PrunerContractTest {
   }
 
   private Pruner pruner(SimpleStudy study, Map<String, ?> settings) {
-    return factory().create(study.definition(), Settings.of(settings).validate("percentile", factory().settings()));
+    return factory()
+        .create(
+            study.definition(), Settings.of(settings).validate("percentile", factory().settings()));
   }
 
   @Test
@@ -31,7 +33,8 @@ final class PercentilePrunerTest extends PrunerContractTest {
       Studies.completed(study, t, t); // values 1..5 at every step: 25th percentile = 2
     }
     Pruner p = pruner(study, Map.of("percentile", 25.0));
-    assertThat(p.shouldPrune(study, Studies.running(study, 2.5), 0)).isTrue(); // median level: pruned at 25
+    assertThat(p.shouldPrune(study, Studies.running(study, 2.5), 0))
+        .isTrue(); // median level: pruned at 25
     assertThat(p.shouldPrune(study, Studies.running(study, 1.5), 0)).isFalse();
     Pruner median = pruner(study, Map.of("percentile", 50.0));
     assertThat(median.shouldPrune(study, Studies.running(study, 2.5), 0)).isFalse();
@@ -53,12 +56,23 @@ final class PercentilePrunerTest extends PrunerContractTest {
     SimpleStudy study = new SimpleStudy(Studies.definition(Direction.MINIMIZE, Direction.MINIMIZE));
     double[][] done = {{1, 1}, {2, 2}, {1, 3}, {3, 1}};
     for (double[] d : done) {
-      study.start(Map.of()).report("loss", 0, d[0]).report("m1", 0, d[1]).succeed(Map.of("loss", d[0], "m1", d[1]));
+      study
+          .start(Map.of())
+          .report("loss", 0, d[0])
+          .report("m1", 0, d[1])
+          .succeed(Map.of("loss", d[0], "m1", d[1]));
     }
-    Pruner p = factory().create(study.definition(), Settings.of(Map.of("percentile", 50.0, "n_startup_trials", 1.0)));
-    SimpleTrial dominated = study.start(Map.of()).report("loss", 0, 4).report("m1", 0, 4); // by all four
-    SimpleTrial tradeOff = study.start(Map.of()).report("loss", 0, 0.5).report("m1", 0, 5); // by none
-    SimpleTrial middle = study.start(Map.of()).report("loss", 0, 2.5).report("m1", 0, 1.5); // by 1 of 4
+    Pruner p =
+        factory()
+            .create(
+                study.definition(),
+                Settings.of(Map.of("percentile", 50.0, "n_startup_trials", 1.0)));
+    SimpleTrial dominated =
+        study.start(Map.of()).report("loss", 0, 4).report("m1", 0, 4); // by all four
+    SimpleTrial tradeOff =
+        study.start(Map.of()).report("loss", 0, 0.5).report("m1", 0, 5); // by none
+    SimpleTrial middle =
+        study.start(Map.of()).report("loss", 0, 2.5).report("m1", 0, 1.5); // by 1 of 4
     assertThat(p.shouldPrune(study, dominated, 0)).isTrue();
     assertThat(p.shouldPrune(study, tradeOff, 0)).isFalse();
     assertThat(p.shouldPrune(study, middle, 0)).isFalse();

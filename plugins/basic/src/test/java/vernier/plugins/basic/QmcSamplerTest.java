@@ -20,8 +20,10 @@ final class QmcSamplerTest extends SamplerContractTest {
     return new QmcSamplerFactory();
   }
 
-  private static final SearchSpace SPACE = SearchSpace.of(Parameter.of("a", FloatDomain.continuous(0, 1)),
-      Parameter.of("b", FloatDomain.continuous(0, 1)));
+  private static final SearchSpace SPACE =
+      SearchSpace.of(
+          Parameter.of("a", FloatDomain.continuous(0, 1)),
+          Parameter.of("b", FloatDomain.continuous(0, 1)));
 
   @Test
   void sobol_firstPowerOfTwoPointsFillEveryStratumOnce_evenWhenScrambled() {
@@ -48,13 +50,19 @@ final class QmcSamplerTest extends SamplerContractTest {
 
   @Test
   void differentSeeds_scrambleDifferently_unscrambledSobolStartsAtTheCorner() {
-    assertThat(new QmcSampler(SPACE, true, true, 1).point(0)).isNotEqualTo(new QmcSampler(SPACE, true, true, 2).point(0));
+    assertThat(new QmcSampler(SPACE, true, true, 1).point(0))
+        .isNotEqualTo(new QmcSampler(SPACE, true, true, 2).point(0));
     assertThat(new QmcSampler(SPACE, true, false, 1).point(0)).containsExactly(0.0, 0.0);
   }
 
   @Test
   void unknownType_isRejected() {
-    assertThatThrownBy(() -> factory().create(ContractSpaces.definition(SPACE, 1),
-        Settings.of(Map.of("qmc_type", "lattice")))).hasMessageContaining("qmc_type");
+    assertThatThrownBy(
+            () ->
+                factory()
+                    .create(
+                        ContractSpaces.definition(SPACE, 1),
+                        Settings.of(Map.of("qmc_type", "lattice"))))
+        .hasMessageContaining("qmc_type");
   }
 }

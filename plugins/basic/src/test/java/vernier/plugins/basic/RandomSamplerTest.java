@@ -26,8 +26,10 @@ final class RandomSamplerTest extends SamplerContractTest {
 
   @Test
   void logScale_isUniformInLogSpace() {
-    SearchSpace space = SearchSpace.of(Parameter.of("lr", FloatDomain.logScale(1e-6, 1)),
-        Parameter.of("units", new IntDomain(1, 10_000, true, 1)));
+    SearchSpace space =
+        SearchSpace.of(
+            Parameter.of("lr", FloatDomain.logScale(1e-6, 1)),
+            Parameter.of("units", new IntDomain(1, 10_000, true, 1)));
     SimpleStudy study = new SimpleStudy(ContractSpaces.definition(space, 1));
     var sampler = factory().create(study.definition(), Settings.empty());
     SplittableRandom random = new SplittableRandom(1);
@@ -35,7 +37,9 @@ final class RandomSamplerTest extends SamplerContractTest {
     int unitsBelow = 0;
     int n = 4000;
     for (int i = 0; i < n; i++) {
-      var params = ((Suggestion.Params) sampler.suggest(study, new SamplingContext(random.split()))).values();
+      var params =
+          ((Suggestion.Params) sampler.suggest(study, new SamplingContext(random.split())))
+              .values();
       lrBelow += params.get("lr").asDouble() < 1e-3 ? 1 : 0; // geometric midpoint
       unitsBelow += ((ParamValue.IntValue) params.get("units")).value() < 100 ? 1 : 0;
     }

@@ -8,9 +8,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Expected p-values: SciPy 1.10's (Debian python3-scipy) {@code scipy.stats.wilcoxon(d,
- * alternative='greater', zero_method='zsplit', method='exact')} without zeros or ties, its
- * {@code method='approx', correction=True} beyond 50 differences, and brute-force enumeration of
- * the signs where SciPy 1.10 has no exact method (zeros, ties).
+ * alternative='greater', zero_method='zsplit', method='exact')} without zeros or ties, its {@code
+ * method='approx', correction=True} beyond 50 differences, and brute-force enumeration of the signs
+ * where SciPy 1.10 has no exact method (zeros, ties).
  */
 final class SignedRankTestTest {
 
@@ -18,13 +18,15 @@ final class SignedRankTestTest {
   void exactWithoutZerosOrTies_matchesScipy() {
     assertThat(SignedRankTest.greaterP(new double[] {0.5, -0.2, 1.3, 0.9, -0.1, 2.2, 0.7}))
         .isCloseTo(0.0390625, within(1e-12));
-    double[] thirty = IntStream.range(0, 30).mapToDouble(i -> (i * 7) % 11 - 3.3 + 0.01 * i).toArray();
+    double[] thirty =
+        IntStream.range(0, 30).mapToDouble(i -> (i * 7) % 11 - 3.3 + 0.01 * i).toArray();
     assertThat(SignedRankTest.greaterP(thirty)).isCloseTo(0.004071489907801151, within(1e-12));
   }
 
   @Test
   void zerosAndTies_areExactGivenTheirRanks() {
-    // zeros split their ranks (Optuna's zero_method='zsplit'); the expected values enumerate all 2^n
+    // zeros split their ranks (Optuna's zero_method='zsplit'); the expected values enumerate all
+    // 2^n
     // signs of the non-zero differences by brute force
     assertThat(SignedRankTest.greaterP(new double[] {0, 0.4, -1.1, 0, 2.5, 0.3, 1.7, -0.6}))
         .isCloseTo(0.25, within(1e-12));
@@ -43,8 +45,10 @@ final class SignedRankTestTest {
     double[] sixty = IntStream.range(0, 60).mapToDouble(i -> Math.sin(i * 1.7) + 0.2).toArray();
     assertThat(SignedRankTest.greaterP(sixty)).isCloseTo(0.018113247089393315, within(1e-9));
     // five zeros and many ties (values rounded to 0.1)
-    double[] tied = IntStream.range(0, 60).mapToDouble(i -> i < 5 ? 0 : Math.round(10 * (Math.sin((i - 5) * 1.7)
-        + 0.2)) / 10.0).toArray();
+    double[] tied =
+        IntStream.range(0, 60)
+            .mapToDouble(i -> i < 5 ? 0 : Math.round(10 * (Math.sin((i - 5) * 1.7) + 0.2)) / 10.0)
+            .toArray();
     assertThat(SignedRankTest.greaterP(tied)).isCloseTo(0.02231965779209501, within(1e-9));
     // past 1,024 differences n(n+1)(2n+1) overflows an int
     double[] many = IntStream.range(0, 1100).mapToDouble(i -> Math.sin(i * 1.7) + 0.2).toArray();
@@ -53,7 +57,8 @@ final class SignedRankTestTest {
 
   @Test
   void fiftyPairs_areStillExact() {
-    double[] fifty = IntStream.range(0, 50).mapToDouble(i -> Math.sin(i * 1.3) + 0.1 + 1e-6 * i).toArray();
+    double[] fifty =
+        IntStream.range(0, 50).mapToDouble(i -> Math.sin(i * 1.3) + 0.1 + 1e-6 * i).toArray();
     assertThat(SignedRankTest.greaterP(fifty)).isCloseTo(0.11867649388519386, within(1e-12));
   }
 }

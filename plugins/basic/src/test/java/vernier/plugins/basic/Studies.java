@@ -23,8 +23,12 @@ final class Studies {
     for (int i = 0; i < directions.length; i++) {
       objectives.add(new Objective(i == 0 ? "loss" : "m" + i, directions[i]));
     }
-    return new StudyDefinition("s", SearchSpace.of(Parameter.of("x", FloatDomain.continuous(0, 1))), objectives,
-        List.<Constraint>of(), 1);
+    return new StudyDefinition(
+        "s",
+        SearchSpace.of(Parameter.of("x", FloatDomain.continuous(0, 1))),
+        objectives,
+        List.<Constraint>of(),
+        1);
   }
 
   static SimpleStudy study(Direction direction) {

@@ -38,7 +38,9 @@ final class SuccessiveHalvingPrunerTest extends PrunerContractTest {
     // rung 0 values {1,2,3,4} plus ours: the best 5/2 = 2 survive
     assertThat(p.shouldPrune(study, Studies.running(study, 9, 3.5), 1)).isTrue();
     assertThat(p.shouldPrune(study, Studies.running(study, 9, 1.5), 1)).isFalse();
-    assertThat(p.shouldPrune(study, Studies.running(study, 9, 1.5, 1.5), 2)).as("step 2: rung 1").isFalse();
+    assertThat(p.shouldPrune(study, Studies.running(study, 9, 1.5, 1.5), 2))
+        .as("step 2: rung 1")
+        .isFalse();
   }
 
   @Test
@@ -62,14 +64,18 @@ final class SuccessiveHalvingPrunerTest extends PrunerContractTest {
       SimpleTrial t = study.start(Map.of());
       t.report("loss", 5, v).report("loss", 10, v).succeed("loss", v); // reported every 5 steps
     }
-    SimpleTrial other = study.start(Map.of()).report("loss", 3, 9).report("loss", 7, 9); // every 4, from 3
+    SimpleTrial other =
+        study.start(Map.of()).report("loss", 3, 9).report("loss", 7, 9); // every 4, from 3
     assertThat(p.shouldPrune(study, other, 7)).isTrue(); // 7 is its first report past the rung at 4
   }
 
   @Test
   void minEarlyStoppingRate_movesTheFirstRungLater() {
     SimpleStudy study = Studies.study(Direction.MINIMIZE);
-    Pruner p = pruner(study, Map.of("min_resource", 1.0, "reduction_factor", 2.0, "min_early_stopping_rate", 2.0));
+    Pruner p =
+        pruner(
+            study,
+            Map.of("min_resource", 1.0, "reduction_factor", 2.0, "min_early_stopping_rate", 2.0));
     for (int t = 0; t < 4; t++) {
       Studies.completed(study, 1, 1, 1, 1, 1, 1);
     }
@@ -82,7 +88,8 @@ final class SuccessiveHalvingPrunerTest extends PrunerContractTest {
   @Test
   void bootstrapCount_prunesUntilMoreTrialsThanItReachedTheRung() {
     SimpleStudy study = Studies.study(Direction.MINIMIZE);
-    Pruner p = pruner(study, Map.of("min_resource", 1.0, "reduction_factor", 2.0, "bootstrap_count", 2.0));
+    Pruner p =
+        pruner(study, Map.of("min_resource", 1.0, "reduction_factor", 2.0, "bootstrap_count", 2.0));
     Studies.completed(study, 5, 5);
     // the best so far, but only two trials (itself included) reached the rung: as Optuna, pruned
     assertThat(p.shouldPrune(study, Studies.running(study, 0, 0), 1)).isTrue();
@@ -105,7 +112,9 @@ final class SuccessiveHalvingPrunerTest extends PrunerContractTest {
     // the first trial trains 100 steps while the resource is unknown: its values were never judged
     Studies.completed(study, new double[101]);
     SimpleTrial second = Studies.running(study, 9, 9);
-    assertThat(p.shouldPrune(study, second, 1)).as("alone at the rung at step 1 (resource 100 / 100)").isFalse();
+    assertThat(p.shouldPrune(study, second, 1))
+        .as("alone at the rung at step 1 (resource 100 / 100)")
+        .isFalse();
     SimpleTrial third = Studies.running(study, 9, 10);
     assertThat(p.shouldPrune(study, third, 1)).as("judged against the second only").isTrue();
   }

@@ -68,7 +68,11 @@ final class WilcoxonPrunerTest extends PrunerContractTest {
   @Test
   void nStartupSteps_holdsBackTheTest() {
     SimpleStudy study = studyWithBest();
-    Pruner p = factory().create(study.definition(), Settings.of(Map.of("p_threshold", 0.05, "n_startup_steps", 10.0)));
+    Pruner p =
+        factory()
+            .create(
+                study.definition(),
+                Settings.of(Map.of("p_threshold", 0.05, "n_startup_steps", 10.0)));
     SimpleTrial t = study.start(Map.of());
     for (int step = 0; step < BEST.length; step++) {
       t.report("loss", step, BEST[step] + 2 + 0.1 * step); // clearly worse everywhere

@@ -6,10 +6,10 @@ import vernier.spi.IntDomain;
 import vernier.spi.UnitInterval;
 
 /**
- * The bins of a discrete parameter (an integer, or a float with a step) along its unit axis, laid out
- * as {@link UnitInterval} does: every legal value owns the positions that decode to it, and the edge
- * between two neighbours is where rounding changes the value, at value ± step / 2 in the domain's
- * units (through the logarithm on a log axis, so log-scaled bins are not of equal width).
+ * The bins of a discrete parameter (an integer, or a float with a step) along its unit axis, laid
+ * out as {@link UnitInterval} does: every legal value owns the positions that decode to it, and the
+ * edge between two neighbours is where rounding changes the value, at value ± step / 2 in the
+ * domain's units (through the logarithm on a log axis, so log-scaled bins are not of equal width).
  */
 final class Bins {
 
@@ -37,12 +37,14 @@ final class Bins {
   }
 
   /**
-   * The edges {lower, upper} of the bin holding unit position {@code u}; NaN on a side where the value
-   * has no neighbour (the smallest or largest legal value: its bin reaches the end of the axis).
+   * The edges {lower, upper} of the bin holding unit position {@code u}; NaN on a side where the
+   * value has no neighbour (the smallest or largest legal value: its bin reaches the end of the
+   * axis).
    */
   double[] edges(double u) {
     double v = UnitInterval.fromUnit(domain, u).asDouble();
-    double tolerance = half * 1e-6; // a stepped float's grid point is only equal to max up to rounding
+    double tolerance =
+        half * 1e-6; // a stepped float's grid point is only equal to max up to rounding
     double lower = v <= first + tolerance ? Double.NaN : UnitInterval.toUnit(domain, v - half);
     double upper = v >= last - tolerance ? Double.NaN : UnitInterval.toUnit(domain, v + half);
     return new double[] {lower, upper};

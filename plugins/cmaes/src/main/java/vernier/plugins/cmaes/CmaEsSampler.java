@@ -9,8 +9,8 @@ import vernier.spi.CategoricalDomain;
 import vernier.spi.Objective;
 import vernier.spi.ParamValue;
 import vernier.spi.Parameter;
-import vernier.spi.SamplingContext;
 import vernier.spi.Sampler;
+import vernier.spi.SamplingContext;
 import vernier.spi.StudyDefinition;
 import vernier.spi.StudyView;
 import vernier.spi.Suggestion;
@@ -20,12 +20,12 @@ import vernier.spi.Uniform;
 import vernier.spi.UnitInterval;
 
 /**
- * CMA-ES over the study's unconditional numeric parameters (see {@link CmaState}), with IPOP or BIPOP restarts
- * (Auger and Hansen, "A Restart CMA Evolution Strategy With Increasing Population Size", CEC 2005):
- * when a run converges or degenerates, a new one starts from a random point with twice the
- * population. Categorical and conditional parameters are drawn uniformly at random, independently.
- * Integer and stepped parameters get the margin of CMA-ES with Margin ({@link Margin}) unless it is
- * turned off.
+ * CMA-ES over the study's unconditional numeric parameters (see {@link CmaState}), with IPOP or
+ * BIPOP restarts (Auger and Hansen, "A Restart CMA Evolution Strategy With Increasing Population
+ * Size", CEC 2005): when a run converges or degenerates, a new one starts from a random point with
+ * twice the population. Categorical and conditional parameters are drawn uniformly at random,
+ * independently. Integer and stepped parameters get the margin of CMA-ES with Margin ({@link
+ * Margin}) unless it is turned off.
  *
  * <p>Trials are read in number order: each run takes its generations as consecutive blocks of
  * {@code lambda} trials, and a generation updates the distribution once all its trials finished
@@ -42,8 +42,17 @@ import vernier.spi.UnitInterval;
 final class CmaEsSampler implements Sampler {
 
   /** The factory's validated settings. */
-  record Options(double sigma0, int population, boolean separable, boolean restarts, boolean bipop, boolean margin,
-      double marginAlpha, int warmStartTrials, double warmStartGamma, double warmStartAlpha) {}
+  record Options(
+      double sigma0,
+      int population,
+      boolean separable,
+      boolean restarts,
+      boolean bipop,
+      boolean margin,
+      double marginAlpha,
+      int warmStartTrials,
+      double warmStartGamma,
+      double warmStartAlpha) {}
 
   private final StudyDefinition study;
   private final Options options;
@@ -78,7 +87,8 @@ final class CmaEsSampler implements Sampler {
       bins[i] = options.margin() && Bins.isDiscrete(p.domain()) ? new Bins(p.domain()) : null;
     }
     int n = Math.max(1, dims.size());
-    this.basePopulation = options.population() > 0 ? options.population() : 4 + (int) Math.floor(3 * Math.log(n));
+    this.basePopulation =
+        options.population() > 0 ? options.population() : 4 + (int) Math.floor(3 * Math.log(n));
   }
 
   @Override
@@ -90,10 +100,16 @@ final class CmaEsSampler implements Sampler {
     }
     catchUp(view.trials());
     double[] x = state.sample(random);
-    return Suggestion.of(study.space().assign((p, assigned) -> {
-      int i = dims.indexOf(p);
-      return i >= 0 ? UnitInterval.fromUnit(p.domain(), x[i]) : Uniform.sample(p.domain(), random);
-    }));
+    return Suggestion.of(
+        study
+            .space()
+            .assign(
+                (p, assigned) -> {
+                  int i = dims.indexOf(p);
+                  return i >= 0
+                      ? UnitInterval.fromUnit(p.domain(), x[i])
+                      : Uniform.sample(p.domain(), random);
+                }));
   }
 
   /** Applies every generation that has finished since the last call. */
@@ -127,7 +143,9 @@ final class CmaEsSampler implements Sampler {
     }
   }
 
-  /** The first run: after the warm-start source (if any), from its prior when it has a usable trial. */
+  /**
+   * The first run: after the warm-start source (if any), from its prior when it has a usable trial.
+   */
   private void firstRun(List<? extends TrialView> trials) {
     int sourceSize = options.warmStartTrials();
     sourcePending = !allFinished(trials, 0, sourceSize);
@@ -140,16 +158,25 @@ final class CmaEsSampler implements Sampler {
         losses.add(loss);
       }
     }
-    newRun(sourceSize, points.isEmpty() ? null : WarmStart.fit(points, losses, options.warmStartGamma(),
-        options.warmStartAlpha(), options.separable()));
+    newRun(
+        sourceSize,
+        points.isEmpty()
+            ? null
+            : WarmStart.fit(
+                points,
+                losses,
+                options.warmStartGamma(),
+                options.warmStartAlpha(),
+                options.separable()));
   }
 
   /**
-   * A new run from {@code start}. IPOP doubles the population each restart; BIPOP (Hansen, "Benchmarking
-   * a BI-Population CMA-ES on the BBOB-2009 Function Testbed", GECCO 2009) alternates: a restart goes to
-   * whichever regime has spent fewer trials, the large one doubling as IPOP does, the small one drawing
-   * U uniform in [0, 1) for a population of base · (largest / 2 / base)^(U²) and a step size of
-   * sigma0 · 10^(-2U), for fine local searches between the broad ones.
+   * A new run from {@code start}. IPOP doubles the population each restart; BIPOP (Hansen,
+   * "Benchmarking a BI-Population CMA-ES on the BBOB-2009 Function Testbed", GECCO 2009)
+   * alternates: a restart goes to whichever regime has spent fewer trials, the large one doubling
+   * as IPOP does, the small one drawing U uniform in [0, 1) for a population of base · (largest / 2
+   * / base)^(U²) and a step size of sigma0 · 10^(-2U), for fine local searches between the broad
+   * ones.
    */
   private void newRun(int start, WarmStart.Prior prior) {
     runStart = start;
@@ -162,14 +189,21 @@ final class CmaEsSampler implements Sampler {
     if (smallRun) {
       double u = random.nextDouble();
       int largest = basePopulation << Math.min(largeRuns, 10);
-      lambda = Math.max(2, (int) Math.floor(basePopulation * Math.pow(Math.max(1, 0.5 * largest / basePopulation),
-          u * u)));
+      lambda =
+          Math.max(
+              2,
+              (int)
+                  Math.floor(
+                      basePopulation
+                          * Math.pow(Math.max(1, 0.5 * largest / basePopulation), u * u)));
       sigma *= Math.pow(10, -2 * u);
     } else {
       largeRuns = runs == 0 ? 0 : largeRuns + 1;
       lambda = basePopulation << Math.min(options.bipop() ? largeRuns : runs, 10);
     }
-    Margin margin = new Margin(bins, options.marginAlpha() > 0 ? options.marginAlpha() : 1.0 / (dims.size() * lambda));
+    Margin margin =
+        new Margin(
+            bins, options.marginAlpha() > 0 ? options.marginAlpha() : 1.0 / (dims.size() * lambda));
     if (prior != null) {
       state = new CmaState(lambda, prior, options.separable(), margin);
       return;

@@ -39,7 +39,10 @@ final class CmaState {
   private double[][] b;
   private double[] d;
   private int generation;
-  /** Each generation's best loss, newest last, over the TolFun window (Hansen 2016, appendix B.3). */
+
+  /**
+   * Each generation's best loss, newest last, over the TolFun window (Hansen 2016, appendix B.3).
+   */
   private final java.util.ArrayDeque<Double> bestLosses = new java.util.ArrayDeque<>();
 
   /** A run from {@code mean} with step {@code sigma} and C = I. */
@@ -163,12 +166,14 @@ final class CmaState {
     double[] invSqrtYw = invSqrtC(yw);
     double norm = 0;
     for (int i = 0; i < n; i++) {
-      pSigma[i] = (1 - cSigma) * pSigma[i] + Math.sqrt(cSigma * (2 - cSigma) * muEff) * invSqrtYw[i];
+      pSigma[i] =
+          (1 - cSigma) * pSigma[i] + Math.sqrt(cSigma * (2 - cSigma) * muEff) * invSqrtYw[i];
       norm += pSigma[i] * pSigma[i];
     }
     norm = Math.sqrt(norm);
     generation++;
-    boolean hSigma = norm / Math.sqrt(1 - Math.pow(1 - cSigma, 2.0 * generation)) < (1.4 + 2 / (n + 1.0)) * chiN;
+    boolean hSigma =
+        norm / Math.sqrt(1 - Math.pow(1 - cSigma, 2.0 * generation)) < (1.4 + 2 / (n + 1.0)) * chiN;
     for (int i = 0; i < n; i++) {
       pc[i] = (1 - cc) * pc[i] + (hSigma ? Math.sqrt(cc * (2 - cc) * muEff) * yw[i] : 0);
     }

@@ -10,10 +10,10 @@ import org.apache.commons.math3.special.Erf;
  * <p>Why: a discrete coordinate decodes every point of its bin to one value, so once the best
  * trials share a value the covariance along it shrinks with nothing to stop it, and the value is
  * fixed for the rest of the run. After each update, this keeps the marginal probability that a
- * discrete coordinate leaves the bin of the mean at least {@code alpha}: a bin with neighbours on both
- * sides gets at least alpha / 2 on each side, by widening a diagonal affine scaling {@code A} of that
- * coordinate (and re-centring the mean inside the bin); a bin at the end of the axis has one
- * neighbour, so the mean is moved towards it until the chance of crossing is alpha.
+ * discrete coordinate leaves the bin of the mean at least {@code alpha}: a bin with neighbours on
+ * both sides gets at least alpha / 2 on each side, by widening a diagonal affine scaling {@code A}
+ * of that coordinate (and re-centring the mean inside the bin); a bin at the end of the axis has
+ * one neighbour, so the mean is moved towards it until the chance of crossing is alpha.
  *
  * <p>Candidates are drawn as {@code x = m + sigma B D z} (the latent point the update learns from)
  * and decoded at {@code m + A (x - m)} on discrete coordinates. With no discrete coordinate (or the
@@ -44,7 +44,9 @@ final class Margin {
     return bins[i] != null;
   }
 
-  /** The point to decode: discrete coordinates of the latent {@code x} spread by A around the mean. */
+  /**
+   * The point to decode: discrete coordinates of the latent {@code x} spread by A around the mean.
+   */
   double[] spread(double[] x, double[] mean) {
     double[] out = x.clone();
     for (int i = 0; i < out.length; i++) {
@@ -58,19 +60,22 @@ final class Margin {
   /**
    * The latent point of a trial read back from the study. Only the decoded value is stored, not the
    * point it was decoded from, so a discrete coordinate is estimated by the mean of the sampling
-   * marginal N(m, (A sigma sqrt(C_ii))^2) over the value's bin, taken back through A. Why not the bin
-   * centre: with A large, a neighbour one bin away would count as a step A times larger than the one
-   * sampled and inflate sigma, and a mean off the centre would be pulled towards it every generation,
-   * which the evolution path reads as progress.
+   * marginal N(m, (A sigma sqrt(C_ii))^2) over the value's bin, taken back through A. Why not the
+   * bin centre: with A large, a neighbour one bin away would count as a step A times larger than
+   * the one sampled and inflate sigma, and a mean off the centre would be pulled towards it every
+   * generation, which the evolution path reads as progress.
    */
   double[] unspread(double[] u, double[] mean, double sigma, double[] cDiagonal) {
     double[] out = u.clone();
     for (int i = 0; i < out.length; i++) {
       if (discrete(i)) {
         double[] edges = bins[i].edges(u[i]);
-        double spread = conditionalMean(mean[i], scale[i] * sigma * Math.sqrt(cDiagonal[i]),
-            Double.isNaN(edges[0]) ? Double.NEGATIVE_INFINITY : edges[0],
-            Double.isNaN(edges[1]) ? Double.POSITIVE_INFINITY : edges[1]);
+        double spread =
+            conditionalMean(
+                mean[i],
+                scale[i] * sigma * Math.sqrt(cDiagonal[i]),
+                Double.isNaN(edges[0]) ? Double.NEGATIVE_INFINITY : edges[0],
+                Double.isNaN(edges[1]) ? Double.POSITIVE_INFINITY : edges[1]);
         out[i] = mean[i] + (spread - mean[i]) / scale[i];
       }
     }
@@ -115,24 +120,31 @@ final class Margin {
 
   /**
    * One coordinate: the mean {@code m} and standard deviation {@code s} (A sigma sqrt(C_ii)) of its
-   * marginal, and the edges of the mean's bin (NaN where there is no neighbour). Returns the corrected
-   * {m, s}.
+   * marginal, and the edges of the mean's bin (NaN where there is no neighbour). Returns the
+   * corrected {m, s}.
    */
   static double[] correct(double m, double s, double lower, double upper, double alpha) {
     if (Double.isNaN(lower) && Double.isNaN(upper)) {
       return new double[] {m, s};
     }
     if (Double.isNaN(lower)) { // first value: only crossing upwards changes it
-      return 1 - phi((upper - m) / s) >= alpha ? new double[] {m, s} : new double[] {upper - s * chi(alpha), s};
+      return 1 - phi((upper - m) / s) >= alpha
+          ? new double[] {m, s}
+          : new double[] {upper - s * chi(alpha), s};
     }
     if (Double.isNaN(upper)) {
-      return phi((lower - m) / s) >= alpha ? new double[] {m, s} : new double[] {lower + s * chi(alpha), s};
+      return phi((lower - m) / s) >= alpha
+          ? new double[] {m, s}
+          : new double[] {lower + s * chi(alpha), s};
     }
     return correctInside(m, s, lower, upper, alpha);
   }
 
-  /** A bin with neighbours on both sides: each tail at least alpha / 2, mass taken from the rest. */
-  private static double[] correctInside(double m, double s, double lower, double upper, double alpha) {
+  /**
+   * A bin with neighbours on both sides: each tail at least alpha / 2, mass taken from the rest.
+   */
+  private static double[] correctInside(
+      double m, double s, double lower, double upper, double alpha) {
     double low = phi((lower - m) / s);
     double up = 1 - phi((upper - m) / s);
     double floor = alpha / 2;

@@ -9,9 +9,9 @@ import org.apache.commons.math3.linear.EigenDecomposition;
 /**
  * The prior of WS-CMA-ES (Nomura, Watanabe, Akimoto, Ozaki, Onishi, "Warm Starting CMA-ES for
  * Hyperparameter Optimization", AAAI 2021): a Gaussian fitted to the best {@code gamma} fraction of
- * earlier solutions, in the unit cube. Its covariance is that of those solutions plus
- * {@code alpha^2 I}, so a tight or single cluster still leaves room to move; CMA-ES starts from it
- * with sigma = det^(1/2n) and C = Sigma / det^(1/n) (C of determinant 1, as the paper does).
+ * earlier solutions, in the unit cube. Its covariance is that of those solutions plus {@code
+ * alpha^2 I}, so a tight or single cluster still leaves room to move; CMA-ES starts from it with
+ * sigma = det^(1/2n) and C = Sigma / det^(1/n) (C of determinant 1, as the paper does).
  */
 final class WarmStart {
 
@@ -25,7 +25,8 @@ final class WarmStart {
    * max(1, floor(gamma N)); ties keep the earlier point. With {@code diagonal}, the off-diagonal
    * terms are dropped (for sep-CMA-ES, which learns only the diagonal).
    */
-  static Prior fit(List<double[]> points, List<Double> losses, double gamma, double alpha, boolean diagonal) {
+  static Prior fit(
+      List<double[]> points, List<Double> losses, double gamma, double alpha, boolean diagonal) {
     List<double[]> top = best(points, losses, Math.max(1, (int) Math.floor(gamma * points.size())));
     int n = top.get(0).length;
     double[] mean = new double[n];
@@ -49,7 +50,8 @@ final class WarmStart {
     }
     // log det from the eigenvalues: det itself underflows for many parameters (alpha^2n).
     double logDet = 0;
-    for (double value : new EigenDecomposition(new Array2DRowRealMatrix(sigma)).getRealEigenvalues()) {
+    for (double value :
+        new EigenDecomposition(new Array2DRowRealMatrix(sigma)).getRealEigenvalues()) {
       logDet += Math.log(value);
     }
     double unit = Math.exp(logDet / n);

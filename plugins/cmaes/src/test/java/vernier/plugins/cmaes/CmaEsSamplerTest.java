@@ -38,8 +38,16 @@ final class CmaEsSamplerTest extends SamplerContractTest {
       params[i] = Parameter.of("x" + i, FloatDomain.continuous(-5, 5));
     }
     StudyDefinition d = Studies.definition(seed, params);
-    return Studies.run(Studies.sampler(d, settings), new SimpleStudy(d), seed, trials, CmaEsSamplerTest::sphere)
-        .stream().mapToDouble(CmaEsSamplerTest::sphere).min().orElseThrow();
+    return Studies.run(
+            Studies.sampler(d, settings),
+            new SimpleStudy(d),
+            seed,
+            trials,
+            CmaEsSamplerTest::sphere)
+        .stream()
+        .mapToDouble(CmaEsSamplerTest::sphere)
+        .min()
+        .orElseThrow();
   }
 
   private static double sphere(Map<String, ParamValue> p) {
@@ -74,7 +82,8 @@ final class CmaEsSamplerTest extends SamplerContractTest {
       params[i] = Parameter.of("x" + i, FloatDomain.continuous(-5, 5));
     }
     StudyDefinition d = Studies.definition(5, params);
-    CmaEsSampler sampler = (CmaEsSampler) Studies.sampler(d, Settings.of(Map.of("restart_strategy", "bipop")));
+    CmaEsSampler sampler =
+        (CmaEsSampler) Studies.sampler(d, Settings.of(Map.of("restart_strategy", "bipop")));
     SimpleStudy study = new SimpleStudy(d);
     int base = 4 + (int) Math.floor(3 * Math.log(4));
     java.util.Set<Integer> small = new java.util.TreeSet<>();
@@ -89,17 +98,23 @@ final class CmaEsSamplerTest extends SamplerContractTest {
     }
     assertThat(largest).as("large runs double").isGreaterThan(base);
     assertThat(small).as("small runs happened").isNotEmpty();
-    assertThat(small.stream().mapToInt(Integer::intValue).max().getAsInt()).isLessThanOrEqualTo(largest / 2);
+    assertThat(small.stream().mapToInt(Integer::intValue).max().getAsInt())
+        .isLessThanOrEqualTo(largest / 2);
     assertThat(Studies.run(sampler, study, 99, 1, CmaEsSamplerTest::sphere)).hasSize(1);
   }
 
   @Test
   void restartStrategy_isChecked() {
     StudyDefinition d = Studies.definition(1, Parameter.of("x", FloatDomain.continuous(0, 1)));
-    org.assertj.core.api.Assertions.assertThatThrownBy(() -> Studies.sampler(d, Settings.of(Map.of(
-        "restart_strategy", "bogus")))).hasMessageContaining("'restart_strategy'").hasMessageContaining("bogus");
-    org.assertj.core.api.Assertions.assertThatThrownBy(() -> Studies.sampler(d, Settings.of(Map.of(
-        "restart_strategy", "bipop", "restarts", false)))).hasMessageContaining("'restart_strategy'");
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> Studies.sampler(d, Settings.of(Map.of("restart_strategy", "bogus"))))
+        .hasMessageContaining("'restart_strategy'")
+        .hasMessageContaining("bogus");
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () ->
+                Studies.sampler(
+                    d, Settings.of(Map.of("restart_strategy", "bipop", "restarts", false))))
+        .hasMessageContaining("'restart_strategy'");
   }
 
   // ---- margin ----------------------------------------------------------------------------------
@@ -108,19 +123,31 @@ final class CmaEsSamplerTest extends SamplerContractTest {
   private static final int INTEGER_LAMBDA = 4 + (int) Math.floor(3 * Math.log(3)); // 7
 
   private static List<long[]> integerQuadratic(Settings settings, long seed, int trials) {
-    StudyDefinition d = Studies.definition(seed, Parameter.of("k0", IntDomain.range(-20, 20)),
-        Parameter.of("k1", IntDomain.range(-20, 20)), Parameter.of("k2", IntDomain.range(-20, 20)));
+    StudyDefinition d =
+        Studies.definition(
+            seed,
+            Parameter.of("k0", IntDomain.range(-20, 20)),
+            Parameter.of("k1", IntDomain.range(-20, 20)),
+            Parameter.of("k2", IntDomain.range(-20, 20)));
     List<long[]> points = new ArrayList<>();
-    for (Map<String, ParamValue> p : Studies.run(Studies.sampler(d, settings), new SimpleStudy(d), seed, trials,
-        CmaEsSamplerTest::integerLoss)) {
+    for (Map<String, ParamValue> p :
+        Studies.run(
+            Studies.sampler(d, settings),
+            new SimpleStudy(d),
+            seed,
+            trials,
+            CmaEsSamplerTest::integerLoss)) {
       points.add(integers(p));
     }
     return points;
   }
 
   private static long[] integers(Map<String, ParamValue> p) {
-    return new long[] {((ParamValue.IntValue) p.get("k0")).value(), ((ParamValue.IntValue) p.get("k1")).value(),
-        ((ParamValue.IntValue) p.get("k2")).value()};
+    return new long[] {
+      ((ParamValue.IntValue) p.get("k0")).value(),
+      ((ParamValue.IntValue) p.get("k1")).value(),
+      ((ParamValue.IntValue) p.get("k2")).value()
+    };
   }
 
   private static double integerLoss(Map<String, ParamValue> p) {
@@ -132,7 +159,9 @@ final class CmaEsSamplerTest extends SamplerContractTest {
     return v;
   }
 
-  /** The share of generations from {@code firstGeneration} on whose members are all the same point. */
+  /**
+   * The share of generations from {@code firstGeneration} on whose members are all the same point.
+   */
   private static double frozenShare(List<long[]> points, int firstGeneration) {
     int frozen = 0;
     int generations = points.size() / INTEGER_LAMBDA;
@@ -147,7 +176,10 @@ final class CmaEsSamplerTest extends SamplerContractTest {
     return frozen / (double) (generations - firstGeneration);
   }
 
-  /** The share of members' integers, from {@code firstGeneration} on, that differ from their generation's mode. */
+  /**
+   * The share of members' integers, from {@code firstGeneration} on, that differ from their
+   * generation's mode.
+   */
   private static double movedShare(List<long[]> points, int firstGeneration) {
     int moved = 0;
     int counted = 0;
@@ -171,8 +203,11 @@ final class CmaEsSamplerTest extends SamplerContractTest {
     for (long seed = 1; seed <= 6; seed++) {
       // restarts off: one run, so generations stay blocks of 7 and convergence is not undone
       List<long[]> on = integerQuadratic(Settings.of(Map.of("restarts", false)), seed, 600);
-      List<long[]> off = integerQuadratic(Settings.of(Map.of("restarts", false, "with_margin", false)), seed, 600);
-      assertThat(on).as("seed %d: optimum found", seed).anySatisfy(k -> assertThat(k).containsExactly(TARGET));
+      List<long[]> off =
+          integerQuadratic(Settings.of(Map.of("restarts", false, "with_margin", false)), seed, 600);
+      assertThat(on)
+          .as("seed %d: optimum found", seed)
+          .anySatisfy(k -> assertThat(k).containsExactly(TARGET));
       // From generation 30 on both runs have converged. Without the margin the distribution has
       // collapsed onto one point: every generation is frozen. With it, each integer of each member
       // leaves the mean's value with probability >= alpha, so a generation is frozen with
@@ -188,25 +223,45 @@ final class CmaEsSamplerTest extends SamplerContractTest {
   void marginOff_reproducesTheSamplerBeforeTheMargin() {
     // Checksums of 300 trials recorded from the implementation before margin and warm start
     // (commit 7da3e25), with the same space, objective, seeds and settings.
-    Map<String, Integer> recorded = Map.of("5 false", -1740386689, "5 true", -163971923,
-        "6 false", -975454220, "6 true", -1784307678);
+    Map<String, Integer> recorded =
+        Map.of(
+            "5 false",
+            -1740386689,
+            "5 true",
+            -163971923,
+            "6 false",
+            -975454220,
+            "6 true",
+            -1784307678);
     for (long seed : new long[] {5, 6}) {
       for (boolean separable : new boolean[] {false, true}) {
-        StudyDefinition d = Studies.definition(seed, Parameter.of("a", IntDomain.range(-10, 10)),
-            Parameter.of("b", new IntDomain(1, 64, true, 1)), Parameter.of("c", new FloatDomain(0, 1, false, 0.1)),
-            Parameter.of("d", FloatDomain.continuous(-1, 1)));
-        Sampler sampler = Studies.sampler(d, Settings.of(Map.of("separable", separable, "with_margin", false)));
+        StudyDefinition d =
+            Studies.definition(
+                seed,
+                Parameter.of("a", IntDomain.range(-10, 10)),
+                Parameter.of("b", new IntDomain(1, 64, true, 1)),
+                Parameter.of("c", new FloatDomain(0, 1, false, 0.1)),
+                Parameter.of("d", FloatDomain.continuous(-1, 1)));
+        Sampler sampler =
+            Studies.sampler(d, Settings.of(Map.of("separable", separable, "with_margin", false)));
         List<String> asked = new ArrayList<>();
-        for (Map<String, ParamValue> p : Studies.run(sampler, new SimpleStudy(d), seed, 300, p -> {
-          double a = p.get("a").asDouble() - 3;
-          double b = Math.log(p.get("b").asDouble()) / Math.log(2) - 3;
-          double c = p.get("c").asDouble() - 0.3;
-          double x = p.get("d").asDouble();
-          return a * a + b * b + c * c + x * x;
-        })) {
+        for (Map<String, ParamValue> p :
+            Studies.run(
+                sampler,
+                new SimpleStudy(d),
+                seed,
+                300,
+                p -> {
+                  double a = p.get("a").asDouble() - 3;
+                  double b = Math.log(p.get("b").asDouble()) / Math.log(2) - 3;
+                  double c = p.get("c").asDouble() - 0.3;
+                  double x = p.get("d").asDouble();
+                  return a * a + b * b + c * c + x * x;
+                })) {
           asked.add(p.get("a") + " " + p.get("b") + " " + p.get("c") + " " + p.get("d"));
         }
-        assertThat(asked.hashCode()).as("seed %d, separable %s", seed, separable)
+        assertThat(asked.hashCode())
+            .as("seed %d, separable %s", seed, separable)
             .isEqualTo(recorded.get(seed + " " + separable));
       }
     }
@@ -214,12 +269,25 @@ final class CmaEsSamplerTest extends SamplerContractTest {
 
   @Test
   void margin_changesNothingWithoutDiscreteParameters() {
-    StudyDefinition d = Studies.definition(4, Parameter.of("x", FloatDomain.continuous(-5, 5)),
-        Parameter.of("y", FloatDomain.logScale(1e-3, 1)));
-    List<Map<String, ParamValue>> on = Studies.run(Studies.sampler(d, Settings.empty()), new SimpleStudy(d), 4, 120,
-        p -> Math.abs(p.get("x").asDouble() - 1) + Math.abs(Math.log(p.get("y").asDouble())));
-    List<Map<String, ParamValue>> off = Studies.run(Studies.sampler(d, Settings.of(Map.of("with_margin", false))),
-        new SimpleStudy(d), 4, 120, p -> Math.abs(p.get("x").asDouble() - 1) + Math.abs(Math.log(p.get("y").asDouble())));
+    StudyDefinition d =
+        Studies.definition(
+            4,
+            Parameter.of("x", FloatDomain.continuous(-5, 5)),
+            Parameter.of("y", FloatDomain.logScale(1e-3, 1)));
+    List<Map<String, ParamValue>> on =
+        Studies.run(
+            Studies.sampler(d, Settings.empty()),
+            new SimpleStudy(d),
+            4,
+            120,
+            p -> Math.abs(p.get("x").asDouble() - 1) + Math.abs(Math.log(p.get("y").asDouble())));
+    List<Map<String, ParamValue>> off =
+        Studies.run(
+            Studies.sampler(d, Settings.of(Map.of("with_margin", false))),
+            new SimpleStudy(d),
+            4,
+            120,
+            p -> Math.abs(p.get("x").asDouble() - 1) + Math.abs(Math.log(p.get("y").asDouble())));
     assertThat(on).isEqualTo(off);
   }
 
@@ -227,8 +295,12 @@ final class CmaEsSamplerTest extends SamplerContractTest {
 
   @Test
   void aSamplerRebuiltMidStudy_continuesTheSameSearch() {
-    StudyDefinition d = Studies.definition(9, Parameter.of("k", IntDomain.range(0, 12)),
-        Parameter.of("s", new FloatDomain(0, 1, false, 0.05)), Parameter.of("x", FloatDomain.continuous(-2, 2)));
+    StudyDefinition d =
+        Studies.definition(
+            9,
+            Parameter.of("k", IntDomain.range(0, 12)),
+            Parameter.of("s", new FloatDomain(0, 1, false, 0.05)),
+            Parameter.of("x", FloatDomain.continuous(-2, 2)));
     Settings settings = Settings.of(Map.of("warm_start_trials", 6.0));
     Sampler live = Studies.sampler(d, settings);
     SimpleStudy study = new SimpleStudy(d);
@@ -252,7 +324,8 @@ final class CmaEsSamplerTest extends SamplerContractTest {
       long seed = random.nextLong();
       Sampler rebuilt = Studies.sampler(d, settings);
       assertThat(Studies.ask(rebuilt, study, new SplittableRandom(seed)))
-          .as("after trial %d", t).isEqualTo(Studies.ask(live, study, new SplittableRandom(seed)));
+          .as("after trial %d", t)
+          .isEqualTo(Studies.ask(live, study, new SplittableRandom(seed)));
     }
   }
 
@@ -261,24 +334,47 @@ final class CmaEsSamplerTest extends SamplerContractTest {
   @Test
   void badSettings_areRejectedNamingTheSetting() {
     StudyDefinition d = ContractSpaces.definition(ContractSpaces.mixed(), 1);
-    Map<Map<String, Object>, String> cases = Map.of(
-        Map.of("sigma0", 0.0), "'sigma0' of cmaes must be in (0, 1], got 0.0",
-        Map.of("population_size", 2.0), "'population_size' of cmaes must be 0 (auto) or >= 4, got 2",
-        Map.of("margin_alpha", 0.5), "'margin_alpha' of cmaes must be in [0, 0.5), got 0.5",
-        Map.of("margin_alpha", 0.1, "with_margin", false), "'margin_alpha' of cmaes has no effect with with_margin: false",
-        Map.of("warm_start_trials", -1.0), "'warm_start_trials' of cmaes must be >= 0, got -1",
-        Map.of("warm_start_trials", 10.0, "warm_start_gamma", 0.0), "'warm_start_gamma' of cmaes must be in (0, 1], got 0.0",
-        Map.of("warm_start_trials", 10.0, "warm_start_alpha", 1.5), "'warm_start_alpha' of cmaes must be in (0, 1], got 1.5",
-        Map.of("warm_start_gamma", 0.2), "'warm_start_gamma' of cmaes has no effect without warm_start_trials > 0");
-    cases.forEach((settings, message) -> assertThatThrownBy(() -> factory().create(d, Settings.of(settings)))
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("setting " + message));
+    Map<Map<String, Object>, String> cases =
+        Map.of(
+            Map.of("sigma0", 0.0), "'sigma0' of cmaes must be in (0, 1], got 0.0",
+            Map.of("population_size", 2.0),
+                "'population_size' of cmaes must be 0 (auto) or >= 4, got 2",
+            Map.of("margin_alpha", 0.5), "'margin_alpha' of cmaes must be in [0, 0.5), got 0.5",
+            Map.of("margin_alpha", 0.1, "with_margin", false),
+                "'margin_alpha' of cmaes has no effect with with_margin: false",
+            Map.of("warm_start_trials", -1.0), "'warm_start_trials' of cmaes must be >= 0, got -1",
+            Map.of("warm_start_trials", 10.0, "warm_start_gamma", 0.0),
+                "'warm_start_gamma' of cmaes must be in (0, 1], got 0.0",
+            Map.of("warm_start_trials", 10.0, "warm_start_alpha", 1.5),
+                "'warm_start_alpha' of cmaes must be in (0, 1], got 1.5",
+            Map.of("warm_start_gamma", 0.2),
+                "'warm_start_gamma' of cmaes has no effect without warm_start_trials > 0");
+    cases.forEach(
+        (settings, message) ->
+            assertThatThrownBy(() -> factory().create(d, Settings.of(settings)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("setting " + message));
   }
 
   @Test
   void goodSettings_areAccepted() {
     StudyDefinition d = ContractSpaces.definition(ContractSpaces.mixed(), 1);
-    assertThat(factory().create(d, Settings.of(Map.of("with_margin", true, "margin_alpha", 0.2,
-        "warm_start_trials", 20.0, "warm_start_gamma", 0.25, "warm_start_alpha", 0.05)))).isNotNull();
+    assertThat(
+            factory()
+                .create(
+                    d,
+                    Settings.of(
+                        Map.of(
+                            "with_margin",
+                            true,
+                            "margin_alpha",
+                            0.2,
+                            "warm_start_trials",
+                            20.0,
+                            "warm_start_gamma",
+                            0.25,
+                            "warm_start_alpha",
+                            0.05))))
+        .isNotNull();
   }
 }

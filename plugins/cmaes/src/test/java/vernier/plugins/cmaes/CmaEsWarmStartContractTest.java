@@ -15,6 +15,7 @@ final class CmaEsWarmStartContractTest extends SamplerContractTest {
 
   @Override
   protected Settings settings() {
-    return Settings.of(Map.of("warm_start_trials", 8.0, "warm_start_gamma", 0.25, "margin_alpha", 0.1));
+    return Settings.of(
+        Map.of("warm_start_trials", 8.0, "warm_start_gamma", 0.25, "margin_alpha", 0.1));
   }
 }

@@ -12,7 +12,8 @@ final class CmaStateTest {
   void aRunWhoseBestLossStopsMoving_isExhausted_soARestartCanFollow() {
     int n = 3;
     int lambda = 6;
-    CmaState state = new CmaState(n, lambda, new double[] {0.5, 0.5, 0.5}, 0.2, false, Margin.off(n));
+    CmaState state =
+        new CmaState(n, lambda, new double[] {0.5, 0.5, 0.5}, 0.2, false, Margin.off(n));
     SplittableRandom random = new SplittableRandom(1);
     int window = 10 + (int) Math.ceil(30.0 * n / lambda);
     for (int generation = 1; generation <= window; generation++) {

@@ -31,22 +31,29 @@ final class MarginTest {
 
   @Test
   void bins_ofLogAndSteppedDomains_endWhereDecodingChangesValue() {
-    for (var domain : new vernier.spi.Domain[] {new IntDomain(1, 64, true, 1), new IntDomain(16, 256, false, 16),
-        new FloatDomain(0.5, 0.99, false, 0.01), new FloatDomain(0.1, 10, true, 0.1)}) {
+    for (var domain :
+        new vernier.spi.Domain[] {
+          new IntDomain(1, 64, true, 1),
+          new IntDomain(16, 256, false, 16),
+          new FloatDomain(0.5, 0.99, false, 0.01),
+          new FloatDomain(0.1, 10, true, 0.1)
+        }) {
       Bins bins = new Bins(domain);
       for (int k = 0; k < 20; k++) {
         double u = 0.013 + 0.05 * k;
         double[] edges = bins.edges(u);
         double value = UnitInterval.fromUnit(domain, u).asDouble();
-        assertThat(edges[0]).as("%s at %s", domain.describe(), u).satisfiesAnyOf(
-            e -> assertThat(e).isNaN(), e -> assertThat(e).isLessThanOrEqualTo(u));
+        assertThat(edges[0])
+            .as("%s at %s", domain.describe(), u)
+            .satisfiesAnyOf(e -> assertThat(e).isNaN(), e -> assertThat(e).isLessThanOrEqualTo(u));
         if (!Double.isNaN(edges[0])) {
           assertThat(UnitInterval.fromUnit(domain, edges[0] + 1e-9).asDouble()).isEqualTo(value);
           assertThat(UnitInterval.fromUnit(domain, edges[0] - 1e-9).asDouble()).isLessThan(value);
         }
         if (!Double.isNaN(edges[1])) {
           assertThat(UnitInterval.fromUnit(domain, edges[1] - 1e-9).asDouble()).isEqualTo(value);
-          assertThat(UnitInterval.fromUnit(domain, edges[1] + 1e-9).asDouble()).isGreaterThan(value);
+          assertThat(UnitInterval.fromUnit(domain, edges[1] + 1e-9).asDouble())
+              .isGreaterThan(value);
         }
       }
     }
@@ -81,7 +88,8 @@ final class MarginTest {
     assertThat(above(corrected, 0.1)).isCloseTo(ALPHA, within(1e-9));
     double[] last = Margin.correct(0.98, 0.001, 0.9, Double.NaN, ALPHA);
     assertThat(below(last, 0.9)).isCloseTo(ALPHA, within(1e-9));
-    assertThat(Margin.correct(0.09, 0.01, Double.NaN, 0.1, ALPHA)).containsExactly(0.09, 0.01); // 16 %: enough
+    assertThat(Margin.correct(0.09, 0.01, Double.NaN, 0.1, ALPHA))
+        .containsExactly(0.09, 0.01); // 16 %: enough
   }
 
   @Test
@@ -96,20 +104,25 @@ final class MarginTest {
     assertThat(Margin.phi((0.5 - mean[0]) / s) + 1 - Margin.phi((0.6 - mean[0]) / s))
         .isCloseTo(ALPHA, within(1e-9));
     // Read back through A, the mean's own bin lands on the latent mean, and the next bin just past
-    // the 97.5 % quantile (1.96 latent standard deviations), where such samples came from: not 0.1 / 1e-3
+    // the 97.5 % quantile (1.96 latent standard deviations), where such samples came from: not 0.1
+    // / 1e-3
     // = 100 standard deviations away, as its bin centre would be.
     double[] diagonal = {1, 1};
-    assertThat(margin.unspread(new double[] {0.55, 0.3}, mean, 1e-3, diagonal)[0]).isCloseTo(mean[0], within(1e-9));
-    double next = (margin.unspread(new double[] {0.65, 0.3}, mean, 1e-3, diagonal)[0] - mean[0]) / 1e-3;
+    assertThat(margin.unspread(new double[] {0.55, 0.3}, mean, 1e-3, diagonal)[0])
+        .isCloseTo(mean[0], within(1e-9));
+    double next =
+        (margin.unspread(new double[] {0.65, 0.3}, mean, 1e-3, diagonal)[0] - mean[0]) / 1e-3;
     assertThat(next).isBetween(1.96, 3.0);
   }
 
   @Test
   void conditionalMean_isTheMeanOfTheNormalOverTheInterval() {
-    assertThat(Margin.conditionalMean(0.5, 0.1, 0.4, 0.6)).isCloseTo(0.5, within(1e-12)); // symmetric
+    assertThat(Margin.conditionalMean(0.5, 0.1, 0.4, 0.6))
+        .isCloseTo(0.5, within(1e-12)); // symmetric
     assertThat(Margin.conditionalMean(0, 1, 0, Double.POSITIVE_INFINITY))
         .isCloseTo(Math.sqrt(2 / Math.PI), within(1e-9)); // half-normal
-    assertThat(Margin.conditionalMean(0, 1e-3, 0.5, 0.6)).isEqualTo(0.5); // no mass: the nearest end
+    assertThat(Margin.conditionalMean(0, 1e-3, 0.5, 0.6))
+        .isEqualTo(0.5); // no mass: the nearest end
   }
 
   @Test
@@ -117,6 +130,7 @@ final class MarginTest {
     Margin off = Margin.off(2);
     double[] x = {0.1, 1.3};
     assertThat(off.spread(x, new double[] {0.5, 0.5})).containsExactly(x);
-    assertThat(off.unspread(x, new double[] {0.5, 0.5}, 0.2, new double[] {1, 1})).containsExactly(x);
+    assertThat(off.unspread(x, new double[] {0.5, 0.5}, 0.2, new double[] {1, 1}))
+        .containsExactly(x);
   }
 }

@@ -18,14 +18,20 @@ import vernier.spi.StudyDefinition;
 import vernier.spi.Suggestion;
 import vernier.spi.testkit.SimpleStudy;
 
-/** Test studies: a definition minimising "loss", and a loop that asks, evaluates and tells in order. */
+/**
+ * Test studies: a definition minimising "loss", and a loop that asks, evaluates and tells in order.
+ */
 final class Studies {
 
   private Studies() {}
 
   static StudyDefinition definition(long seed, Parameter... parameters) {
-    return new StudyDefinition("cmaes-test", SearchSpace.of(parameters),
-        List.of(new Objective("loss", Direction.MINIMIZE)), List.<Constraint>of(), seed);
+    return new StudyDefinition(
+        "cmaes-test",
+        SearchSpace.of(parameters),
+        List.of(new Objective("loss", Direction.MINIMIZE)),
+        List.<Constraint>of(),
+        seed);
   }
 
   static Sampler sampler(StudyDefinition definition, Settings settings) {
@@ -34,11 +40,18 @@ final class Studies {
   }
 
   static Map<String, ParamValue> ask(Sampler sampler, SimpleStudy study, SplittableRandom random) {
-    return ((Suggestion.Params) sampler.suggest(study, new SamplingContext(random.split()))).values();
+    return ((Suggestion.Params) sampler.suggest(study, new SamplingContext(random.split())))
+        .values();
   }
 
-  /** Runs {@code trials} sequential trials (random source seeded with {@code seed}); their params. */
-  static List<Map<String, ParamValue>> run(Sampler sampler, SimpleStudy study, long seed, int trials,
+  /**
+   * Runs {@code trials} sequential trials (random source seeded with {@code seed}); their params.
+   */
+  static List<Map<String, ParamValue>> run(
+      Sampler sampler,
+      SimpleStudy study,
+      long seed,
+      int trials,
       ToDoubleFunction<Map<String, ParamValue>> loss) {
     SplittableRandom random = new SplittableRandom(seed);
     List<Map<String, ParamValue>> asked = new ArrayList<>();

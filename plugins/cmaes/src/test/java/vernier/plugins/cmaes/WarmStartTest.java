@@ -25,26 +25,38 @@ final class WarmStartTest {
 
   @Test
   void fit_isTheBestGammaFractionsGaussianPlusAlphaSquared() {
-    List<double[]> points = List.of(new double[] {0.2, 0.4}, new double[] {0.9, 0.9}, new double[] {0.4, 0.6},
-        new double[] {0.1, 0.1});
+    List<double[]> points =
+        List.of(
+            new double[] {0.2, 0.4},
+            new double[] {0.9, 0.9},
+            new double[] {0.4, 0.6},
+            new double[] {0.1, 0.1});
     List<Double> losses = List.of(1.0, 9.0, 2.0, 8.0);
-    WarmStart.Prior prior = WarmStart.fit(points, losses, 0.5, 0.1, false); // best two: points 0 and 2
+    WarmStart.Prior prior =
+        WarmStart.fit(points, losses, 0.5, 0.1, false); // best two: points 0 and 2
     assertThat(prior.mean()).containsExactly(new double[] {0.3, 0.5}, within(1e-12));
     // Sigma = 0.01 I + [[0.01, 0.01], [0.01, 0.01]]; sigma^2 C must give it back, with det C = 1
     double[][] expected = {{0.02, 0.01}, {0.01, 0.02}};
     double[][] cov = prior.cov();
     for (int i = 0; i < 2; i++) {
       for (int j = 0; j < 2; j++) {
-        assertThat(prior.sigma() * prior.sigma() * cov[i][j]).isCloseTo(expected[i][j], within(1e-12));
+        assertThat(prior.sigma() * prior.sigma() * cov[i][j])
+            .isCloseTo(expected[i][j], within(1e-12));
       }
     }
-    assertThat(new LUDecomposition(new Array2DRowRealMatrix(cov)).getDeterminant()).isCloseTo(1, within(1e-9));
+    assertThat(new LUDecomposition(new Array2DRowRealMatrix(cov)).getDeterminant())
+        .isCloseTo(1, within(1e-9));
   }
 
   @Test
   void fit_withFewSolutions_keepsTheBestOne_asABallOfRadiusAlpha() {
-    WarmStart.Prior prior = WarmStart.fit(List.of(new double[] {0.7, 0.2}, new double[] {0.1, 0.1}),
-        List.of(0.5, 3.0), 0.1, 0.05, false);
+    WarmStart.Prior prior =
+        WarmStart.fit(
+            List.of(new double[] {0.7, 0.2}, new double[] {0.1, 0.1}),
+            List.of(0.5, 3.0),
+            0.1,
+            0.05,
+            false);
     assertThat(prior.mean()).containsExactly(0.7, 0.2);
     assertThat(prior.sigma()).isCloseTo(0.05, within(1e-12));
     assertThat(prior.cov()[0]).containsExactly(new double[] {1, 0}, within(1e-12));
@@ -52,8 +64,13 @@ final class WarmStartTest {
 
   @Test
   void fit_diagonal_dropsTheCorrelation() {
-    WarmStart.Prior prior = WarmStart.fit(List.of(new double[] {0.2, 0.4}, new double[] {0.4, 0.6}),
-        List.of(1.0, 2.0), 1, 0.1, true);
+    WarmStart.Prior prior =
+        WarmStart.fit(
+            List.of(new double[] {0.2, 0.4}, new double[] {0.4, 0.6}),
+            List.of(1.0, 2.0),
+            1,
+            0.1,
+            true);
     assertThat(prior.cov()[0][1]).isZero();
   }
 
@@ -91,7 +108,8 @@ final class WarmStartTest {
   }
 
   /** The sampled trials of a study with {@code imported} trials in front and the given settings. */
-  private static List<Map<String, ParamValue>> sampled(long seed, int imported, Settings settings, int budget) {
+  private static List<Map<String, ParamValue>> sampled(
+      long seed, int imported, Settings settings, int budget) {
     StudyDefinition d = definition(seed);
     SimpleStudy study = new SimpleStudy(d);
     importNearTheOptimum(study, seed, imported);
@@ -118,12 +136,15 @@ final class WarmStartTest {
     double warmTotal = 0;
     double coldTotal = 0;
     for (long seed = 1; seed <= 8; seed++) {
-      List<Map<String, ParamValue>> warm = sampled(seed, 30, Settings.of(Map.of("warm_start_trials", 30.0)), 24);
+      List<Map<String, ParamValue>> warm =
+          sampled(seed, 30, Settings.of(Map.of("warm_start_trials", 30.0)), 24);
       List<Map<String, ParamValue>> cold = sampled(seed, 0, Settings.empty(), 24);
       // The source's best 3 trials lie within about a unit of (3.5, ...); the cold start is at 0.
-      assertThat(average(warm.subList(0, lambda))).as("seed %d: warm generation 0", seed)
+      assertThat(average(warm.subList(0, lambda)))
+          .as("seed %d: warm generation 0", seed)
           .containsExactly(new double[] {OPTIMUM, OPTIMUM, OPTIMUM, OPTIMUM}, within(1.2));
-      assertThat(average(cold.subList(0, lambda))).as("seed %d: cold generation 0", seed)
+      assertThat(average(cold.subList(0, lambda)))
+          .as("seed %d: cold generation 0", seed)
           .containsExactly(new double[] {0, 0, 0, 0}, within(1.5));
       // three generations later (sampled trials only) the warm start is ahead on every seed ...
       assertThat(best(warm)).as("seed %d", seed).isLessThan(best(cold));
@@ -147,8 +168,13 @@ final class WarmStartTest {
   void warmStart_fillsAMissingSourceWithRandomTrials_thenStartsFromIt() {
     StudyDefinition d = definition(3);
     SimpleStudy study = new SimpleStudy(d);
-    List<Map<String, ParamValue>> asked = Studies.run(Studies.sampler(d, Settings.of(Map.of(
-        "warm_start_trials", 20.0))), study, 3, 60, WarmStartTest::sphere);
+    List<Map<String, ParamValue>> asked =
+        Studies.run(
+            Studies.sampler(d, Settings.of(Map.of("warm_start_trials", 20.0))),
+            study,
+            3,
+            60,
+            WarmStartTest::sphere);
     // the first 20 are uniform over [-5, 5]^4; the first run starts from their best two
     List<double[]> points = new ArrayList<>();
     List<Double> losses = new ArrayList<>();
@@ -172,10 +198,29 @@ final class WarmStartTest {
     StudyDefinition d = definition(4);
     SimpleStudy study = new SimpleStudy(d);
     importNearTheOptimum(study, 4, 9);
-    study.start(Map.of("x0", ParamValue.of(-4.0), "x1", ParamValue.of(-4.0), "x2", ParamValue.of(-4.0),
-        "x3", ParamValue.of(-4.0))).finish(TrialState.FAILED);
-    SimpleTrial running = study.start(Map.of("x0", ParamValue.of(3.5), "x1", ParamValue.of(3.5),
-        "x2", ParamValue.of(3.5), "x3", ParamValue.of(3.5))); // an enqueued trial still being evaluated
+    study
+        .start(
+            Map.of(
+                "x0",
+                ParamValue.of(-4.0),
+                "x1",
+                ParamValue.of(-4.0),
+                "x2",
+                ParamValue.of(-4.0),
+                "x3",
+                ParamValue.of(-4.0)))
+        .finish(TrialState.FAILED);
+    SimpleTrial running =
+        study.start(
+            Map.of(
+                "x0",
+                ParamValue.of(3.5),
+                "x1",
+                ParamValue.of(3.5),
+                "x2",
+                ParamValue.of(3.5),
+                "x3",
+                ParamValue.of(3.5))); // an enqueued trial still being evaluated
     Sampler sampler = Studies.sampler(d, Settings.of(Map.of("warm_start_trials", 11.0)));
     // generation 0 (8 trials) finishes, but its update waits for the source: trials 19.. still come
     // from the same prior, which is a function of the finished source trials alone

@@ -22,14 +22,16 @@ final class AcquisitionSearch {
   private final int localSearches;
   private final int evaluationsPerSearch;
 
-  AcquisitionSearch(Encoding encoding, int candidates, int localSearches, int evaluationsPerSearch) {
+  AcquisitionSearch(
+      Encoding encoding, int candidates, int localSearches, int evaluationsPerSearch) {
     this.encoding = encoding;
     this.candidates = candidates;
     this.localSearches = localSearches;
     this.evaluationsPerSearch = evaluationsPerSearch;
   }
 
-  double[] maximize(ToDoubleFunction<double[]> acquisition, List<double[]> seeds, RandomGenerator random) {
+  double[] maximize(
+      ToDoubleFunction<double[]> acquisition, List<double[]> seeds, RandomGenerator random) {
     List<Scored> starts = new ArrayList<>();
     for (int k = 0; k < candidates; k++) {
       double[] x = encoding.random(random);

@@ -14,10 +14,10 @@ import vernier.spi.SearchSpace;
 import vernier.spi.UnitInterval;
 
 /**
- * The model's coordinates: one per unconditional parameter. A numeric parameter lives in [0, 1] (its
- * unit interval, log-scaled where the domain is); a categorical one holds its choice's index, which
- * the kernel compares only for equality. Integer and stepped values are always on their grid, so the
- * model is never asked about a point that cannot be suggested.
+ * The model's coordinates: one per unconditional parameter. A numeric parameter lives in [0, 1]
+ * (its unit interval, log-scaled where the domain is); a categorical one holds its choice's index,
+ * which the kernel compares only for equality. Integer and stepped values are always on their grid,
+ * so the model is never asked about a point that cannot be suggested.
  */
 final class Encoding {
 
@@ -56,7 +56,10 @@ final class Encoding {
     return ((CategoricalDomain) dims.get(i).domain()).choices().size();
   }
 
-  /** A trial's point, or null when it lacks one of the coordinates (e.g. enqueued with fewer params). */
+  /**
+   * A trial's point, or null when it lacks one of the coordinates (e.g. enqueued with fewer
+   * params).
+   */
   double[] encode(Map<String, ParamValue> params) {
     double[] x = new double[dims.size()];
     for (int i = 0; i < x.length; i++) {
@@ -65,18 +68,25 @@ final class Encoding {
       if (v == null || !p.domain().contains(v)) {
         return null;
       }
-      x[i] = p.domain() instanceof CategoricalDomain c ? c.indexOf(v) : UnitInterval.toUnit(p.domain(), v.asDouble());
+      x[i] =
+          p.domain() instanceof CategoricalDomain c
+              ? c.indexOf(v)
+              : UnitInterval.toUnit(p.domain(), v.asDouble());
     }
     return x;
   }
 
   ParamValue decode(int i, double coordinate) {
     Domain domain = dims.get(i).domain();
-    return domain instanceof CategoricalDomain c ? c.choices().get((int) coordinate)
+    return domain instanceof CategoricalDomain c
+        ? c.choices().get((int) coordinate)
         : UnitInterval.fromUnit(domain, coordinate);
   }
 
-  /** The coordinate of the suggestable value nearest to {@code u} (the identity on continuous floats). */
+  /**
+   * The coordinate of the suggestable value nearest to {@code u} (the identity on continuous
+   * floats).
+   */
   double snap(int i, double u) {
     Domain domain = dims.get(i).domain();
     if (domain instanceof CategoricalDomain || isContinuous(domain)) {

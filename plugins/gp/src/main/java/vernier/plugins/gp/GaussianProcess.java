@@ -21,8 +21,14 @@ final class GaussianProcess {
   private final double[] alpha;
   private final double logMarginalLikelihood;
 
-  private GaussianProcess(double[][] x, double[] y, boolean[] categorical, Matern52 kernel, double[][] lower,
-      double[] alpha, double logMarginalLikelihood) {
+  private GaussianProcess(
+      double[][] x,
+      double[] y,
+      boolean[] categorical,
+      Matern52 kernel,
+      double[][] lower,
+      double[] alpha,
+      double logMarginalLikelihood) {
     this.x = x;
     this.y = y;
     this.categorical = categorical;
@@ -33,10 +39,11 @@ final class GaussianProcess {
   }
 
   /**
-   * The posterior given the observations {@code y} at {@code x}, or null when the kernel matrix is not
-   * numerically positive definite.
+   * The posterior given the observations {@code y} at {@code x}, or null when the kernel matrix is
+   * not numerically positive definite.
    */
-  static GaussianProcess condition(double[][] x, double[] y, boolean[] categorical, Matern52 kernel) {
+  static GaussianProcess condition(
+      double[][] x, double[] y, boolean[] categorical, Matern52 kernel) {
     int n = x.length;
     double[][] k = new double[n][n];
     for (int i = 0; i < n; i++) {
@@ -85,8 +92,8 @@ final class GaussianProcess {
   /**
    * The constant liar (Ginsbourger, Le Riche and Carraro, "Kriging is well-suited to parallelize
    * optimization", 2010): pending points are added as if observed at {@code lie}, with the kernel
-   * kept. The variance collapses there and, with a lie no better than average, the mean rises around
-   * them, so parallel suggestions spread out instead of piling up at the current optimum.
+   * kept. The variance collapses there and, with a lie no better than average, the mean rises
+   * around them, so parallel suggestions spread out instead of piling up at the current optimum.
    */
   GaussianProcess withLies(double[][] pending, double lie) {
     if (pending.length == 0) {
@@ -106,7 +113,9 @@ final class GaussianProcess {
     return dot(a, b, a.length);
   }
 
-  /** The dot product of the first {@code n} entries; four running sums, so the additions pipeline. */
+  /**
+   * The dot product of the first {@code n} entries; four running sums, so the additions pipeline.
+   */
   private static double dot(double[] a, double[] b, int n) {
     double s0 = 0;
     double s1 = 0;

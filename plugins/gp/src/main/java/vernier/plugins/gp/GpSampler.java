@@ -20,8 +20,8 @@ import vernier.spi.Uniform;
 
 /**
  * Gaussian-process Bayesian optimisation (Snoek, Larochelle and Adams, "Practical Bayesian
- * Optimization of Machine Learning Algorithms", NeurIPS 2012): a Matérn-5/2 ARD process fitted to the
- * finished trials by marginal likelihood ({@link KernelFit}), and the next point where the log
+ * Optimization of Machine Learning Algorithms", NeurIPS 2012): a Matérn-5/2 ARD process fitted to
+ * the finished trials by marginal likelihood ({@link KernelFit}), and the next point where the log
  * expected improvement (Ament et al., NeurIPS 2023) is largest ({@link AcquisitionSearch}).
  *
  * <ul>
@@ -29,18 +29,23 @@ import vernier.spi.Uniform;
  *       probability that every bound holds (Gardner et al., "Bayesian Optimization with Inequality
  *       Constraints", ICML 2014). Until a trial is feasible, only that probability is maximised.
  *   <li>Running trials: a constant liar at the mean loss, so parallel workers get different points.
- *   <li>Cost: the posterior uses at most {@code max_model_trials} trials (the newest, plus always the
- *       best), and the hyperparameters are fitted on at most {@code max_fit_trials} of them; both
- *       bound the cubic cost of the Cholesky factorisation.
+ *   <li>Cost: the posterior uses at most {@code max_model_trials} trials (the newest, plus always
+ *       the best), and the hyperparameters are fitted on at most {@code max_fit_trials} of them;
+ *       both bound the cubic cost of the Cholesky factorisation.
  *   <li>Conditional parameters are drawn at random (the model covers the unconditional ones).
- *   <li>Each fit starts from the previous one's hyperparameters. A server restart starts afresh, so a
- *       restarted study may differ slightly from an uninterrupted one with the same seed.
+ *   <li>Each fit starts from the previous one's hyperparameters. A server restart starts afresh, so
+ *       a restarted study may differ slightly from an uninterrupted one with the same seed.
  * </ul>
  */
 final class GpSampler implements Sampler {
 
   /** The knobs, validated by {@link GpSamplerFactory}. */
-  record Settings(int startupTrials, int maxModelTrials, int maxFitTrials, int candidates, int localSearches,
+  record Settings(
+      int startupTrials,
+      int maxModelTrials,
+      int maxFitTrials,
+      int candidates,
+      int localSearches,
       boolean warpOutput) {}
 
   private final StudyDefinition study;
@@ -49,7 +54,11 @@ final class GpSampler implements Sampler {
   private final boolean[] categorical;
   private final Settings settings;
   private final AcquisitionSearch search;
-  /** The last kernel fitted per model (0: the objective, c + 1: constraint c): the next fit starts there. */
+
+  /**
+   * The last kernel fitted per model (0: the objective, c + 1: constraint c): the next fit starts
+   * there.
+   */
   private final Map<Integer, Matern52> lastKernels = new HashMap<>();
 
   GpSampler(StudyDefinition study, Settings settings) {
@@ -58,7 +67,8 @@ final class GpSampler implements Sampler {
     this.encoding = new Encoding(study.space());
     this.categorical = encoding.categoricalMask();
     this.settings = settings;
-    this.search = new AcquisitionSearch(encoding, settings.candidates(), settings.localSearches(), 300);
+    this.search =
+        new AcquisitionSearch(encoding, settings.candidates(), settings.localSearches(), 300);
   }
 
   @Override
@@ -70,15 +80,21 @@ final class GpSampler implements Sampler {
     }
     double[] point = suggestPoint(observed, pending(view), random);
     List<Parameter> dims = encoding.parameters();
-    return Suggestion.of(study.space().assign((p, a) -> {
-      int i = dims.indexOf(p);
-      return i >= 0 ? encoding.decode(i, point[i]) : Uniform.sample(p.domain(), random);
-    }));
+    return Suggestion.of(
+        study
+            .space()
+            .assign(
+                (p, a) -> {
+                  int i = dims.indexOf(p);
+                  return i >= 0 ? encoding.decode(i, point[i]) : Uniform.sample(p.domain(), random);
+                }));
   }
 
-  private double[] suggestPoint(List<Observed> observed, double[][] pending, RandomGenerator random) {
+  private double[] suggestPoint(
+      List<Observed> observed, double[][] pending, RandomGenerator random) {
     double[][] x = observed.stream().map(Observed::point).toArray(double[][]::new);
-    double[] loss = Standardized.of(observed.stream().mapToDouble(Observed::loss).toArray()).values();
+    double[] loss =
+        Standardized.of(observed.stream().mapToDouble(Observed::loss).toArray()).values();
     if (settings.warpOutput()) {
       loss = PowerTransform.apply(loss);
     }
@@ -86,7 +102,8 @@ final class GpSampler implements Sampler {
     if (objectiveModel == null) {
       return encoding.random(random);
     }
-    GaussianProcess believed = objectiveModel.withLies(pending, 0); // 0: the mean of the standardised losses
+    GaussianProcess believed =
+        objectiveModel.withLies(pending, 0); // 0: the mean of the standardised losses
     List<ConstraintModel> constraints = constraintModels(observed, x);
     double incumbent = Double.POSITIVE_INFINITY;
     List<double[]> seeds = new ArrayList<>();
@@ -97,23 +114,30 @@ final class GpSampler implements Sampler {
       }
     }
     double best = incumbent;
-    return search.maximize(point -> {
-      double value = 0;
-      for (ConstraintModel c : constraints) {
-        value += c.logFeasibility(point);
-      }
-      if (best == Double.POSITIVE_INFINITY) {
-        return value; // nothing feasible yet: look for the feasible region first
-      }
-      double[] mv = believed.predict(point);
-      return value + LogNormalMath.logExpectedImprovement(mv[0], mv[1], best);
-    }, seeds.subList(0, Math.min(3, seeds.size())), random);
+    return search.maximize(
+        point -> {
+          double value = 0;
+          for (ConstraintModel c : constraints) {
+            value += c.logFeasibility(point);
+          }
+          if (best == Double.POSITIVE_INFINITY) {
+            return value; // nothing feasible yet: look for the feasible region first
+          }
+          double[] mv = believed.predict(point);
+          return value + LogNormalMath.logExpectedImprovement(mv[0], mv[1], best);
+        },
+        seeds.subList(0, Math.min(3, seeds.size())),
+        random);
   }
 
   private GaussianProcess model(int index, double[][] x, double[] y) {
     int from = Math.max(0, x.length - settings.maxFitTrials());
-    Matern52 kernel = KernelFit.fit(Arrays.copyOfRange(x, from, x.length),
-        Arrays.copyOfRange(y, from, y.length), categorical, lastKernels.get(index));
+    Matern52 kernel =
+        KernelFit.fit(
+            Arrays.copyOfRange(x, from, x.length),
+            Arrays.copyOfRange(y, from, y.length),
+            categorical,
+            lastKernels.get(index));
     lastKernels.put(index, kernel);
     return GaussianProcess.condition(x, y, categorical, kernel);
   }
@@ -137,7 +161,8 @@ final class GpSampler implements Sampler {
       Standardized g = Standardized.of(values.stream().mapToDouble(Double::doubleValue).toArray());
       GaussianProcess gp = model(c + 1, xs.toArray(double[][]::new), g.values());
       if (gp != null) {
-        models.add(new ConstraintModel(gp, g.scale(constraint.lower()), g.scale(constraint.upper())));
+        models.add(
+            new ConstraintModel(gp, g.scale(constraint.lower()), g.scale(constraint.upper())));
       }
     }
     return models;
@@ -159,9 +184,13 @@ final class GpSampler implements Sampler {
     if (all.size() <= settings.maxModelTrials()) {
       return all;
     }
-    Observed best = all.stream().filter(Observed::feasible).min(Comparator.comparingDouble(Observed::loss))
-        .orElse(all.get(0));
-    List<Observed> kept = new ArrayList<>(all.subList(all.size() - settings.maxModelTrials() + 1, all.size()));
+    Observed best =
+        all.stream()
+            .filter(Observed::feasible)
+            .min(Comparator.comparingDouble(Observed::loss))
+            .orElse(all.get(0));
+    List<Observed> kept =
+        new ArrayList<>(all.subList(all.size() - settings.maxModelTrials() + 1, all.size()));
     if (!kept.contains(best)) {
       kept.add(0, best);
     }
@@ -196,7 +225,8 @@ final class GpSampler implements Sampler {
     return points.toArray(double[][]::new);
   }
 
-  private record Observed(double[] point, double loss, boolean feasible, double[] constraintValues) {}
+  private record Observed(
+      double[] point, double loss, boolean feasible, double[] constraintValues) {}
 
   private record ConstraintModel(GaussianProcess gp, double lower, double upper) {
     double logFeasibility(double[] point) {

@@ -7,21 +7,39 @@ import vernier.spi.SettingSpec;
 import vernier.spi.Settings;
 import vernier.spi.StudyDefinition;
 
-/** {@code gp}: Gaussian-process Bayesian optimisation with log expected improvement (see {@link GpSampler}). */
+/**
+ * {@code gp}: Gaussian-process Bayesian optimisation with log expected improvement (see {@link
+ * GpSampler}).
+ */
 public final class GpSamplerFactory implements SamplerFactory {
 
-  static final SettingSpec STARTUP = SettingSpec.integer("n_startup_trials", 10, "random trials before modelling");
-  static final SettingSpec MAX_MODEL = SettingSpec.integer("max_model_trials", 500,
-      "the posterior uses at most this many finished trials (the newest, and the best); bounds the cost");
-  static final SettingSpec MAX_FIT = SettingSpec.integer("max_fit_trials", 100,
-      "kernel hyperparameters are fitted on at most this many of the newest trials");
-  static final SettingSpec CANDIDATES = SettingSpec.integer("n_candidates", 1024,
-      "random points scored before the local searches");
-  static final SettingSpec LOCAL_SEARCHES = SettingSpec.integer("n_local_searches", 10,
-      "local searches of the acquisition, from the best candidates (plus the best trials)");
+  static final SettingSpec STARTUP =
+      SettingSpec.integer("n_startup_trials", 10, "random trials before modelling");
+  static final SettingSpec MAX_MODEL =
+      SettingSpec.integer(
+          "max_model_trials",
+          500,
+          "the posterior uses at most this many finished trials (the newest, and the best); bounds"
+              + " the cost");
+  static final SettingSpec MAX_FIT =
+      SettingSpec.integer(
+          "max_fit_trials",
+          100,
+          "kernel hyperparameters are fitted on at most this many of the newest trials");
+  static final SettingSpec CANDIDATES =
+      SettingSpec.integer("n_candidates", 1024, "random points scored before the local searches");
+  static final SettingSpec LOCAL_SEARCHES =
+      SettingSpec.integer(
+          "n_local_searches",
+          10,
+          "local searches of the acquisition, from the best candidates (plus the best trials)");
 
-  static final SettingSpec WARP = SettingSpec.bool("warp_output", true,
-      "Yeo-Johnson power transform of the losses before fitting (helps heavy-tailed objectives)");
+  static final SettingSpec WARP =
+      SettingSpec.bool(
+          "warp_output",
+          true,
+          "Yeo-Johnson power transform of the losses before fitting (helps heavy-tailed"
+              + " objectives)");
 
   @Override
   public String name() {
@@ -30,7 +48,8 @@ public final class GpSamplerFactory implements SamplerFactory {
 
   @Override
   public String description() {
-    return "Gaussian-process Bayesian optimisation (Matern-5/2, log EI): few trials, numeric spaces.";
+    return "Gaussian-process Bayesian optimisation (Matern-5/2, log EI): few trials, numeric"
+        + " spaces.";
   }
 
   @Override
@@ -41,21 +60,35 @@ public final class GpSamplerFactory implements SamplerFactory {
   @Override
   public Sampler create(StudyDefinition study, Settings s) {
     if (study.isMultiObjective()) {
-      throw new IllegalArgumentException("sampler gp optimises one objective; this study has "
-          + study.objectives().size() + " (use nsga2 or tpe)");
+      throw new IllegalArgumentException(
+          "sampler gp optimises one objective; this study has "
+              + study.objectives().size()
+              + " (use nsga2 or tpe)");
     }
     // the caps keep one suggestion within seconds and its matrices within memory
-    GpSampler.Settings settings = new GpSampler.Settings(
-        within(s, STARTUP, 1, 1_000_000), within(s, MAX_MODEL, 2, 2000), within(s, MAX_FIT, 2, 500),
-        within(s, CANDIDATES, 1, 100_000), within(s, LOCAL_SEARCHES, 1, 100), s.getBoolean(WARP.name(), true));
+    GpSampler.Settings settings =
+        new GpSampler.Settings(
+            within(s, STARTUP, 1, 1_000_000),
+            within(s, MAX_MODEL, 2, 2000),
+            within(s, MAX_FIT, 2, 500),
+            within(s, CANDIDATES, 1, 100_000),
+            within(s, LOCAL_SEARCHES, 1, 100),
+            s.getBoolean(WARP.name(), true));
     return new GpSampler(study, settings);
   }
 
   private static int within(Settings s, SettingSpec spec, int min, int max) {
     long value = s.getLong(spec.name(), ((Number) spec.defaultValue()).longValue());
     if (value < min || value > max) {
-      throw new IllegalArgumentException("setting '" + spec.name() + "' of gp must be in [" + min + ", " + max
-          + "], got " + value);
+      throw new IllegalArgumentException(
+          "setting '"
+              + spec.name()
+              + "' of gp must be in ["
+              + min
+              + ", "
+              + max
+              + "], got "
+              + value);
     }
     return (int) value;
   }

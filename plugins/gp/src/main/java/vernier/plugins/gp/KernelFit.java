@@ -11,8 +11,8 @@ import org.apache.commons.math3.optim.nonlinear.scalar.noderiv.BOBYQAOptimizer;
 
 /**
  * Chooses the kernel's hyperparameters by maximising the log marginal likelihood plus a weak log
- * prior (type-II maximum a posteriori), with Powell's bounded derivative-free BOBYQA from Commons Math
- * over {@code (log λ_1..d, log scale, log noise)}.
+ * prior (type-II maximum a posteriori), with Powell's bounded derivative-free BOBYQA from Commons
+ * Math over {@code (log λ_1..d, log scale, log noise)}.
  *
  * <p>The prior has the shape Optuna's GPSampler uses: {@code -(0.1/λ + 0.1 λ)} per inverse squared
  * length scale (favouring length scales near the unit cube's size), Gamma(2, 1) on the scale and
@@ -26,8 +26,8 @@ final class KernelFit {
   private KernelFit() {}
 
   /**
-   * The best kernel found for {@code (x, y)}, searched from {@code previous} (the last fit, which is
-   * usually close and saves most of the evaluations) or, when null, from unit length scales.
+   * The best kernel found for {@code (x, y)}, searched from {@code previous} (the last fit, which
+   * is usually close and saves most of the evaluations) or, when null, from unit length scales.
    */
   static Matern52 fit(double[][] x, double[] y, boolean[] categorical, Matern52 previous) {
     int d = categorical.length;
@@ -53,16 +53,26 @@ final class KernelFit {
     }
 
     Best best = new Best();
-    ObjectiveFunction negativePosterior = new ObjectiveFunction(theta -> {
-      Matern52 kernel = kernel(theta, d);
-      GaussianProcess gp = GaussianProcess.condition(x, y, categorical, kernel);
-      double value = gp == null ? Double.NEGATIVE_INFINITY : gp.logMarginalLikelihood() + logPrior(kernel);
-      best.offer(value, kernel);
-      return Double.isFinite(value) ? -value : 1e300;
-    });
+    ObjectiveFunction negativePosterior =
+        new ObjectiveFunction(
+            theta -> {
+              Matern52 kernel = kernel(theta, d);
+              GaussianProcess gp = GaussianProcess.condition(x, y, categorical, kernel);
+              double value =
+                  gp == null
+                      ? Double.NEGATIVE_INFINITY
+                      : gp.logMarginalLikelihood() + logPrior(kernel);
+              best.offer(value, kernel);
+              return Double.isFinite(value) ? -value : 1e300;
+            });
     try {
-      new BOBYQAOptimizer(2 * (d + 2) + 1, previous == null ? 1.0 : 0.25, 1e-3).optimize(new MaxEval(MAX_EVALUATIONS), negativePosterior,
-          GoalType.MINIMIZE, new InitialGuess(start), new SimpleBounds(lower, upper));
+      new BOBYQAOptimizer(2 * (d + 2) + 1, previous == null ? 1.0 : 0.25, 1e-3)
+          .optimize(
+              new MaxEval(MAX_EVALUATIONS),
+              negativePosterior,
+              GoalType.MINIMIZE,
+              new InitialGuess(start),
+              new SimpleBounds(lower, upper));
     } catch (TooManyEvaluationsException e) {
       // keep the best kernel seen so far
     }

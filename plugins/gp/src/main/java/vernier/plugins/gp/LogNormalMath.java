@@ -6,11 +6,11 @@ import org.apache.commons.math3.special.Erf;
  * Acquisition values in log space, stable far into the tails where the plain formulas underflow to
  * zero and leave the optimiser a flat landscape.
  *
- * <p>Log expected improvement follows Ament et al., "Unexpected Improvements to Expected Improvement
- * for Bayesian Optimization", NeurIPS 2023: {@code log EI = log σ + log h(z)} with
+ * <p>Log expected improvement follows Ament et al., "Unexpected Improvements to Expected
+ * Improvement for Bayesian Optimization", NeurIPS 2023: {@code log EI = log σ + log h(z)} with
  * {@code h(z) = φ(z) + z Φ(z)}. In the lower tail {@code h} is rewritten with the Mills ratio
- * {@code M(t) = Φ(-t) / φ(t)} evaluated by Laplace's continued fraction, so that no two nearly equal
- * numbers are subtracted.
+ * {@code M(t) = Φ(-t) / φ(t)} evaluated by Laplace's continued fraction, so that no two nearly
+ * equal numbers are subtracted.
  */
 final class LogNormalMath {
 
@@ -36,7 +36,9 @@ final class LogNormalMath {
       return logCdf((mean - lower) / sigma);
     }
     double p = cdf((upper - mean) / sigma) - cdf((lower - mean) / sigma);
-    return p > 1e-300 ? Math.log(p) : Math.min(logCdf((upper - mean) / sigma), logCdf((mean - lower) / sigma));
+    return p > 1e-300
+        ? Math.log(p)
+        : Math.min(logCdf((upper - mean) / sigma), logCdf((mean - lower) / sigma));
   }
 
   /** log(φ(z) + z Φ(z)). */

@@ -1,9 +1,10 @@
 package vernier.plugins.gp;
 
 /**
- * The Matérn-5/2 kernel with automatic relevance determination: one inverse squared length scale per
- * coordinate. Numeric coordinates add {@code λ (x - y)²} to the squared distance; categorical ones add
- * {@code λ} when the choices differ (a Hamming distance), so no order is imposed on choices.
+ * The Matérn-5/2 kernel with automatic relevance determination: one inverse squared length scale
+ * per coordinate. Numeric coordinates add {@code λ (x - y)²} to the squared distance; categorical
+ * ones add {@code λ} when the choices differ (a Hamming distance), so no order is imposed on
+ * choices.
  *
  * @param inverseSquaredLengthScales λ per coordinate
  * @param scale the kernel's variance (the data are standardised, so about 1)

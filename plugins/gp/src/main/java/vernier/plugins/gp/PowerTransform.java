@@ -13,8 +13,8 @@ import org.apache.commons.math3.optim.univariate.UnivariateObjectiveFunction;
  * applied to standardised losses before the process is fitted. Losses of HPO problems are often
  * heavy-tailed (a few diverged runs, Rosenbrock's valley walls); a stationary Gaussian process fits
  * them badly, and warping the outputs fixes much of that (Cowen-Rivers et al., "HEBO: Pushing the
- * Limits of Sample-Efficient Hyperparameter Optimisation", JAIR 2022). The transform is monotone, so
- * the best trial stays the best.
+ * Limits of Sample-Efficient Hyperparameter Optimisation", JAIR 2022). The transform is monotone,
+ * so the best trial stays the best.
  */
 final class PowerTransform {
 
@@ -23,8 +23,14 @@ final class PowerTransform {
   /** The warped values, standardised again. */
   static double[] apply(double[] standardized) {
     UnivariateFunction likelihood = lambda -> logLikelihood(standardized, lambda);
-    double lambda = new BrentOptimizer(1e-6, 1e-6).optimize(new MaxEval(200),
-        new UnivariateObjectiveFunction(likelihood), GoalType.MAXIMIZE, new SearchInterval(-3, 3)).getPoint();
+    double lambda =
+        new BrentOptimizer(1e-6, 1e-6)
+            .optimize(
+                new MaxEval(200),
+                new UnivariateObjectiveFunction(likelihood),
+                GoalType.MAXIMIZE,
+                new SearchInterval(-3, 3))
+            .getPoint();
     double[] warped = new double[standardized.length];
     for (int i = 0; i < warped.length; i++) {
       warped[i] = transform(standardized[i], lambda);
@@ -36,7 +42,9 @@ final class PowerTransform {
     if (y >= 0) {
       return Math.abs(lambda) < 1e-12 ? Math.log1p(y) : (Math.pow(y + 1, lambda) - 1) / lambda;
     }
-    return Math.abs(lambda - 2) < 1e-12 ? -Math.log1p(-y) : -(Math.pow(1 - y, 2 - lambda) - 1) / (2 - lambda);
+    return Math.abs(lambda - 2) < 1e-12
+        ? -Math.log1p(-y)
+        : -(Math.pow(1 - y, 2 - lambda) - 1) / (2 - lambda);
   }
 
   /** The profile log-likelihood of a normal fit to the transformed values (up to a constant). */

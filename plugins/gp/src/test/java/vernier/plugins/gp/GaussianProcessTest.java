@@ -14,7 +14,8 @@ final class GaussianProcessTest {
   void posterior_interpolatesObservationsAndIsUncertainAwayFromThem() {
     double[][] x = {{0.1, 0.1}, {0.5, 0.5}, {0.9, 0.2}};
     double[] y = {1, -1, 0.5};
-    GaussianProcess gp = GaussianProcess.condition(x, y, NUMERIC, new Matern52(new double[] {4, 4}, 1, 1e-6));
+    GaussianProcess gp =
+        GaussianProcess.condition(x, y, NUMERIC, new Matern52(new double[] {4, 4}, 1, 1e-6));
     for (int i = 0; i < x.length; i++) {
       assertThat(gp.predict(x[i])[0]).isCloseTo(y[i], within(1e-3));
       assertThat(gp.predict(x[i])[1]).isLessThan(1e-3);
@@ -32,7 +33,8 @@ final class GaussianProcessTest {
       y[i] = Math.sin(6 * x[i][0]); // x1 does not matter
     }
     Matern52 k = KernelFit.fit(x, y, NUMERIC, null);
-    assertThat(k.inverseSquaredLengthScales()[0]).isGreaterThan(10 * k.inverseSquaredLengthScales()[1]);
+    assertThat(k.inverseSquaredLengthScales()[0])
+        .isGreaterThan(10 * k.inverseSquaredLengthScales()[1]);
     assertThat(k.noise()).isLessThan(1e-2);
   }
 
@@ -50,8 +52,9 @@ final class GaussianProcessTest {
   @Test
   void lies_collapseTheVarianceAtPendingPointsAndPullTheMeanToTheLie() {
     double[][] x = {{0.1, 0.1}, {0.9, 0.9}};
-    GaussianProcess gp = GaussianProcess.condition(x, new double[] {0, 1}, NUMERIC,
-        new Matern52(new double[] {4, 4}, 1, 1e-6));
+    GaussianProcess gp =
+        GaussianProcess.condition(
+            x, new double[] {0, 1}, NUMERIC, new Matern52(new double[] {4, 4}, 1, 1e-6));
     double[] pending = {0.5, 0.5};
     GaussianProcess lied = gp.withLies(new double[][] {pending}, 2.0);
     assertThat(lied.predict(pending)[1]).isLessThan(1e-3).isLessThan(gp.predict(pending)[1]);

@@ -42,8 +42,12 @@ final class GpSamplerTest extends SamplerContractTest {
   }
 
   private static StudyDefinition study(SearchSpace space, long seed, Constraint... constraints) {
-    return new StudyDefinition("gp", space, List.of(new Objective("loss", Direction.MINIMIZE)),
-        List.of(constraints), seed);
+    return new StudyDefinition(
+        "gp",
+        space,
+        List.of(new Objective("loss", Direction.MINIMIZE)),
+        List.of(constraints),
+        seed);
   }
 
   private static SearchSpace box(int dims, double min, double max) {
@@ -54,19 +58,28 @@ final class GpSamplerTest extends SamplerContractTest {
     return SearchSpace.of(params);
   }
 
-  /** Runs a sequential study and returns the best value; metrics other than loss come from {@code extra}. */
-  private static double bestOf(Sampler sampler, StudyDefinition d, int trials,
-      ToDoubleFunction<Map<String, ParamValue>> f, Map<String, ToDoubleFunction<Map<String, ParamValue>>> extra,
+  /**
+   * Runs a sequential study and returns the best value; metrics other than loss come from {@code
+   * extra}.
+   */
+  private static double bestOf(
+      Sampler sampler,
+      StudyDefinition d,
+      int trials,
+      ToDoubleFunction<Map<String, ParamValue>> f,
+      Map<String, ToDoubleFunction<Map<String, ParamValue>>> extra,
       Constraint constraint) {
     SimpleStudy study = new SimpleStudy(d);
     SplittableRandom random = new SplittableRandom(d.seed());
     double best = Double.POSITIVE_INFINITY;
     for (int t = 0; t < trials; t++) {
-      Map<String, ParamValue> p = ((Suggestion.Params) sampler.suggest(study, new SamplingContext(random.split())))
-          .values();
+      Map<String, ParamValue> p =
+          ((Suggestion.Params) sampler.suggest(study, new SamplingContext(random.split())))
+              .values();
       Map<String, Double> told = new java.util.HashMap<>(Map.of("loss", f.applyAsDouble(p)));
       extra.forEach((name, g) -> told.put(name, g.applyAsDouble(p)));
-      boolean feasible = constraint == null || constraint.isSatisfiedBy(told.get(constraint.metric()));
+      boolean feasible =
+          constraint == null || constraint.isSatisfiedBy(told.get(constraint.metric()));
       if (feasible) {
         best = Math.min(best, told.get("loss"));
       }
@@ -89,9 +102,22 @@ final class GpSamplerTest extends SamplerContractTest {
     double random = 0;
     for (long seed = 1; seed <= 3; seed++) {
       StudyDefinition d = study(box(3, -5, 5), seed);
-      gp += bestOf(new GpSamplerFactory().create(d, Settings.empty()), d, 30, p -> sphere(p, 1.3), Map.of(), null);
-      random += bestOf(new GpSamplerFactory().create(d, Settings.of(Map.of("n_startup_trials", 1000))), d, 30,
-          p -> sphere(p, 1.3), Map.of(), null);
+      gp +=
+          bestOf(
+              new GpSamplerFactory().create(d, Settings.empty()),
+              d,
+              30,
+              p -> sphere(p, 1.3),
+              Map.of(),
+              null);
+      random +=
+          bestOf(
+              new GpSamplerFactory().create(d, Settings.of(Map.of("n_startup_trials", 1000))),
+              d,
+              30,
+              p -> sphere(p, 1.3),
+              Map.of(),
+              null);
     }
     assertThat(gp / 3).as("mean best of gp").isLessThan(0.01);
     assertThat(random / 3).as("mean best of random search").isGreaterThan(0.5);
@@ -99,23 +125,28 @@ final class GpSamplerTest extends SamplerContractTest {
 
   @Test
   void integerAndCategoricalParameters_areModelled() {
-    SearchSpace space = SearchSpace.of(
-        Parameter.of("lr", FloatDomain.logScale(1e-5, 1)),
-        Parameter.of("layers", IntDomain.range(1, 8)),
-        Parameter.of("optimizer", CategoricalDomain.of(ParamValue.of("adam"), ParamValue.of("sgd"),
-            ParamValue.of("adagrad"))),
-        Parameter.of("dropout", FloatDomain.continuous(0, 0.9)));
-    ToDoubleFunction<Map<String, ParamValue>> mixed = p -> {
-      String opt = ((ParamValue.StringValue) p.get("optimizer")).value();
-      double bestLr = opt.equals("adam") ? 3e-3 : opt.equals("sgd") ? 5e-2 : 1e-2;
-      double base = opt.equals("adam") ? 0 : opt.equals("sgd") ? 0.08 : 0.04;
-      double lr = Math.log10(p.get("lr").asDouble()) - Math.log10(bestLr);
-      double layers = p.get("layers").asDouble() - 4;
-      double dropout = p.get("dropout").asDouble() - 0.2;
-      return base + 0.5 * lr * lr + 0.02 * layers * layers + 2 * dropout * dropout;
-    };
+    SearchSpace space =
+        SearchSpace.of(
+            Parameter.of("lr", FloatDomain.logScale(1e-5, 1)),
+            Parameter.of("layers", IntDomain.range(1, 8)),
+            Parameter.of(
+                "optimizer",
+                CategoricalDomain.of(
+                    ParamValue.of("adam"), ParamValue.of("sgd"), ParamValue.of("adagrad"))),
+            Parameter.of("dropout", FloatDomain.continuous(0, 0.9)));
+    ToDoubleFunction<Map<String, ParamValue>> mixed =
+        p -> {
+          String opt = ((ParamValue.StringValue) p.get("optimizer")).value();
+          double bestLr = opt.equals("adam") ? 3e-3 : opt.equals("sgd") ? 5e-2 : 1e-2;
+          double base = opt.equals("adam") ? 0 : opt.equals("sgd") ? 0.08 : 0.04;
+          double lr = Math.log10(p.get("lr").asDouble()) - Math.log10(bestLr);
+          double layers = p.get("layers").asDouble() - 4;
+          double dropout = p.get("dropout").asDouble() - 0.2;
+          return base + 0.5 * lr * lr + 0.02 * layers * layers + 2 * dropout * dropout;
+        };
     StudyDefinition d = study(space, 5);
-    double best = bestOf(new GpSamplerFactory().create(d, Settings.empty()), d, 50, mixed, Map.of(), null);
+    double best =
+        bestOf(new GpSamplerFactory().create(d, Settings.empty()), d, 50, mixed, Map.of(), null);
     assertThat(best).isLessThan(0.01);
   }
 
@@ -124,9 +155,16 @@ final class GpSamplerTest extends SamplerContractTest {
     // unconstrained optimum at (1, 1); x0 + x1 <= 1 makes the optimum (0.5, 0.5) with value 0.5
     Constraint sum = Constraint.atMost("sum", 1);
     StudyDefinition d = study(box(2, -3, 3), 9, sum);
-    ToDoubleFunction<Map<String, ParamValue>> total = p -> p.get("x0").asDouble() + p.get("x1").asDouble();
-    double best = bestOf(new GpSamplerFactory().create(d, Settings.empty()), d, 35, p -> sphere(p, 1),
-        Map.of("sum", total), sum);
+    ToDoubleFunction<Map<String, ParamValue>> total =
+        p -> p.get("x0").asDouble() + p.get("x1").asDouble();
+    double best =
+        bestOf(
+            new GpSamplerFactory().create(d, Settings.empty()),
+            d,
+            35,
+            p -> sphere(p, 1),
+            Map.of("sum", total),
+            sum);
     assertThat(best).isBetween(0.5, 0.6);
   }
 
@@ -137,14 +175,16 @@ final class GpSamplerTest extends SamplerContractTest {
     SimpleStudy study = new SimpleStudy(d);
     SplittableRandom random = new SplittableRandom(4);
     for (int t = 0; t < 12; t++) {
-      Map<String, ParamValue> p = ((Suggestion.Params) sampler.suggest(study, new SamplingContext(random.split())))
-          .values();
+      Map<String, ParamValue> p =
+          ((Suggestion.Params) sampler.suggest(study, new SamplingContext(random.split())))
+              .values();
       study.start(p).succeed("loss", sphere(p, 0.5));
     }
     List<double[]> parallel = new ArrayList<>();
     for (int t = 0; t < 16; t++) { // 16 workers ask at once: none has told yet
-      Map<String, ParamValue> p = ((Suggestion.Params) sampler.suggest(study, new SamplingContext(random.split())))
-          .values();
+      Map<String, ParamValue> p =
+          ((Suggestion.Params) sampler.suggest(study, new SamplingContext(random.split())))
+              .values();
       study.start(p);
       parallel.add(new double[] {p.get("x0").asDouble(), p.get("x1").asDouble()});
     }
@@ -157,7 +197,9 @@ final class GpSamplerTest extends SamplerContractTest {
       for (int j = 0; j < i; j++) {
         double dx = parallel.get(i)[0] - parallel.get(j)[0];
         double dy = parallel.get(i)[1] - parallel.get(j)[1];
-        assertThat(Math.hypot(dx, dy)).as("distance of suggestions %d and %d", i, j).isGreaterThan(0.01);
+        assertThat(Math.hypot(dx, dy))
+            .as("distance of suggestions %d and %d", i, j)
+            .isGreaterThan(0.01);
       }
     }
   }
@@ -165,19 +207,29 @@ final class GpSamplerTest extends SamplerContractTest {
   @Test
   void modelCap_keepsWorkingBeyondIt() {
     StudyDefinition d = study(box(2, -5, 5), 2);
-    Sampler capped = new GpSamplerFactory().create(d, Settings.of(Map.of("max_model_trials", 15,
-        "max_fit_trials", 10)));
+    Sampler capped =
+        new GpSamplerFactory()
+            .create(d, Settings.of(Map.of("max_model_trials", 15, "max_fit_trials", 10)));
     assertThat(bestOf(capped, d, 40, p -> sphere(p, 2), Map.of(), null)).isLessThan(0.05);
   }
 
   @Test
   void multiObjectiveStudies_andBadSettings_areRejectedWithTheReason() {
-    StudyDefinition two = new StudyDefinition("gp", box(2, 0, 1),
-        List.of(new Objective("a", Direction.MINIMIZE), new Objective("b", Direction.MINIMIZE)), List.of(), 1);
+    StudyDefinition two =
+        new StudyDefinition(
+            "gp",
+            box(2, 0, 1),
+            List.of(new Objective("a", Direction.MINIMIZE), new Objective("b", Direction.MINIMIZE)),
+            List.of(),
+            1);
     assertThatThrownBy(() -> new GpSamplerFactory().create(two, Settings.empty()))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("one objective");
-    assertThatThrownBy(() -> new GpSamplerFactory().create(study(box(2, 0, 1), 1),
-        Settings.of(Map.of("max_model_trials", 1))))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("max_model_trials");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("one objective");
+    assertThatThrownBy(
+            () ->
+                new GpSamplerFactory()
+                    .create(study(box(2, 0, 1), 1), Settings.of(Map.of("max_model_trials", 1))))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("max_model_trials");
   }
 }

@@ -15,7 +15,9 @@ final class LogNormalMathTest {
   @Test
   void logH_matchesTheDirectFormulaWhereThatIsAccurate() {
     for (double z = -6; z <= 5; z += 0.25) {
-      assertThat(LogNormalMath.logH(z)).as("z = %s", z).isCloseTo(Math.log(directH(z)), within(1e-6));
+      assertThat(LogNormalMath.logH(z))
+          .as("z = %s", z)
+          .isCloseTo(Math.log(directH(z)), within(1e-6));
     }
   }
 
@@ -26,7 +28,8 @@ final class LogNormalMathTest {
       double v = LogNormalMath.logH(z);
       assertThat(v).as("z = %s", z).isFinite().isLessThan(previous);
       // h(z) ~ φ(z) / z² far in the tail
-      assertThat(v).isCloseTo(-0.5 * z * z - 0.5 * Math.log(2 * Math.PI) - 2 * Math.log(-z), within(0.05));
+      assertThat(v)
+          .isCloseTo(-0.5 * z * z - 0.5 * Math.log(2 * Math.PI) - 2 * Math.log(-z), within(0.05));
       previous = v;
     }
   }
@@ -41,17 +44,20 @@ final class LogNormalMathTest {
 
   @Test
   void probabilityWithin_handlesOpenAndClosedIntervals() {
-    assertThat(LogNormalMath.logProbabilityWithin(0, 1, Double.NEGATIVE_INFINITY, 0)).isCloseTo(Math.log(0.5),
-        within(1e-12));
-    assertThat(LogNormalMath.logProbabilityWithin(0, 1, 0, Double.POSITIVE_INFINITY)).isCloseTo(Math.log(0.5),
-        within(1e-12));
-    assertThat(LogNormalMath.logProbabilityWithin(0, 1, -1, 1)).isCloseTo(Math.log(0.682689492), within(1e-8));
+    assertThat(LogNormalMath.logProbabilityWithin(0, 1, Double.NEGATIVE_INFINITY, 0))
+        .isCloseTo(Math.log(0.5), within(1e-12));
+    assertThat(LogNormalMath.logProbabilityWithin(0, 1, 0, Double.POSITIVE_INFINITY))
+        .isCloseTo(Math.log(0.5), within(1e-12));
+    assertThat(LogNormalMath.logProbabilityWithin(0, 1, -1, 1))
+        .isCloseTo(Math.log(0.682689492), within(1e-8));
     assertThat(LogNormalMath.logProbabilityWithin(0, 1, 40, 41)).isFinite();
   }
 
   @Test
   void expectedImprovement_growsWithTheGapAndTheUncertainty() {
-    assertThat(LogNormalMath.logExpectedImprovement(0, 1, 1)).isGreaterThan(LogNormalMath.logExpectedImprovement(0, 1, 0));
-    assertThat(LogNormalMath.logExpectedImprovement(0, 4, -3)).isGreaterThan(LogNormalMath.logExpectedImprovement(0, 1, -3));
+    assertThat(LogNormalMath.logExpectedImprovement(0, 1, 1))
+        .isGreaterThan(LogNormalMath.logExpectedImprovement(0, 1, 0));
+    assertThat(LogNormalMath.logExpectedImprovement(0, 4, -3))
+        .isGreaterThan(LogNormalMath.logExpectedImprovement(0, 1, -3));
   }
 }

@@ -27,8 +27,8 @@ import vernier.spi.TrialView;
 /**
  * A sampler served by another process over {@code vernier.plugin.v1.RemoteSampler}. Each call sends
  * only the trials that changed since the previous successful one; when the plugin does not know the
- * session (it restarted) or has seen a different number of calls, it answers {@code resync} and gets
- * the whole history once. What it suggests is checked against the space before it is used.
+ * session (it restarted) or has seen a different number of calls, it answers {@code resync} and
+ * gets the whole history once. What it suggests is checked against the space before it is used.
  */
 final class RemoteSampler implements Sampler {
 
@@ -42,8 +42,12 @@ final class RemoteSampler implements Sampler {
   private long calls;
   private boolean reset = true;
 
-  RemoteSampler(StudyDefinition study, String endpoint, RemoteSamplerGrpc.RemoteSamplerBlockingStub stub,
-      long timeoutMillis, StudyInfo info) {
+  RemoteSampler(
+      StudyDefinition study,
+      String endpoint,
+      RemoteSamplerGrpc.RemoteSamplerBlockingStub stub,
+      long timeoutMillis,
+      StudyInfo info) {
     this.study = study;
     this.endpoint = endpoint;
     this.stub = stub;
@@ -59,13 +63,16 @@ final class RemoteSampler implements Sampler {
       reset = true;
       response = call(view, seed);
       if (response.getResultCase() == SuggestResponse.ResultCase.RESYNC) {
-        throw new IllegalStateException("remote sampler at " + endpoint + " asked for a resync after a reset");
+        throw new IllegalStateException(
+            "remote sampler at " + endpoint + " asked for a resync after a reset");
       }
     }
     return switch (response.getResultCase()) {
       case EXHAUSTED -> Suggestion.exhausted();
       case SUGGESTION -> Suggestion.of(checked(response.getSuggestion().getParamsMap()));
-      default -> throw new IllegalStateException("remote sampler at " + endpoint + " answered with no result");
+      default ->
+          throw new IllegalStateException(
+              "remote sampler at " + endpoint + " answered with no result");
     };
   }
 
@@ -73,8 +80,12 @@ final class RemoteSampler implements Sampler {
     if (reset) {
       sent.clear();
     }
-    SuggestRequest.Builder request = SuggestRequest.newBuilder().setSession(session).setReset(reset)
-        .setSequence(calls).setRandomSeed(seed);
+    SuggestRequest.Builder request =
+        SuggestRequest.newBuilder()
+            .setSession(session)
+            .setReset(reset)
+            .setSequence(calls)
+            .setRandomSeed(seed);
     if (reset) {
       request.setStudy(info);
     }
@@ -87,10 +98,12 @@ final class RemoteSampler implements Sampler {
     }
     SuggestResponse response;
     try {
-      response = stub.withDeadlineAfter(timeoutMillis, TimeUnit.MILLISECONDS).suggest(request.build());
+      response =
+          stub.withDeadlineAfter(timeoutMillis, TimeUnit.MILLISECONDS).suggest(request.build());
     } catch (StatusRuntimeException e) {
       // what was sent may or may not have arrived: a mismatched sequence makes the plugin resync
-      throw new PluginUnavailableException("remote sampler at " + endpoint + " failed: " + e.getStatus(), e);
+      throw new PluginUnavailableException(
+          "remote sampler at " + endpoint + " failed: " + e.getStatus(), e);
     }
     if (response.getResultCase() != SuggestResponse.ResultCase.RESYNC) {
       sent.putAll(changed);
@@ -101,8 +114,11 @@ final class RemoteSampler implements Sampler {
   }
 
   private static TrialUpdate update(TrialView t) {
-    TrialUpdate.Builder b = TrialUpdate.newBuilder().setNumber(t.number()).setState(Wire.state(t.state()))
-        .putAllValues(t.values());
+    TrialUpdate.Builder b =
+        TrialUpdate.newBuilder()
+            .setNumber(t.number())
+            .setState(Wire.state(t.state()))
+            .putAllValues(t.values());
     t.params().forEach((k, v) -> b.putParams(k, Wire.value(v)));
     return b.build();
   }
@@ -116,8 +132,10 @@ final class RemoteSampler implements Sampler {
     List<Parameter> active = space.activeParameters(values);
     for (Parameter p : active) {
       ParamValue v = values.get(p.name());
-      ParamValue widened = v instanceof ParamValue.IntValue i && p.domain() instanceof vernier.spi.FloatDomain
-          ? ParamValue.of((double) i.value()) : v;
+      ParamValue widened =
+          v instanceof ParamValue.IntValue i && p.domain() instanceof vernier.spi.FloatDomain
+              ? ParamValue.of((double) i.value())
+              : v;
       if (widened == null) {
         problems.add(p.name() + " is missing");
       } else if (!p.domain().contains(widened)) {
@@ -128,12 +146,16 @@ final class RemoteSampler implements Sampler {
     }
     for (String name : given.keySet()) {
       if (active.stream().noneMatch(p -> p.name().equals(name))) {
-        problems.add(name + (space.parameter(name).isPresent() ? " is inactive" : " is not in the space"));
+        problems.add(
+            name + (space.parameter(name).isPresent() ? " is inactive" : " is not in the space"));
       }
     }
     if (!problems.isEmpty()) {
-      throw new IllegalStateException("remote sampler at " + endpoint + " suggested invalid parameters: "
-          + String.join("; ", problems));
+      throw new IllegalStateException(
+          "remote sampler at "
+              + endpoint
+              + " suggested invalid parameters: "
+              + String.join("; ", problems));
     }
     return values;
   }

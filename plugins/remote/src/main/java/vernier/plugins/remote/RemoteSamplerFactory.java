@@ -19,23 +19,36 @@ import vernier.spi.Settings;
 import vernier.spi.StudyDefinition;
 
 /**
- * {@code remote}: a sampler in another process, in any language, serving
- * {@code vernier.plugin.v1.RemoteSampler} (see {@link RemoteSampler}). Studies naming the same
- * endpoint share one channel for the server's lifetime; an idle one holds no connection (it closes
- * after {@link #IDLE} without calls and reconnects on the next).
+ * {@code remote}: a sampler in another process, in any language, serving {@code
+ * vernier.plugin.v1.RemoteSampler} (see {@link RemoteSampler}). Studies naming the same endpoint
+ * share one channel for the server's lifetime; an idle one holds no connection (it closes after
+ * {@link #IDLE} without calls and reconnects on the next).
  */
 public final class RemoteSamplerFactory implements SamplerFactory {
 
-  static final SettingSpec ENDPOINT = SettingSpec.string("endpoint", null,
-      "host:port or [IPv6]:port of the process serving vernier.plugin.v1.RemoteSampler (required; plaintext)");
-  static final SettingSpec TIMEOUT = SettingSpec.number("timeout_seconds", 10,
-      "deadline of each call; a call that fails or times out answers the worker UNAVAILABLE (it retries)");
-  static final SettingSpec PLUGIN_SETTINGS = new SettingSpec("plugin_settings", SettingSpec.Type.MAP, null,
-      "settings passed through, unchecked, to the remote sampler (StudyInfo.settings)");
+  static final SettingSpec ENDPOINT =
+      SettingSpec.string(
+          "endpoint",
+          null,
+          "host:port or [IPv6]:port of the process serving vernier.plugin.v1.RemoteSampler"
+              + " (required; plaintext)");
+  static final SettingSpec TIMEOUT =
+      SettingSpec.number(
+          "timeout_seconds",
+          10,
+          "deadline of each call; a call that fails or times out answers the worker UNAVAILABLE (it"
+              + " retries)");
+  static final SettingSpec PLUGIN_SETTINGS =
+      new SettingSpec(
+          "plugin_settings",
+          SettingSpec.Type.MAP,
+          null,
+          "settings passed through, unchecked, to the remote sampler (StudyInfo.settings)");
 
   private static final Map<String, ManagedChannel> CHANNELS = new ConcurrentHashMap<>();
   private static final Duration IDLE = Duration.ofMinutes(5);
-  private static final Pattern ENDPOINT_FORM = Pattern.compile("(\\[[0-9A-Fa-f:.]+\\]|[^\\s:\\[\\]]+):(\\d{1,5})");
+  private static final Pattern ENDPOINT_FORM =
+      Pattern.compile("(\\[[0-9A-Fa-f:.]+\\]|[^\\s:\\[\\]]+):(\\d{1,5})");
 
   @Override
   public String name() {
@@ -44,7 +57,8 @@ public final class RemoteSamplerFactory implements SamplerFactory {
 
   @Override
   public String description() {
-    return "A sampler in another process, any language, over gRPC (vernier.plugin.v1.RemoteSampler).";
+    return "A sampler in another process, any language, over gRPC"
+        + " (vernier.plugin.v1.RemoteSampler).";
   }
 
   @Override
@@ -57,22 +71,37 @@ public final class RemoteSamplerFactory implements SamplerFactory {
     String endpoint = settings.getString(ENDPOINT.name(), "");
     Matcher form = ENDPOINT_FORM.matcher(endpoint);
     if (!form.matches() || Integer.parseInt(form.group(2)) > 65535) {
-      throw new IllegalArgumentException("setting 'endpoint' of remote must be host:port or [IPv6]:port with a port "
-          + "up to 65535, got '" + endpoint + "'");
+      throw new IllegalArgumentException(
+          "setting 'endpoint' of remote must be host:port or [IPv6]:port with a port "
+              + "up to 65535, got '"
+              + endpoint
+              + "'");
     }
     double timeout = settings.getDouble(TIMEOUT.name(), 10);
     if (!(timeout > 0 && timeout <= 3600)) {
-      throw new IllegalArgumentException("setting 'timeout_seconds' of remote must be in (0, 3600], got " + timeout);
+      throw new IllegalArgumentException(
+          "setting 'timeout_seconds' of remote must be in (0, 3600], got " + timeout);
     }
-    StudyInfo.Builder info = StudyInfo.newBuilder().setName("studies/" + study.name()).setSeed(study.seed())
-        .setSettings(Wire.struct(settings.getSettings(PLUGIN_SETTINGS.name()).asMap()));
+    StudyInfo.Builder info =
+        StudyInfo.newBuilder()
+            .setName("studies/" + study.name())
+            .setSeed(study.seed())
+            .setSettings(Wire.struct(settings.getSettings(PLUGIN_SETTINGS.name()).asMap()));
     study.space().parameters().forEach(p -> info.addParameters(Wire.parameter(p)));
     study.objectives().forEach(o -> info.addObjectives(Wire.objective(o)));
     study.constraints().forEach(c -> info.addConstraints(Wire.constraint(c)));
-    ManagedChannel channel = CHANNELS.computeIfAbsent(endpoint,
-        e -> Grpc.newChannelBuilder(e, InsecureChannelCredentials.create())
-            .idleTimeout(IDLE.toMinutes(), TimeUnit.MINUTES).build());
-    return new RemoteSampler(study, endpoint, RemoteSamplerGrpc.newBlockingStub(channel), (long) (timeout * 1000),
+    ManagedChannel channel =
+        CHANNELS.computeIfAbsent(
+            endpoint,
+            e ->
+                Grpc.newChannelBuilder(e, InsecureChannelCredentials.create())
+                    .idleTimeout(IDLE.toMinutes(), TimeUnit.MINUTES)
+                    .build());
+    return new RemoteSampler(
+        study,
+        endpoint,
+        RemoteSamplerGrpc.newBlockingStub(channel),
+        (long) (timeout * 1000),
         info.build());
   }
 }

@@ -26,27 +26,42 @@ final class Wire {
   static vernier.v1.ParameterSpec parameter(Parameter p) {
     vernier.v1.ParameterSpec.Builder b = vernier.v1.ParameterSpec.newBuilder().setName(p.name());
     if (p.domain() instanceof FloatDomain f) {
-      b.setFloatDomain(vernier.v1.FloatDomain.newBuilder().setMin(f.min()).setMax(f.max()).setLogScale(f.log())
-          .setStep(f.step()));
+      b.setFloatDomain(
+          vernier.v1.FloatDomain.newBuilder()
+              .setMin(f.min())
+              .setMax(f.max())
+              .setLogScale(f.log())
+              .setStep(f.step()));
     } else if (p.domain() instanceof IntDomain i) {
-      b.setIntDomain(vernier.v1.IntDomain.newBuilder().setMin(i.min()).setMax(i.max()).setLogScale(i.log())
-          .setStep(i.step()));
+      b.setIntDomain(
+          vernier.v1.IntDomain.newBuilder()
+              .setMin(i.min())
+              .setMax(i.max())
+              .setLogScale(i.log())
+              .setStep(i.step()));
     } else {
       vernier.v1.CategoricalDomain.Builder c = vernier.v1.CategoricalDomain.newBuilder();
       ((CategoricalDomain) p.domain()).choices().forEach(v -> c.addChoices(value(v)));
       b.setCategorical(c);
     }
-    p.condition().ifPresent(c -> {
-      vernier.v1.Condition.Builder cb = vernier.v1.Condition.newBuilder().setParent(c.parent());
-      c.values().forEach(v -> cb.addValues(value(v)));
-      b.setCondition(cb);
-    });
+    p.condition()
+        .ifPresent(
+            c -> {
+              vernier.v1.Condition.Builder cb =
+                  vernier.v1.Condition.newBuilder().setParent(c.parent());
+              c.values().forEach(v -> cb.addValues(value(v)));
+              b.setCondition(cb);
+            });
     return b.build();
   }
 
   static vernier.v1.Objective objective(Objective o) {
-    return vernier.v1.Objective.newBuilder().setMetric(o.metric())
-        .setDirection(o.direction() == Direction.MINIMIZE ? vernier.v1.Direction.MINIMIZE : vernier.v1.Direction.MAXIMIZE)
+    return vernier.v1.Objective.newBuilder()
+        .setMetric(o.metric())
+        .setDirection(
+            o.direction() == Direction.MINIMIZE
+                ? vernier.v1.Direction.MINIMIZE
+                : vernier.v1.Direction.MAXIMIZE)
         .build();
   }
 

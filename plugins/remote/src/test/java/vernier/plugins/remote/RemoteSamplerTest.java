@@ -38,9 +38,9 @@ import vernier.spi.testkit.SimpleStudy;
 import vernier.v1.Trial;
 
 /**
- * The {@code remote} sampler against a real gRPC server on a TCP port, serving a plugin written here
- * the way a user would write one: it keeps each session's trials from the deltas and draws at random
- * from the contract space with the seed it is given.
+ * The {@code remote} sampler against a real gRPC server on a TCP port, serving a plugin written
+ * here the way a user would write one: it keeps each session's trials from the deltas and draws at
+ * random from the contract space with the seed it is given.
  */
 final class RemoteSamplerTest extends SamplerContractTest {
 
@@ -49,7 +49,11 @@ final class RemoteSamplerTest extends SamplerContractTest {
 
   @BeforeAll
   static void start() throws IOException {
-    server = Grpc.newServerBuilderForPort(0, InsecureServerCredentials.create()).addService(PLUGIN).build().start();
+    server =
+        Grpc.newServerBuilderForPort(0, InsecureServerCredentials.create())
+            .addService(PLUGIN)
+            .build()
+            .start();
   }
 
   @AfterAll
@@ -76,8 +80,10 @@ final class RemoteSamplerTest extends SamplerContractTest {
     return factory().create(d, settings());
   }
 
-  private static Map<String, ParamValue> ask(Sampler sampler, SimpleStudy study, SplittableRandom random) {
-    return ((Suggestion.Params) sampler.suggest(study, new SamplingContext(random.split()))).values();
+  private static Map<String, ParamValue> ask(
+      Sampler sampler, SimpleStudy study, SplittableRandom random) {
+    return ((Suggestion.Params) sampler.suggest(study, new SamplingContext(random.split())))
+        .values();
   }
 
   @Test
@@ -93,14 +99,18 @@ final class RemoteSamplerTest extends SamplerContractTest {
     List<SuggestRequest> calls = PLUGIN.requests;
     assertThat(calls).hasSize(10);
     assertThat(calls.get(0).getReset()).isTrue();
-    assertThat(calls.get(0).getStudy().getParametersCount()).isEqualTo(d.space().parameters().size());
+    assertThat(calls.get(0).getStudy().getParametersCount())
+        .isEqualTo(d.space().parameters().size());
     for (int i = 1; i < calls.size(); i++) {
       assertThat(calls.get(i).getReset()).isFalse();
       assertThat(calls.get(i).getSequence()).isEqualTo(i);
-      assertThat(calls.get(i).getTrialsList()).singleElement().satisfies(t -> {
-        assertThat(t.getState()).isEqualTo(Trial.State.SUCCEEDED);
-        assertThat(t.getValuesMap()).containsKey("loss");
-      });
+      assertThat(calls.get(i).getTrialsList())
+          .singleElement()
+          .satisfies(
+              t -> {
+                assertThat(t.getState()).isEqualTo(Trial.State.SUCCEEDED);
+                assertThat(t.getValuesMap()).containsKey("loss");
+              });
     }
     assertThat(PLUGIN.sessions.values()).singleElement().satisfies(s -> assertThat(s).hasSize(9));
   }
@@ -121,16 +131,22 @@ final class RemoteSamplerTest extends SamplerContractTest {
     assertThat(last.getReset()).isTrue();
     assertThat(last.getTrialsList()).hasSize(6);
     assertThat(last.getTrialsList().get(5).getState()).isEqualTo(Trial.State.ACTIVE);
-    assertThat(PLUGIN.requests.get(PLUGIN.requests.size() - 2).getReset()).isFalse(); // the one answered resync
+    assertThat(PLUGIN.requests.get(PLUGIN.requests.size() - 2).getReset())
+        .isFalse(); // the one answered resync
   }
 
   @Test
   void invalidSuggestions_areRejectedNamingTheParameter() {
     StudyDefinition d = ContractSpaces.definition(ContractSpaces.mixed(), 3);
     Sampler sampler = sampler(d);
-    PLUGIN.override = Map.of("lr", vernier.v1.ParamValue.newBuilder().setDoubleValue(5).build(),
-        "bogus", vernier.v1.ParamValue.newBuilder().setIntValue(1).build());
-    assertThatThrownBy(() -> sampler.suggest(new SimpleStudy(d), new SamplingContext(new SplittableRandom(3))))
+    PLUGIN.override =
+        Map.of(
+            "lr",
+            vernier.v1.ParamValue.newBuilder().setDoubleValue(5).build(),
+            "bogus",
+            vernier.v1.ParamValue.newBuilder().setIntValue(1).build());
+    assertThatThrownBy(
+            () -> sampler.suggest(new SimpleStudy(d), new SamplingContext(new SplittableRandom(3))))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("lr = 5.0 is not in")
         .hasMessageContaining("dropout is missing")
@@ -140,8 +156,10 @@ final class RemoteSamplerTest extends SamplerContractTest {
   @Test
   void anUnreachablePlugin_isUnavailableNotABug() {
     StudyDefinition d = ContractSpaces.definition(ContractSpaces.mixed(), 4);
-    Sampler sampler = factory().create(d, Settings.of(Map.of("endpoint", "localhost:1", "timeout_seconds", 2.0)));
-    assertThatThrownBy(() -> sampler.suggest(new SimpleStudy(d), new SamplingContext(new SplittableRandom(4))))
+    Sampler sampler =
+        factory().create(d, Settings.of(Map.of("endpoint", "localhost:1", "timeout_seconds", 2.0)));
+    assertThatThrownBy(
+            () -> sampler.suggest(new SimpleStudy(d), new SamplingContext(new SplittableRandom(4))))
         .isInstanceOf(PluginUnavailableException.class)
         .hasMessageContaining("remote sampler at localhost:1 failed: Status{code=UNAVAILABLE");
   }
@@ -150,19 +168,26 @@ final class RemoteSamplerTest extends SamplerContractTest {
   void badSettings_areRejectedWhenTheStudyIsCreated() {
     StudyDefinition d = ContractSpaces.definition(ContractSpaces.mixed(), 5);
     assertThatThrownBy(() -> factory().create(d, Settings.empty()))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'endpoint'");
-    assertThatThrownBy(() -> factory().create(d, Settings.of(Map.of("endpoint", "x:1", "timeout_seconds", 0.0))))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'timeout_seconds'");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("'endpoint'");
+    assertThatThrownBy(
+            () ->
+                factory().create(d, Settings.of(Map.of("endpoint", "x:1", "timeout_seconds", 0.0))))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("'timeout_seconds'");
     for (String bad : List.of("localhost", "localhost:70000", "::1:50051", "[::1]", "a b:1")) {
       assertThatThrownBy(() -> factory().create(d, Settings.of(Map.of("endpoint", bad))))
-          .as(bad).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'endpoint'");
+          .as(bad)
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("'endpoint'");
     }
   }
 
   @Test
   void ipv6AndNamedEndpoints_areAccepted() {
     StudyDefinition d = ContractSpaces.definition(ContractSpaces.mixed(), 5);
-    for (String good : List.of("[::1]:50051", "[fe80::1]:1", "plugins.internal:65535", "10.0.0.7:50071")) {
+    for (String good :
+        List.of("[::1]:50051", "[fe80::1]:1", "plugins.internal:65535", "10.0.0.7:50071")) {
       assertThat(factory().create(d, Settings.of(Map.of("endpoint", good)))).as(good).isNotNull();
     }
   }
@@ -170,11 +195,20 @@ final class RemoteSamplerTest extends SamplerContractTest {
   @Test
   void pluginSettingsAndTheStudyAreSentOnReset() {
     StudyDefinition d = ContractSpaces.definition(ContractSpaces.mixed(), 6);
-    Sampler sampler = factory().create(d, Settings.of(Map.of("endpoint", "localhost:" + server.getPort(),
-        "plugin_settings", Map.of("sampler", "tpe", "n_startup_trials", 5.0))));
+    Sampler sampler =
+        factory()
+            .create(
+                d,
+                Settings.of(
+                    Map.of(
+                        "endpoint",
+                        "localhost:" + server.getPort(),
+                        "plugin_settings",
+                        Map.of("sampler", "tpe", "n_startup_trials", 5.0))));
     ask(sampler, new SimpleStudy(d), new SplittableRandom(6));
     SuggestRequest first = PLUGIN.requests.get(0);
-    assertThat(first.getStudy().getSettings().getFieldsMap().get("sampler").getStringValue()).isEqualTo("tpe");
+    assertThat(first.getStudy().getSettings().getFieldsMap().get("sampler").getStringValue())
+        .isEqualTo("tpe");
     assertThat(first.getStudy().getSeed()).isEqualTo(6);
     assertThat(first.getStudy().getObjectives(0).getMetric()).isEqualTo(ContractSpaces.OBJECTIVE);
   }
@@ -194,16 +228,21 @@ final class RemoteSamplerTest extends SamplerContractTest {
     }
 
     @Override
-    public synchronized void suggest(SuggestRequest request, StreamObserver<SuggestResponse> response) {
+    public synchronized void suggest(
+        SuggestRequest request, StreamObserver<SuggestResponse> response) {
       requests.add(request);
-      if (!request.getReset() && (!sessions.containsKey(request.getSession())
-          || sequences.get(request.getSession()) != request.getSequence())) {
+      if (!request.getReset()
+          && (!sessions.containsKey(request.getSession())
+              || sequences.get(request.getSession()) != request.getSequence())) {
         response.onNext(SuggestResponse.newBuilder().setResync(true).build());
         response.onCompleted();
         return;
       }
-      Map<Long, TrialState> trials = request.getReset() ? new HashMap<>() : sessions.get(request.getSession());
-      request.getTrialsList().forEach(t -> trials.put(t.getNumber(), TrialState.valueOf(t.getState().name())));
+      Map<Long, TrialState> trials =
+          request.getReset() ? new HashMap<>() : sessions.get(request.getSession());
+      request
+          .getTrialsList()
+          .forEach(t -> trials.put(t.getNumber(), TrialState.valueOf(t.getState().name())));
       sessions.put(request.getSession(), trials);
       sequences.put(request.getSession(), request.getSequence() + 1);
       vernier.plugin.v1.Suggestion.Builder s = vernier.plugin.v1.Suggestion.newBuilder();
@@ -212,7 +251,8 @@ final class RemoteSamplerTest extends SamplerContractTest {
       } else {
         SearchSpace space = ContractSpaces.mixed();
         SplittableRandom random = new SplittableRandom(request.getRandomSeed());
-        space.assign((p, a) -> Uniform.sample(p.domain(), random))
+        space
+            .assign((p, a) -> Uniform.sample(p.domain(), random))
             .forEach((k, v) -> s.putParams(k, Wire.value(v)));
       }
       response.onNext(SuggestResponse.newBuilder().setSuggestion(s).build());

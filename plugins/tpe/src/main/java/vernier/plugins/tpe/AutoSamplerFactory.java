@@ -12,12 +12,13 @@ import vernier.spi.StudyDefinition;
 
 /**
  * {@code auto}: picks a sampler from the study's shape and says which: for two to four objectives
- * {@code tpe} (MOTPE, ahead of NSGA-II on both multi-objective problems of bench/run-multiobjective.sh),
- * for more {@code nsga3}; for one objective {@code tpe} for conditional spaces; {@code gp} for unconditional spaces of at most
- * {@value #GP_MAX_PARAMETERS} parameters (where it did best in bench/run-samplers.sh, and its ask
- * stays under a second up to its 500-trial model cap); beyond that {@code cmaes} for purely numeric
- * spaces, else {@code tpe}. Each only when installed, else {@code tpe}. The choice is logged whenever
- * the sampler is made (when the study is created and each time it is loaded).
+ * {@code tpe} (MOTPE, ahead of NSGA-II on both multi-objective problems of
+ * bench/run-multiobjective.sh), for more {@code nsga3}; for one objective {@code tpe} for
+ * conditional spaces; {@code gp} for unconditional spaces of at most {@value #GP_MAX_PARAMETERS}
+ * parameters (where it did best in bench/run-samplers.sh, and its ask stays under a second up to
+ * its 500-trial model cap); beyond that {@code cmaes} for purely numeric spaces, else {@code tpe}.
+ * Each only when installed, else {@code tpe}. The choice is logged whenever the sampler is made
+ * (when the study is created and each time it is loaded).
  */
 public final class AutoSamplerFactory implements SamplerFactory {
 
@@ -33,8 +34,10 @@ public final class AutoSamplerFactory implements SamplerFactory {
 
   @Override
   public String description() {
-    return "Chooses for you: tpe (MOTPE) for 2-4 objectives, nsga3 beyond; tpe for conditional spaces, gp for up"
-        + " to " + GP_MAX_PARAMETERS + " parameters, else cmaes (numeric) or tpe.";
+    return "Chooses for you: tpe (MOTPE) for 2-4 objectives, nsga3 beyond; tpe for conditional"
+        + " spaces, gp for up to "
+        + GP_MAX_PARAMETERS
+        + " parameters, else cmaes (numeric) or tpe.";
   }
 
   @Override
@@ -50,8 +53,13 @@ public final class AutoSamplerFactory implements SamplerFactory {
   @Override
   public Sampler create(StudyDefinition study, Settings settings, PluginLookup plugins) {
     String choice = choose(study, plugins);
-    LOG.log(System.Logger.Level.INFO, "study {0}: auto sampler chose {1} ({2} objective(s), {3} parameter(s){4})",
-        study.name(), choice, study.objectives().size(), study.space().parameters().size(),
+    LOG.log(
+        System.Logger.Level.INFO,
+        "study {0}: auto sampler chose {1} ({2} objective(s), {3} parameter(s){4})",
+        study.name(),
+        choice,
+        study.objectives().size(),
+        study.space().parameters().size(),
         study.space().isConditional() ? ", conditional" : "");
     if (choice.equals("tpe")) {
       return new TpeSamplerFactory().create(study, Settings.empty(), plugins);
@@ -63,7 +71,10 @@ public final class AutoSamplerFactory implements SamplerFactory {
   /** The rule, documented in docs/samplers.md. */
   static String choose(StudyDefinition study, PluginLookup plugins) {
     if (study.isMultiObjective()) {
-      return study.objectives().size() > MOTPE_MAX_OBJECTIVES && plugins.sampler("nsga3").isPresent() ? "nsga3" : "tpe";
+      return study.objectives().size() > MOTPE_MAX_OBJECTIVES
+              && plugins.sampler("nsga3").isPresent()
+          ? "nsga3"
+          : "tpe";
     }
     List<Parameter> params = study.space().parameters();
     if (study.space().isConditional()) {
@@ -72,7 +83,9 @@ public final class AutoSamplerFactory implements SamplerFactory {
     if (params.size() <= GP_MAX_PARAMETERS && plugins.sampler("gp").isPresent()) {
       return "gp";
     }
-    boolean numeric = params.size() >= 2 && params.stream().noneMatch(p -> p.domain() instanceof CategoricalDomain);
+    boolean numeric =
+        params.size() >= 2
+            && params.stream().noneMatch(p -> p.domain() instanceof CategoricalDomain);
     return numeric && plugins.sampler("cmaes").isPresent() ? "cmaes" : "tpe";
   }
 }

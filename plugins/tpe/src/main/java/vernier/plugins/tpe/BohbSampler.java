@@ -4,26 +4,26 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import vernier.spi.Objective;
-import vernier.spi.SamplingContext;
 import vernier.spi.Sampler;
+import vernier.spi.SamplingContext;
 import vernier.spi.StudyView;
 import vernier.spi.Suggestion;
 import vernier.spi.TrialView;
 import vernier.spi.Uniform;
 
 /**
- * BOHB's sampler: Falkner, Klein and Hutter, "BOHB: Robust and Efficient Hyperparameter Optimization
- * at Scale", ICML 2018. Paired with the {@code hyperband} pruner, which decides how far each trial
- * trains, it replaces Hyperband's random configurations with a TPE model fitted per budget.
+ * BOHB's sampler: Falkner, Klein and Hutter, "BOHB: Robust and Efficient Hyperparameter
+ * Optimization at Scale", ICML 2018. Paired with the {@code hyperband} pruner, which decides how
+ * far each trial trains, it replaces Hyperband's random configurations with a TPE model fitted per
+ * budget.
  *
- * <p>The budgets are Hyperband's rung steps {@code min_resource · reduction_factor^k} up to
- * {@code max_resource}. A trial's loss at budget b is its first reported value of the objective
- * metric at or after step b. The model uses the largest budget with at least
- * {@code parameters + 1 + 2} observations (the paper's N_min + 2), splits them at
- * {@code gamma} (the paper's 15 %) and suggests by l/g over {@code n_ei_candidates} draws from l
- * with its bandwidths widened by {@code bandwidth_factor} (the paper's b_w = 3); a
- * {@code random_fraction} of suggestions (the paper's 1/3) stays uniformly random so the model
- * cannot lock itself in.
+ * <p>The budgets are Hyperband's rung steps {@code min_resource · reduction_factor^k} up to {@code
+ * max_resource}. A trial's loss at budget b is its first reported value of the objective metric at
+ * or after step b. The model uses the largest budget with at least {@code parameters + 1 + 2}
+ * observations (the paper's N_min + 2), splits them at {@code gamma} (the paper's 15 %) and
+ * suggests by l/g over {@code n_ei_candidates} draws from l with its bandwidths widened by {@code
+ * bandwidth_factor} (the paper's b_w = 3); a {@code random_fraction} of suggestions (the paper's
+ * 1/3) stays uniformly random so the model cannot lock itself in.
  */
 final class BohbSampler implements Sampler {
 
@@ -35,8 +35,14 @@ final class BohbSampler implements Sampler {
   private final double randomFraction;
   private final int minPoints;
 
-  BohbSampler(TpeSampler tpe, Objective objective, long minResource, long maxResource, int reductionFactor,
-      double randomFraction, int parameters) {
+  BohbSampler(
+      TpeSampler tpe,
+      Objective objective,
+      long minResource,
+      long maxResource,
+      int reductionFactor,
+      double randomFraction,
+      int parameters) {
     this.tpe = tpe;
     this.objective = objective;
     this.minResource = minResource;
@@ -56,7 +62,8 @@ final class BohbSampler implements Sampler {
         }
       }
     }
-    return Suggestion.of(study.definition().space().assign((p, a) -> Uniform.sample(p.domain(), context.random())));
+    return Suggestion.of(
+        study.definition().space().assign((p, a) -> Uniform.sample(p.domain(), context.random())));
   }
 
   private List<Long> budgetsLargestFirst() {

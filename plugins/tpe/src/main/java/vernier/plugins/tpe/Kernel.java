@@ -13,10 +13,10 @@ import vernier.spi.ParamValue;
  * One dimension of a Parzen estimator: how a parameter is represented inside the estimator and how
  * one component (an observation or the prior) spreads probability over it.
  *
- * <p>Numbers live on an internal axis (log of the value for log scales); integers and stepped floats
- * are the bins {@code [x - step/2, x + step/2]} of that axis, so a component's mass on a value is a
- * difference of normal CDFs. Every component is a normal truncated to the domain. Categories are a
- * distribution over the choices.
+ * <p>Numbers live on an internal axis (log of the value for log scales); integers and stepped
+ * floats are the bins {@code [x - step/2, x + step/2]} of that axis, so a component's mass on a
+ * value is a difference of normal CDFs. Every component is a normal truncated to the domain.
+ * Categories are a distribution over the choices.
  */
 final class Kernel {
 

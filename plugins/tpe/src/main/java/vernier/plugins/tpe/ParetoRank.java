@@ -9,10 +9,11 @@ import vernier.spi.Pareto;
 
 /**
  * MOTPE's split into good and bad trials (Ozaki, Tanigaki, Watanabe and Onishi, "Multiobjective
- * Tree-Structured Parzen Estimator", JAIR 2022): whole non-dominated fronts first; from the front that
- * does not fit whole, the points a greedy hypervolume subset selection picks (each time the point
- * adding the most hypervolume; reference: 1.1 × that front's worst loss per objective). Beyond four
- * objectives, where exact hypervolume gets costly, crowding distance (Deb et al. 2002) decides.
+ * Tree-Structured Parzen Estimator", JAIR 2022): whole non-dominated fronts first; from the front
+ * that does not fit whole, the points a greedy hypervolume subset selection picks (each time the
+ * point adding the most hypervolume; reference: 1.1 × that front's worst loss per objective).
+ * Beyond four objectives, where exact hypervolume gets costly, crowding distance (Deb et al. 2002)
+ * decides.
  */
 final class ParetoRank {
 
@@ -22,10 +23,10 @@ final class ParetoRank {
 
   /**
    * A score per row of {@code losses} (all minimised), lower is better, such that the {@code good}
-   * lowest are MOTPE's good trials; fronts are whole numbers apart. Fronts are peeled only until they
-   * hold {@code good} rows that {@code counted} accepts (c-TPE stretches the good set until it has
-   * that many feasible trials); the rows left share the next whole score, as their order no longer
-   * matters. This keeps an ask at O(fronts needed · n²) instead of O(all fronts · n²).
+   * lowest are MOTPE's good trials; fronts are whole numbers apart. Fronts are peeled only until
+   * they hold {@code good} rows that {@code counted} accepts (c-TPE stretches the good set until it
+   * has that many feasible trials); the rows left share the next whole score, as their order no
+   * longer matters. This keeps an ask at O(fronts needed · n²) instead of O(all fronts · n²).
    */
   static double[] scores(double[][] losses, int good, IntPredicate counted) {
     int n = losses.length;
@@ -47,9 +48,14 @@ final class ParetoRank {
           members.add(i);
         }
       }
-      List<Integer> order = before < good && before + members.size() > good
-          ? selectionOrder(members, losses, reference(members.stream().map(i -> losses[i]).toArray(double[][]::new)),
-              good - before) : members;
+      List<Integer> order =
+          before < good && before + members.size() > good
+              ? selectionOrder(
+                  members,
+                  losses,
+                  reference(members.stream().map(i -> losses[i]).toArray(double[][]::new)),
+                  good - before)
+              : members;
       for (int k = 0; k < order.size(); k++) {
         score[order.get(k)] = front + (double) k / order.size();
       }
@@ -62,7 +68,8 @@ final class ParetoRank {
   }
 
   /** The front's points in the order they are chosen: the first {@code k} by greedy hypervolume. */
-  private static List<Integer> selectionOrder(List<Integer> members, double[][] losses, double[] reference, int k) {
+  private static List<Integer> selectionOrder(
+      List<Integer> members, double[][] losses, double[] reference, int k) {
     if (reference.length > MAX_HYPERVOLUME_OBJECTIVES) {
       double[] crowding = Pareto.crowdingDistances(members.stream().map(i -> losses[i]).toList());
       List<Integer> byCrowding = new ArrayList<>(members);
@@ -127,12 +134,18 @@ final class ParetoRank {
       }
     }
     for (int m = 0; m < r.length; m++) {
-      r[m] = r[m] == 0 ? 1e-12 : Math.max(1.1 * r[m], 0.9 * r[m]); // beyond the worst, whatever its sign
+      r[m] =
+          r[m] == 0
+              ? 1e-12
+              : Math.max(1.1 * r[m], 0.9 * r[m]); // beyond the worst, whatever its sign
     }
     return r;
   }
 
-  /** Exact hypervolume dominated by {@code points} below {@code reference}: slices along the last objective. */
+  /**
+   * Exact hypervolume dominated by {@code points} below {@code reference}: slices along the last
+   * objective.
+   */
   static double hypervolume(List<double[]> points, double[] reference) {
     return hypervolume(points, reference, reference.length);
   }

@@ -5,15 +5,16 @@ import java.util.List;
 import java.util.random.RandomGenerator;
 
 /**
- * A Parzen estimator over one or more parameters jointly: a weighted mixture with one product-kernel
- * component per observation plus a prior component (a wide normal at the centre of each numeric
- * range, uniform over categories), following Bergstra et al. 2011 and Optuna's estimator.
+ * A Parzen estimator over one or more parameters jointly: a weighted mixture with one
+ * product-kernel component per observation plus a prior component (a wide normal at the centre of
+ * each numeric range, uniform over categories), following Bergstra et al. 2011 and Optuna's
+ * estimator.
  *
  * <p>Bandwidths: with one parameter, each observation's sigma is the larger gap to its neighbours
- * (the prior included), clipped to {@code [range / min(100, n + 2), range]} (Optuna's "magic clip", the prior counted);
- * with several, Scott's rule {@code 0.2 · n^(-1/(d+4)) · range} for every component, clipped the same
- * way. A categorical observation puts weight 1 on its choice plus {@code prior_weight / (n + 1)} on
- * every choice, normalised.
+ * (the prior included), clipped to {@code [range / min(100, n + 2), range]} (Optuna's "magic clip",
+ * the prior counted); with several, Scott's rule {@code 0.2 · n^(-1/(d+4)) · range} for every
+ * component, clipped the same way. A categorical observation puts weight 1 on its choice plus
+ * {@code prior_weight / (n + 1)} on every choice, normalised.
  */
 final class ParzenEstimator {
 
@@ -25,7 +26,8 @@ final class ParzenEstimator {
   private final double[] cumulative;
   private final double categorySmoothing;
 
-  ParzenEstimator(List<Kernel> dims, double[][] observations, double[] weights, double priorWeight) {
+  ParzenEstimator(
+      List<Kernel> dims, double[][] observations, double[] weights, double priorWeight) {
     this.dims = dims;
     int n = observations.length;
     // Optuna 3.1: every choice gets prior_weight / (observations + 1) before normalising, so the
@@ -48,10 +50,11 @@ final class ParzenEstimator {
       if (k.categorical) {
         continue;
       }
-      // Optuna 3.1's "magic clip": range / min(100, 1 + components), the prior counted as a component
+      // Optuna 3.1's "magic clip": range / min(100, 1 + components), the prior counted as a
+      // component
       double minSigma = range / Math.min(100.0, n + 2.0);
-      double[] s = dims.size() == 1 ? neighbourGaps(column, prior, range)
-          : scott(n, dims.size(), range);
+      double[] s =
+          dims.size() == 1 ? neighbourGaps(column, prior, range) : scott(n, dims.size(), range);
       for (int i = 0; i < n; i++) {
         sigmas[i][d] = Math.min(range, Math.max(minSigma, s[i]));
       }
@@ -102,9 +105,9 @@ final class ParzenEstimator {
   }
 
   /**
-   * A point drawn from the mixture, on the internal axes, with every numeric bandwidth multiplied by
-   * {@code widen} (1: the mixture itself; capped at the range): BOHB draws its candidates this way
-   * (its b_w = 3) and scores them with the unwidened densities, to keep exploring.
+   * A point drawn from the mixture, on the internal axes, with every numeric bandwidth multiplied
+   * by {@code widen} (1: the mixture itself; capped at the range): BOHB draws its candidates this
+   * way (its b_w = 3) and scores them with the unwidened densities, to keep exploring.
    */
   double[] sample(RandomGenerator random, double widen) {
     double u = random.nextDouble();
@@ -118,7 +121,9 @@ final class ParzenEstimator {
       if (k.categorical) {
         x[d] = sampleCategory(k, c, random);
       } else {
-        x[d] = k.snapInternal(k.sampleNormal(mus[c][d], Math.min(k.high - k.low, widen * sigmas[c][d]), random));
+        x[d] =
+            k.snapInternal(
+                k.sampleNormal(mus[c][d], Math.min(k.high - k.low, widen * sigmas[c][d]), random));
       }
     }
     return x;
@@ -146,8 +151,10 @@ final class ParzenEstimator {
       double t = logWeights[c];
       for (int d = 0; d < x.length; d++) {
         Kernel k = dims.get(d);
-        t += k.categorical ? logCategory(k, c, x[d])
-            : k.logNormal(x[d], mus[c][d], sigmas[c][d], logNormalisers[c][d]);
+        t +=
+            k.categorical
+                ? logCategory(k, c, x[d])
+                : k.logNormal(x[d], mus[c][d], sigmas[c][d], logNormalisers[c][d]);
       }
       terms[c] = t;
       max = Math.max(max, t);
@@ -164,7 +171,8 @@ final class ParzenEstimator {
     if (component == mus.length - 1) {
       return -Math.log(n);
     }
-    double p = (categorySmoothing + (mus[component][dimOf(k)] == x ? 1 : 0)) / (n * categorySmoothing + 1);
+    double p =
+        (categorySmoothing + (mus[component][dimOf(k)] == x ? 1 : 0)) / (n * categorySmoothing + 1);
     return Math.log(p);
   }
 }

@@ -34,15 +34,15 @@ import vernier.spi.Uniform;
  * {@code min(ceil(gamma · n), gamma_max)} ("below") and the rest ("above"); pruned trials count as
  * above, and so do running ones when {@code constant_liar} is on, so parallel workers are steered
  * away from points already being evaluated. A Parzen estimator l is fitted to the below trials and
- * g to the above ones (older trials weigh less once there are more than 25), {@code n_ei_candidates}
- * points are drawn from l, and the one with the largest l/g is suggested.
+ * g to the above ones (older trials weigh less once there are more than 25), {@code
+ * n_ei_candidates} points are drawn from l, and the one with the largest l/g is suggested.
  *
  * <p>Constraints follow c-TPE (Watanabe and Hutter, "c-TPE: Tree-Structured Parzen Estimator with
  * Inequality Constraints for Expensive Hyperparameter Optimization", IJCAI 2023): besides the
  * objective's split, each constraint splits the trials into those that satisfy it and those that do
- * not, and a candidate's score is the product over splits of the relative density ratios
- * {@code (gamma + (1 - gamma) g/l)^-1}, candidates being drawn from every split's l. The objective's
- * good set is stretched until it holds {@code goodCount} feasible trials. {@code
+ * not, and a candidate's score is the product over splits of the relative density ratios {@code
+ * (gamma + (1 - gamma) g/l)^-1}, candidates being drawn from every split's l. The objective's good
+ * set is stretched until it holds {@code goodCount} feasible trials. {@code
  * constraint_model=violation} keeps Optuna 3.1's rule instead: one split, feasible trials first and
  * infeasible ones by their total violation.
  *
@@ -64,25 +64,41 @@ final class TpeSampler implements Sampler {
   private final List<Constraint> constraints;
 
   /**
-   * {@code ctpe}: constraints by c-TPE's density ratios; false: Optuna 3.1's violation order. {@code
-   * candidateWidening}: bandwidth factor of the draws from l (1 for TPE; BOHB's b_w).
+   * {@code ctpe}: constraints by c-TPE's density ratios; false: Optuna 3.1's violation order.
+   * {@code candidateWidening}: bandwidth factor of the draws from l (1 for TPE; BOHB's b_w).
    */
-  record Settings(int startupTrials, int candidates, boolean multivariate, double gamma, int gammaMax,
-      double priorWeight, boolean constantLiar, boolean ctpe, double candidateWidening) {}
+  record Settings(
+      int startupTrials,
+      int candidates,
+      boolean multivariate,
+      double gamma,
+      int gammaMax,
+      double priorWeight,
+      boolean constantLiar,
+      boolean ctpe,
+      double candidateWidening) {}
 
-  TpeSampler(SearchSpace space, List<Objective> objectives, List<Constraint> constraints, Settings settings) {
+  TpeSampler(
+      SearchSpace space,
+      List<Objective> objectives,
+      List<Constraint> constraints,
+      Settings settings) {
     this.settings = settings;
     this.objectives = List.copyOf(objectives);
     this.constraints = List.copyOf(constraints);
     this.groups = groups(space);
   }
 
-  /** Runs of consecutive parameters sharing one condition (parents always precede their children). */
+  /**
+   * Runs of consecutive parameters sharing one condition (parents always precede their children).
+   */
   private static List<List<Parameter>> groups(SearchSpace space) {
     List<List<Parameter>> out = new ArrayList<>();
     Optional<Condition> current = null;
     for (Parameter p : space.parameters()) {
-      if (out.isEmpty() || !Objects.equals(current, p.condition()) || dependsOnGroup(out.get(out.size() - 1), p)) {
+      if (out.isEmpty()
+          || !Objects.equals(current, p.condition())
+          || dependsOnGroup(out.get(out.size() - 1), p)) {
         out.add(new ArrayList<>());
         current = p.condition();
       }
@@ -92,7 +108,9 @@ final class TpeSampler implements Sampler {
   }
 
   private static boolean dependsOnGroup(List<Parameter> group, Parameter p) {
-    return p.condition().map(c -> group.stream().anyMatch(g -> g.name().equals(c.parent()))).orElse(false);
+    return p.condition()
+        .map(c -> group.stream().anyMatch(g -> g.name().equals(c.parent())))
+        .orElse(false);
   }
 
   @Override
@@ -100,17 +118,22 @@ final class TpeSampler implements Sampler {
     RandomGenerator random = context.random();
     List<Scored> finished = finished(study);
     if (finished.size() < settings.startupTrials()) {
-      return Suggestion.of(study.definition().space().assign((p, a) -> Uniform.sample(p.domain(), random)));
+      return Suggestion.of(
+          study.definition().space().assign((p, a) -> Uniform.sample(p.domain(), random)));
     }
     return model(study, finished, study.trials(TrialState.PRUNED), random);
   }
 
   /**
-   * The TPE step on given scores: {@code finished} split into good and bad, {@code alsoBad} (and the
-   * running trials under constant liar) added to the bad ones. BOHB calls this with its per-budget
-   * scores.
+   * The TPE step on given scores: {@code finished} split into good and bad, {@code alsoBad} (and
+   * the running trials under constant liar) added to the bad ones. BOHB calls this with its
+   * per-budget scores.
    */
-  Suggestion model(StudyView study, List<Scored> finished, List<? extends TrialView> alsoBad, RandomGenerator random) {
+  Suggestion model(
+      StudyView study,
+      List<Scored> finished,
+      List<? extends TrialView> alsoBad,
+      RandomGenerator random) {
     List<Split> splits = new ArrayList<>();
     splits.add(objectiveSplit(study, finished, alsoBad));
     if (settings.ctpe()) {
@@ -138,7 +161,8 @@ final class TpeSampler implements Sampler {
    * One density ratio of the acquisition: good and bad trials (both by number), the good ones'
    * weights (null: by age), and {@code gamma}, the good fraction of the finished trials.
    */
-  private record Split(List<TrialView> good, Map<Long, Double> goodWeights, List<TrialView> bad, double gamma) {
+  private record Split(
+      List<TrialView> good, Map<Long, Double> goodWeights, List<TrialView> bad, double gamma) {
     Split {
       good = byNumber(good);
       bad = byNumber(bad);
@@ -146,28 +170,42 @@ final class TpeSampler implements Sampler {
   }
 
   /**
-   * The objective's split. Under c-TPE the finished trials are ordered by loss alone and the good set
-   * is the shortest prefix holding {@code goodCount} feasible trials (all of them while fewer are
-   * feasible, which leaves the search to the constraints' ratios). Otherwise (Optuna 3.1's rule)
-   * feasible trials come first, then infeasible ones by total violation.
+   * The objective's split. Under c-TPE the finished trials are ordered by loss alone and the good
+   * set is the shortest prefix holding {@code goodCount} feasible trials (all of them while fewer
+   * are feasible, which leaves the search to the constraints' ratios). Otherwise (Optuna 3.1's
+   * rule) feasible trials come first, then infeasible ones by total violation.
    */
-  private Split objectiveSplit(StudyView study, List<Scored> finished, List<? extends TrialView> alsoBad) {
+  private Split objectiveSplit(
+      StudyView study, List<Scored> finished, List<? extends TrialView> alsoBad) {
     List<Scored> sorted = new ArrayList<>(finished);
-    Comparator<Scored> byLoss = Comparator.comparingDouble(Scored::loss).thenComparingLong(s -> s.trial().number());
-    sorted.sort(settings.ctpe() ? byLoss
-        : Comparator.comparing((Scored s) -> !feasible(s.trial())).thenComparingDouble(this::violation).thenComparing(byLoss));
-    int below = settings.ctpe() ? prefixWithFeasible(sorted, goodCount(sorted.size())) : goodCount(sorted.size());
+    Comparator<Scored> byLoss =
+        Comparator.comparingDouble(Scored::loss).thenComparingLong(s -> s.trial().number());
+    sorted.sort(
+        settings.ctpe()
+            ? byLoss
+            : Comparator.comparing((Scored s) -> !feasible(s.trial()))
+                .thenComparingDouble(this::violation)
+                .thenComparing(byLoss));
+    int below =
+        settings.ctpe()
+            ? prefixWithFeasible(sorted, goodCount(sorted.size()))
+            : goodCount(sorted.size());
     List<TrialView> good = sorted.subList(0, below).stream().map(Scored::trial).toList();
-    List<TrialView> bad = new ArrayList<>(sorted.subList(below, sorted.size()).stream().map(Scored::trial).toList());
+    List<TrialView> bad =
+        new ArrayList<>(sorted.subList(below, sorted.size()).stream().map(Scored::trial).toList());
     bad.addAll(alsoBad);
     if (settings.constantLiar()) {
       bad.addAll(study.running());
     }
-    Map<Long, Double> weights = objectives.size() > 1 ? hypervolumeWeights(sorted.subList(0, below)) : null;
+    Map<Long, Double> weights =
+        objectives.size() > 1 ? hypervolumeWeights(sorted.subList(0, below)) : null;
     return new Split(good, weights, bad, sorted.isEmpty() ? 1 : (double) below / sorted.size());
   }
 
-  /** The length of the shortest prefix of {@code sorted} with {@code wanted} feasible trials, or all of it. */
+  /**
+   * The length of the shortest prefix of {@code sorted} with {@code wanted} feasible trials, or all
+   * of it.
+   */
   private int prefixWithFeasible(List<Scored> sorted, int wanted) {
     int feasible = 0;
     for (int i = 0; i < sorted.size(); i++) {
@@ -181,8 +219,8 @@ final class TpeSampler implements Sampler {
 
   /**
    * c-TPE's split for one constraint: good are the completed trials that satisfy it (or, while none
-   * does, the one closest to it), bad the other completed ones. Empty when nothing violates it, as its
-   * ratio would be constant.
+   * does, the one closest to it), bad the other completed ones. Empty when nothing violates it, as
+   * its ratio would be constant.
    */
   private Optional<Split> constraintSplit(Constraint c, List<Scored> finished) {
     List<TrialView> good = new ArrayList<>();
@@ -208,7 +246,8 @@ final class TpeSampler implements Sampler {
       bad.remove(closest);
       good.add(closest);
     }
-    return Optional.of(new Split(good, null, bad, (double) good.size() / (good.size() + bad.size())));
+    return Optional.of(
+        new Split(good, null, bad, (double) good.size() / (good.size() + bad.size())));
   }
 
   private static List<TrialView> byNumber(List<TrialView> trials) {
@@ -220,17 +259,23 @@ final class TpeSampler implements Sampler {
   /**
    * Samples the parameters of {@code group} jointly and adds them to {@code assigned}: {@code
    * n_ei_candidates} draws from each split's l, scored by the sum over splits of the log relative
-   * density ratio {@code -log(gamma + (1 - gamma) · g/l)}. With a single split this ranks as l/g does;
-   * c-TPE needs the relative form so that a constraint nearly everyone satisfies (gamma near 1) weighs
-   * little (Watanabe and Hutter 2023, section 4).
+   * density ratio {@code -log(gamma + (1 - gamma) · g/l)}. With a single split this ranks as l/g
+   * does; c-TPE needs the relative form so that a constraint nearly everyone satisfies (gamma near
+   * 1) weighs little (Watanabe and Hutter 2023, section 4).
    */
-  private void assign(List<Parameter> group, List<Split> splits, Map<String, ParamValue> assigned,
+  private void assign(
+      List<Parameter> group,
+      List<Split> splits,
+      Map<String, ParamValue> assigned,
       RandomGenerator random) {
     List<Kernel> kernels = group.stream().map(p -> new Kernel(p.domain())).toList();
     List<ParzenEstimator[]> models = new ArrayList<>();
     for (Split s : splits) {
-      models.add(new ParzenEstimator[] {estimator(group, kernels, s.good(), s.goodWeights()),
-          estimator(group, kernels, s.bad(), null)});
+      models.add(
+          new ParzenEstimator[] {
+            estimator(group, kernels, s.good(), s.goodWeights()),
+            estimator(group, kernels, s.bad(), null)
+          });
     }
     double[] best = null;
     double bestScore = Double.NEGATIVE_INFINITY;
@@ -243,7 +288,10 @@ final class TpeSampler implements Sampler {
           if (gamma >= 1) {
             continue; // no bad trials: a constant ratio
           }
-          score -= logAddExp(Math.log(gamma), Math.log1p(-gamma) + models.get(k)[1].logPdf(x) - models.get(k)[0].logPdf(x));
+          score -=
+              logAddExp(
+                  Math.log(gamma),
+                  Math.log1p(-gamma) + models.get(k)[1].logPdf(x) - models.get(k)[0].logPdf(x));
         }
         if (best == null || score > bestScore) {
           best = x;
@@ -258,11 +306,16 @@ final class TpeSampler implements Sampler {
 
   private static double logAddExp(double a, double b) {
     double max = Math.max(a, b);
-    return max == Double.NEGATIVE_INFINITY ? max : max + Math.log(Math.exp(a - max) + Math.exp(b - max));
+    return max == Double.NEGATIVE_INFINITY
+        ? max
+        : max + Math.log(Math.exp(a - max) + Math.exp(b - max));
   }
 
   /** Weights by trial number ({@code weights}), or Optuna's recency weights when null. */
-  private ParzenEstimator estimator(List<Parameter> group, List<Kernel> kernels, List<TrialView> trials,
+  private ParzenEstimator estimator(
+      List<Parameter> group,
+      List<Kernel> kernels,
+      List<TrialView> trials,
       Map<Long, Double> weights) {
     List<double[]> points = new ArrayList<>();
     List<Double> given = new ArrayList<>();
@@ -279,7 +332,10 @@ final class TpeSampler implements Sampler {
         given.add(weights == null ? 1.0 : weights.get(t.number()));
       }
     }
-    double[] w = weights == null ? weights(points.size()) : given.stream().mapToDouble(Double::doubleValue).toArray();
+    double[] w =
+        weights == null
+            ? weights(points.size())
+            : given.stream().mapToDouble(Double::doubleValue).toArray();
     return new ParzenEstimator(kernels, points.toArray(double[][]::new), w, settings.priorWeight());
   }
 
@@ -288,7 +344,8 @@ final class TpeSampler implements Sampler {
    * relative to the largest (at least 1e-12), so the trials that define the front weigh most.
    */
   private static Map<Long, Double> hypervolumeWeights(List<Scored> good) {
-    double[] contributions = ParetoRank.contributions(good.stream().map(Scored::objectives).toList());
+    double[] contributions =
+        ParetoRank.contributions(good.stream().map(Scored::objectives).toList());
     Map<Long, Double> weights = new HashMap<>();
     for (int i = 0; i < good.size(); i++) {
       weights.put(good.get(i).trial().number(), contributions[i]);
@@ -304,7 +361,10 @@ final class TpeSampler implements Sampler {
     return constraints.isEmpty() || t.feasible();
   }
 
-  /** 0 for a feasible trial, else the sum of its constraints' violations (a missing metric: infinite). */
+  /**
+   * 0 for a feasible trial, else the sum of its constraints' violations (a missing metric:
+   * infinite).
+   */
   private double violation(Scored s) {
     if (feasible(s.trial())) {
       return 0;
@@ -321,7 +381,9 @@ final class TpeSampler implements Sampler {
     return Math.min((int) Math.ceil(settings.gamma() * n), settings.gammaMax());
   }
 
-  /** Optuna's default weights: flat for the newest 25, a linear ramp up from 1/n for the older ones. */
+  /**
+   * Optuna's default weights: flat for the newest 25, a linear ramp up from 1/n for the older ones.
+   */
   static double[] weights(int n) {
     double[] w = new double[n];
     int ramp = Math.max(0, n - FLAT_WEIGHTS);
@@ -346,15 +408,21 @@ final class TpeSampler implements Sampler {
         scores[i] = Double.POSITIVE_INFINITY;
       }
     }
-    double[] rankedScores = ParetoRank.scores(ranked.stream().map(losses::get).toArray(double[][]::new),
-        goodCount(ranked.size()), k -> feasible(trials.get(ranked.get(k))));
+    double[] rankedScores =
+        ParetoRank.scores(
+            ranked.stream().map(losses::get).toArray(double[][]::new),
+            goodCount(ranked.size()),
+            k -> feasible(trials.get(ranked.get(k))));
     for (int k = 0; k < ranked.size(); k++) {
       scores[ranked.get(k)] = rankedScores[k];
     }
     return scores;
   }
 
-  /** A finished trial's score (its loss, or MOTPE's rank) and, with several objectives, their losses. */
+  /**
+   * A finished trial's score (its loss, or MOTPE's rank) and, with several objectives, their
+   * losses.
+   */
   record Scored(TrialView trial, double loss, double[] objectives) {
     Scored(TrialView trial, double loss) {
       this(trial, loss, null);
@@ -362,8 +430,8 @@ final class TpeSampler implements Sampler {
   }
 
   /**
-   * The completed trials with all objective values, scored: the loss for one objective; for several,
-   * MOTPE's order ({@link ParetoRank}), so "good" means the first non-dominated fronts.
+   * The completed trials with all objective values, scored: the loss for one objective; for
+   * several, MOTPE's order ({@link ParetoRank}), so "good" means the first non-dominated fronts.
    */
   private List<Scored> finished(StudyView study) {
     List<TrialView> trials = new ArrayList<>();
@@ -381,8 +449,10 @@ final class TpeSampler implements Sampler {
         losses.add(loss);
       }
     }
-    double[] scores = objectives.size() == 1 ? losses.stream().mapToDouble(l -> l[0]).toArray()
-        : paretoScores(trials, losses);
+    double[] scores =
+        objectives.size() == 1
+            ? losses.stream().mapToDouble(l -> l[0]).toArray()
+            : paretoScores(trials, losses);
     List<Scored> out = new ArrayList<>();
     for (int i = 0; i < trials.size(); i++) {
       out.add(new Scored(trials.get(i), scores[i], losses.get(i)));

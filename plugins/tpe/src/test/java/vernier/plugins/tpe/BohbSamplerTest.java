@@ -39,20 +39,31 @@ final class BohbSamplerTest extends SamplerContractTest {
   @Test
   void learnsFromLowBudgetObservations_beforeAnyTrialFinishes() {
     SearchSpace space = SearchSpace.of(Parameter.of("x", FloatDomain.continuous(0, 1)));
-    StudyDefinition d = new StudyDefinition("b", space, List.of(new Objective("loss", Direction.MINIMIZE)),
-        List.<Constraint>of(), 1);
-    Sampler sampler = factory().create(d, Settings.of(Map.of("max_resource", 27.0, "random_fraction", 0.0)));
+    StudyDefinition d =
+        new StudyDefinition(
+            "b",
+            space,
+            List.of(new Objective("loss", Direction.MINIMIZE)),
+            List.<Constraint>of(),
+            1);
+    Sampler sampler =
+        factory().create(d, Settings.of(Map.of("max_resource", 27.0, "random_fraction", 0.0)));
     SimpleStudy study = new SimpleStudy(d);
     SplittableRandom random = new SplittableRandom(1);
-    for (int i = 0; i < 30; i++) { // only budget 1 is observed: every trial was pruned at its first rung
+    for (int i = 0;
+        i < 30;
+        i++) { // only budget 1 is observed: every trial was pruned at its first rung
       double x = random.nextDouble();
       SimpleTrial t = study.start(Map.of("x", ParamValue.of(x)));
       t.report("loss", 1, Math.abs(x - 0.8)).finish(vernier.spi.TrialState.PRUNED);
     }
     int near = 0;
     for (int i = 0; i < 20; i++) {
-      double x = ((Suggestion.Params) sampler.suggest(study, new SamplingContext(random.split()))).values()
-          .get("x").asDouble();
+      double x =
+          ((Suggestion.Params) sampler.suggest(study, new SamplingContext(random.split())))
+              .values()
+              .get("x")
+              .asDouble();
       near += Math.abs(x - 0.8) < 0.15 ? 1 : 0;
     }
     assertThat(near).as("suggestions near the low-budget optimum").isGreaterThanOrEqualTo(14);
@@ -60,9 +71,17 @@ final class BohbSamplerTest extends SamplerContractTest {
 
   @Test
   void needsTheFullBudget() {
-    assertThatThrownBy(() -> factory().create(new StudyDefinition("b",
-        SearchSpace.of(Parameter.of("x", FloatDomain.continuous(0, 1))),
-        List.of(new Objective("loss", Direction.MINIMIZE)), List.<Constraint>of(), 1), Settings.empty()))
+    assertThatThrownBy(
+            () ->
+                factory()
+                    .create(
+                        new StudyDefinition(
+                            "b",
+                            SearchSpace.of(Parameter.of("x", FloatDomain.continuous(0, 1))),
+                            List.of(new Objective("loss", Direction.MINIMIZE)),
+                            List.<Constraint>of(),
+                            1),
+                        Settings.empty()))
         .hasMessageContaining("max_resource");
   }
 }

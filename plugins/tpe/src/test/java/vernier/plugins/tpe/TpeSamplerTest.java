@@ -38,10 +38,11 @@ final class TpeSamplerTest extends SamplerContractTest {
     return 40; // past the 10 start-up trials
   }
 
-  private static final SearchSpace SPACE = SearchSpace.of(
-      Parameter.of("x", FloatDomain.continuous(-5, 5)),
-      Parameter.of("y", FloatDomain.continuous(-5, 5)),
-      Parameter.of("n", IntDomain.range(0, 20)));
+  private static final SearchSpace SPACE =
+      SearchSpace.of(
+          Parameter.of("x", FloatDomain.continuous(-5, 5)),
+          Parameter.of("y", FloatDomain.continuous(-5, 5)),
+          Parameter.of("n", IntDomain.range(0, 20)));
 
   private static double objective(Map<String, ParamValue> p) {
     double x = p.get("x").asDouble() - 1.3;
@@ -55,8 +56,9 @@ final class TpeSamplerTest extends SamplerContractTest {
     SplittableRandom random = new SplittableRandom(seed);
     double best = Double.POSITIVE_INFINITY;
     for (int i = 0; i < n; i++) {
-      Map<String, ParamValue> p = ((Suggestion.Params) sampler.suggest(study, new SamplingContext(random.split())))
-          .values();
+      Map<String, ParamValue> p =
+          ((Suggestion.Params) sampler.suggest(study, new SamplingContext(random.split())))
+              .values();
       double v = objective(p);
       best = Math.min(best, v);
       study.start(p).succeed("loss", v);
@@ -65,7 +67,11 @@ final class TpeSamplerTest extends SamplerContractTest {
   }
 
   private static StudyDefinition definition(long seed) {
-    return new StudyDefinition("t", SPACE, List.of(new Objective("loss", Direction.MINIMIZE)), List.<Constraint>of(),
+    return new StudyDefinition(
+        "t",
+        SPACE,
+        List.of(new Objective("loss", Direction.MINIMIZE)),
+        List.<Constraint>of(),
         seed);
   }
 
@@ -73,9 +79,15 @@ final class TpeSamplerTest extends SamplerContractTest {
   void beatsRandomSearchOnASmoothProblem() {
     int wins = 0;
     for (long seed = 0; seed < 7; seed++) {
-      double tpe = bestOf(factory().create(definition(seed), Settings.empty()), definition(seed), seed, 60);
-      double random = bestOf((study, ctx) -> Suggestion.of(SPACE.assign((p, a) -> Uniform.sample(p.domain(),
-          ctx.random()))), definition(seed), seed, 60);
+      double tpe =
+          bestOf(factory().create(definition(seed), Settings.empty()), definition(seed), seed, 60);
+      double random =
+          bestOf(
+              (study, ctx) ->
+                  Suggestion.of(SPACE.assign((p, a) -> Uniform.sample(p.domain(), ctx.random()))),
+              definition(seed),
+              seed,
+              60);
       wins += tpe < random ? 1 : 0;
     }
     assertThat(wins).isGreaterThanOrEqualTo(6);
@@ -84,40 +96,48 @@ final class TpeSamplerTest extends SamplerContractTest {
   @Test
   void infeasibleTrials_rankByHowFarTheyMiss_soTheSearchFindsASmallFeasibleRegion() {
     // maximise x + y under x + y <= 0.2 on [0, 1]²: about 2 % of the square is feasible
-    SearchSpace square = SearchSpace.of(Parameter.of("x", vernier.spi.FloatDomain.continuous(0, 1)),
-        Parameter.of("y", vernier.spi.FloatDomain.continuous(0, 1)));
+    SearchSpace square =
+        SearchSpace.of(
+            Parameter.of("x", vernier.spi.FloatDomain.continuous(0, 1)),
+            Parameter.of("y", vernier.spi.FloatDomain.continuous(0, 1)));
     Constraint sum = Constraint.atMost("sum", 0.2);
-    StudyDefinition d = new StudyDefinition("c", square, List.of(new Objective("loss", Direction.MINIMIZE)),
-        List.of(sum), 4);
+    StudyDefinition d =
+        new StudyDefinition(
+            "c", square, List.of(new Objective("loss", Direction.MINIMIZE)), List.of(sum), 4);
     Sampler sampler = factory().create(d, Settings.empty());
     SimpleStudy study = new SimpleStudy(d);
     java.util.SplittableRandom random = new java.util.SplittableRandom(4);
     int feasibleLate = 0;
     for (int i = 0; i < 60; i++) {
-      Map<String, ParamValue> p = ((Suggestion.Params) sampler.suggest(study, new SamplingContext(random.split())))
-          .values();
+      Map<String, ParamValue> p =
+          ((Suggestion.Params) sampler.suggest(study, new SamplingContext(random.split())))
+              .values();
       double s = p.get("x").asDouble() + p.get("y").asDouble();
       study.start(p).succeed(Map.of("loss", -s, "sum", s)).feasible(sum.isSatisfiedBy(s));
       feasibleLate += i >= 30 && sum.isSatisfiedBy(s) ? 1 : 0;
     }
-    assertThat(feasibleLate).as("feasible among the last 30 (random search: about 1)").isGreaterThanOrEqualTo(8);
+    assertThat(feasibleLate)
+        .as("feasible among the last 30 (random search: about 1)")
+        .isGreaterThanOrEqualTo(8);
   }
 
   /**
    * Maximise x + y on [0, 1]² subject to x <= 0.3 and y <= 0.3 (9 % of the square is feasible; the
-   * optimum, 0.6, is the corner both constraints meet at): each constraint is learnable on its own axis,
-   * which c-TPE's per-constraint ratios exploit.
+   * optimum, 0.6, is the corner both constraints meet at): each constraint is learnable on its own
+   * axis, which c-TPE's per-constraint ratios exploit.
    */
   private static double cornerBest(Sampler sampler, StudyDefinition d, long seed, int n) {
     SimpleStudy study = new SimpleStudy(d);
     SplittableRandom random = new SplittableRandom(seed);
     double best = 0;
     for (int i = 0; i < n; i++) {
-      Map<String, ParamValue> p = ((Suggestion.Params) sampler.suggest(study, new SamplingContext(random.split())))
-          .values();
+      Map<String, ParamValue> p =
+          ((Suggestion.Params) sampler.suggest(study, new SamplingContext(random.split())))
+              .values();
       double x = p.get("x").asDouble();
       double y = p.get("y").asDouble();
-      boolean feasible = d.constraints().get(0).isSatisfiedBy(x) && d.constraints().get(1).isSatisfiedBy(y);
+      boolean feasible =
+          d.constraints().get(0).isSatisfiedBy(x) && d.constraints().get(1).isSatisfiedBy(y);
       study.start(p).succeed(Map.of("loss", -(x + y), "cx", x, "cy", y)).feasible(feasible);
       best = feasible ? Math.max(best, x + y) : best;
     }
@@ -125,10 +145,16 @@ final class TpeSamplerTest extends SamplerContractTest {
   }
 
   private static StudyDefinition corner(long seed) {
-    SearchSpace square = SearchSpace.of(Parameter.of("x", FloatDomain.continuous(0, 1)),
-        Parameter.of("y", FloatDomain.continuous(0, 1)));
-    return new StudyDefinition("g", square, List.of(new Objective("loss", Direction.MINIMIZE)),
-        List.of(Constraint.atMost("cx", 0.3), Constraint.atMost("cy", 0.3)), seed);
+    SearchSpace square =
+        SearchSpace.of(
+            Parameter.of("x", FloatDomain.continuous(0, 1)),
+            Parameter.of("y", FloatDomain.continuous(0, 1)));
+    return new StudyDefinition(
+        "g",
+        square,
+        List.of(new Objective("loss", Direction.MINIMIZE)),
+        List.of(Constraint.atMost("cx", 0.3), Constraint.atMost("cy", 0.3)),
+        seed);
   }
 
   @Test
@@ -139,13 +165,20 @@ final class TpeSamplerTest extends SamplerContractTest {
     for (long seed = 0; seed < 10; seed++) {
       StudyDefinition d = corner(seed);
       double ctpe = cornerBest(factory().create(d, Settings.empty()), d, seed, 60);
-      double random = cornerBest((study, ctx) -> Suggestion.of(d.space().assign((p, a) -> Uniform.sample(p.domain(),
-          ctx.random()))), d, seed, 60);
+      double random =
+          cornerBest(
+              (study, ctx) ->
+                  Suggestion.of(
+                      d.space().assign((p, a) -> Uniform.sample(p.domain(), ctx.random()))),
+              d,
+              seed,
+              60);
       wins += ctpe > random ? 1 : 0;
       gap += (0.6 - ctpe) / 10;
       randomGap += (0.6 - random) / 10;
     }
-    assertThat(wins).isGreaterThanOrEqualTo(9); // seen: 10 of 10, mean gap 0.016 against random's 0.154
+    assertThat(wins)
+        .isGreaterThanOrEqualTo(9); // seen: 10 of 10, mean gap 0.016 against random's 0.154
     assertThat(gap).as("mean distance to the optimum").isLessThan(randomGap / 4);
   }
 
@@ -154,8 +187,9 @@ final class TpeSamplerTest extends SamplerContractTest {
     // c-TPE's ratio for a constraint without violations is constant, so the suggestions are exactly
     // those of the unconstrained study (same seed, same draws)
     StudyDefinition free = definition(11);
-    StudyDefinition bounded = new StudyDefinition("t", SPACE, free.objectives(), List.of(Constraint.atMost("loss", 1e9)),
-        11);
+    StudyDefinition bounded =
+        new StudyDefinition(
+            "t", SPACE, free.objectives(), List.of(Constraint.atMost("loss", 1e9)), 11);
     Sampler a = factory().create(free, Settings.empty());
     Sampler b = factory().create(bounded, Settings.empty());
     SimpleStudy sa = new SimpleStudy(free);
@@ -163,8 +197,10 @@ final class TpeSamplerTest extends SamplerContractTest {
     SplittableRandom ra = new SplittableRandom(11);
     SplittableRandom rb = new SplittableRandom(11);
     for (int i = 0; i < 30; i++) {
-      Map<String, ParamValue> pa = ((Suggestion.Params) a.suggest(sa, new SamplingContext(ra.split()))).values();
-      Map<String, ParamValue> pb = ((Suggestion.Params) b.suggest(sb, new SamplingContext(rb.split()))).values();
+      Map<String, ParamValue> pa =
+          ((Suggestion.Params) a.suggest(sa, new SamplingContext(ra.split()))).values();
+      Map<String, ParamValue> pb =
+          ((Suggestion.Params) b.suggest(sb, new SamplingContext(rb.split()))).values();
       assertThat(pb).isEqualTo(pa);
       sa.start(pa).succeed("loss", objective(pa));
       sb.start(pb).succeed("loss", objective(pb));
@@ -173,11 +209,19 @@ final class TpeSamplerTest extends SamplerContractTest {
 
   @Test
   void constraintModel_isValidated() {
-    assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> factory().create(corner(1),
-        Settings.of(Map.of("constraint_model", "penalty")))))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("constraint_model must be ctpe or violation");
-    double violation = cornerBest(factory().create(corner(2), Settings.of(Map.of("constraint_model", "violation"))),
-        corner(2), 2, 60);
+    assertThat(
+            org.assertj.core.api.Assertions.catchThrowable(
+                () ->
+                    factory()
+                        .create(corner(1), Settings.of(Map.of("constraint_model", "penalty")))))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("constraint_model must be ctpe or violation");
+    double violation =
+        cornerBest(
+            factory().create(corner(2), Settings.of(Map.of("constraint_model", "violation"))),
+            corner(2),
+            2,
+            60);
     assertThat(violation).as("Optuna 3.1's rule also finds feasible points").isGreaterThan(0.3);
   }
 
@@ -195,14 +239,16 @@ final class TpeSamplerTest extends SamplerContractTest {
     SimpleStudy study = new SimpleStudy(d);
     SplittableRandom random = new SplittableRandom(5);
     for (int i = 0; i < 30; i++) {
-      Map<String, ParamValue> p = ((Suggestion.Params) sampler.suggest(study, new SamplingContext(random.split())))
-          .values();
+      Map<String, ParamValue> p =
+          ((Suggestion.Params) sampler.suggest(study, new SamplingContext(random.split())))
+              .values();
       study.start(p).succeed("loss", objective(p));
     }
     Set<Map<String, ParamValue>> running = new HashSet<>();
     for (int w = 0; w < 16; w++) { // 16 workers ask before anyone tells
-      Map<String, ParamValue> p = ((Suggestion.Params) sampler.suggest(study, new SamplingContext(random.split())))
-          .values();
+      Map<String, ParamValue> p =
+          ((Suggestion.Params) sampler.suggest(study, new SamplingContext(random.split())))
+              .values();
       study.start(p);
       running.add(p);
     }

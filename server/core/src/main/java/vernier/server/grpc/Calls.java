@@ -18,7 +18,8 @@ final class Calls {
 
   private Calls() {}
 
-  static <T, R> void reply(StreamObserver<R> observer, Supplier<CompletableFuture<T>> call, Function<T, R> toResponse) {
+  static <T, R> void reply(
+      StreamObserver<R> observer, Supplier<CompletableFuture<T>> call, Function<T, R> toResponse) {
     CompletableFuture<T> future;
     try {
       future = call.get();
@@ -26,32 +27,40 @@ final class Calls {
       fail(observer, e);
       return;
     }
-    future.whenComplete((value, error) -> {
-      if (error != null) {
-        fail(observer, error);
-        return;
-      }
-      R response;
-      try {
-        response = toResponse.apply(value);
-      } catch (RuntimeException e) {
-        fail(observer, e);
-        return;
-      }
-      observer.onNext(response);
-      observer.onCompleted();
-    });
+    future.whenComplete(
+        (value, error) -> {
+          if (error != null) {
+            fail(observer, error);
+            return;
+          }
+          R response;
+          try {
+            response = toResponse.apply(value);
+          } catch (RuntimeException e) {
+            fail(observer, e);
+            return;
+          }
+          observer.onNext(response);
+          observer.onCompleted();
+        });
   }
 
   static void fail(StreamObserver<?> observer, Throwable error) {
-    Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+    Throwable cause =
+        error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
     if (cause instanceof ApiException api) {
       observer.onError(api.toStatusException());
     } else if (cause instanceof StoreException store) {
-      observer.onError(ApiException.unavailable("storage failed, retry: " + store.getMessage()).toStatusException());
+      observer.onError(
+          ApiException.unavailable("storage failed, retry: " + store.getMessage())
+              .toStatusException());
     } else {
       log.error("unexpected failure", cause);
-      observer.onError(Status.INTERNAL.withDescription(String.valueOf(cause)).withCause(cause).asRuntimeException());
+      observer.onError(
+          Status.INTERNAL
+              .withDescription(String.valueOf(cause))
+              .withCause(cause)
+              .asRuntimeException());
     }
   }
 }

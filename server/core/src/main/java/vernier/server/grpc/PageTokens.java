@@ -10,7 +10,9 @@ final class PageTokens {
   private PageTokens() {}
 
   static String encode(String position) {
-    return Base64.getUrlEncoder().withoutPadding().encodeToString(position.getBytes(StandardCharsets.UTF_8));
+    return Base64.getUrlEncoder()
+        .withoutPadding()
+        .encodeToString(position.getBytes(StandardCharsets.UTF_8));
   }
 
   static String decode(String token) {

@@ -52,106 +52,165 @@ public final class StudyServiceImpl extends StudyServiceGrpc.StudyServiceImplBas
 
   @Override
   public void createStudy(CreateStudyRequest request, StreamObserver<Study> observer) {
-    Calls.reply(observer, () -> CompletableFuture.supplyAsync(
-        () -> studies.create(request.getStudyId(), request.getSpec(), request.getValidateOnly()), blocking), s -> s);
+    Calls.reply(
+        observer,
+        () ->
+            CompletableFuture.supplyAsync(
+                () ->
+                    studies.create(
+                        request.getStudyId(), request.getSpec(), request.getValidateOnly()),
+                blocking),
+        s -> s);
   }
 
   @Override
   public void getStudy(GetStudyRequest request, StreamObserver<Study> observer) {
-    Calls.reply(observer, () -> studies.coordinator(ResourceNames.study("name", request.getName())).study(), s -> s);
+    Calls.reply(
+        observer,
+        () -> studies.coordinator(ResourceNames.study("name", request.getName())).study(),
+        s -> s);
   }
 
   @Override
-  public void listStudies(ListStudiesRequest request, StreamObserver<ListStudiesResponse> observer) {
-    Calls.reply(observer, () -> {
-      int size = PageTokens.pageSize(request.getPageSize(), 50, MAX_PAGE);
-      String after = request.getPageToken().isEmpty() ? "" : PageTokens.decode(request.getPageToken());
-      return CompletableFuture.supplyAsync(() -> page(after, size), blocking).thenCompose(f -> f);
-    }, r -> r);
+  public void listStudies(
+      ListStudiesRequest request, StreamObserver<ListStudiesResponse> observer) {
+    Calls.reply(
+        observer,
+        () -> {
+          int size = PageTokens.pageSize(request.getPageSize(), 50, MAX_PAGE);
+          String after =
+              request.getPageToken().isEmpty() ? "" : PageTokens.decode(request.getPageToken());
+          return CompletableFuture.supplyAsync(() -> page(after, size), blocking)
+              .thenCompose(f -> f);
+        },
+        r -> r);
   }
 
   /** Reads the study ids (from the store) and gathers each study's summary from its coordinator. */
   private CompletableFuture<ListStudiesResponse> page(String after, int size) {
     List<String> ids = studies.studyIds().stream().filter(id -> id.compareTo(after) > 0).toList();
     List<String> page = ids.subList(0, Math.min(size, ids.size()));
-    List<CompletableFuture<Study>> futures = page.stream().map(id -> studies.coordinator(id).study()).toList();
+    List<CompletableFuture<Study>> futures =
+        page.stream().map(id -> studies.coordinator(id).study()).toList();
     String next = ids.size() > size ? PageTokens.encode(page.get(page.size() - 1)) : "";
-    return CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).thenApply(v ->
-        ListStudiesResponse.newBuilder().addAllStudies(futures.stream().map(CompletableFuture::join).toList())
-            .setNextPageToken(next).build());
+    return CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new))
+        .thenApply(
+            v ->
+                ListStudiesResponse.newBuilder()
+                    .addAllStudies(futures.stream().map(CompletableFuture::join).toList())
+                    .setNextPageToken(next)
+                    .build());
   }
 
   @Override
   public void setStudyState(SetStudyStateRequest request, StreamObserver<Study> observer) {
-    Calls.reply(observer, () -> studies.coordinator(ResourceNames.study("name", request.getName()))
-        .setState(request.getState()), s -> s);
+    Calls.reply(
+        observer,
+        () ->
+            studies
+                .coordinator(ResourceNames.study("name", request.getName()))
+                .setState(request.getState()),
+        s -> s);
   }
 
   @Override
   public void deleteStudy(DeleteStudyRequest request, StreamObserver<Empty> observer) {
-    Calls.reply(observer, () -> {
-      String id = ResourceNames.study("name", request.getName());
-      return CompletableFuture.supplyAsync(() -> {
-        studies.delete(id);
-        return Empty.getDefaultInstance();
-      }, blocking);
-    }, e -> e);
+    Calls.reply(
+        observer,
+        () -> {
+          String id = ResourceNames.study("name", request.getName());
+          return CompletableFuture.supplyAsync(
+              () -> {
+                studies.delete(id);
+                return Empty.getDefaultInstance();
+              },
+              blocking);
+        },
+        e -> e);
   }
 
   @Override
-  public void enqueueTrials(EnqueueTrialsRequest request, StreamObserver<EnqueueTrialsResponse> observer) {
-    Calls.reply(observer, () -> studies.coordinator(ResourceNames.study("study", request.getStudy()))
-        .enqueue(request.getTrialsList()), t -> EnqueueTrialsResponse.newBuilder().addAllTrials(t).build());
+  public void enqueueTrials(
+      EnqueueTrialsRequest request, StreamObserver<EnqueueTrialsResponse> observer) {
+    Calls.reply(
+        observer,
+        () ->
+            studies
+                .coordinator(ResourceNames.study("study", request.getStudy()))
+                .enqueue(request.getTrialsList()),
+        t -> EnqueueTrialsResponse.newBuilder().addAllTrials(t).build());
   }
 
   @Override
-  public void importTrials(ImportTrialsRequest request, StreamObserver<ImportTrialsResponse> observer) {
-    Calls.reply(observer, () -> studies.coordinator(ResourceNames.study("study", request.getStudy()))
-        .importTrials(request.getTrialsList()), t -> ImportTrialsResponse.newBuilder().addAllTrials(t).build());
+  public void importTrials(
+      ImportTrialsRequest request, StreamObserver<ImportTrialsResponse> observer) {
+    Calls.reply(
+        observer,
+        () ->
+            studies
+                .coordinator(ResourceNames.study("study", request.getStudy()))
+                .importTrials(request.getTrialsList()),
+        t -> ImportTrialsResponse.newBuilder().addAllTrials(t).build());
   }
 
   @Override
   public void getTrial(GetTrialRequest request, StreamObserver<Trial> observer) {
-    Calls.reply(observer, () -> {
-      TrialRef ref = ResourceNames.trial("name", request.getName());
-      return studies.coordinator(ref.study()).getTrial(ref);
-    }, t -> t);
+    Calls.reply(
+        observer,
+        () -> {
+          TrialRef ref = ResourceNames.trial("name", request.getName());
+          return studies.coordinator(ref.study()).getTrial(ref);
+        },
+        t -> t);
   }
 
   @Override
   public void listTrials(ListTrialsRequest request, StreamObserver<ListTrialsResponse> observer) {
-    Calls.reply(observer, () -> {
-      int size = PageTokens.pageSize(request.getPageSize(), 100, MAX_PAGE);
-      long from = PageTokens.decodeNumber(request.getPageToken());
-      Set<TrialState> states = EnumSet.noneOf(TrialState.class);
-      for (Trial.State s : request.getStatesList()) {
-        if (s == Trial.State.STATE_UNSPECIFIED || s == Trial.State.UNRECOGNIZED) {
-          throw vernier.server.ApiException.invalid("states", "unknown trial state " + s);
-        }
-        states.add(Protos.toSpi(s));
-      }
-      return studies.coordinator(ResourceNames.study("study", request.getStudy()))
-          .listTrials(from, size, states, request.getIncludeMeasurements());
-    }, page -> ListTrialsResponse.newBuilder().addAllTrials(page.trials())
-        .setNextPageToken(page.next() < 0 ? "" : PageTokens.encode(Long.toString(page.next()))).build());
+    Calls.reply(
+        observer,
+        () -> {
+          int size = PageTokens.pageSize(request.getPageSize(), 100, MAX_PAGE);
+          long from = PageTokens.decodeNumber(request.getPageToken());
+          Set<TrialState> states = EnumSet.noneOf(TrialState.class);
+          for (Trial.State s : request.getStatesList()) {
+            if (s == Trial.State.STATE_UNSPECIFIED || s == Trial.State.UNRECOGNIZED) {
+              throw vernier.server.ApiException.invalid("states", "unknown trial state " + s);
+            }
+            states.add(Protos.toSpi(s));
+          }
+          return studies
+              .coordinator(ResourceNames.study("study", request.getStudy()))
+              .listTrials(from, size, states, request.getIncludeMeasurements());
+        },
+        page ->
+            ListTrialsResponse.newBuilder()
+                .addAllTrials(page.trials())
+                .setNextPageToken(
+                    page.next() < 0 ? "" : PageTokens.encode(Long.toString(page.next())))
+                .build());
   }
 
   @Override
-  public void listBestTrials(ListBestTrialsRequest request, StreamObserver<ListBestTrialsResponse> observer) {
-    Calls.reply(observer, () -> studies.coordinator(ResourceNames.study("study", request.getStudy())).bestTrials(),
+  public void listBestTrials(
+      ListBestTrialsRequest request, StreamObserver<ListBestTrialsResponse> observer) {
+    Calls.reply(
+        observer,
+        () -> studies.coordinator(ResourceNames.study("study", request.getStudy())).bestTrials(),
         t -> ListBestTrialsResponse.newBuilder().addAllTrials(t).build());
   }
 
   @Override
   public void watchStudy(WatchStudyRequest request, StreamObserver<TrialEvent> observer) {
     try {
-      studies.coordinator(ResourceNames.study("study", request.getStudy()))
+      studies
+          .coordinator(ResourceNames.study("study", request.getStudy()))
           .watch((ServerCallStreamObserver<TrialEvent>) observer)
-          .whenComplete((v, error) -> {
-            if (error != null) {
-              Calls.fail(observer, error);
-            }
-          });
+          .whenComplete(
+              (v, error) -> {
+                if (error != null) {
+                  Calls.fail(observer, error);
+                }
+              });
     } catch (RuntimeException e) {
       Calls.fail(observer, e);
     }

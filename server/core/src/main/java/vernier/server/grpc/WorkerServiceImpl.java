@@ -25,23 +25,31 @@ public final class WorkerServiceImpl extends WorkerServiceGrpc.WorkerServiceImpl
 
   @Override
   public void ask(AskRequest request, StreamObserver<AskResponse> observer) {
-    Calls.reply(observer, () -> studies.coordinator(ResourceNames.study("study", request.getStudy())).ask(request),
+    Calls.reply(
+        observer,
+        () -> studies.coordinator(ResourceNames.study("study", request.getStudy())).ask(request),
         r -> r);
   }
 
   @Override
   public void report(ReportRequest request, StreamObserver<ReportResponse> observer) {
-    Calls.reply(observer, () -> {
-      TrialRef ref = ResourceNames.trial("trial", request.getTrial());
-      return studies.coordinator(ref.study()).report(ref, request);
-    }, r -> r);
+    Calls.reply(
+        observer,
+        () -> {
+          TrialRef ref = ResourceNames.trial("trial", request.getTrial());
+          return studies.coordinator(ref.study()).report(ref, request);
+        },
+        r -> r);
   }
 
   @Override
   public void tell(TellRequest request, StreamObserver<TellResponse> observer) {
-    Calls.reply(observer, () -> {
-      TrialRef ref = ResourceNames.trial("trial", request.getTrial());
-      return studies.coordinator(ref.study()).tell(ref, request);
-    }, t -> TellResponse.newBuilder().setTrial(t).build());
+    Calls.reply(
+        observer,
+        () -> {
+          TrialRef ref = ResourceNames.trial("trial", request.getTrial());
+          return studies.coordinator(ref.study()).tell(ref, request);
+        },
+        t -> TellResponse.newBuilder().setTrial(t).build());
   }
 }

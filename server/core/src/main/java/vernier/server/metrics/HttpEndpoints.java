@@ -15,14 +15,19 @@ public final class HttpEndpoints implements AutoCloseable {
 
   public HttpEndpoints(String host, int port, VernierMetrics metrics) throws IOException {
     server = HttpServer.create(new InetSocketAddress(host, port), 0);
-    server.createContext("/metrics", exchange ->
-        send(exchange, 200, "text/plain; version=0.0.4; charset=utf-8", metrics.scrape()));
+    server.createContext(
+        "/metrics",
+        exchange ->
+            send(exchange, 200, "text/plain; version=0.0.4; charset=utf-8", metrics.scrape()));
     server.createContext("/healthz", exchange -> send(exchange, 200, "text/plain", "ok\n"));
-    server.setExecutor(Executors.newFixedThreadPool(2, r -> {
-      Thread t = new Thread(r, "vernier-http");
-      t.setDaemon(true);
-      return t;
-    }));
+    server.setExecutor(
+        Executors.newFixedThreadPool(
+            2,
+            r -> {
+              Thread t = new Thread(r, "vernier-http");
+              t.setDaemon(true);
+              return t;
+            }));
     server.start();
   }
 
@@ -31,7 +36,8 @@ public final class HttpEndpoints implements AutoCloseable {
     return server.getAddress().getPort();
   }
 
-  private static void send(HttpExchange exchange, int status, String type, String body) throws IOException {
+  private static void send(HttpExchange exchange, int status, String type, String body)
+      throws IOException {
     byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
     exchange.getResponseHeaders().set("Content-Type", type);
     exchange.sendResponseHeaders(status, bytes.length);

@@ -17,16 +17,18 @@ public final class MetricsInterceptor implements ServerInterceptor {
   }
 
   @Override
-  public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
-      ServerCallHandler<Q, R> next) {
+  public <Q, R> ServerCall.Listener<Q> interceptCall(
+      ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
     long start = System.nanoTime();
     String method = call.getMethodDescriptor().getBareMethodName();
-    return next.startCall(new ForwardingServerCall.SimpleForwardingServerCall<>(call) {
-      @Override
-      public void close(Status status, Metadata trailers) {
-        metrics.rpc(method, status.getCode().name(), System.nanoTime() - start);
-        super.close(status, trailers);
-      }
-    }, headers);
+    return next.startCall(
+        new ForwardingServerCall.SimpleForwardingServerCall<>(call) {
+          @Override
+          public void close(Status status, Metadata trailers) {
+            metrics.rpc(method, status.getCode().name(), System.nanoTime() - start);
+            super.close(status, trailers);
+          }
+        },
+        headers);
   }
 }

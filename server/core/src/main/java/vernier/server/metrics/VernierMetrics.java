@@ -36,7 +36,8 @@ import vernier.spi.TrialState;
 @Singleton
 public final class VernierMetrics implements StudyRegistry.Listener, Store.CommitListener {
 
-  private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final PrometheusMeterRegistry registry =
+      new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final Timer commits;
   private final DistributionSummary commitSize;
   private final Map<String, List<Meter>> studyMeters = new ConcurrentHashMap<>();
@@ -51,15 +52,17 @@ public final class VernierMetrics implements StudyRegistry.Listener, Store.Commi
     new ClassLoaderMetrics().bindTo(registry);
     new ProcessorMetrics().bindTo(registry);
     new UptimeMetrics().bindTo(registry);
-    commits = Timer.builder("vernier.storage.commit")
-        .description("Duration of one durable storage transaction (group commit)")
-        .publishPercentileHistogram()
-        .minimumExpectedValue(Duration.ofNanos(100_000))
-        .maximumExpectedValue(Duration.ofSeconds(5))
-        .register(registry);
-    commitSize = DistributionSummary.builder("vernier.storage.commit.writes")
-        .description("Requests committed together in one storage transaction")
-        .register(registry);
+    commits =
+        Timer.builder("vernier.storage.commit")
+            .description("Duration of one durable storage transaction (group commit)")
+            .publishPercentileHistogram()
+            .minimumExpectedValue(Duration.ofNanos(100_000))
+            .maximumExpectedValue(Duration.ofSeconds(5))
+            .register(registry);
+    commitSize =
+        DistributionSummary.builder("vernier.storage.commit.writes")
+            .description("Requests committed together in one storage transaction")
+            .register(registry);
   }
 
   public PrometheusMeterRegistry registry() {
@@ -73,13 +76,17 @@ public final class VernierMetrics implements StudyRegistry.Listener, Store.Commi
 
   /** Times one RPC by method and final status code. */
   public void rpc(String method, String code, long nanos) {
-    rpcTimers.computeIfAbsent(method + ' ' + code, k -> Timer.builder("vernier.rpc")
-        .description("gRPC calls served, by method and status code")
-        .tags("method", method, "code", code)
-        .publishPercentileHistogram()
-        .minimumExpectedValue(Duration.ofNanos(50_000))
-        .maximumExpectedValue(Duration.ofSeconds(10))
-        .register(registry))
+    rpcTimers
+        .computeIfAbsent(
+            method + ' ' + code,
+            k ->
+                Timer.builder("vernier.rpc")
+                    .description("gRPC calls served, by method and status code")
+                    .tags("method", method, "code", code)
+                    .publishPercentileHistogram()
+                    .minimumExpectedValue(Duration.ofNanos(50_000))
+                    .maximumExpectedValue(Duration.ofSeconds(10))
+                    .register(registry))
         .record(nanos, TimeUnit.NANOSECONDS);
   }
 
@@ -92,10 +99,15 @@ public final class VernierMetrics implements StudyRegistry.Listener, Store.Commi
   @Override
   public void decided(String study, boolean pruned) {
     String decision = pruned ? "prune" : "continue";
-    pruneCounters.computeIfAbsent(study + "/" + decision, k -> Counter.builder("vernier.prune.decisions")
-        .description("Pruner decisions on reports, by study and decision")
-        .tags("study", study, "decision", decision)
-        .register(registry)).increment();
+    pruneCounters
+        .computeIfAbsent(
+            study + "/" + decision,
+            k ->
+                Counter.builder("vernier.prune.decisions")
+                    .description("Pruner decisions on reports, by study and decision")
+                    .tags("study", study, "decision", decision)
+                    .register(registry))
+        .increment();
   }
 
   @Override
@@ -103,17 +115,27 @@ public final class VernierMetrics implements StudyRegistry.Listener, Store.Commi
     Tags study = Tags.of("study", c.id());
     List<Meter> meters = new ArrayList<>();
     for (TrialState state : TrialState.values()) {
-      meters.add(Gauge.builder("vernier.trials", c.stats(), s -> s.trials(state))
-          .description("Trials of a study by state")
-          .tags(study.and("state", state.name().toLowerCase(Locale.ROOT)))
-          .register(registry));
+      meters.add(
+          Gauge.builder("vernier.trials", c.stats(), s -> s.trials(state))
+              .description("Trials of a study by state")
+              .tags(study.and("state", state.name().toLowerCase(Locale.ROOT)))
+              .register(registry));
     }
-    meters.add(Gauge.builder("vernier.leases.active", c.stats(), s -> s.trials(TrialState.ACTIVE))
-        .description("Trials currently leased to a worker").tags(study).register(registry));
-    meters.add(Gauge.builder("vernier.workers.active", c.stats(), s -> s.activeWorkers())
-        .description("Distinct worker ids holding a lease").tags(study).register(registry));
-    meters.add(Gauge.builder("vernier.study.best.value", c.stats(), s -> s.bestValue())
-        .description("Best feasible value of the first objective (NaN before any)").tags(study).register(registry));
+    meters.add(
+        Gauge.builder("vernier.leases.active", c.stats(), s -> s.trials(TrialState.ACTIVE))
+            .description("Trials currently leased to a worker")
+            .tags(study)
+            .register(registry));
+    meters.add(
+        Gauge.builder("vernier.workers.active", c.stats(), s -> s.activeWorkers())
+            .description("Distinct worker ids holding a lease")
+            .tags(study)
+            .register(registry));
+    meters.add(
+        Gauge.builder("vernier.study.best.value", c.stats(), s -> s.bestValue())
+            .description("Best feasible value of the first objective (NaN before any)")
+            .tags(study)
+            .register(registry));
     studyMeters.put(c.id(), meters);
   }
 
@@ -123,12 +145,15 @@ public final class VernierMetrics implements StudyRegistry.Listener, Store.Commi
     if (meters != null) {
       meters.forEach(registry::remove);
     }
-    pruneCounters.entrySet().removeIf(e -> {
-      if (e.getKey().startsWith(c.id() + "/")) {
-        registry.remove(e.getValue());
-        return true;
-      }
-      return false;
-    });
+    pruneCounters
+        .entrySet()
+        .removeIf(
+            e -> {
+              if (e.getKey().startsWith(c.id() + "/")) {
+                registry.remove(e.getValue());
+                return true;
+              }
+              return false;
+            });
   }
 }

@@ -17,9 +17,10 @@ import vernier.spi.PrunerFactory;
 import vernier.spi.SamplerFactory;
 
 /**
- * The one place plugins are discovered: {@link ServiceLoader} over the server's class path plus every
- * jar in the plugins directory (each loaded in one shared child class loader, so a plugin jar may
- * hold several plugins and helper classes). Tests build a {@link PluginRegistry} directly instead.
+ * The one place plugins are discovered: {@link ServiceLoader} over the server's class path plus
+ * every jar in the plugins directory (each loaded in one shared child class loader, so a plugin jar
+ * may hold several plugins and helper classes). Tests build a {@link PluginRegistry} directly
+ * instead.
  */
 public final class PluginLoader {
 

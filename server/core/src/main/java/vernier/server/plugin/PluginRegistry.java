@@ -22,13 +22,21 @@ public final class PluginRegistry implements PluginLookup {
     this.pruners = byName("pruner", pruners);
   }
 
-  private static <F extends PluginFactory> Map<String, F> byName(String kind, Collection<F> factories) {
+  private static <F extends PluginFactory> Map<String, F> byName(
+      String kind, Collection<F> factories) {
     Map<String, F> out = new TreeMap<>();
     for (F f : factories) {
       F previous = out.putIfAbsent(f.name(), f);
       if (previous != null) {
-        throw new IllegalStateException("two " + kind + " plugins are named '" + f.name() + "': "
-            + previous.getClass().getName() + " and " + f.getClass().getName());
+        throw new IllegalStateException(
+            "two "
+                + kind
+                + " plugins are named '"
+                + f.name()
+                + "': "
+                + previous.getClass().getName()
+                + " and "
+                + f.getClass().getName());
       }
     }
     return Collections.unmodifiableMap(out);

@@ -21,8 +21,8 @@ public final class ParamsCheck {
    *
    * @throws vernier.server.ApiException INVALID_ARGUMENT naming {@code field[name]}
    */
-  public static Map<String, ParamValue> wire(SearchSpace space, Map<String, vernier.v1.ParamValue> given,
-      String field) {
+  public static Map<String, ParamValue> wire(
+      SearchSpace space, Map<String, vernier.v1.ParamValue> given, String field) {
     Map<String, ParamValue> values = new LinkedHashMap<>();
     given.forEach((k, v) -> values.put(k, Protos.toSpi(v)));
     Violations v = new Violations();
@@ -32,13 +32,17 @@ public final class ParamsCheck {
   }
 
   /** As {@link #wire}, for SPI values; returns null and adds violations when invalid. */
-  static Map<String, ParamValue> check(SearchSpace space, Map<String, ParamValue> given, String field, Violations v) {
+  static Map<String, ParamValue> check(
+      SearchSpace space, Map<String, ParamValue> given, String field, Violations v) {
     Map<String, ParamValue> out = new LinkedHashMap<>();
     for (Parameter p : space.parameters()) {
       if (!SearchSpace.isActive(p, out)) {
         if (given.containsKey(p.name())) {
-          v.add(field + "[" + p.name() + "]", "parameter is inactive: its condition on '"
-              + p.condition().orElseThrow().parent() + "' does not hold");
+          v.add(
+              field + "[" + p.name() + "]",
+              "parameter is inactive: its condition on '"
+                  + p.condition().orElseThrow().parent()
+                  + "' does not hold");
         }
         continue;
       }
@@ -64,12 +68,13 @@ public final class ParamsCheck {
    *
    * @throws vernier.server.ApiException INTERNAL naming the plugin: it broke its contract
    */
-  public static Map<String, ParamValue> suggested(SearchSpace space, Map<String, ParamValue> suggested,
-      String plugin) {
+  public static Map<String, ParamValue> suggested(
+      SearchSpace space, Map<String, ParamValue> suggested, String plugin) {
     Violations v = new Violations();
     Map<String, ParamValue> out = check(space, suggested, "params", v);
     if (out == null) {
-      throw vernier.server.ApiException.internal("sampler '" + plugin + "' suggested invalid parameters: " + v);
+      throw vernier.server.ApiException.internal(
+          "sampler '" + plugin + "' suggested invalid parameters: " + v);
     }
     return out;
   }

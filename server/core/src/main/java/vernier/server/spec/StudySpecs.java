@@ -66,8 +66,8 @@ public final class StudySpecs {
   }
 
   /**
-   * Whether a trial label key is in an installed sampler's namespace ({@code pbt.member}): such keys
-   * are the sampler's plan, set only through its suggestions.
+   * Whether a trial label key is in an installed sampler's namespace ({@code pbt.member}): such
+   * keys are the sampler's plan, set only through its suggestions.
    */
   public boolean isSamplerLabel(String key) {
     int dot = key.indexOf('.');
@@ -75,7 +75,8 @@ public final class StudySpecs {
   }
 
   /** A validated study: its definition and the plugins made for it. */
-  public record Compiled(StudyDefinition definition, StudyLimits limits, Sampler sampler, Pruner pruner) {}
+  public record Compiled(
+      StudyDefinition definition, StudyLimits limits, Sampler sampler, Pruner pruner) {}
 
   /**
    * Validates {@code spec} and creates its plugins.
@@ -106,8 +107,11 @@ public final class StudySpecs {
       ParameterSpec p = specs.get(i);
       String field = "spec.parameters[" + i + "]";
       if (!PARAM_NAME.matcher(p.getName()).matches()) {
-        v.add(field + ".name", p.getName().isEmpty() ? "must not be empty"
-            : "'" + p.getName() + "' must match " + PARAM_NAME.pattern());
+        v.add(
+            field + ".name",
+            p.getName().isEmpty()
+                ? "must not be empty"
+                : "'" + p.getName() + "' must match " + PARAM_NAME.pattern());
       } else if (!names.add(p.getName())) {
         v.add(field + ".name", "duplicate parameter name '" + p.getName() + "'");
       }
@@ -158,7 +162,9 @@ public final class StudySpecs {
       }
       double k = (f.getMax() - f.getMin()) / step;
       if (Math.abs(k - Math.rint(k)) > STEP_TOLERANCE * Math.max(1, k)) {
-        v.add(field + ".step", "step " + step + " does not divide the range [" + f.getMin() + ", " + f.getMax() + "]");
+        v.add(
+            field + ".step",
+            "step " + step + " does not divide the range [" + f.getMin() + ", " + f.getMax() + "]");
         return null;
       }
     }
@@ -176,7 +182,9 @@ public final class StudySpecs {
       return null;
     }
     if ((d.getMax() - d.getMin()) % step != 0) {
-      v.add(field + ".step", "step " + step + " does not divide the range [" + d.getMin() + ", " + d.getMax() + "]");
+      v.add(
+          field + ".step",
+          "step " + step + " does not divide the range [" + d.getMin() + ", " + d.getMax() + "]");
       return null;
     }
     if (d.getLogScale() && d.getMin() <= 0) {
@@ -190,7 +198,8 @@ public final class StudySpecs {
     return new IntDomain(d.getMin(), d.getMax(), d.getLogScale(), step);
   }
 
-  private static CategoricalDomain categorical(vernier.v1.CategoricalDomain c, String field, Violations v) {
+  private static CategoricalDomain categorical(
+      vernier.v1.CategoricalDomain c, String field, Violations v) {
     if (c.getChoicesCount() == 0) {
       v.add(field + ".choices", "at least one choice is required");
       return null;
@@ -201,7 +210,8 @@ public final class StudySpecs {
       String at = field + ".choices[" + i + "]";
       if (value == null) {
         v.add(at, "a value kind (double_value, int_value, string_value or bool_value) is required");
-      } else if (value instanceof vernier.spi.ParamValue.DoubleValue d && !Double.isFinite(d.value())) {
+      } else if (value instanceof vernier.spi.ParamValue.DoubleValue d
+          && !Double.isFinite(d.value())) {
         v.add(at, "must be finite");
       } else if (!seen.add(value)) {
         v.add(at, "duplicate choice " + value);
@@ -211,14 +221,18 @@ public final class StudySpecs {
   }
 
   /** The condition (empty when none) or null when invalid. */
-  private static Optional<Condition> condition(ParameterSpec p, String field, List<Parameter> earlier, Violations v) {
+  private static Optional<Condition> condition(
+      ParameterSpec p, String field, List<Parameter> earlier, Violations v) {
     if (!p.hasCondition()) {
       return Optional.empty();
     }
     vernier.v1.Condition c = p.getCondition();
-    Optional<Parameter> parent = earlier.stream().filter(e -> e.name().equals(c.getParent())).findFirst();
+    Optional<Parameter> parent =
+        earlier.stream().filter(e -> e.name().equals(c.getParent())).findFirst();
     if (parent.isEmpty()) {
-      v.add(field + ".condition.parent", "'" + c.getParent() + "' is not a parameter declared before '" + p.getName() + "'");
+      v.add(
+          field + ".condition.parent",
+          "'" + c.getParent() + "' is not a parameter declared before '" + p.getName() + "'");
       return null;
     }
     if (c.getValuesCount() == 0) {
@@ -229,8 +243,14 @@ public final class StudySpecs {
     for (int i = 0; i < c.getValuesCount(); i++) {
       vernier.spi.ParamValue value = Protos.toSpi(c.getValues(i));
       if (value == null || !parent.get().domain().contains(value)) {
-        v.add(field + ".condition.values[" + i + "]", value + " is not a value of '" + c.getParent() + "' ("
-            + parent.get().domain().describe() + ")");
+        v.add(
+            field + ".condition.values[" + i + "]",
+            value
+                + " is not a value of '"
+                + c.getParent()
+                + "' ("
+                + parent.get().domain().describe()
+                + ")");
         return null;
       }
       values.add(value);
@@ -307,28 +327,56 @@ public final class StudySpecs {
   }
 
   private Sampler createSampler(PluginSpec spec, StudyDefinition definition, Violations v) {
-    return create("sampler", spec, DEFAULT_SAMPLER, plugins.samplers(), definition, v,
+    return create(
+        "sampler",
+        spec,
+        DEFAULT_SAMPLER,
+        plugins.samplers(),
+        definition,
+        v,
         (f, d, s) -> f.create(d, s, plugins));
   }
 
   private Pruner createPruner(PluginSpec spec, StudyDefinition definition, Violations v) {
-    return create("pruner", spec, DEFAULT_PRUNER, plugins.pruners(), definition, v,
+    return create(
+        "pruner",
+        spec,
+        DEFAULT_PRUNER,
+        plugins.pruners(),
+        definition,
+        v,
         (f, d, s) -> f.create(d, s, plugins));
   }
 
-  /** Finds the named factory, checks the settings it declares and makes the plugin; null on violations. */
-  private static <F extends PluginFactory, P> P create(String kind, PluginSpec spec, String defaultName,
-      List<F> factories, StudyDefinition definition, Violations v, PluginMaker<F, P> maker) {
+  /**
+   * Finds the named factory, checks the settings it declares and makes the plugin; null on
+   * violations.
+   */
+  private static <F extends PluginFactory, P> P create(
+      String kind,
+      PluginSpec spec,
+      String defaultName,
+      List<F> factories,
+      StudyDefinition definition,
+      Violations v,
+      PluginMaker<F, P> maker) {
     String name = spec.getName().isEmpty() ? defaultName : spec.getName();
     Optional<F> factory = factories.stream().filter(f -> f.name().equals(name)).findFirst();
     if (factory.isEmpty()) {
-      v.add("spec." + kind + ".name", "unknown " + kind + " '" + name + "'; available: "
-          + String.join(", ", factories.stream().map(PluginFactory::name).toList()));
+      v.add(
+          "spec." + kind + ".name",
+          "unknown "
+              + kind
+              + " '"
+              + name
+              + "'; available: "
+              + String.join(", ", factories.stream().map(PluginFactory::name).toList()));
       return null;
     }
     try {
       return maker.make(factory.get(), definition, settings(name, spec, factory.get().settings()));
-    } catch (RuntimeException e) { // a plugin's refusal, or its bug: either way the study cannot use it
+    } catch (
+        RuntimeException e) { // a plugin's refusal, or its bug: either way the study cannot use it
       v.add("spec." + kind + ".settings", message(e));
       return null;
     }
@@ -344,7 +392,8 @@ public final class StudySpecs {
     return e instanceof IllegalArgumentException ? e.getMessage() : "plugin failed: " + e;
   }
 
-  private static Settings settings(String plugin, PluginSpec spec, List<vernier.spi.SettingSpec> declared) {
+  private static Settings settings(
+      String plugin, PluginSpec spec, List<vernier.spi.SettingSpec> declared) {
     Map<String, Object> values = Protos.toJava(spec.getSettings());
     return Settings.of(values).validate(plugin, declared);
   }

@@ -40,7 +40,10 @@ public final class MemoryStore implements Store {
 
   @Override
   public synchronized List<StoredStudy> listStudies() {
-    return studies.values().stream().map(t -> t.study).sorted(Comparator.comparing(StoredStudy::id)).toList();
+    return studies.values().stream()
+        .map(t -> t.study)
+        .sorted(Comparator.comparing(StoredStudy::id))
+        .toList();
   }
 
   @Override
@@ -50,7 +53,8 @@ public final class MemoryStore implements Store {
       return Optional.empty();
     }
     List<MeasurementRow> rows = new ArrayList<>(t.measurements.values());
-    rows.sort(Comparator.comparingLong(MeasurementRow::number).thenComparingLong(MeasurementRow::step));
+    rows.sort(
+        Comparator.comparingLong(MeasurementRow::number).thenComparingLong(MeasurementRow::step));
     return Optional.of(new StudyData(t.study, List.copyOf(t.trials.values()), rows));
   }
 
@@ -59,13 +63,16 @@ public final class MemoryStore implements Store {
     // Apply to copies and swap them in at the end: all or nothing, like a transaction.
     Map<String, StudyTables> touched = new HashMap<>();
     for (Write w : writes) {
-      StudyTables t = touched.computeIfAbsent(w.study(), id -> {
-        StudyTables existing = studies.get(id);
-        if (existing == null) {
-          throw new StoreException("study " + id + " does not exist");
-        }
-        return existing.copy();
-      });
+      StudyTables t =
+          touched.computeIfAbsent(
+              w.study(),
+              id -> {
+                StudyTables existing = studies.get(id);
+                if (existing == null) {
+                  throw new StoreException("study " + id + " does not exist");
+                }
+                return existing.copy();
+              });
       apply(t, w);
     }
     studies.putAll(touched);
@@ -75,7 +82,8 @@ public final class MemoryStore implements Store {
     if (w instanceof Write.InsertTrial insert) {
       long number = insert.trial().getNumber();
       if (number != t.study.nextTrialNumber() || t.trials.containsKey(number)) {
-        throw new StoreException.Conflict("trial number " + number + " of " + w.study() + " is taken");
+        throw new StoreException.Conflict(
+            "trial number " + number + " of " + w.study() + " is taken");
       }
       t.study = withNextNumber(t.study, number + 1);
       t.trials.put(number, new StoredTrial(insert.trial(), insert.leaseId(), insert.requestId()));
@@ -84,7 +92,9 @@ public final class MemoryStore implements Store {
       if (old == null) {
         throw new StoreException("trial " + update.trial().getNumber() + " does not exist");
       }
-      t.trials.put(update.trial().getNumber(), new StoredTrial(update.trial(), update.leaseId(), update.requestId()));
+      t.trials.put(
+          update.trial().getNumber(),
+          new StoredTrial(update.trial(), update.leaseId(), update.requestId()));
     } else if (w instanceof Write.AddMeasurements add) {
       for (MeasurementRow r : add.rows()) {
         String key = r.number() + "/" + r.step() + "/" + r.metric();
@@ -94,7 +104,9 @@ public final class MemoryStore implements Store {
       }
     } else if (w instanceof Write.SetStudyState set) {
       StoredStudy s = t.study;
-      t.study = new StoredStudy(s.id(), s.spec(), set.state(), s.seed(), s.createTime(), s.nextTrialNumber());
+      t.study =
+          new StoredStudy(
+              s.id(), s.spec(), set.state(), s.seed(), s.createTime(), s.nextTrialNumber());
     }
   }
 

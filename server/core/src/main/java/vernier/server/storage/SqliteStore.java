@@ -62,7 +62,8 @@ public final class SqliteStore implements Store {
       createSchema(writer);
       reader = open();
     } catch (SQLException | java.io.IOException e) {
-      throw new StoreException("cannot open SQLite database " + this.file + ": " + e.getMessage(), e);
+      throw new StoreException(
+          "cannot open SQLite database " + this.file + ": " + e.getMessage(), e);
     }
     writerThread = new Thread(this::writeLoop, "vernier-sqlite-writer");
     writerThread.setDaemon(true);
@@ -82,43 +83,50 @@ public final class SqliteStore implements Store {
 
   private static void createSchema(Connection c) throws SQLException {
     try (Statement s = c.createStatement()) {
-      s.execute("CREATE TABLE IF NOT EXISTS studies (id TEXT PRIMARY KEY, spec BLOB NOT NULL,"
-          + " state INTEGER NOT NULL, seed INTEGER NOT NULL, create_time_ms INTEGER NOT NULL,"
-          + " next_trial_number INTEGER NOT NULL)");
-      s.execute("CREATE TABLE IF NOT EXISTS trials (study_id TEXT NOT NULL REFERENCES studies(id) ON DELETE CASCADE,"
-          + " number INTEGER NOT NULL, state INTEGER NOT NULL, data BLOB NOT NULL, lease_id TEXT,"
-          + " request_id TEXT, PRIMARY KEY (study_id, number))");
-      s.execute("CREATE TABLE IF NOT EXISTS measurements (study_id TEXT NOT NULL, number INTEGER NOT NULL,"
-          + " step INTEGER NOT NULL, metric TEXT NOT NULL, value REAL,"
-          + " PRIMARY KEY (study_id, number, step, metric),"
-          + " FOREIGN KEY (study_id, number) REFERENCES trials(study_id, number) ON DELETE CASCADE)");
+      s.execute(
+          "CREATE TABLE IF NOT EXISTS studies (id TEXT PRIMARY KEY, spec BLOB NOT NULL,"
+              + " state INTEGER NOT NULL, seed INTEGER NOT NULL, create_time_ms INTEGER NOT NULL,"
+              + " next_trial_number INTEGER NOT NULL)");
+      s.execute(
+          "CREATE TABLE IF NOT EXISTS trials (study_id TEXT NOT NULL REFERENCES studies(id) ON"
+              + " DELETE CASCADE, number INTEGER NOT NULL, state INTEGER NOT NULL, data BLOB NOT"
+              + " NULL, lease_id TEXT, request_id TEXT, PRIMARY KEY (study_id, number))");
+      s.execute(
+          "CREATE TABLE IF NOT EXISTS measurements (study_id TEXT NOT NULL, number INTEGER NOT"
+              + " NULL, step INTEGER NOT NULL, metric TEXT NOT NULL, value REAL, PRIMARY KEY"
+              + " (study_id, number, step, metric), FOREIGN KEY (study_id, number) REFERENCES"
+              + " trials(study_id, number) ON DELETE CASCADE)");
     }
   }
 
   @Override
   public boolean createStudy(StoredStudy study) {
     boolean[] created = new boolean[1];
-    write(c -> {
-      try (PreparedStatement p = c.prepareStatement(
-          "INSERT INTO studies (id, spec, state, seed, create_time_ms, next_trial_number) VALUES (?,?,?,?,?,?)"
-              + " ON CONFLICT (id) DO NOTHING")) {
-        p.setString(1, study.id());
-        p.setBytes(2, study.spec().toByteArray());
-        p.setInt(3, study.state().getNumber());
-        p.setLong(4, study.seed());
-        p.setLong(5, study.createTime().toEpochMilli());
-        p.setLong(6, study.nextTrialNumber());
-        created[0] = p.executeUpdate() == 1;
-      }
-    });
+    write(
+        c -> {
+          try (PreparedStatement p =
+              c.prepareStatement(
+                  "INSERT INTO studies (id, spec, state, seed, create_time_ms, next_trial_number)"
+                      + " VALUES (?,?,?,?,?,?) ON CONFLICT (id) DO NOTHING")) {
+            p.setString(1, study.id());
+            p.setBytes(2, study.spec().toByteArray());
+            p.setInt(3, study.state().getNumber());
+            p.setLong(4, study.seed());
+            p.setLong(5, study.createTime().toEpochMilli());
+            p.setLong(6, study.nextTrialNumber());
+            created[0] = p.executeUpdate() == 1;
+          }
+        });
     return created[0];
   }
 
   @Override
   public synchronized List<StoredStudy> listStudies() {
     List<StoredStudy> out = new ArrayList<>();
-    try (PreparedStatement p = reader.prepareStatement(
-        "SELECT id, spec, state, seed, create_time_ms, next_trial_number FROM studies ORDER BY id");
+    try (PreparedStatement p =
+            reader.prepareStatement(
+                "SELECT id, spec, state, seed, create_time_ms, next_trial_number FROM studies ORDER"
+                    + " BY id");
         ResultSet rs = p.executeQuery()) {
       while (rs.next()) {
         out.add(study(rs));
@@ -131,8 +139,13 @@ public final class SqliteStore implements Store {
 
   private static StoredStudy study(ResultSet rs) throws SQLException {
     try {
-      return new StoredStudy(rs.getString(1), StudySpec.parseFrom(rs.getBytes(2)),
-          Study.State.forNumber(rs.getInt(3)), rs.getLong(4), Instant.ofEpochMilli(rs.getLong(5)), rs.getLong(6));
+      return new StoredStudy(
+          rs.getString(1),
+          StudySpec.parseFrom(rs.getBytes(2)),
+          Study.State.forNumber(rs.getInt(3)),
+          rs.getLong(4),
+          Instant.ofEpochMilli(rs.getLong(5)),
+          rs.getLong(6));
     } catch (InvalidProtocolBufferException e) {
       throw new StoreException("corrupt spec of study " + rs.getString(1), e);
     }
@@ -144,8 +157,10 @@ public final class SqliteStore implements Store {
       reader.setAutoCommit(false); // one consistent snapshot across the three reads
       try {
         StoredStudy study;
-        try (PreparedStatement p = reader.prepareStatement(
-            "SELECT id, spec, state, seed, create_time_ms, next_trial_number FROM studies WHERE id = ?")) {
+        try (PreparedStatement p =
+            reader.prepareStatement(
+                "SELECT id, spec, state, seed, create_time_ms, next_trial_number FROM studies WHERE"
+                    + " id = ?")) {
           p.setString(1, id);
           try (ResultSet rs = p.executeQuery()) {
             if (!rs.next()) {
@@ -166,12 +181,14 @@ public final class SqliteStore implements Store {
 
   private List<StoredTrial> trials(String id) throws SQLException, InvalidProtocolBufferException {
     List<StoredTrial> out = new ArrayList<>();
-    try (PreparedStatement p = reader.prepareStatement(
-        "SELECT data, lease_id, request_id FROM trials WHERE study_id = ? ORDER BY number")) {
+    try (PreparedStatement p =
+        reader.prepareStatement(
+            "SELECT data, lease_id, request_id FROM trials WHERE study_id = ? ORDER BY number")) {
       p.setString(1, id);
       try (ResultSet rs = p.executeQuery()) {
         while (rs.next()) {
-          out.add(new StoredTrial(Trial.parseFrom(rs.getBytes(1)), rs.getString(2), rs.getString(3)));
+          out.add(
+              new StoredTrial(Trial.parseFrom(rs.getBytes(1)), rs.getString(2), rs.getString(3)));
         }
       }
     }
@@ -180,8 +197,10 @@ public final class SqliteStore implements Store {
 
   private List<MeasurementRow> measurements(String id) throws SQLException {
     List<MeasurementRow> out = new ArrayList<>();
-    try (PreparedStatement p = reader.prepareStatement(
-        "SELECT number, step, metric, value FROM measurements WHERE study_id = ? ORDER BY number, step")) {
+    try (PreparedStatement p =
+        reader.prepareStatement(
+            "SELECT number, step, metric, value FROM measurements WHERE study_id = ? ORDER BY"
+                + " number, step")) {
       p.setString(1, id);
       try (ResultSet rs = p.executeQuery()) {
         while (rs.next()) {
@@ -198,22 +217,24 @@ public final class SqliteStore implements Store {
 
   @Override
   public void write(List<Write> writes) {
-    write(c -> {
-      for (Write w : writes) {
-        apply(c, w);
-      }
-    });
+    write(
+        c -> {
+          for (Write w : writes) {
+            apply(c, w);
+          }
+        });
   }
 
   @Override
   public boolean deleteStudy(String id) {
     boolean[] deleted = new boolean[1];
-    write(c -> {
-      try (PreparedStatement p = c.prepareStatement("DELETE FROM studies WHERE id = ?")) {
-        p.setString(1, id);
-        deleted[0] = p.executeUpdate() == 1;
-      }
-    });
+    write(
+        c -> {
+          try (PreparedStatement p = c.prepareStatement("DELETE FROM studies WHERE id = ?")) {
+            p.setString(1, id);
+            deleted[0] = p.executeUpdate() == 1;
+          }
+        });
     return deleted[0];
   }
 
@@ -323,18 +344,28 @@ public final class SqliteStore implements Store {
     }
   }
 
-  /** Takes the next number from the study's counter in this transaction; it must be the one expected. */
+  /**
+   * Takes the next number from the study's counter in this transaction; it must be the one
+   * expected.
+   */
   private void insertTrial(Connection c, Write.InsertTrial insert) throws SQLException {
     long number = insert.trial().getNumber();
-    PreparedStatement counter = prepared(c,
-        "UPDATE studies SET next_trial_number = next_trial_number + 1 WHERE id = ? AND next_trial_number = ?");
+    PreparedStatement counter =
+        prepared(
+            c,
+            "UPDATE studies SET next_trial_number = next_trial_number + 1 WHERE id = ? AND"
+                + " next_trial_number = ?");
     counter.setString(1, insert.study());
     counter.setLong(2, number);
     if (counter.executeUpdate() != 1) {
-      throw new StoreException.Conflict("trial number " + number + " of " + insert.study() + " is taken");
+      throw new StoreException.Conflict(
+          "trial number " + number + " of " + insert.study() + " is taken");
     }
-    PreparedStatement p = prepared(c,
-        "INSERT INTO trials (study_id, number, state, data, lease_id, request_id) VALUES (?,?,?,?,?,?)");
+    PreparedStatement p =
+        prepared(
+            c,
+            "INSERT INTO trials (study_id, number, state, data, lease_id, request_id) VALUES"
+                + " (?,?,?,?,?,?)");
     p.setString(1, insert.study());
     p.setLong(2, number);
     p.setInt(3, insert.trial().getStateValue());
@@ -345,8 +376,11 @@ public final class SqliteStore implements Store {
   }
 
   private void updateTrial(Connection c, Write.UpdateTrial update) throws SQLException {
-    PreparedStatement p = prepared(c,
-        "UPDATE trials SET state = ?, data = ?, lease_id = ?, request_id = ? WHERE study_id = ? AND number = ?");
+    PreparedStatement p =
+        prepared(
+            c,
+            "UPDATE trials SET state = ?, data = ?, lease_id = ?, request_id = ? WHERE study_id = ?"
+                + " AND number = ?");
     p.setInt(1, update.trial().getStateValue());
     p.setBytes(2, update.trial().toByteArray());
     p.setString(3, update.leaseId());
@@ -359,8 +393,10 @@ public final class SqliteStore implements Store {
   }
 
   private void addMeasurements(Connection c, Write.AddMeasurements add) throws SQLException {
-    PreparedStatement p = prepared(c,
-        "INSERT INTO measurements (study_id, number, step, metric, value) VALUES (?,?,?,?,?)");
+    PreparedStatement p =
+        prepared(
+            c,
+            "INSERT INTO measurements (study_id, number, step, metric, value) VALUES (?,?,?,?,?)");
     for (MeasurementRow r : add.rows()) {
       p.setString(1, add.study());
       p.setLong(2, r.number());

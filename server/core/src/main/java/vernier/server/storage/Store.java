@@ -5,8 +5,8 @@ import java.util.Optional;
 
 /**
  * Durable state. Every method returns only once its change is durable (a write that returned
- * survives {@code kill -9}). Implementations are thread-safe; {@link #write} calls from many studies
- * may be committed together (group commit).
+ * survives {@code kill -9}). Implementations are thread-safe; {@link #write} calls from many
+ * studies may be committed together (group commit).
  */
 public interface Store extends AutoCloseable {
 

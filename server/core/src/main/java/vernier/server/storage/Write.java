@@ -14,10 +14,12 @@ public sealed interface Write {
    * counter is not {@code trial.getNumber()} (another writer got there first) the transaction fails
    * with {@link StoreException.Conflict}, so the database, not a lock, guards numbering.
    */
-  record InsertTrial(String study, Trial trial, String leaseId, String requestId) implements Write {}
+  record InsertTrial(String study, Trial trial, String leaseId, String requestId)
+      implements Write {}
 
   /** Replaces a trial's state, data, lease and ask request id. */
-  record UpdateTrial(String study, Trial trial, String leaseId, String requestId) implements Write {}
+  record UpdateTrial(String study, Trial trial, String leaseId, String requestId)
+      implements Write {}
 
   /** Adds measurements; a (trial, step, metric) already stored fails the transaction. */
   record AddMeasurements(String study, List<MeasurementRow> rows) implements Write {}

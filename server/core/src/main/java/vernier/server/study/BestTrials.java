@@ -17,13 +17,15 @@ final class BestTrials {
 
   static List<TrialRecord> of(StudyMemory memory) {
     StudyDefinition d = memory.definition();
-    List<TrialRecord> feasible = memory.inState(TrialState.SUCCEEDED).stream().filter(t -> t.feasible).toList();
+    List<TrialRecord> feasible =
+        memory.inState(TrialState.SUCCEEDED).stream().filter(t -> t.feasible).toList();
     if (feasible.isEmpty()) {
       return List.of();
     }
     if (!d.isMultiObjective()) {
       Objective o = d.objectives().get(0);
-      Comparator<TrialRecord> byLoss = Comparator.comparingDouble(t -> o.direction().toLoss(t.values.get(o.metric())));
+      Comparator<TrialRecord> byLoss =
+          Comparator.comparingDouble(t -> o.direction().toLoss(t.values.get(o.metric())));
       return List.of(feasible.stream().min(byLoss.thenComparingLong(t -> t.number)).orElseThrow());
     }
     List<TrialRecord> front = new ArrayList<>();

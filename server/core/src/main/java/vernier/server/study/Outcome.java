@@ -14,19 +14,37 @@ import vernier.v1.TellRequest;
  * and the error to return (a NaN objective is recorded as FAILED and answered INVALID_ARGUMENT).
  * Two tells are the same when their outcomes are equal, which makes repeating a tell idempotent.
  */
-record Outcome(TrialState state, Map<String, Double> values, String reason, boolean retryable, boolean feasible,
+record Outcome(
+    TrialState state,
+    Map<String, Double> values,
+    String reason,
+    boolean retryable,
+    boolean feasible,
     ApiException error) {
 
   static Outcome of(TellRequest request, StudyDefinition study) {
     return switch (request.getOutcomeCase()) {
       case SUCCEEDED -> succeeded(request.getSucceeded().getValuesMap(), study);
       case PRUNED -> new Outcome(TrialState.PRUNED, Map.of(), "", false, false, null);
-      case FAILED -> new Outcome(TrialState.FAILED, Map.of(), request.getFailed().getReason(),
-          request.getFailed().getRetryable(), false, null);
-      case INFEASIBLE -> new Outcome(TrialState.INFEASIBLE, Map.of(), request.getInfeasible().getReason(), false,
-          false, null);
-      case OUTCOME_NOT_SET -> throw ApiException.invalid("outcome",
-          "one of succeeded, pruned, failed or infeasible is required");
+      case FAILED ->
+          new Outcome(
+              TrialState.FAILED,
+              Map.of(),
+              request.getFailed().getReason(),
+              request.getFailed().getRetryable(),
+              false,
+              null);
+      case INFEASIBLE ->
+          new Outcome(
+              TrialState.INFEASIBLE,
+              Map.of(),
+              request.getInfeasible().getReason(),
+              false,
+              false,
+              null);
+      case OUTCOME_NOT_SET ->
+          throw ApiException.invalid(
+              "outcome", "one of succeeded, pruned, failed or infeasible is required");
     };
   }
 
@@ -40,23 +58,29 @@ record Outcome(TrialState state, Map<String, Double> values, String reason, bool
     for (Map.Entry<String, Double> e : values.entrySet()) {
       if (!Double.isFinite(e.getValue())) {
         String field = "outcome.succeeded.values[" + e.getKey() + "]";
-        String reason = "metric '" + e.getKey() + "' is " + e.getValue() + "; the trial is recorded as FAILED";
-        return new Outcome(TrialState.FAILED, Map.of(), reason, false, false, ApiException.invalid(field, reason));
+        String reason =
+            "metric '" + e.getKey() + "' is " + e.getValue() + "; the trial is recorded as FAILED";
+        return new Outcome(
+            TrialState.FAILED, Map.of(), reason, false, false, ApiException.invalid(field, reason));
       }
     }
-    boolean feasible = study.constraints().stream().allMatch(c -> c.isSatisfiedBy(values.get(c.metric())));
+    boolean feasible =
+        study.constraints().stream().allMatch(c -> c.isSatisfiedBy(values.get(c.metric())));
     return new Outcome(TrialState.SUCCEEDED, Map.copyOf(values), "", false, feasible, null);
   }
 
   private static void requirePresent(Map<String, Double> values, String metric, String role) {
     if (!values.containsKey(metric)) {
-      throw ApiException.invalid("outcome.succeeded.values[" + metric + "]",
+      throw ApiException.invalid(
+          "outcome.succeeded.values[" + metric + "]",
           "missing the " + role + " metric '" + metric + "'");
     }
   }
 
   /** Whether a finished trial was told this outcome. */
   boolean matches(TrialRecord trial) {
-    return trial.state == state && trial.values.equals(values) && Objects.equals(trial.failureReason, reason);
+    return trial.state == state
+        && trial.values.equals(values)
+        && Objects.equals(trial.failureReason, reason);
   }
 }

@@ -78,8 +78,12 @@ public final class StudyCoordinator {
 
   private static final class Pending<T> {
     final Command<T> command;
-    /** When the command arrived: a heartbeat that arrived in time counts, however long it queued. */
+
+    /**
+     * When the command arrived: a heartbeat that arrived in time counts, however long it queued.
+     */
     final Instant received;
+
     final CompletableFuture<T> future = new CompletableFuture<>();
     T result;
     RuntimeException error;
@@ -122,10 +126,13 @@ public final class StudyCoordinator {
   private int budgetUsed;
   private boolean exhausted;
   private volatile boolean deleted;
+
   /** When the command being run arrived (lease checks use it, not the time it runs). */
   private Instant commandReceived;
+
   /** After an unavailable sampler: no call to it before this instant, and the next pause. */
   private Instant samplerRetryAt = Instant.MIN;
+
   private Duration samplerBackoff = MIN_SAMPLER_BACKOFF;
   private String samplerFailure = "";
 
@@ -137,10 +144,17 @@ public final class StudyCoordinator {
 
   /**
    * Loads the study. {@code justCompiled}, when not null, is the spec compiled moments ago by its
-   * creation, reused so plugins are not made twice (a grid enumerated twice, a choice logged twice).
+   * creation, reused so plugins are not made twice (a grid enumerated twice, a choice logged
+   * twice).
    */
-  StudyCoordinator(String id, Store store, StudySpecs specs, Clock clock, Executor executor,
-      PruneListener pruneListener, StudySpecs.Compiled justCompiled) {
+  StudyCoordinator(
+      String id,
+      Store store,
+      StudySpecs specs,
+      Clock clock,
+      Executor executor,
+      PruneListener pruneListener,
+      StudySpecs.Compiled justCompiled) {
     this.id = id;
     this.store = store;
     this.specs = specs;
@@ -203,7 +217,8 @@ public final class StudyCoordinator {
     boolean readBack = false; // memory may be ahead of what is stored: read it back
     boolean freshPlugins = false; // and after a bug, plugins whose state may be off too
     if (!deleted) {
-      reapExpired(changes, batch.get(0).received); // not leases that ran out while their heartbeats queued
+      reapExpired(
+          changes, batch.get(0).received); // not leases that ran out while their heartbeats queued
     }
     for (Pending<?> p : batch) {
       Changes.Mark mark = changes.mark();
@@ -245,9 +260,14 @@ public final class StudyCoordinator {
       store.write(changes.writes);
       return true;
     } catch (StoreException e) {
-      log.warn("study {}: commit of {} writes failed, reloading: {}", id, changes.writes.size(), e.getMessage());
-      ApiException error = ApiException.unavailable("storage write failed, nothing was changed; retry: "
-          + e.getMessage());
+      log.warn(
+          "study {}: commit of {} writes failed, reloading: {}",
+          id,
+          changes.writes.size(),
+          e.getMessage());
+      ApiException error =
+          ApiException.unavailable(
+              "storage write failed, nothing was changed; retry: " + e.getMessage());
       batch.forEach(p -> p.error = error);
       changes.events.clear();
       return false;
@@ -257,9 +277,13 @@ public final class StudyCoordinator {
   // ---- loading -----------------------------------------------------------------------------
 
   private void load(StudySpecs.Compiled justCompiled) {
-    StudyData data = store.loadStudy(id).orElseThrow(() -> ApiException.notFound("study " + Protos.studyName(id)));
+    StudyData data =
+        store
+            .loadStudy(id)
+            .orElseThrow(() -> ApiException.notFound("study " + Protos.studyName(id)));
     stored = data.study();
-    compiled = justCompiled != null ? justCompiled : specs.compile(id, stored.spec(), stored.seed());
+    compiled =
+        justCompiled != null ? justCompiled : specs.compile(id, stored.spec(), stored.seed());
     memory = new StudyMemory(compiled.definition());
     askReplays.clear();
     budgetUsed = 0;
@@ -284,11 +308,18 @@ public final class StudyCoordinator {
     stats.bestValue = Double.NaN;
     memory.inState(TrialState.SUCCEEDED).forEach(this::updateBest);
     if (memory.nextNumber() != stored.nextTrialNumber()) {
-      log.warn("study {}: {} trials stored but the counter says {}", id, memory.nextNumber(), stored.nextTrialNumber());
+      log.warn(
+          "study {}: {} trials stored but the counter says {}",
+          id,
+          memory.nextNumber(),
+          stored.nextTrialNumber());
     }
   }
 
-  /** Reads the study back from the store, with fresh plugins or (an unavailable plugin) the same ones. */
+  /**
+   * Reads the study back from the store, with fresh plugins or (an unavailable plugin) the same
+   * ones.
+   */
   private void reload(boolean freshPlugins) {
     try {
       load(freshPlugins ? null : compiled);
@@ -298,7 +329,8 @@ public final class StudyCoordinator {
   }
 
   private void countBudget(TrialRecord t) {
-    if (t.state != TrialState.WAITING && (t.source == TrialSource.SAMPLED || t.source == TrialSource.ENQUEUED)) {
+    if (t.state != TrialState.WAITING
+        && (t.source == TrialSource.SAMPLED || t.source == TrialSource.ENQUEUED)) {
       budgetUsed++;
     }
   }
@@ -316,7 +348,8 @@ public final class StudyCoordinator {
   private AskResponse ask(AskRequest request, Changes changes) {
     int count = request.getCount() == 0 ? 1 : request.getCount();
     if (count < 1 || count > MAX_ASK_COUNT) {
-      throw ApiException.invalid("count", "must be between 1 and " + MAX_ASK_COUNT + ", got " + request.getCount());
+      throw ApiException.invalid(
+          "count", "must be between 1 and " + MAX_ASK_COUNT + ", got " + request.getCount());
     }
     if (request.getWorkerId().length() > 256) {
       throw ApiException.invalid("worker_id", "at most 256 characters");
@@ -338,7 +371,8 @@ public final class StudyCoordinator {
       if (t == null) {
         break;
       }
-      response.addAssignments(assignment(t, activate(t, request.getWorkerId(), requestId, changes)));
+      response.addAssignments(
+          assignment(t, activate(t, request.getWorkerId(), requestId, changes)));
       numbers.add(t.number);
     }
     if (!numbers.isEmpty()) {
@@ -354,7 +388,9 @@ public final class StudyCoordinator {
     return limits().maxParallel() > 0 && memory.count(TrialState.ACTIVE) >= limits().maxParallel();
   }
 
-  /** A waiting trial (retries first come first), else a new sampled one; null when none may start. */
+  /**
+   * A waiting trial (retries first come first), else a new sampled one; null when none may start.
+   */
   private TrialRecord nextTrial(Changes changes) {
     if (failedLimitReached()) {
       return null;
@@ -367,7 +403,8 @@ public final class StudyCoordinator {
     if (budgetReached() || exhausted) {
       return null;
     }
-    SplittableRandom random = new SplittableRandom(stored.seed() * 0x9E3779B97F4A7C15L + memory.nextNumber());
+    SplittableRandom random =
+        new SplittableRandom(stored.seed() * 0x9E3779B97F4A7C15L + memory.nextNumber());
     Suggestion suggestion = suggest(random);
     if (suggestion instanceof Suggestion.Exhausted) {
       exhausted = true;
@@ -376,37 +413,56 @@ public final class StudyCoordinator {
     if (!(suggestion instanceof Suggestion.Params suggested)) {
       return null; // Wait: nothing now, the worker asks again
     }
-    Map<String, ParamValue> params = ParamsCheck.suggested(memory.definition().space(), suggested.values(),
-        samplerName());
-    suggested.startFrom().ifPresent(c -> {
-      if (memory.get(c.trial()) == null) {
-        throw new IllegalStateException("sampler '" + samplerName() + "' starts from " + c + ", not a trial of the study");
-      }
-    });
-    suggested.labels().forEach((key, value) -> {
-      String problem = labelProblem(key, value);
-      if (problem == null && !specs.isSamplerLabel(key)) {
-        problem = "label keys from a sampler are namespaced by an installed sampler's name, as pbt.member";
-      }
-      if (problem != null) {
-        throw new IllegalStateException("sampler '" + samplerName() + "' set label " + key + ": " + problem);
-      }
-    });
-    TrialRecord.Plan plan = new TrialRecord.Plan(suggested.startFrom().orElse(null), suggested.maxStep(),
-        suggested.labels());
+    Map<String, ParamValue> params =
+        ParamsCheck.suggested(memory.definition().space(), suggested.values(), samplerName());
+    suggested
+        .startFrom()
+        .ifPresent(
+            c -> {
+              if (memory.get(c.trial()) == null) {
+                throw new IllegalStateException(
+                    "sampler '"
+                        + samplerName()
+                        + "' starts from "
+                        + c
+                        + ", not a trial of the study");
+              }
+            });
+    suggested
+        .labels()
+        .forEach(
+            (key, value) -> {
+              String problem = labelProblem(key, value);
+              if (problem == null && !specs.isSamplerLabel(key)) {
+                problem =
+                    "label keys from a sampler are namespaced by an installed sampler's name, as"
+                        + " pbt.member";
+              }
+              if (problem != null) {
+                throw new IllegalStateException(
+                    "sampler '" + samplerName() + "' set label " + key + ": " + problem);
+              }
+            });
+    TrialRecord.Plan plan =
+        new TrialRecord.Plan(
+            suggested.startFrom().orElse(null), suggested.maxStep(), suggested.labels());
     return newTrial(params, plan, TrialState.WAITING, TrialSource.SAMPLED, 1, 0, changes, false);
   }
 
   /**
    * Asks the sampler, unless it was unavailable moments ago: then the ask fails at once until the
-   * backoff (1 s, doubling to 30 s) has passed, so a down remote sampler costs one timeout per pause,
-   * not one per ask, and heartbeats queued behind the asks are not held up.
+   * backoff (1 s, doubling to 30 s) has passed, so a down remote sampler costs one timeout per
+   * pause, not one per ask, and heartbeats queued behind the asks are not held up.
    */
   private Suggestion suggest(SplittableRandom random) {
     Instant now = clock.instant();
     if (now.isBefore(samplerRetryAt)) {
-      throw new PluginUnavailableException(samplerFailure + " (not asked again until "
-          + samplerRetryAt.truncatedTo(ChronoUnit.MILLIS) + ")", null);
+      throw new PluginUnavailableException(
+          samplerFailure
+              + " (not asked again until "
+              + samplerRetryAt.truncatedTo(ChronoUnit.MILLIS)
+              + ")",
+          null);
     }
     try {
       Suggestion s = compiled.sampler().suggest(memory, new SamplingContext(random));
@@ -430,10 +486,18 @@ public final class StudyCoordinator {
    * Creates a trial with the next number. When {@code persist} is false the caller persists it (a
    * sampled trial is inserted already ACTIVE by {@link #activate}).
    */
-  private TrialRecord newTrial(Map<String, ParamValue> params, TrialRecord.Plan plan, TrialState state,
-      TrialSource source, int attempt, long retryOf, Changes changes, boolean persist) {
-    TrialRecord t = new TrialRecord(memory.nextNumber(), params, plan, state, source, attempt, retryOf,
-        clock.instant());
+  private TrialRecord newTrial(
+      Map<String, ParamValue> params,
+      TrialRecord.Plan plan,
+      TrialState state,
+      TrialSource source,
+      int attempt,
+      long retryOf,
+      Changes changes,
+      boolean persist) {
+    TrialRecord t =
+        new TrialRecord(
+            memory.nextNumber(), params, plan, state, source, attempt, retryOf, clock.instant());
     memory.add(t);
     if (persist) {
       changes.write(new Write.InsertTrial(id, t.toProto(id, false), null, null));
@@ -499,17 +563,21 @@ public final class StudyCoordinator {
     return limits().maxFailed() > 0 && memory.count(TrialState.FAILED) >= limits().maxFailed();
   }
 
-  /** No trial will be handed out any more: stopped, or out of budget/points with no retry to come. */
+  /**
+   * No trial will be handed out any more: stopped, or out of budget/points with no retry to come.
+   */
   private boolean isDone() {
     if (stored.state() == Study.State.STOPPED || failedLimitReached()) {
       return true;
     }
-    boolean waitingEligible = memory.inState(TrialState.WAITING).stream()
-        .anyMatch(w -> w.source == TrialSource.RETRY || !budgetReached());
+    boolean waitingEligible =
+        memory.inState(TrialState.WAITING).stream()
+            .anyMatch(w -> w.source == TrialSource.RETRY || !budgetReached());
     if (waitingEligible || !(budgetReached() || exhausted)) {
       return false;
     }
-    return memory.inState(TrialState.ACTIVE).stream().noneMatch(t -> t.attempt < limits().maxAttempts());
+    return memory.inState(TrialState.ACTIVE).stream()
+        .noneMatch(t -> t.attempt < limits().maxAttempts());
   }
 
   // ---- report and tell ---------------------------------------------------------------------
@@ -546,8 +614,10 @@ public final class StudyCoordinator {
       pruneListener.decided(id, prune);
       decision = prune ? Decision.PRUNE : Decision.CONTINUE;
     }
-    return ReportResponse.newBuilder().setDecision(decision)
-        .setLeaseExpireTime(Protos.timestamp(t.leaseExpiry)).build();
+    return ReportResponse.newBuilder()
+        .setDecision(decision)
+        .setLeaseExpireTime(Protos.timestamp(t.leaseExpiry))
+        .build();
   }
 
   private static final int MAX_LABELS = 32;
@@ -562,8 +632,10 @@ public final class StudyCoordinator {
     for (Map.Entry<String, String> e : labels.entrySet()) {
       String problem = labelProblem(e.getKey(), e.getValue());
       if (problem == null && specs.isSamplerLabel(e.getKey())) {
-        problem = "keys beginning with '" + e.getKey().substring(0, e.getKey().indexOf('.') + 1)
-            + "' are reserved for that sampler's plan";
+        problem =
+            "keys beginning with '"
+                + e.getKey().substring(0, e.getKey().indexOf('.') + 1)
+                + "' are reserved for that sampler's plan";
       }
       if (problem != null) {
         throw ApiException.invalid("labels[" + e.getKey() + "]", problem);
@@ -589,8 +661,12 @@ public final class StudyCoordinator {
     return value.length() > 256 ? "label values have at most 256 characters" : null;
   }
 
-  /** The measurements not yet stored; a (step, metric) reported before with another value is an error. */
-  private static List<MeasurementRow> newMeasurements(TrialRecord t, List<Measurement> measurements) {
+  /**
+   * The measurements not yet stored; a (step, metric) reported before with another value is an
+   * error.
+   */
+  private static List<MeasurementRow> newMeasurements(
+      TrialRecord t, List<Measurement> measurements) {
     List<MeasurementRow> rows = new ArrayList<>();
     Set<String> inRequest = new HashSet<>();
     for (int i = 0; i < measurements.size(); i++) {
@@ -610,14 +686,25 @@ public final class StudyCoordinator {
         Double before = t.reported(m.getStep(), e.getKey());
         boolean repeated = !inRequest.add(m.getStep() + "\u0000" + e.getKey());
         if (before != null && Double.compare(before, e.getValue()) != 0) {
-          throw ApiException.invalid(metricField, "step " + m.getStep() + " was already reported with "
-              + before + "; a step's value cannot change");
+          throw ApiException.invalid(
+              metricField,
+              "step "
+                  + m.getStep()
+                  + " was already reported with "
+                  + before
+                  + "; a step's value cannot change");
         }
         if (before == null && !repeated) {
           rows.add(new MeasurementRow(t.number, m.getStep(), e.getKey(), e.getValue()));
-        } else if (repeated && rows.stream().anyMatch(r -> r.step() == m.getStep() && r.metric().equals(e.getKey())
-            && Double.compare(r.value(), e.getValue()) != 0)) {
-          throw ApiException.invalid(metricField, "step " + m.getStep() + " appears twice with different values");
+        } else if (repeated
+            && rows.stream()
+                .anyMatch(
+                    r ->
+                        r.step() == m.getStep()
+                            && r.metric().equals(e.getKey())
+                            && Double.compare(r.value(), e.getValue()) != 0)) {
+          throw ApiException.invalid(
+              metricField, "step " + m.getStep() + " appears twice with different values");
         }
       }
     }
@@ -635,7 +722,8 @@ public final class StudyCoordinator {
       if (outcome.matches(t) && request.getLeaseId().equals(t.leaseId)) {
         return answer(outcome, t.toProto(id, false)); // a repeated tell: same answer
       }
-      throw ApiException.failedPrecondition("TRIAL_FINISHED",
+      throw ApiException.failedPrecondition(
+          "TRIAL_FINISHED",
           "trial " + Protos.trialName(id, t.number) + " already finished as " + t.state);
     }
     leased(ref, request.getLeaseId(), changes);
@@ -683,8 +771,15 @@ public final class StudyCoordinator {
 
   private void maybeRetry(TrialRecord t, Changes changes) {
     if (t.attempt < limits().maxAttempts()) {
-      newTrial(t.params, t.plan(specs::isSamplerLabel), TrialState.WAITING, TrialSource.RETRY, t.attempt + 1,
-          t.number, changes, true);
+      newTrial(
+          t.params,
+          t.plan(specs::isSamplerLabel),
+          TrialState.WAITING,
+          TrialSource.RETRY,
+          t.attempt + 1,
+          t.number,
+          changes,
+          true);
     }
   }
 
@@ -701,20 +796,25 @@ public final class StudyCoordinator {
     TrialRecord t = trial(ref);
     String name = Protos.trialName(id, t.number);
     if (t.state == TrialState.ABANDONED) {
-      throw ApiException.failedPrecondition("LEASE_EXPIRED", "the lease of " + name + " expired; the trial was abandoned");
+      throw ApiException.failedPrecondition(
+          "LEASE_EXPIRED", "the lease of " + name + " expired; the trial was abandoned");
     }
     if (t.state.isFinished()) {
-      throw ApiException.failedPrecondition("TRIAL_FINISHED", name + " already finished as " + t.state);
+      throw ApiException.failedPrecondition(
+          "TRIAL_FINISHED", name + " already finished as " + t.state);
     }
     if (t.state != TrialState.ACTIVE) {
-      throw ApiException.failedPrecondition("NOT_LEASED", name + " is " + t.state + " and has no lease");
+      throw ApiException.failedPrecondition(
+          "NOT_LEASED", name + " is " + t.state + " and has no lease");
     }
     if (leaseId.isEmpty() || !leaseId.equals(t.leaseId)) {
-      throw ApiException.failedPrecondition("LEASE_MISMATCH", "lease_id does not hold the lease of " + name);
+      throw ApiException.failedPrecondition(
+          "LEASE_MISMATCH", "lease_id does not hold the lease of " + name);
     }
     if (commandReceived.isAfter(t.leaseExpiry)) {
       abandon(t, changes);
-      throw ApiException.failedPrecondition("LEASE_EXPIRED", "the lease of " + name + " expired; the trial was abandoned");
+      throw ApiException.failedPrecondition(
+          "LEASE_EXPIRED", "the lease of " + name + " expired; the trial was abandoned");
     }
     return t;
   }
@@ -766,76 +866,111 @@ public final class StudyCoordinator {
         .setSpec(stored.spec())
         .setState(stored.state())
         .setCreateTime(Protos.timestamp(stored.createTime()))
-        .setTrialCounts(TrialCounts.newBuilder()
-            .setWaiting(memory.count(TrialState.WAITING))
-            .setActive(memory.count(TrialState.ACTIVE))
-            .setSucceeded(memory.count(TrialState.SUCCEEDED))
-            .setPruned(memory.count(TrialState.PRUNED))
-            .setFailed(memory.count(TrialState.FAILED))
-            .setInfeasible(memory.count(TrialState.INFEASIBLE))
-            .setAbandoned(memory.count(TrialState.ABANDONED)))
+        .setTrialCounts(
+            TrialCounts.newBuilder()
+                .setWaiting(memory.count(TrialState.WAITING))
+                .setActive(memory.count(TrialState.ACTIVE))
+                .setSucceeded(memory.count(TrialState.SUCCEEDED))
+                .setPruned(memory.count(TrialState.PRUNED))
+                .setFailed(memory.count(TrialState.FAILED))
+                .setInfeasible(memory.count(TrialState.INFEASIBLE))
+                .setAbandoned(memory.count(TrialState.ABANDONED)))
         .setDone(isDone())
         .build();
   }
 
   public CompletableFuture<Study> setState(Study.State state) {
-    return submit(changes -> {
-      if (state != Study.State.ACTIVE && state != Study.State.PAUSED && state != Study.State.STOPPED) {
-        throw ApiException.invalid("state", "must be ACTIVE, PAUSED or STOPPED");
-      }
-      if (stored.state() == Study.State.STOPPED && state != Study.State.STOPPED) {
-        throw ApiException.failedPrecondition("STUDY_STOPPED", "study " + Protos.studyName(id)
-            + " is stopped; a stopped study cannot be resumed");
-      }
-      if (state != stored.state()) {
-        changes.write(new Write.SetStudyState(id, state));
-        stored = new StoredStudy(id, stored.spec(), state, stored.seed(), stored.createTime(),
-            stored.nextTrialNumber());
-      }
-      return toStudy();
-    });
+    return submit(
+        changes -> {
+          if (state != Study.State.ACTIVE
+              && state != Study.State.PAUSED
+              && state != Study.State.STOPPED) {
+            throw ApiException.invalid("state", "must be ACTIVE, PAUSED or STOPPED");
+          }
+          if (stored.state() == Study.State.STOPPED && state != Study.State.STOPPED) {
+            throw ApiException.failedPrecondition(
+                "STUDY_STOPPED",
+                "study " + Protos.studyName(id) + " is stopped; a stopped study cannot be resumed");
+          }
+          if (state != stored.state()) {
+            changes.write(new Write.SetStudyState(id, state));
+            stored =
+                new StoredStudy(
+                    id,
+                    stored.spec(),
+                    state,
+                    stored.seed(),
+                    stored.createTime(),
+                    stored.nextTrialNumber());
+          }
+          return toStudy();
+        });
   }
 
   public CompletableFuture<List<Trial>> enqueue(List<TrialParams> trials) {
-    return submit(changes -> {
-      List<Map<String, ParamValue>> checked = new ArrayList<>();
-      for (int i = 0; i < trials.size(); i++) {
-        checked.add(ParamsCheck.wire(memory.definition().space(), trials.get(i).getParamsMap(),
-            "trials[" + i + "].params"));
-      }
-      List<Trial> out = new ArrayList<>();
-      for (Map<String, ParamValue> params : checked) {
-        out.add(newTrial(params, TrialRecord.Plan.NONE, TrialState.WAITING, TrialSource.ENQUEUED, 1, 0, changes, true).toProto(id, false));
-      }
-      return out;
-    });
+    return submit(
+        changes -> {
+          List<Map<String, ParamValue>> checked = new ArrayList<>();
+          for (int i = 0; i < trials.size(); i++) {
+            checked.add(
+                ParamsCheck.wire(
+                    memory.definition().space(),
+                    trials.get(i).getParamsMap(),
+                    "trials[" + i + "].params"));
+          }
+          List<Trial> out = new ArrayList<>();
+          for (Map<String, ParamValue> params : checked) {
+            out.add(
+                newTrial(
+                        params,
+                        TrialRecord.Plan.NONE,
+                        TrialState.WAITING,
+                        TrialSource.ENQUEUED,
+                        1,
+                        0,
+                        changes,
+                        true)
+                    .toProto(id, false));
+          }
+          return out;
+        });
   }
 
   public CompletableFuture<List<Trial>> importTrials(List<ImportedTrial> trials) {
-    return submit(changes -> {
-      List<Trial> out = new ArrayList<>();
-      List<Runnable> apply = new ArrayList<>();
-      for (int i = 0; i < trials.size(); i++) {
-        apply.add(importOne(trials.get(i), "trials[" + i + "]", changes, out));
-      }
-      apply.forEach(Runnable::run); // all validated first: nothing is imported if one is bad
-      return out;
-    });
+    return submit(
+        changes -> {
+          List<Trial> out = new ArrayList<>();
+          List<Runnable> apply = new ArrayList<>();
+          for (int i = 0; i < trials.size(); i++) {
+            apply.add(importOne(trials.get(i), "trials[" + i + "]", changes, out));
+          }
+          apply.forEach(Runnable::run); // all validated first: nothing is imported if one is bad
+          return out;
+        });
   }
 
-  private Runnable importOne(ImportedTrial imported, String field, Changes changes, List<Trial> out) {
-    Map<String, ParamValue> params = ParamsCheck.wire(memory.definition().space(), imported.getParamsMap(),
-        field + ".params");
-    TrialState state = switch (imported.getState()) {
-      case SUCCEEDED, PRUNED, FAILED, INFEASIBLE -> Protos.toSpi(imported.getState());
-      default -> throw ApiException.invalid(field + ".state", "must be SUCCEEDED, PRUNED, FAILED or INFEASIBLE");
-    };
+  private Runnable importOne(
+      ImportedTrial imported, String field, Changes changes, List<Trial> out) {
+    Map<String, ParamValue> params =
+        ParamsCheck.wire(memory.definition().space(), imported.getParamsMap(), field + ".params");
+    TrialState state =
+        switch (imported.getState()) {
+          case SUCCEEDED, PRUNED, FAILED, INFEASIBLE -> Protos.toSpi(imported.getState());
+          default ->
+              throw ApiException.invalid(
+                  field + ".state", "must be SUCCEEDED, PRUNED, FAILED or INFEASIBLE");
+        };
     Outcome outcome;
     try {
-      outcome = state == TrialState.SUCCEEDED
-          ? Outcome.of(TellRequest.newBuilder().setSucceeded(
-              TellRequest.Succeeded.newBuilder().putAllValues(imported.getValuesMap())).build(), memory.definition())
-          : new Outcome(state, Map.of(), "imported", false, false, null);
+      outcome =
+          state == TrialState.SUCCEEDED
+              ? Outcome.of(
+                  TellRequest.newBuilder()
+                      .setSucceeded(
+                          TellRequest.Succeeded.newBuilder().putAllValues(imported.getValuesMap()))
+                      .build(),
+                  memory.definition())
+              : new Outcome(state, Map.of(), "imported", false, false, null);
     } catch (ApiException e) {
       throw ApiException.invalid(field + ".values", e.getMessage());
     }
@@ -848,15 +983,26 @@ public final class StudyCoordinator {
       }
     }
     return () -> {
-      TrialRecord t = newTrial(params, TrialRecord.Plan.NONE, TrialState.WAITING, TrialSource.IMPORTED, 1, 0, changes, false);
+      TrialRecord t =
+          newTrial(
+              params,
+              TrialRecord.Plan.NONE,
+              TrialState.WAITING,
+              TrialSource.IMPORTED,
+              1,
+              0,
+              changes,
+              false);
       List<MeasurementRow> rows = new ArrayList<>();
       for (Measurement m : imported.getMeasurementsList()) {
-        m.getMetricsMap().forEach((metric, value) -> {
-          if (t.reported(m.getStep(), metric) == null) {
-            t.measure(m.getStep(), metric, value);
-            rows.add(new MeasurementRow(t.number, m.getStep(), metric, value));
-          }
-        });
+        m.getMetricsMap()
+            .forEach(
+                (metric, value) -> {
+                  if (t.reported(m.getStep(), metric) == null) {
+                    t.measure(m.getStep(), metric, value);
+                    rows.add(new MeasurementRow(t.number, m.getStep(), metric, value));
+                  }
+                });
       }
       memory.setState(t, outcome.state());
       t.values = outcome.values();
@@ -879,42 +1025,55 @@ public final class StudyCoordinator {
     return submit(changes -> trial(ref).toProto(id, true));
   }
 
-  /** One page of trials from number {@code from} on, and the number to continue from (-1 at the end). */
+  /**
+   * One page of trials from number {@code from} on, and the number to continue from (-1 at the
+   * end).
+   */
   public record TrialPage(List<Trial> trials, long next) {}
 
-  public CompletableFuture<TrialPage> listTrials(long from, int pageSize, Set<TrialState> states, boolean measurements) {
-    return submit(changes -> {
-      List<Trial> page = new ArrayList<>();
-      long n = Math.max(0, from);
-      for (; n < memory.nextNumber() && page.size() < pageSize; n++) {
-        TrialRecord t = memory.get(n);
-        if (states.isEmpty() || states.contains(t.state)) {
-          page.add(t.toProto(id, measurements));
-        }
-      }
-      return new TrialPage(page, n < memory.nextNumber() ? n : -1);
-    });
+  public CompletableFuture<TrialPage> listTrials(
+      long from, int pageSize, Set<TrialState> states, boolean measurements) {
+    return submit(
+        changes -> {
+          List<Trial> page = new ArrayList<>();
+          long n = Math.max(0, from);
+          for (; n < memory.nextNumber() && page.size() < pageSize; n++) {
+            TrialRecord t = memory.get(n);
+            if (states.isEmpty() || states.contains(t.state)) {
+              page.add(t.toProto(id, measurements));
+            }
+          }
+          return new TrialPage(page, n < memory.nextNumber() ? n : -1);
+        });
   }
 
   public CompletableFuture<List<Trial>> bestTrials() {
-    return submit(changes -> BestTrials.of(memory).stream().map(t -> t.toProto(id, false)).toList());
+    return submit(
+        changes -> BestTrials.of(memory).stream().map(t -> t.toProto(id, false)).toList());
   }
 
   // ---- watching ----------------------------------------------------------------------------
 
   public CompletableFuture<Void> watch(ServerCallStreamObserver<TrialEvent> observer) {
-    return submit(changes -> {
-      newWatchers.add(observer); // gets its snapshot after this batch's events are published
-      return null;
-    });
+    return submit(
+        changes -> {
+          newWatchers.add(observer); // gets its snapshot after this batch's events are published
+          return null;
+        });
   }
 
   private void publish(List<TrialEvent> events) {
     watchers.removeIf(w -> !send(w, events));
     for (ServerCallStreamObserver<TrialEvent> w : newWatchers) {
-      List<TrialEvent> snapshot = memory.trials().stream()
-          .map(t -> TrialEvent.newBuilder().setKind(TrialEvent.Kind.SNAPSHOT).setTrial(t.toProto(id, false)).build())
-          .toList();
+      List<TrialEvent> snapshot =
+          memory.trials().stream()
+              .map(
+                  t ->
+                      TrialEvent.newBuilder()
+                          .setKind(TrialEvent.Kind.SNAPSHOT)
+                          .setTrial(t.toProto(id, false))
+                          .build())
+              .toList();
       if (send(w, snapshot)) {
         watchers.add(w);
       }
@@ -939,22 +1098,24 @@ public final class StudyCoordinator {
    * later commands get NOT_FOUND and watchers are told the study is gone.
    */
   CompletableFuture<Void> delete() {
-    return submit(changes -> {
-      try {
-        store.deleteStudy(id);
-      } catch (StoreException e) {
-        throw ApiException.unavailable("cannot delete study " + id + ", nothing was changed; retry: " + e.getMessage());
-      }
-      deleted = true;
-      ApiException gone = ApiException.notFound("study " + Protos.studyName(id));
-      for (ServerCallStreamObserver<TrialEvent> w : watchers) {
-        if (!w.isCancelled()) {
-          w.onError(gone.toStatusException());
-        }
-      }
-      watchers.clear();
-      return null;
-    });
+    return submit(
+        changes -> {
+          try {
+            store.deleteStudy(id);
+          } catch (StoreException e) {
+            throw ApiException.unavailable(
+                "cannot delete study " + id + ", nothing was changed; retry: " + e.getMessage());
+          }
+          deleted = true;
+          ApiException gone = ApiException.notFound("study " + Protos.studyName(id));
+          for (ServerCallStreamObserver<TrialEvent> w : watchers) {
+            if (!w.isCancelled()) {
+              w.onError(gone.toStatusException());
+            }
+          }
+          watchers.clear();
+          return null;
+        });
   }
 
   // ---- stats -------------------------------------------------------------------------------

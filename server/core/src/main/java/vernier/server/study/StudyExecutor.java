@@ -13,11 +13,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class StudyExecutor implements Executor, AutoCloseable {
 
   private final AtomicInteger threads = new AtomicInteger();
-  private final ExecutorService pool = Executors.newCachedThreadPool(r -> {
-    Thread t = new Thread(r, "vernier-study-" + threads.incrementAndGet());
-    t.setDaemon(true);
-    return t;
-  });
+  private final ExecutorService pool =
+      Executors.newCachedThreadPool(
+          r -> {
+            Thread t = new Thread(r, "vernier-study-" + threads.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+          });
 
   @Override
   public void execute(Runnable command) {

@@ -19,7 +19,8 @@ final class StudyMemory implements StudyView {
 
   private final StudyDefinition definition;
   private final List<TrialRecord> trials = new ArrayList<>();
-  private final Map<TrialState, TreeMap<Long, TrialRecord>> byState = new EnumMap<>(TrialState.class);
+  private final Map<TrialState, TreeMap<Long, TrialRecord>> byState =
+      new EnumMap<>(TrialState.class);
 
   StudyMemory(StudyDefinition definition) {
     this.definition = definition;
@@ -30,7 +31,8 @@ final class StudyMemory implements StudyView {
 
   void add(TrialRecord trial) {
     if (trial.number != trials.size()) {
-      throw new IllegalStateException("trial " + trial.number + " added out of order; expected " + trials.size());
+      throw new IllegalStateException(
+          "trial " + trial.number + " added out of order; expected " + trials.size());
     }
     trials.add(trial);
     byState.get(trial.state).put(trial.number, trial);

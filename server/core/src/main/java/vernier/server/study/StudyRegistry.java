@@ -46,14 +46,17 @@ public final class StudyRegistry implements AutoCloseable {
   private final StudyExecutor executor;
   private final Listener listener;
   private final ConcurrentHashMap<String, StudyCoordinator> loaded = new ConcurrentHashMap<>();
-  private final ScheduledExecutorService reaper = Executors.newSingleThreadScheduledExecutor(r -> {
-    Thread t = new Thread(r, "vernier-lease-reaper");
-    t.setDaemon(true);
-    return t;
-  });
+  private final ScheduledExecutorService reaper =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread t = new Thread(r, "vernier-lease-reaper");
+            t.setDaemon(true);
+            return t;
+          });
 
   @Inject
-  StudyRegistry(Store store, StudySpecs specs, Clock clock, StudyExecutor executor, Listener listener) {
+  StudyRegistry(
+      Store store, StudySpecs specs, Clock clock, StudyExecutor executor, Listener listener) {
     this.store = store;
     this.specs = specs;
     this.clock = clock;
@@ -61,7 +64,10 @@ public final class StudyRegistry implements AutoCloseable {
     this.listener = listener;
   }
 
-  /** Loads every stored study (so leases of trials running before a restart are reaped) and starts the reaper. */
+  /**
+   * Loads every stored study (so leases of trials running before a restart are reaped) and starts
+   * the reaper.
+   */
   public void start() {
     for (StoredStudy s : store.listStudies()) {
       try {
@@ -70,7 +76,8 @@ public final class StudyRegistry implements AutoCloseable {
         log.error("study {} cannot be served: {}", s.id(), e.getMessage());
       }
     }
-    reaper.scheduleWithFixedDelay(this::reap, REAP_INTERVAL_MILLIS, REAP_INTERVAL_MILLIS, TimeUnit.MILLISECONDS);
+    reaper.scheduleWithFixedDelay(
+        this::reap, REAP_INTERVAL_MILLIS, REAP_INTERVAL_MILLIS, TimeUnit.MILLISECONDS);
   }
 
   private void reap() {
@@ -83,26 +90,35 @@ public final class StudyRegistry implements AutoCloseable {
   }
 
   /**
-   * Creates a study. The same id with the same spec returns the existing study; with another spec it
-   * is ALREADY_EXISTS.
+   * Creates a study. The same id with the same spec returns the existing study; with another spec
+   * it is ALREADY_EXISTS.
    */
   public Study create(String studyId, StudySpec requested, boolean validateOnly) {
     if (!ResourceNames.STUDY_ID.matcher(studyId).matches()) {
-      throw ApiException.invalid("study_id", "'" + studyId
-          + "' must be 1-63 characters of a-z, 0-9 and '-', starting with a letter");
+      throw ApiException.invalid(
+          "study_id",
+          "'" + studyId + "' must be 1-63 characters of a-z, 0-9 and '-', starting with a letter");
     }
     StudySpec spec = specs.withDefaults(requested);
     long seed = spec.hasSeed() ? spec.getSeed().getValue() : ThreadLocalRandom.current().nextLong();
-    StudySpecs.Compiled compiled = specs.compile(studyId, spec, seed); // validates everything, plugins included
-    StoredStudy study = new StoredStudy(studyId, spec, Study.State.ACTIVE, seed, clock.instant(), 0);
+    StudySpecs.Compiled compiled =
+        specs.compile(studyId, spec, seed); // validates everything, plugins included
+    StoredStudy study =
+        new StoredStudy(studyId, spec, Study.State.ACTIVE, seed, clock.instant(), 0);
     if (validateOnly) {
-      return Study.newBuilder().setName(Protos.studyName(studyId)).setSpec(spec).setState(Study.State.ACTIVE)
-          .setCreateTime(Protos.timestamp(study.createTime())).setTrialCounts(TrialCounts.getDefaultInstance()).build();
+      return Study.newBuilder()
+          .setName(Protos.studyName(studyId))
+          .setSpec(spec)
+          .setState(Study.State.ACTIVE)
+          .setCreateTime(Protos.timestamp(study.createTime()))
+          .setTrialCounts(TrialCounts.getDefaultInstance())
+          .build();
     }
     if (!store.createStudy(study)) {
       Study existing = await(coordinator(studyId).study());
       if (!existing.getSpec().equals(spec)) {
-        throw ApiException.alreadyExists("study " + Protos.studyName(studyId) + " exists with a different spec");
+        throw ApiException.alreadyExists(
+            "study " + Protos.studyName(studyId) + " exists with a different spec");
       }
       return existing;
     }
@@ -120,11 +136,14 @@ public final class StudyRegistry implements AutoCloseable {
     if (c != null) {
       return c;
     }
-    return loaded.computeIfAbsent(studyId, id -> {
-      StudyCoordinator created = new StudyCoordinator(id, store, specs, clock, executor, listener, justCompiled);
-      listener.loaded(created);
-      return created;
-    });
+    return loaded.computeIfAbsent(
+        studyId,
+        id -> {
+          StudyCoordinator created =
+              new StudyCoordinator(id, store, specs, clock, executor, listener, justCompiled);
+          listener.loaded(created);
+          return created;
+        });
   }
 
   public List<String> studyIds() {

@@ -9,7 +9,8 @@ import vernier.spi.TrialState;
  */
 public final class StudyStats {
 
-  private final AtomicIntegerArray trialsByState = new AtomicIntegerArray(TrialState.values().length);
+  private final AtomicIntegerArray trialsByState =
+      new AtomicIntegerArray(TrialState.values().length);
   volatile int activeWorkers;
   volatile double bestValue = Double.NaN;
   volatile long nextLeaseExpiryMillis = Long.MAX_VALUE;

@@ -25,7 +25,8 @@ import vernier.v1.TrialSource;
  */
 final class TrialRecord implements TrialView {
 
-  private static final NavigableMap<Long, Double> NO_VALUES = Collections.unmodifiableNavigableMap(new TreeMap<>());
+  private static final NavigableMap<Long, Double> NO_VALUES =
+      Collections.unmodifiableNavigableMap(new TreeMap<>());
 
   /**
    * What the sampler planned beyond the params (population-based training): the checkpoint to start
@@ -57,11 +58,19 @@ final class TrialRecord implements TrialView {
   String leaseId;
   Instant leaseExpiry;
   String requestId;
+
   /** False for a sampled trial until its first write: it is inserted already ACTIVE. */
   boolean persisted;
 
-  TrialRecord(long number, Map<String, ParamValue> params, Plan plan, TrialState state, TrialSource source,
-      int attempt, long retryOf, Instant createTime) {
+  TrialRecord(
+      long number,
+      Map<String, ParamValue> params,
+      Plan plan,
+      TrialState state,
+      TrialSource source,
+      int attempt,
+      long retryOf,
+      Instant createTime) {
     this.number = number;
     this.params = Collections.unmodifiableMap(new LinkedHashMap<>(params));
     this.startFrom = plan.startFrom();
@@ -78,10 +87,20 @@ final class TrialRecord implements TrialView {
   static TrialRecord fromProto(Trial t, String leaseId, String requestId) {
     Map<String, ParamValue> params = new LinkedHashMap<>();
     t.getParamsMap().forEach((k, v) -> params.put(k, Protos.toSpi(v)));
-    Checkpoint startFrom = t.hasStartFrom()
-        ? new Checkpoint(t.getStartFrom().getTrial(), t.getStartFrom().getStep()) : null;
-    TrialRecord r = new TrialRecord(t.getNumber(), params, new Plan(startFrom, t.getMaxStep(), t.getLabelsMap()),
-        Protos.toSpi(t.getState()), t.getSource(), t.getAttempt(), t.getRetryOf(), Protos.instant(t.getCreateTime()));
+    Checkpoint startFrom =
+        t.hasStartFrom()
+            ? new Checkpoint(t.getStartFrom().getTrial(), t.getStartFrom().getStep())
+            : null;
+    TrialRecord r =
+        new TrialRecord(
+            t.getNumber(),
+            params,
+            new Plan(startFrom, t.getMaxStep(), t.getLabelsMap()),
+            Protos.toSpi(t.getState()),
+            t.getSource(),
+            t.getAttempt(),
+            t.getRetryOf(),
+            Protos.instant(t.getCreateTime()));
     r.values = Map.copyOf(t.getValuesMap());
     r.workerId = t.getWorkerId();
     r.startTime = t.hasStartTime() ? Protos.instant(t.getStartTime()) : null;
@@ -107,25 +126,27 @@ final class TrialRecord implements TrialView {
 
   /** The wire form; measurements only when asked (they can be long). */
   Trial toProto(String studyId, boolean withMeasurements) {
-    Trial.Builder b = Trial.newBuilder()
-        .setName(Protos.trialName(studyId, number))
-        .setNumber(number)
-        .setState(Protos.toProto(state))
-        .putAllParams(Protos.toProto(params))
-        .putAllValues(values)
-        .setSource(source)
-        .setAttempt(attempt)
-        .setRetryOf(retryOf)
-        .setWorkerId(workerId)
-        .setCreateTime(Protos.timestamp(createTime))
-        .setFailureReason(failureReason)
-        .setRetryable(retryable)
-        .setLastStep(lastStep)
-        .setFeasible(feasible)
-        .putAllLabels(labels)
-        .setMaxStep(maxStep);
+    Trial.Builder b =
+        Trial.newBuilder()
+            .setName(Protos.trialName(studyId, number))
+            .setNumber(number)
+            .setState(Protos.toProto(state))
+            .putAllParams(Protos.toProto(params))
+            .putAllValues(values)
+            .setSource(source)
+            .setAttempt(attempt)
+            .setRetryOf(retryOf)
+            .setWorkerId(workerId)
+            .setCreateTime(Protos.timestamp(createTime))
+            .setFailureReason(failureReason)
+            .setRetryable(retryable)
+            .setLastStep(lastStep)
+            .setFeasible(feasible)
+            .putAllLabels(labels)
+            .setMaxStep(maxStep);
     if (startFrom != null) {
-      b.setStartFrom(CheckpointRef.newBuilder().setTrial(startFrom.trial()).setStep(startFrom.step()));
+      b.setStartFrom(
+          CheckpointRef.newBuilder().setTrial(startFrom.trial()).setStep(startFrom.step()));
     }
     if (startTime != null) {
       b.setStartTime(Protos.timestamp(startTime));
@@ -135,14 +156,22 @@ final class TrialRecord implements TrialView {
     }
     if (withMeasurements) {
       TreeMap<Long, Measurement.Builder> bySteps = new TreeMap<>();
-      curves.forEach((metric, curve) -> curve.forEach((step, value) ->
-          bySteps.computeIfAbsent(step, s -> Measurement.newBuilder().setStep(s)).putMetrics(metric, value)));
+      curves.forEach(
+          (metric, curve) ->
+              curve.forEach(
+                  (step, value) ->
+                      bySteps
+                          .computeIfAbsent(step, s -> Measurement.newBuilder().setStep(s))
+                          .putMetrics(metric, value)));
       bySteps.values().forEach(m -> b.addMeasurements(m.build()));
     }
     return b.build();
   }
 
-  /** The plan a retry of this trial repeats: its start, its end and its sampler's labels (not the worker's). */
+  /**
+   * The plan a retry of this trial repeats: its start, its end and its sampler's labels (not the
+   * worker's).
+   */
   Plan plan(Predicate<String> samplerLabel) {
     Map<String, String> planned = new TreeMap<>(labels);
     planned.keySet().removeIf(samplerLabel.negate());
