@@ -22,6 +22,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.sqlite.SQLiteDataSource;
 import vernier.v1.Study;
 import vernier.v1.StudySpec;
 import vernier.v1.Trial;
@@ -31,11 +32,15 @@ import vernier.v1.Trial;
  * returned is on disk. Writes from every study go through one writer thread that commits whatever
  * has queued up in a single transaction (group commit): durability costs one fsync per batch, not
  * per request. A batch that fails is retried alone so one bad batch cannot fail its neighbours.
+ *
+ * <p>The schema is versioned: {@link SchemaMigrations} brings the file to the newest version (or
+ * refuses a file from a newer Vernier) before the store opens its connections.
  */
 public final class SqliteStore implements Store {
 
   private static final Logger log = LoggerFactory.getLogger(SqliteStore.class);
   private static final int MAX_BATCHES_PER_COMMIT = 512;
+  private static final int BUSY_TIMEOUT_MS = 10_000;
 
   private final Path file;
   private final Connection reader;
@@ -51,6 +56,11 @@ public final class SqliteStore implements Store {
   private static final PendingWrite POISON = new PendingWrite(c -> {}, new CompletableFuture<>());
 
   public SqliteStore(Path file, CommitListener listener) {
+    this(file, listener, SchemaMigrations.SQLITE);
+  }
+
+  /** Migrates with the migrations at {@code migrations} (a Flyway location): tests bring theirs. */
+  SqliteStore(Path file, CommitListener listener, String migrations) {
     this.file = file.toAbsolutePath();
     this.listener = listener;
     try {
@@ -58,8 +68,11 @@ public final class SqliteStore implements Store {
       if (parent != null) {
         Files.createDirectories(parent);
       }
+      SQLiteDataSource dataSource = new SQLiteDataSource(); // unpooled: Flyway closes what it opens
+      dataSource.setUrl(url());
+      dataSource.setBusyTimeout(BUSY_TIMEOUT_MS);
+      new SchemaMigrations(dataSource, migrations, "SQLite", this.file.toString()).migrate();
       writer = open();
-      createSchema(writer);
       reader = open();
     } catch (SQLException | java.io.IOException e) {
       throw new StoreException(
@@ -70,33 +83,19 @@ public final class SqliteStore implements Store {
     writerThread.start();
   }
 
+  private String url() {
+    return "jdbc:sqlite:" + file;
+  }
+
   private Connection open() throws SQLException {
-    Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
+    Connection c = DriverManager.getConnection(url());
     try (Statement s = c.createStatement()) {
       s.execute("PRAGMA journal_mode=WAL");
       s.execute("PRAGMA synchronous=FULL");
-      s.execute("PRAGMA busy_timeout=10000");
+      s.execute("PRAGMA busy_timeout=" + BUSY_TIMEOUT_MS);
       s.execute("PRAGMA foreign_keys=ON");
     }
     return c;
-  }
-
-  private static void createSchema(Connection c) throws SQLException {
-    try (Statement s = c.createStatement()) {
-      s.execute(
-          "CREATE TABLE IF NOT EXISTS studies (id TEXT PRIMARY KEY, spec BLOB NOT NULL,"
-              + " state INTEGER NOT NULL, seed INTEGER NOT NULL, create_time_ms INTEGER NOT NULL,"
-              + " next_trial_number INTEGER NOT NULL)");
-      s.execute(
-          "CREATE TABLE IF NOT EXISTS trials (study_id TEXT NOT NULL REFERENCES studies(id) ON"
-              + " DELETE CASCADE, number INTEGER NOT NULL, state INTEGER NOT NULL, data BLOB NOT"
-              + " NULL, lease_id TEXT, request_id TEXT, PRIMARY KEY (study_id, number))");
-      s.execute(
-          "CREATE TABLE IF NOT EXISTS measurements (study_id TEXT NOT NULL, number INTEGER NOT"
-              + " NULL, step INTEGER NOT NULL, metric TEXT NOT NULL, value REAL, PRIMARY KEY"
-              + " (study_id, number, step, metric), FOREIGN KEY (study_id, number) REFERENCES"
-              + " trials(study_id, number) ON DELETE CASCADE)");
-    }
   }
 
   @Override
