@@ -6,5 +6,5 @@
 #   bench/run-load.sh --mode leases --leases 1000 --clients 8
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-exec java -Xmx2g ${BENCH_JAVA_OPTS:-} -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
+exec java -Xmx2g ${BENCH_JAVA_OPTS:-} -Dvernier.log.level=warn \
   -cp "$here/target/classes:$(cat "$here/target/classpath.txt")" vernier.bench.LoadGenerator "$@"

@@ -7,5 +7,5 @@
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 cd "$here/.."
-exec java -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
+exec java -Dvernier.log.level=warn \
   -cp "$here/target/classes:$(cat "$here/target/classpath.txt")" vernier.bench.SamplerBenchmark "$@"

@@ -8,7 +8,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -26,7 +27,7 @@ import vernier.client.VernierClient;
         "Train Vernier trials with DJL: text classification or a character language model.")
 public final class DjlWorker implements Callable<Integer> {
 
-  private static final Logger log = Logger.getLogger(DjlWorker.class.getName());
+  private static final Logger log = LoggerFactory.getLogger(DjlWorker.class);
 
   @Option(
       names = {"-s", "--server"},
@@ -116,7 +117,7 @@ public final class DjlWorker implements Callable<Integer> {
         gpuIndex >= 0
             ? new Devices(new Device[] {Device.gpu(gpuIndex)})
             : Devices.choose(device, parallel);
-    log.info("device: " + devices.describe());
+    log.info("device: {}", devices.describe());
     if (devices.count() > 1 && devices.devices()[0].isGpu()) {
       return onePerGpu(devices);
     }
@@ -141,7 +142,7 @@ public final class DjlWorker implements Callable<Integer> {
               trial -> {
                 return trainer.train(trial, devices.forThread());
               });
-      log.info("done: " + summary);
+      log.info("done: {}", summary);
     }
     return 0;
   }
@@ -179,6 +180,10 @@ public final class DjlWorker implements Callable<Integer> {
                   Integer.toString(reportEvery),
                   "--gpu-index",
                   Integer.toString(devices.devices()[i].getDeviceId())));
+      String logLevel = System.getProperty("vernier.log.level");
+      if (logLevel != null) {
+        command.add(1, "-Dvernier.log.level=" + logLevel); // this process's --log-level, if any
+      }
       if (train != null) {
         command.addAll(List.of("--train", train.toString(), "--valid", valid.toString()));
       }

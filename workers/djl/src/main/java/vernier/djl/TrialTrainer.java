@@ -21,7 +21,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.SplittableRandom;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import vernier.client.ActiveTrial;
 import vernier.client.TrialPrunedException;
 import vernier.client.VernierClient;
@@ -36,7 +37,7 @@ import vernier.client.VernierClient;
  */
 public final class TrialTrainer {
 
-  private static final Logger log = Logger.getLogger(TrialTrainer.class.getName());
+  private static final Logger log = LoggerFactory.getLogger(TrialTrainer.class);
 
   private final Task task;
   private final VernierClient client;
@@ -84,15 +85,12 @@ public final class TrialTrainer {
         start = saved.get().step();
         trial.label("started_from", saved.get().label());
         log.info(
-            trial.name()
-                + " starts from "
-                + saved.get().directory()
-                + " (trial "
-                + saved.get().trial()
-                + ", step "
-                + start
-                + ") and trains until step "
-                + end);
+            "{} starts from {} (trial {}, step {}) and trains until step {}",
+            trial.name(),
+            saved.get().directory(),
+            saved.get().trial(),
+            start,
+            end);
       }
       DefaultTrainingConfig config =
           new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())

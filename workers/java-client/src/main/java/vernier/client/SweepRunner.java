@@ -9,8 +9,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.logging.Level;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import vernier.v1.Trial;
 
 /**
@@ -19,7 +19,7 @@ import vernier.v1.Trial;
  */
 final class SweepRunner {
 
-  private static final Logger log = Logger.getLogger(SweepRunner.class.getName());
+  private static final Logger log = LoggerFactory.getLogger(SweepRunner.class);
 
   private final VernierClient client;
   private final String study;
@@ -94,11 +94,11 @@ final class SweepRunner {
     } catch (TrialPrunedException e) {
       return trial.isOpen() ? trial.pruned().getState() : null;
     } catch (LeaseLostException e) {
-      log.warning(e.getMessage());
+      log.warn(e.getMessage());
       lost.incrementAndGet();
       return null;
     } catch (Exception e) {
-      log.log(Level.WARNING, trial.name() + " failed", e);
+      log.warn("{} failed", trial.name(), e);
       return trial.isOpen() ? trial.failed(e.toString(), false).getState() : null;
     }
   }
@@ -132,7 +132,7 @@ final class SweepRunner {
           trial.failed("the worker was stopped (SIGTERM)", true);
         }
       } catch (RuntimeException e) {
-        log.warning(trial.name() + ": " + e.getMessage());
+        log.warn("{}: {}", trial.name(), e.getMessage());
       }
     }
   }
