@@ -15,7 +15,7 @@ population="${2:-8}"
 work="$(mktemp -d)"
 port=$((20000 + RANDOM % 20000))
 server="127.0.0.1:$port"
-bin/vernier server --db "$work/vernier.db" --port "$port" --metrics-port -1 >"$work/server.log" 2>&1 &
+bin/vernier server --db "$work/vernier.db" --port "$port" --http-port -1 >"$work/server.log" 2>&1 &
 server_pid=$!
 trap 'kill "$server_pid" 2>/dev/null || true; rm -rf "$work"' EXIT
 bin/vernier study list -s "$server" --timeout 60 >/dev/null

@@ -30,7 +30,7 @@ class ServerProcess:
         self.target = "127.0.0.1:%d" % port
         self.log = open(os.path.join(self.tmp.name, "server.log"), "w")
         self.process = subprocess.Popen(
-            [os.path.join(ROOT, "bin", "vernier"), "server", "--port", str(port), "--metrics-port", "-1",
+            [os.path.join(ROOT, "bin", "vernier"), "server", "--port", str(port), "--http-port", "-1",
              "--db", os.path.join(self.tmp.name, "v.db")], stdout=self.log, stderr=subprocess.STDOUT)
         self.client = vc.Client(self.target)
         deadline = time.time() + 60

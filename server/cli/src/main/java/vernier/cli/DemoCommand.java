@@ -104,10 +104,12 @@ final class DemoCommand implements Callable<Integer> {
   Path database;
 
   @Option(
-      names = "--metrics-port",
+      names = {"--http-port", "--metrics-port"},
       defaultValue = "-1",
-      description = "Serve /metrics on this port; -1: off.")
-  int metricsPort;
+      description =
+          "Serve /metrics, /healthz and /readyz on this port; 0 picks a free one, -1: off"
+              + " (default: ${DEFAULT-VALUE}; --metrics-port is the deprecated name).")
+  int httpPort;
 
   @Spec CommandSpec spec;
 
@@ -116,7 +118,7 @@ final class DemoCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     Path db = database != null ? database : Files.createTempFile("vernier-demo-", ".db");
     try (VernierServer server =
-            VernierServer.create(new ServerConfig("127.0.0.1", 0, metricsPort, db.toString(), null))
+            VernierServer.create(new ServerConfig("127.0.0.1", 0, httpPort, db.toString(), null))
                 .start();
         VernierClient client = VernierClient.connect("127.0.0.1:" + server.grpcPort())) {
       Workload workload = workload(client);

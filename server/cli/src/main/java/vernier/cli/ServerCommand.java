@@ -3,7 +3,9 @@ package vernier.cli;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 import vernier.server.ServerConfig;
 import vernier.server.VernierServer;
 
@@ -24,10 +26,20 @@ final class ServerCommand implements Callable<Integer> {
   int port;
 
   @Option(
+      names = "--http-port",
+      defaultValue = "7071",
+      description =
+          "HTTP port for /metrics, /healthz and /readyz; 0 picks a free one, -1 turns HTTP off"
+              + " (default: ${DEFAULT-VALUE}).")
+  int httpPort;
+
+  @Option(
       names = "--metrics-port",
-      defaultValue = "9090",
-      description = "HTTP port for /metrics and /healthz; -1 disables (default: ${DEFAULT-VALUE}).")
-  int metricsPort;
+      hidden = true,
+      description = "Deprecated name of --http-port (the port moved from 9090 to 7071).")
+  Integer deprecatedMetricsPort;
+
+  @Spec CommandSpec spec;
 
   @Option(
       names = "--db",
@@ -45,9 +57,18 @@ final class ServerCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
+    if (deprecatedMetricsPort != null) {
+      spec.commandLine()
+          .getErr()
+          .println(
+              "vernier server: --metrics-port is deprecated; use --http-port "
+                  + deprecatedMetricsPort);
+      if (!spec.commandLine().getParseResult().hasMatchedOption("--http-port")) {
+        httpPort = deprecatedMetricsPort;
+      }
+    }
     VernierServer server =
-        VernierServer.create(new ServerConfig(host, port, metricsPort, database, pluginsDir))
-            .start();
+        VernierServer.create(new ServerConfig(host, port, httpPort, database, pluginsDir)).start();
     Runtime.getRuntime().addShutdownHook(new Thread(server::close, "vernier-shutdown"));
     server.awaitTermination();
     return 0;

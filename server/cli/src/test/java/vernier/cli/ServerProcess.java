@@ -18,14 +18,14 @@ import java.util.concurrent.TimeUnit;
 final class ServerProcess implements AutoCloseable {
 
   final int port;
-  final int metricsPort;
+  final int httpPort;
   private final Process process;
   private final Path log;
 
-  private ServerProcess(Process process, int port, int metricsPort, Path log) {
+  private ServerProcess(Process process, int port, int httpPort, Path log) {
     this.process = process;
     this.port = port;
-    this.metricsPort = metricsPort;
+    this.httpPort = httpPort;
     this.log = log;
   }
 
@@ -40,7 +40,7 @@ final class ServerProcess implements AutoCloseable {
    * SERVING.
    */
   static ServerProcess start(Path db, int port, String... extraArgs) throws Exception {
-    int metricsPort = freePort();
+    int httpPort = freePort();
     Path log = Files.createTempFile(db.getParent(), "server-", ".log");
     List<String> command =
         new ArrayList<>(
@@ -52,14 +52,14 @@ final class ServerProcess implements AutoCloseable {
                 "server",
                 "--port",
                 Integer.toString(port),
-                "--metrics-port",
-                Integer.toString(metricsPort),
+                "--http-port",
+                Integer.toString(httpPort),
                 "--db",
                 db.toString()));
     command.addAll(List.of(extraArgs));
     Process p =
         new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-    ServerProcess server = new ServerProcess(p, port, metricsPort, log);
+    ServerProcess server = new ServerProcess(p, port, httpPort, log);
     server.awaitServing();
     return server;
   }

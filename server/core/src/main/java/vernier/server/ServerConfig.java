@@ -7,7 +7,7 @@ import java.nio.file.Path;
  *
  * @param host address to bind the gRPC and HTTP ports to
  * @param grpcPort gRPC port; 0 picks a free one
- * @param httpPort port for /metrics and /healthz; 0 picks a free one, -1 disables it
+ * @param httpPort HTTP port (/metrics, /healthz, /readyz); 0 picks a free one, -1 disables it
  * @param database SQLite file path, or {@code :memory:} for a store that is not durable
  * @param pluginsDir directory of plugin jars (may be absent)
  */
@@ -15,6 +15,10 @@ public record ServerConfig(
     String host, int grpcPort, int httpPort, String database, Path pluginsDir) {
 
   public static final String MEMORY = ":memory:";
+  public static final int DEFAULT_GRPC_PORT = 7070;
+
+  /** Not Prometheus's own 9090, so both run on one machine with their defaults. */
+  public static final int DEFAULT_HTTP_PORT = 7071;
 
   public static ServerConfig inMemory() {
     return new ServerConfig("127.0.0.1", 0, -1, MEMORY, null);

@@ -5,6 +5,8 @@ import com.google.inject.Provides;
 import com.google.inject.Singleton;
 import java.nio.file.Path;
 import java.time.Clock;
+import vernier.server.health.Readiness;
+import vernier.server.http.HttpModule;
 import vernier.server.metrics.VernierMetrics;
 import vernier.server.plugin.PluginLoader;
 import vernier.server.plugin.PluginRegistry;
@@ -34,6 +36,8 @@ public final class ServerModule extends AbstractModule {
     install(new StorageModule());
     install(new PluginModule());
     install(new CoordinationModule());
+    install(new HttpModule());
+    bind(Readiness.Timing.class).toInstance(Readiness.Timing.DEFAULT);
   }
 
   /** Storage: SQLite by default, in memory on request. */

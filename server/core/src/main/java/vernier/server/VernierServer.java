@@ -6,17 +6,20 @@ import io.grpc.ServerBuilder;
 import io.grpc.ServerInterceptors;
 import io.grpc.inprocess.InProcessServerBuilder;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
-import io.grpc.protobuf.services.HealthStatusManager;
+import io.grpc.protobuf.services.ProtoReflectionService;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import java.io.IOException;
-import java.io.UncheckedIOException;
+import java.net.BindException;
 import java.net.InetSocketAddress;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import vernier.server.grpc.StudyServiceImpl;
 import vernier.server.grpc.WorkerServiceImpl;
-import vernier.server.metrics.HttpEndpoints;
+import vernier.server.health.Readiness;
+import vernier.server.http.HttpRoute;
+import vernier.server.http.HttpServer;
 import vernier.server.metrics.MetricsInterceptor;
 import vernier.server.metrics.VernierMetrics;
 import vernier.server.storage.Store;
@@ -24,9 +27,10 @@ import vernier.server.study.StudyExecutor;
 import vernier.server.study.StudyRegistry;
 
 /**
- * The server's lifecycle: start the gRPC services (with health and reflection) and the HTTP
- * endpoints; stop them in order ({@code shutdown()}, wait, {@code shutdownNow()}), then the studies
- * and the store.
+ * The server's lifecycle. Start: the HTTP side first (so {@code /readyz} can say "starting"), the
+ * store probe, the studies, then gRPC (with health and reflection v1 and v1alpha); only then ready.
+ * Stop: not ready (draining), gRPC {@code shutdown()}, wait, {@code shutdownNow()}, then the
+ * studies, the store and last the HTTP side.
  */
 public final class VernierServer implements AutoCloseable {
 
@@ -39,9 +43,10 @@ public final class VernierServer implements AutoCloseable {
   private final VernierMetrics metrics;
   private final StudyServiceImpl studyService;
   private final WorkerServiceImpl workerService;
-  private final HealthStatusManager health = new HealthStatusManager();
+  private final Readiness readiness;
+  private final Set<HttpRoute> httpRoutes;
   private Server server;
-  private HttpEndpoints http;
+  private HttpServer http;
 
   @Inject
   VernierServer(
@@ -51,7 +56,9 @@ public final class VernierServer implements AutoCloseable {
       Store store,
       VernierMetrics metrics,
       StudyServiceImpl studyService,
-      WorkerServiceImpl workerService) {
+      WorkerServiceImpl workerService,
+      Readiness readiness,
+      Set<HttpRoute> httpRoutes) {
     this.config = config;
     this.studies = studies;
     this.executor = executor;
@@ -59,6 +66,8 @@ public final class VernierServer implements AutoCloseable {
     this.metrics = metrics;
     this.studyService = studyService;
     this.workerService = workerService;
+    this.readiness = readiness;
+    this.httpRoutes = httpRoutes;
   }
 
   /** Starts on the configured TCP ports. */
@@ -76,31 +85,43 @@ public final class VernierServer implements AutoCloseable {
   }
 
   private VernierServer start(ServerBuilder<?> builder) {
-    studies.start();
-    MetricsInterceptor interceptor = new MetricsInterceptor(metrics);
-    server =
-        builder
-            .addService(ServerInterceptors.intercept(studyService, interceptor))
-            .addService(ServerInterceptors.intercept(workerService, interceptor))
-            .addService(health.getHealthService())
-            .addService(ProtoReflectionServiceV1.newInstance())
-            .build();
     try {
-      server.start();
       if (config.httpPort() >= 0) {
-        http = new HttpEndpoints(config.host(), config.httpPort(), metrics);
+        http = new HttpServer(config.host(), config.httpPort(), httpRoutes);
       }
+      readiness.startProbing();
+      studies.start();
+      server = grpcServer(builder).start();
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot start server: " + e.getMessage(), e);
+      close();
+      if (e instanceof BindException || e.getCause() instanceof BindException) {
+        throw new PortInUseException("gRPC", config.host(), config.grpcPort(), "--port", e);
+      }
+      throw new IllegalStateException("cannot serve gRPC: " + e.getMessage(), e);
+    } catch (RuntimeException e) {
+      close();
+      throw e;
     }
-    health.setStatus("", io.grpc.health.v1.HealthCheckResponse.ServingStatus.SERVING);
+    readiness.serving();
     log.info(
         "Vernier serving gRPC on {}:{}{}; store: {}",
         config.host(),
         grpcPort(),
-        http == null ? "" : ", metrics on http://" + config.host() + ":" + http.port() + "/metrics",
+        http == null ? "" : ", HTTP on http://" + config.host() + ":" + http.port() + "/",
         store.describe());
     return this;
+  }
+
+  @SuppressWarnings("deprecation") // reflection v1alpha: older grpcurl, grpcui, Postman and Evans
+  private Server grpcServer(ServerBuilder<?> builder) {
+    MetricsInterceptor interceptor = new MetricsInterceptor(metrics);
+    return builder
+        .addService(ServerInterceptors.intercept(studyService, interceptor))
+        .addService(ServerInterceptors.intercept(workerService, interceptor))
+        .addService(readiness.grpcHealthService())
+        .addService(ProtoReflectionServiceV1.newInstance())
+        .addService(ProtoReflectionService.newInstance())
+        .build();
   }
 
   public int grpcPort() {
@@ -118,7 +139,10 @@ public final class VernierServer implements AutoCloseable {
 
   @Override
   public void close() {
-    health.enterTerminalState();
+    if (readiness.phase() == Readiness.Phase.STOPPED) {
+      return;
+    }
+    readiness.draining();
     if (server != null) {
       server.shutdown();
       try {
@@ -130,12 +154,13 @@ public final class VernierServer implements AutoCloseable {
         server.shutdownNow();
       }
     }
-    if (http != null) {
-      http.close();
-    }
     studies.close();
     executor.close();
     store.close();
+    readiness.stopped();
+    if (http != null) {
+      http.close();
+    }
     log.info("Vernier stopped");
   }
 

@@ -54,7 +54,48 @@ final class ReflectionAndHealthTest {
       requests.onNext(ServerReflectionRequest.newBuilder().setListServices("").build());
       requests.onCompleted();
       assertThat(services.get(10, TimeUnit.SECONDS))
-          .contains("vernier.v1.StudyService", "vernier.v1.WorkerService", "grpc.health.v1.Health");
+          .contains(
+              "vernier.v1.StudyService",
+              "vernier.v1.WorkerService",
+              "grpc.health.v1.Health",
+              "grpc.reflection.v1.ServerReflection",
+              "grpc.reflection.v1alpha.ServerReflection");
+    }
+  }
+
+  /** Older grpcurl, grpcui, Postman and Evans speak reflection v1alpha only. */
+  @Test
+  @SuppressWarnings("deprecation")
+  void reflectionV1alphaAnswersToo() throws Exception {
+    try (TestServer t = TestServer.inMemory()) {
+      CompletableFuture<List<String>> services = new CompletableFuture<>();
+      StreamObserver<io.grpc.reflection.v1alpha.ServerReflectionRequest> requests =
+          io.grpc.reflection.v1alpha.ServerReflectionGrpc.newStub(t.channel)
+              .serverReflectionInfo(
+                  new StreamObserver<>() {
+                    @Override
+                    public void onNext(io.grpc.reflection.v1alpha.ServerReflectionResponse r) {
+                      services.complete(
+                          r.getListServicesResponse().getServiceList().stream()
+                              .map(io.grpc.reflection.v1alpha.ServiceResponse::getName)
+                              .toList());
+                    }
+
+                    @Override
+                    public void onError(Throwable e) {
+                      services.completeExceptionally(e);
+                    }
+
+                    @Override
+                    public void onCompleted() {}
+                  });
+      requests.onNext(
+          io.grpc.reflection.v1alpha.ServerReflectionRequest.newBuilder()
+              .setListServices("")
+              .build());
+      requests.onCompleted();
+      assertThat(services.get(10, TimeUnit.SECONDS))
+          .contains("vernier.v1.StudyService", "vernier.v1.WorkerService");
     }
   }
 }

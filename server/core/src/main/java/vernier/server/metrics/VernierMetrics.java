@@ -69,9 +69,14 @@ public final class VernierMetrics implements StudyRegistry.Listener, Store.Commi
     return registry;
   }
 
-  /** The Prometheus text exposition of every metric. */
+  /** The Prometheus text exposition (0.0.4) of every metric. */
   public String scrape() {
     return registry.scrape();
+  }
+
+  /** Every metric in the exposition format of {@code contentType} (OpenMetrics or text 0.0.4). */
+  public String scrape(String contentType) {
+    return registry.scrape(contentType);
   }
 
   /** Times one RPC by method and final status code. */

@@ -15,6 +15,7 @@ import java.util.TreeMap;
 public final class MemoryStore implements Store {
 
   private final Map<String, StudyTables> studies = new HashMap<>();
+  private boolean closed;
 
   private static final class StudyTables {
     StoredStudy study;
@@ -125,5 +126,14 @@ public final class MemoryStore implements Store {
   }
 
   @Override
-  public void close() {}
+  public synchronized void probe() {
+    if (closed) {
+      throw new StoreException("store is closed");
+    }
+  }
+
+  @Override
+  public synchronized void close() {
+    closed = true;
+  }
 }

@@ -421,6 +421,23 @@ public final class SqliteStore implements Store {
     return p;
   }
 
+  /**
+   * Rewrites the file's application id (Vernier's mark, "VRNR") through the writer's queue: a real
+   * commit with its fsync, so it fails when a real write would (disk full, read-only, I/O errors).
+   */
+  @Override
+  public void probe() {
+    write(
+        c -> {
+          try (Statement s = c.createStatement()) {
+            s.execute("PRAGMA application_id = " + APPLICATION_ID);
+          }
+        });
+  }
+
+  /** "VRNR" in ASCII: marks a SQLite file as Vernier's for {@code file(1)} and tools. */
+  static final int APPLICATION_ID = 0x56524E52;
+
   @Override
   public String describe() {
     return "SQLite " + file;

@@ -24,6 +24,12 @@ public interface Store extends AutoCloseable {
   /** Removes a study with its trials and measurements; false when unknown. */
   boolean deleteStudy(String id);
 
+  /**
+   * Commits a write that changes no data and returns once it is durable, as any write would; throws
+   * {@link StoreException} when the store cannot commit (readiness probes this).
+   */
+  void probe();
+
   /** A short description for logs, e.g. the database file. */
   String describe();
 

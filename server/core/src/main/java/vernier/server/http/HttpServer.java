@@ -1,0 +1,93 @@
+package vernier.server.http;
+
+import java.io.IOException;
+import java.net.BindException;
+import java.util.Set;
+import org.eclipse.jetty.http.pathmap.PathSpec;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.PathMappingsHandler;
+import org.eclipse.jetty.server.handler.gzip.GzipHandler;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import vernier.server.PortInUseException;
+
+/**
+ * The server's HTTP side on embedded Jetty 12: many concurrent connections on a small thread pool
+ * (an idle connection holds no thread), an idle timeout that closes connections which never finish
+ * a request, gzip for clients that ask for it. The routes come from the features ({@link
+ * HttpRoute}).
+ */
+public final class HttpServer implements AutoCloseable {
+
+  /** A connection that sends nothing for this long is closed. */
+  static final long IDLE_TIMEOUT_MS = 30_000;
+
+  private final Server jetty;
+  private final ServerConnector connector;
+
+  /** Binds {@code host:port} (0 picks a free port) and starts serving {@code routes}. */
+  public HttpServer(String host, int port, Set<HttpRoute> routes) {
+    QueuedThreadPool threads = new QueuedThreadPool(64, 2);
+    threads.setName("vernier-http");
+    threads.setDaemon(true);
+    jetty = new Server(threads);
+    HttpConfiguration http = new HttpConfiguration();
+    http.setSendServerVersion(false);
+    http.setSendXPoweredBy(false);
+    connector = new ServerConnector(jetty, new HttpConnectionFactory(http));
+    connector.setHost(host);
+    connector.setPort(port);
+    connector.setIdleTimeout(IDLE_TIMEOUT_MS);
+    jetty.addConnector(connector);
+    PathMappingsHandler paths = new PathMappingsHandler();
+    for (HttpRoute route : routes) {
+      paths.addMapping(PathSpec.from(route.pathSpec()), route.handler());
+    }
+    if (routes.stream().noneMatch(r -> r.pathSpec().equals("/"))) {
+      HttpRoute index = IndexHandler.route(routes);
+      paths.addMapping(PathSpec.from(index.pathSpec()), index.handler());
+    }
+    GzipHandler gzip = new GzipHandler(paths);
+    gzip.setMinGzipSize(256);
+    jetty.setHandler(gzip);
+    jetty.setStopTimeout(2_000);
+    start(host, port);
+  }
+
+  private void start(String host, int port) {
+    try {
+      jetty.start();
+    } catch (IOException e) {
+      stopQuietly();
+      if (e instanceof BindException || e.getCause() instanceof BindException) {
+        throw new PortInUseException("HTTP", host, port, "--http-port", e);
+      }
+      throw new IllegalStateException(
+          "cannot serve HTTP on " + host + ":" + port + ": " + e.getMessage(), e);
+    } catch (Exception e) {
+      stopQuietly();
+      throw new IllegalStateException(
+          "cannot serve HTTP on " + host + ":" + port + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** The bound port (useful when started on port 0). */
+  public int port() {
+    return connector.getLocalPort();
+  }
+
+  @Override
+  public void close() {
+    stopQuietly();
+  }
+
+  private void stopQuietly() {
+    try {
+      jetty.stop();
+    } catch (Exception e) {
+      // stopping is best effort: the process is going away or the start already failed
+    }
+  }
+}
