@@ -11,7 +11,7 @@ import picocli.CommandLine.ScopeType;
 @Command(
     name = "vernier",
     mixinStandardHelpOptions = true,
-    version = "vernier 0.1.0",
+    versionProvider = VersionProvider.class,
     description = "Hyperparameter tuning over gRPC: ask, report, tell.",
     subcommands = {
       ServerCommand.class,
