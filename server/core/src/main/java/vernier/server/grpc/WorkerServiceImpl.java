@@ -4,6 +4,7 @@ import com.google.inject.Inject;
 import io.grpc.stub.StreamObserver;
 import vernier.server.ResourceNames;
 import vernier.server.ResourceNames.TrialRef;
+import vernier.server.metrics.VernierMetrics;
 import vernier.server.study.StudyRegistry;
 import vernier.v1.AskRequest;
 import vernier.v1.AskResponse;
@@ -17,17 +18,30 @@ import vernier.v1.WorkerServiceGrpc;
 public final class WorkerServiceImpl extends WorkerServiceGrpc.WorkerServiceImplBase {
 
   private final StudyRegistry studies;
+  private final VernierMetrics metrics;
 
   @Inject
-  WorkerServiceImpl(StudyRegistry studies) {
+  WorkerServiceImpl(StudyRegistry studies, VernierMetrics metrics) {
     this.studies = studies;
+    this.metrics = metrics;
   }
 
   @Override
   public void ask(AskRequest request, StreamObserver<AskResponse> observer) {
     Calls.reply(
         observer,
-        () -> studies.coordinator(ResourceNames.study("study", request.getStudy())).ask(request),
+        () -> {
+          String study = ResourceNames.study("study", request.getStudy());
+          return studies
+              .coordinator(study)
+              .ask(request)
+              .whenComplete(
+                  (r, error) -> {
+                    if (r != null) {
+                      metrics.asked(study, r.getStatus());
+                    }
+                  });
+        },
         r -> r);
   }
 

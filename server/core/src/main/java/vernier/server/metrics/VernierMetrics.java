@@ -23,10 +23,13 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import vernier.server.BuildInfo;
 import vernier.server.storage.Store;
 import vernier.server.study.StudyCoordinator;
 import vernier.server.study.StudyRegistry;
+import vernier.spi.Objective;
 import vernier.spi.TrialState;
+import vernier.v1.AskResponse;
 
 /**
  * Every metric Vernier exports, defined in one place (see docs/metrics.md). Micrometer dot names
@@ -36,6 +39,25 @@ import vernier.spi.TrialState;
 @Singleton
 public final class VernierMetrics implements StudyRegistry.Listener, Store.CommitListener {
 
+  /**
+   * The latency histograms' buckets: a dozen readable SLO bounds from 1 ms to 10 s (Micrometer's
+   * percentile histogram would add ~70 buckets per series, labelled like {@code le="5.4611E-5"}).
+   */
+  static final Duration[] LATENCY_BUCKETS = {
+    Duration.ofMillis(1),
+    Duration.ofMillis(2),
+    Duration.ofMillis(5),
+    Duration.ofMillis(10),
+    Duration.ofMillis(25),
+    Duration.ofMillis(50),
+    Duration.ofMillis(100),
+    Duration.ofMillis(250),
+    Duration.ofMillis(500),
+    Duration.ofSeconds(1),
+    Duration.ofMillis(2500),
+    Duration.ofSeconds(10)
+  };
+
   private final PrometheusMeterRegistry registry =
       new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final Timer commits;
@@ -43,6 +65,7 @@ public final class VernierMetrics implements StudyRegistry.Listener, Store.Commi
   private final Map<String, List<Meter>> studyMeters = new ConcurrentHashMap<>();
   private final Map<String, Counter> pruneCounters = new ConcurrentHashMap<>();
   private final Map<String, Timer> rpcTimers = new ConcurrentHashMap<>();
+  private final Map<String, Counter> askCounters = new ConcurrentHashMap<>();
 
   @Inject
   public VernierMetrics() {
@@ -55,14 +78,33 @@ public final class VernierMetrics implements StudyRegistry.Listener, Store.Commi
     commits =
         Timer.builder("vernier.storage.commit")
             .description("Duration of one durable storage transaction (group commit)")
-            .publishPercentileHistogram()
-            .minimumExpectedValue(Duration.ofNanos(100_000))
-            .maximumExpectedValue(Duration.ofSeconds(5))
+            .serviceLevelObjectives(LATENCY_BUCKETS)
             .register(registry);
     commitSize =
         DistributionSummary.builder("vernier.storage.commit.writes")
             .description("Requests committed together in one storage transaction")
             .register(registry);
+    Gauge.builder("vernier.build.info", () -> 1)
+        .description("The running Vernier's version and git commit (always 1)")
+        .tags("version", BuildInfo.version(), "commit", BuildInfo.commit())
+        .register(registry);
+  }
+
+  /**
+   * Counts one answered ask by study and outcome: {@code assigned}, {@code wait}, {@code
+   * study_done}.
+   */
+  public void asked(String study, AskResponse.Status status) {
+    String outcome = status.name().toLowerCase(Locale.ROOT);
+    askCounters
+        .computeIfAbsent(
+            study + "/" + outcome,
+            k ->
+                Counter.builder("vernier.asks")
+                    .description("Asks answered, by study and outcome (assigned, wait, study_done)")
+                    .tags("study", study, "outcome", outcome)
+                    .register(registry))
+        .increment();
   }
 
   public PrometheusMeterRegistry registry() {
@@ -88,9 +130,7 @@ public final class VernierMetrics implements StudyRegistry.Listener, Store.Commi
                 Timer.builder("vernier.rpc")
                     .description("gRPC calls served, by method and status code")
                     .tags("method", method, "code", code)
-                    .publishPercentileHistogram()
-                    .minimumExpectedValue(Duration.ofNanos(50_000))
-                    .maximumExpectedValue(Duration.ofSeconds(10))
+                    .serviceLevelObjectives(LATENCY_BUCKETS)
                     .register(registry))
         .record(nanos, TimeUnit.NANOSECONDS);
   }
@@ -136,10 +176,16 @@ public final class VernierMetrics implements StudyRegistry.Listener, Store.Commi
             .description("Distinct worker ids holding a lease")
             .tags(study)
             .register(registry));
+    Objective first = c.objectives().get(0);
     meters.add(
         Gauge.builder("vernier.study.best.value", c.stats(), s -> s.bestValue())
             .description("Best feasible value of the first objective (NaN before any)")
-            .tags(study)
+            .tags(
+                study.and(
+                    "metric",
+                    first.metric(),
+                    "direction",
+                    first.direction().name().toLowerCase(Locale.ROOT)))
             .register(registry));
     studyMeters.put(c.id(), meters);
   }
@@ -150,11 +196,16 @@ public final class VernierMetrics implements StudyRegistry.Listener, Store.Commi
     if (meters != null) {
       meters.forEach(registry::remove);
     }
-    pruneCounters
+    removeStudyCounters(pruneCounters, c.id());
+    removeStudyCounters(askCounters, c.id());
+  }
+
+  private void removeStudyCounters(Map<String, Counter> counters, String study) {
+    counters
         .entrySet()
         .removeIf(
             e -> {
-              if (e.getKey().startsWith(c.id() + "/")) {
+              if (e.getKey().startsWith(study + "/")) {
                 registry.remove(e.getValue());
                 return true;
               }

@@ -173,6 +173,11 @@ public final class StudyCoordinator {
     return stats;
   }
 
+  /** The study's objectives, in order (fixed at creation). */
+  public List<Objective> objectives() {
+    return memory.definition().objectives();
+  }
+
   // ---- the mailbox -------------------------------------------------------------------------
 
   <T> CompletableFuture<T> submit(Command<T> command) {
