@@ -14,6 +14,9 @@ public interface PluginFactory {
   /** One line for {@code vernier plugins}. */
   String description();
 
-  /** Every setting accepted; anything else is rejected when a study is created. */
+  /**
+   * Every setting accepted, each with its type, default and allowed values; anything else, and any
+   * value its spec does not allow, is rejected when a study is created.
+   */
   List<SettingSpec> settings();
 }

@@ -7,7 +7,9 @@ package vernier.spi;
 public interface PrunerFactory extends PluginFactory {
 
   /**
-   * Creates the pruner of one study.
+   * Creates the pruner of one study. As {@link SamplerFactory#create(StudyDefinition, Settings)}:
+   * start with {@code settings.validate(name(), settings())} and read values through their {@link
+   * SettingSpec}.
    *
    * @throws IllegalArgumentException when a setting's value or the study does not suit this pruner
    */

@@ -8,8 +8,10 @@ package vernier.spi;
 public interface SamplerFactory extends PluginFactory {
 
   /**
-   * Creates the sampler of one study. {@code settings} were already checked against {@link
-   * #settings()}; check their values here.
+   * Creates the sampler of one study. Start with {@code settings.validate(name(), settings())} (the
+   * server has done so too, but tests and wrappers call this directly) and read the values with the
+   * {@link SettingSpec} getters such as {@link Settings#getInt(SettingSpec)}, which take the
+   * defaults from the specs; refuse rules between settings with {@link Settings#invalid}.
    *
    * @throws IllegalArgumentException when a setting's value or the study does not suit this
    *     sampler; the message reaches the user who created the study

@@ -3,6 +3,7 @@ package vernier.cli;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -47,14 +48,33 @@ final class PluginsCommand implements Callable<Integer> {
     out.println(title + ":");
     for (PluginFactory f : factories) {
       out.printf("  %-12s %s%n", f.name(), f.description());
-      for (SettingSpec s : f.settings()) {
-        out.printf(
-            "      %-18s %-8s %-10s %s%n",
-            s.name(),
-            s.type().name().toLowerCase(),
-            s.defaultValue() == null ? "-" : s.defaultValue(),
-            s.description());
+      List<String[]> rows = f.settings().stream().map(PluginsCommand::row).toList();
+      String format = "      " + columns(rows) + "%s%n";
+      for (String[] row : rows) {
+        out.printf(format, (Object[]) row);
       }
     }
+  }
+
+  /** Name, type, default, allowed values (the range or choices the server checks), description. */
+  private static String[] row(SettingSpec s) {
+    return new String[] {
+      s.name(),
+      s.type().name().toLowerCase(Locale.ROOT),
+      s.describeDefault(),
+      s.allowed() instanceof SettingSpec.AnyValue ? "-" : s.allowed().describe(),
+      s.description()
+    };
+  }
+
+  /** Left-aligned columns as wide as their widest cell, but the last. */
+  private static String columns(List<String[]> rows) {
+    StringBuilder format = new StringBuilder();
+    for (int c = 0; c < 4; c++) {
+      int column = c;
+      int width = Math.max(1, rows.stream().mapToInt(r -> r[column].length()).max().orElse(1));
+      format.append("%-").append(width).append("s  ");
+    }
+    return format.toString();
   }
 }

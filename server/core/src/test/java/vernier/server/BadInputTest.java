@@ -212,6 +212,23 @@ final class BadInputTest {
   }
 
   @Test
+  void settingOutsideItsRange_namesPluginSettingAndRange() {
+    assertInvalid(
+        createError(Specs.basic().setSampler(Specs.plugin("grid", "resolution", 1e300)).build()),
+        "spec.sampler.settings",
+        "grid: setting resolution must be an integer in [1, 2147483647], got 1e300");
+    assertInvalid(
+        createError(Specs.basic().setPruner(Specs.plugin("percentile", "percentile", 120)).build()),
+        "spec.pruner.settings",
+        "percentile: setting percentile must be a number in [0, 100], got 120");
+    assertThat(
+            t.studies
+                .listStudies(vernier.v1.ListStudiesRequest.getDefaultInstance())
+                .getStudiesList())
+        .isEmpty();
+  }
+
+  @Test
   void importWithoutObjectiveValue_namesTheImportedTrial() {
     t.studies.createStudy(
         CreateStudyRequest.newBuilder().setStudyId("s").setSpec(Specs.basic()).build());

@@ -24,11 +24,12 @@ import vernier.spi.Settings;
 import vernier.spi.StudyDefinition;
 
 /**
- * The contract every pruner plugin passes: discoverable, well-formed settings, no decision before
- * any other trial finished, deterministic, and robust to sparse steps and NaN. On trials reporting
- * at different intervals, a maximised study of the negated values gets the same decisions as the
- * minimised one, and pruning on a named metric in its own direction (settings {@code metric} and
- * {@code direction}, when the pruner declares them) the same as pruning on the objective that
+ * The contract every pruner plugin passes: discoverable, well-formed settings (defaults within
+ * their ranges, values just outside refused by {@code create} naming the setting), no decision
+ * before any other trial finished, deterministic, and robust to sparse steps and NaN. On trials
+ * reporting at different intervals, a maximised study of the negated values gets the same decisions
+ * as the minimised one, and pruning on a named metric in its own direction (settings {@code metric}
+ * and {@code direction}, when the pruner declares them) the same as pruning on the objective that
  * carried those values.
  */
 public abstract class PrunerContractTest {
@@ -84,6 +85,17 @@ public abstract class PrunerContractTest {
     assertThatThrownBy(() -> bad.validate(factory().name(), factory().settings()))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("no-such-setting");
+  }
+
+  @Test
+  public void defaultsAreAllowedByTheirOwnRanges() {
+    PluginChecks.checkDefaults(factory());
+  }
+
+  @Test
+  public void valuesOutsideASettingsRange_areRefusedByCreateNamingTheSetting() {
+    PluginChecks.checkRefusals(
+        factory(), settings(), s -> factory().create(definition(), s, plugins()));
   }
 
   @Test

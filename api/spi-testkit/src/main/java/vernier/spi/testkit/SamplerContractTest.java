@@ -21,7 +21,10 @@ import vernier.spi.Suggestion;
 
 /**
  * The contract every sampler plugin passes. Extend it in the plugin's tests and return the factory
- * (and, if needed, the settings to test with).
+ * (and, if needed, the settings to test with). Besides sampling, it checks the declared settings:
+ * every default is allowed by its own range or choices, and {@code create} refuses a value just
+ * outside a setting's range (added to {@link #settings()}) with the one message format, {@code
+ * <plugin>: setting <name> must be <what it allows>, got <value>}.
  */
 public abstract class SamplerContractTest {
 
@@ -65,6 +68,17 @@ public abstract class SamplerContractTest {
     assertThatThrownBy(() -> bad.validate(factory().name(), factory().settings()))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("no-such-setting");
+  }
+
+  @Test
+  public void defaultsAreAllowedByTheirOwnRanges() {
+    PluginChecks.checkDefaults(factory());
+  }
+
+  @Test
+  public void valuesOutsideASettingsRange_areRefusedByCreateNamingTheSetting() {
+    StudyDefinition definition = ContractSpaces.definition(ContractSpaces.mixed(), 1);
+    PluginChecks.checkRefusals(factory(), settings(), s -> factory().create(definition, s));
   }
 
   @Test

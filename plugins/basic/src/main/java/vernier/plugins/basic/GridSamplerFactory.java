@@ -12,10 +12,11 @@ public final class GridSamplerFactory implements SamplerFactory {
 
   private static final SettingSpec RESOLUTION =
       SettingSpec.integer(
-          "resolution",
-          5,
-          "points per continuous float; integer and stepped ranges larger than this are thinned to"
-              + " it");
+              "resolution",
+              5,
+              "points per continuous float; integer and stepped ranges larger than this are thinned"
+                  + " to it")
+          .atLeast(1);
   private static final SettingSpec SHUFFLE =
       SettingSpec.bool(
           "shuffle",
@@ -24,7 +25,8 @@ public final class GridSamplerFactory implements SamplerFactory {
               + " lexicographically");
   private static final SettingSpec MAX_POINTS =
       SettingSpec.integer(
-          "max_points", 1_000_000, "refuse grids larger than this (the grid is held in memory)");
+              "max_points", 1_000_000, "refuse grids larger than this (the grid is held in memory)")
+          .atLeast(1);
 
   @Override
   public String name() {
@@ -43,18 +45,13 @@ public final class GridSamplerFactory implements SamplerFactory {
   }
 
   @Override
-  public Sampler create(StudyDefinition study, Settings settings) {
-    int resolution = settings.getInt(RESOLUTION.name(), 5);
-    if (resolution < 1) {
-      throw new IllegalArgumentException(
-          "setting 'resolution' of grid must be >= 1, got " + resolution);
-    }
-    int maxPoints = settings.getInt(MAX_POINTS.name(), 1_000_000);
+  public Sampler create(StudyDefinition study, Settings given) {
+    Settings settings = given.validate(name(), settings());
     return new GridSampler(
         study.space(),
-        resolution,
-        settings.getBoolean(SHUFFLE.name(), true),
+        settings.getInt(RESOLUTION),
+        settings.getBoolean(SHUFFLE),
         study.seed(),
-        maxPoints);
+        settings.getInt(MAX_POINTS));
   }
 }

@@ -12,18 +12,21 @@ import vernier.spi.StudyDefinition;
 public final class HyperbandPrunerFactory implements PrunerFactory {
 
   static final SettingSpec MIN_RESOURCE =
-      SettingSpec.integer("min_resource", 1, "steps of the first rung of bracket 0");
+      SettingSpec.integer("min_resource", 1, "steps of the first rung of bracket 0").atLeast(1);
   static final SettingSpec MAX_RESOURCE =
       SettingSpec.integer(
-          "max_resource",
-          0,
-          "steps of a full trial; 0 = auto: 1 + the largest last step among the succeeded trials,"
-              + " once one has succeeded");
+              "max_resource",
+              0,
+              "steps of a full trial, at least min_resource; 0 = auto: 1 + the largest last step"
+                  + " among the succeeded trials, once one has succeeded")
+          .atLeast(0);
   static final SettingSpec REDUCTION_FACTOR =
-      SettingSpec.integer("reduction_factor", 3, "each rung keeps the best 1/reduction_factor");
+      SettingSpec.integer("reduction_factor", 3, "each rung keeps the best 1/reduction_factor")
+          .atLeast(2);
   static final SettingSpec BOOTSTRAP_COUNT =
       SettingSpec.integer(
-          "bootstrap_count", 0, "prune at a rung until more than this many trials reached it");
+              "bootstrap_count", 0, "prune at a rung until more than this many trials reached it")
+          .atLeast(0);
   static final SettingSpec RUNGS_FROM_MAX =
       SettingSpec.bool(
           "rungs_from_max_resource",
@@ -63,25 +66,22 @@ public final class HyperbandPrunerFactory implements PrunerFactory {
   }
 
   @Override
-  public Pruner create(StudyDefinition study, Settings settings) {
-    long min = Checks.atLeast(name(), settings, MIN_RESOURCE, 1, 1);
-    long max = Checks.atLeast(name(), settings, MAX_RESOURCE, 0, 0);
+  public Pruner create(StudyDefinition study, Settings given) {
+    Settings settings = given.validate(name(), settings());
+    long min = settings.getInt(MIN_RESOURCE);
+    long max = settings.getInt(MAX_RESOURCE);
     if (max > 0 && max < min) {
-      throw new IllegalArgumentException(
-          "setting 'max_resource' of hyperband ("
-              + max
-              + ") must be at least 'min_resource' ("
-              + min
-              + ")");
+      throw settings.invalid(
+          MAX_RESOURCE, "must be 0 (auto) or at least min_resource (" + min + ")");
     }
     return new HyperbandPruner(
         study.name(),
         PruneTarget.of(study, settings),
         min,
         max,
-        Checks.atLeast(name(), settings, REDUCTION_FACTOR, 3, 2),
-        Checks.atLeast(name(), settings, BOOTSTRAP_COUNT, 0, 0),
-        settings.getBoolean(MERGE_BRACKETS.name(), true),
-        settings.getBoolean(RUNGS_FROM_MAX.name(), false));
+        settings.getInt(REDUCTION_FACTOR),
+        settings.getInt(BOOTSTRAP_COUNT),
+        settings.getBoolean(MERGE_BRACKETS),
+        settings.getBoolean(RUNGS_FROM_MAX));
   }
 }

@@ -30,6 +30,6 @@ public final class MedianPrunerFactory implements PrunerFactory {
 
   @Override
   public Pruner create(StudyDefinition study, Settings settings) {
-    return PercentileSettings.create(name(), study, settings, 50);
+    return PercentileSettings.create(study, settings.validate(name(), settings()), 50);
   }
 }

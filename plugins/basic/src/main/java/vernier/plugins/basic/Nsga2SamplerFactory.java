@@ -11,15 +11,19 @@ import vernier.spi.StudyDefinition;
 public final class Nsga2SamplerFactory implements SamplerFactory {
 
   static final SettingSpec POPULATION =
-      SettingSpec.integer("population_size", 50, "trials per generation");
+      SettingSpec.integer("population_size", 50, "trials per generation").atLeast(2);
   static final SettingSpec CROSSOVER =
       SettingSpec.number(
-          "crossover_prob", 0.9, "probability that a child mixes two parents (else it copies one)");
+              "crossover_prob",
+              0.9,
+              "probability that a child mixes two parents (else it copies one)")
+          .range(0, 1);
   static final SettingSpec MUTATION =
       SettingSpec.number(
-          "mutation_prob",
-          0.0,
-          "probability that a parameter is redrawn at random; 0 = 1/parameters");
+              "mutation_prob",
+              0.0,
+              "probability that a parameter is redrawn at random; 0 = 1/parameters")
+          .range(0, 1);
 
   @Override
   public String name() {
@@ -37,10 +41,12 @@ public final class Nsga2SamplerFactory implements SamplerFactory {
   }
 
   @Override
-  public Sampler create(StudyDefinition study, Settings settings) {
-    int population = Checks.atLeast(name(), settings, POPULATION, 50, 2);
-    double crossover = Checks.between(name(), settings, CROSSOVER, 0.9, 0, 1);
-    double mutation = Checks.between(name(), settings, MUTATION, 0, 0, 1);
-    return new Nsga2Sampler(study, population, crossover, mutation);
+  public Sampler create(StudyDefinition study, Settings given) {
+    Settings settings = given.validate(name(), settings());
+    return new Nsga2Sampler(
+        study,
+        settings.getInt(POPULATION),
+        settings.getDouble(CROSSOVER),
+        settings.getDouble(MUTATION));
   }
 }

@@ -15,10 +15,11 @@ public final class Nsga3SamplerFactory implements SamplerFactory {
 
   static final SettingSpec DIVISIONS =
       SettingSpec.integer(
-          "divisions",
-          0,
-          "Das-Dennis divisions p per objective axis; 0 = the largest p with at most"
-              + " population_size reference points");
+              "divisions",
+              0,
+              "Das-Dennis divisions p per objective axis; 0 = the largest p with at most"
+                  + " population_size reference points")
+          .atLeast(0);
 
   @Override
   public String name() {
@@ -40,27 +41,27 @@ public final class Nsga3SamplerFactory implements SamplerFactory {
   }
 
   @Override
-  public Sampler create(StudyDefinition study, Settings settings) {
-    int population = Checks.atLeast(name(), settings, Nsga2SamplerFactory.POPULATION, 50, 2);
-    double crossover = Checks.between(name(), settings, Nsga2SamplerFactory.CROSSOVER, 0.9, 0, 1);
-    double mutation = Checks.between(name(), settings, Nsga2SamplerFactory.MUTATION, 0, 0, 1);
+  public Sampler create(StudyDefinition study, Settings given) {
+    Settings settings = given.validate(name(), settings());
+    int population = settings.getInt(Nsga2SamplerFactory.POPULATION);
+    double crossover = settings.getDouble(Nsga2SamplerFactory.CROSSOVER);
+    double mutation = settings.getDouble(Nsga2SamplerFactory.MUTATION);
     int objectives = study.objectives().size();
-    int divisions = Checks.atLeast(name(), settings, DIVISIONS, 0, 0);
+    int divisions = settings.getInt(DIVISIONS);
     if (divisions == 0) {
       divisions = ReferencePoints.defaultDivisions(objectives, population);
     }
     long points = ReferencePoints.count(objectives, divisions);
     if (points > ReferencePoints.MAX_POINTS) {
-      throw new IllegalArgumentException(
-          "setting 'divisions' of "
-              + name()
-              + " gives "
-              + (points == Long.MAX_VALUE ? "too many" : points)
+      throw settings.invalid(
+          DIVISIONS,
+          "must give at most "
+              + ReferencePoints.MAX_POINTS
               + " reference points for "
               + objectives
-              + " objectives; at most "
-              + ReferencePoints.MAX_POINTS
-              + " are allowed");
+              + " objectives (it gives "
+              + (points == Long.MAX_VALUE ? "too many" : points)
+              + ")");
     }
     return new Nsga3Sampler(study, population, divisions, crossover, mutation);
   }

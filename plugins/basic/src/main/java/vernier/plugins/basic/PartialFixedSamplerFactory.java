@@ -36,16 +36,15 @@ import vernier.spi.TrialView;
 public final class PartialFixedSamplerFactory implements SamplerFactory {
 
   static final SettingSpec PARAMS =
-      new SettingSpec(
+      SettingSpec.required(
           "params",
           SettingSpec.Type.MAP,
-          null,
           "the pinned parameters and their values, e.g. {batch_size: 64, optimizer: adam}");
   static final SettingSpec WRAPPED =
       SettingSpec.string("wrapped", "random", "the sampler for the other parameters");
   static final SettingSpec WRAPPED_SETTINGS =
-      new SettingSpec(
-          "wrapped_settings", SettingSpec.Type.MAP, null, "settings of the wrapped sampler");
+      SettingSpec.optional(
+          "wrapped_settings", SettingSpec.Type.MAP, "settings of the wrapped sampler");
 
   @Override
   public String name() {
@@ -68,32 +67,30 @@ public final class PartialFixedSamplerFactory implements SamplerFactory {
   }
 
   @Override
-  public Sampler create(StudyDefinition study, Settings settings, PluginLookup plugins) {
-    Map<String, ParamValue> fixed =
-        pinned(study.space(), settings.getSettings(PARAMS.name()).asMap());
+  public Sampler create(StudyDefinition study, Settings given, PluginLookup plugins) {
+    Settings settings = given.validate(name(), settings());
+    if (settings.getSettings(PARAMS).keys().isEmpty()) {
+      throw settings.invalid(PARAMS, "must pin at least one parameter");
+    }
+    Map<String, ParamValue> fixed = pinned(study.space(), settings.getSettings(PARAMS).asMap());
     SearchSpace reduced = reduce(study.space(), fixed);
     StudyDefinition inner =
         new StudyDefinition(
             study.name(), reduced, study.objectives(), study.constraints(), study.seed());
-    String name = settings.getString(WRAPPED.name(), "random");
+    String name = settings.getString(WRAPPED);
     if (name.equals(name())) {
-      throw new IllegalArgumentException("partial-fixed cannot wrap itself");
+      throw settings.invalid(WRAPPED, "must name another sampler");
     }
     SamplerFactory factory =
         name.equals("random")
             ? new RandomSamplerFactory()
             : plugins
                 .sampler(name)
-                .orElseThrow(
-                    () ->
-                        new IllegalArgumentException(
-                            "setting 'wrapped' of partial-fixed names an unknown sampler '"
-                                + name
-                                + "'"));
+                .orElseThrow(() -> settings.invalid(WRAPPED, "must name an installed sampler"));
     Sampler delegate =
         factory.create(
             inner,
-            settings.getSettings(WRAPPED_SETTINGS.name()).validate(name, factory.settings()),
+            settings.getSettings(WRAPPED_SETTINGS).validate(name, factory.settings()),
             plugins);
     Set<String> kept =
         reduced.parameters().stream().map(Parameter::name).collect(Collectors.toSet());
@@ -120,9 +117,6 @@ public final class PartialFixedSamplerFactory implements SamplerFactory {
 
   /** The pinned values, checked against their domains. */
   private static Map<String, ParamValue> pinned(SearchSpace space, Map<String, Object> given) {
-    if (given.isEmpty()) {
-      throw new IllegalArgumentException("partial-fixed needs 'params': the parameters to pin");
-    }
     Map<String, ParamValue> out = new LinkedHashMap<>();
     for (Map.Entry<String, Object> e : given.entrySet()) {
       Parameter p =

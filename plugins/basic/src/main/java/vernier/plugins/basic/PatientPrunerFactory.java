@@ -26,17 +26,20 @@ import vernier.spi.StudyDefinition;
 public final class PatientPrunerFactory implements PrunerFactory {
 
   static final SettingSpec PATIENCE =
-      SettingSpec.integer("patience", 3, "reports without improvement to tolerate");
+      SettingSpec.integer("patience", 3, "reports without improvement to tolerate").atLeast(0);
   static final SettingSpec MIN_DELTA =
-      SettingSpec.number("min_delta", 0.0, "a setback up to this much does not count as stalling");
+      SettingSpec.number("min_delta", 0.0, "a setback up to this much does not count as stalling")
+          .atLeast(0)
+          .below(Double.POSITIVE_INFINITY);
   static final SettingSpec WRAPPED =
-      SettingSpec.string(
+      SettingSpec.optional(
           "wrapped",
-          null,
-          "the pruner that decides once patience runs out (e.g. median); none: prune then");
+          SettingSpec.Type.STRING,
+          "the pruner that decides once patience runs out (e.g. median); absent or none: prune"
+              + " then");
   static final SettingSpec WRAPPED_SETTINGS =
-      new SettingSpec(
-          "wrapped_settings", SettingSpec.Type.MAP, null, "settings of the wrapped pruner");
+      SettingSpec.optional(
+          "wrapped_settings", SettingSpec.Type.MAP, "settings of the wrapped pruner");
 
   @Override
   public String name() {
@@ -63,9 +66,10 @@ public final class PatientPrunerFactory implements PrunerFactory {
   }
 
   @Override
-  public Pruner create(StudyDefinition study, Settings settings, PluginLookup plugins) {
-    int patience = Checks.atLeast(name(), settings, PATIENCE, 3, 0);
-    double minDelta = Checks.between(name(), settings, MIN_DELTA, 0, 0, Double.MAX_VALUE);
+  public Pruner create(StudyDefinition study, Settings given, PluginLookup plugins) {
+    Settings settings = given.validate(name(), settings());
+    int patience = settings.getInt(PATIENCE);
+    double minDelta = settings.getDouble(MIN_DELTA);
     PruneTarget target = PruneTarget.of(study, settings);
     Pruner wrapped = wrapped(study, settings, plugins);
     return (view, trial, step) -> {
@@ -89,28 +93,24 @@ public final class PatientPrunerFactory implements PrunerFactory {
   }
 
   private Pruner wrapped(StudyDefinition study, Settings settings, PluginLookup plugins) {
-    String name = settings.getString(WRAPPED.name(), null);
+    String name = settings.getString(WRAPPED);
     if (name == null || name.equals("none")) {
       return null;
     }
     if (name.equals(name())) {
-      throw new IllegalArgumentException("patient cannot wrap itself");
+      throw settings.invalid(WRAPPED, "must name another pruner");
     }
     PrunerFactory factory =
         plugins
             .pruner(name)
-            .orElseThrow(
-                () ->
-                    new IllegalArgumentException(
-                        "setting 'wrapped' of patient names an unknown pruner '" + name + "'"));
-    Map<String, Object> inner =
-        new HashMap<>(settings.getSettings(WRAPPED_SETTINGS.name()).asMap());
+            .orElseThrow(() -> settings.invalid(WRAPPED, "must name an installed pruner"));
+    Map<String, Object> inner = new HashMap<>(settings.getSettings(WRAPPED_SETTINGS).asMap());
     boolean namesItsOwnTarget =
         PruneTarget.settings().stream().anyMatch(s -> inner.containsKey(s.name()));
     if (!namesItsOwnTarget) { // judge the metric this pruner watches; metric and direction go
       // together
       for (SettingSpec s : PruneTarget.settings()) {
-        String value = settings.getString(s.name(), null);
+        String value = settings.getString(s);
         if (value != null && factory.settings().stream().anyMatch(f -> f.name().equals(s.name()))) {
           inner.put(s.name(), value);
         }

@@ -13,37 +13,41 @@ import vernier.spi.StudyDefinition;
 public final class PbtSamplerFactory implements SamplerFactory {
 
   static final SettingSpec POPULATION =
-      SettingSpec.integer("population_size", 8, "members trained side by side");
+      SettingSpec.integer("population_size", 8, "members trained side by side").atLeast(2);
   static final SettingSpec INTERVAL =
       SettingSpec.integer(
-          "interval",
-          10,
-          "training steps per trial (segment); members are compared, exploited and explored between"
-              + " segments");
+              "interval",
+              10,
+              "training steps per trial (segment); members are compared, exploited and explored"
+                  + " between segments")
+          .atLeast(1);
   static final SettingSpec MAX_STEP =
-      SettingSpec.integer("max_step", 100, "a member's total training steps");
+      SettingSpec.integer("max_step", 100, "a member's total training steps, at least interval")
+          .atLeast(1);
   static final SettingSpec QUANTILE =
       SettingSpec.number(
-          "quantile",
-          0.25,
-          "members in this bottom fraction at a step copy one from the top fraction");
+              "quantile",
+              0.25,
+              "members in this bottom fraction at a step copy one from the top fraction")
+          .range(0.01, 0.5);
   static final SettingSpec RESAMPLE =
       SettingSpec.number(
-          "resample_probability",
-          0.25,
-          "chance that explore draws a parameter afresh instead of perturbing it");
+              "resample_probability",
+              0.25,
+              "chance that explore draws a parameter afresh instead of perturbing it")
+          .range(0, 1);
   static final SettingSpec PERTURBATION =
       SettingSpec.number(
-          "perturbation",
-          0.2,
-          "explore multiplies numeric values by 1 - p or 1 + p (or moves categorical ones to a"
-              + " neighbour)");
+              "perturbation",
+              0.2,
+              "explore multiplies numeric values by 1 - p or 1 + p (or moves categorical ones to a"
+                  + " neighbour)")
+          .range(0.01, 0.99);
 
   static final SettingSpec EXPLORE =
-      new SettingSpec(
+      SettingSpec.optional(
           "explore",
           SettingSpec.Type.LIST,
-          null,
           "the parameters explore may change (default: all); others keep the copied member's value,"
               + " e.g. layer sizes, which its checkpoint's weights must match");
 
@@ -64,45 +68,41 @@ public final class PbtSamplerFactory implements SamplerFactory {
   }
 
   @Override
-  public Sampler create(StudyDefinition study, Settings s) {
+  public Sampler create(StudyDefinition study, Settings given) {
+    Settings s = given.validate(name(), settings());
     if (study.isMultiObjective()) {
       throw new IllegalArgumentException(
           "sampler pbt ranks members by one objective; this study has "
               + study.objectives().size());
     }
-    int population = Checks.atLeast(name(), s, POPULATION, 8, 2);
-    int interval = Checks.atLeast(name(), s, INTERVAL, 10, 1);
-    int maxStep = Checks.atLeast(name(), s, MAX_STEP, 100, interval);
-    Set<String> explore = explored(study, s);
+    int interval = s.getInt(INTERVAL);
+    int maxStep = s.getInt(MAX_STEP);
+    if (maxStep < interval) {
+      throw s.invalid(MAX_STEP, "must be at least interval (" + interval + ")");
+    }
     return new PbtSampler(
         study,
         new PbtSampler.Settings(
-            population,
+            s.getInt(POPULATION),
             interval,
             maxStep,
-            Checks.between(name(), s, QUANTILE, 0.25, 0.01, 0.5),
-            Checks.between(name(), s, RESAMPLE, 0.25, 0, 1),
-            Checks.between(name(), s, PERTURBATION, 0.2, 0.01, 0.99),
-            explore));
+            s.getDouble(QUANTILE),
+            s.getDouble(RESAMPLE),
+            s.getDouble(PERTURBATION),
+            explored(study, s)));
   }
 
   private static Set<String> explored(StudyDefinition study, Settings s) {
     Set<String> all = new LinkedHashSet<>();
     study.space().parameters().forEach(p -> all.add(p.name()));
-    Object listed = s.asMap().get(EXPLORE.name());
-    if (listed == null) {
+    if (!s.isSet(EXPLORE)) {
       return all;
     }
     Set<String> names = new LinkedHashSet<>();
-    for (Object name : (List<?>) listed) {
+    for (Object name : s.getList(EXPLORE)) {
       if (!(name instanceof String n) || !all.contains(n)) {
-        throw new IllegalArgumentException(
-            "setting 'explore' of pbt names '"
-                + name
-                + "', not a parameter of the "
-                + "study ("
-                + String.join(", ", all)
-                + ")");
+        throw s.invalid(
+            EXPLORE, "must list parameters of the study (" + String.join(", ", all) + ")");
       }
       names.add(n);
     }

@@ -16,10 +16,11 @@ public final class PercentilePrunerFactory implements PrunerFactory {
 
   static final SettingSpec PERCENTILE =
       SettingSpec.number(
-          "percentile",
-          25.0,
-          "keep a trial while its best value is within this best percentage of completed trials at"
-              + " the step (0-100)");
+              "percentile",
+              25.0,
+              "keep a trial while its best value is within this best percentage of completed trials"
+                  + " at the step")
+          .range(0, 100);
 
   @Override
   public String name() {
@@ -40,8 +41,8 @@ public final class PercentilePrunerFactory implements PrunerFactory {
   }
 
   @Override
-  public Pruner create(StudyDefinition study, Settings settings) {
-    double p = Checks.between(name(), settings, PERCENTILE, 25.0, 0, 100);
-    return PercentileSettings.create(name(), study, settings, p);
+  public Pruner create(StudyDefinition study, Settings given) {
+    Settings settings = given.validate(name(), settings());
+    return PercentileSettings.create(study, settings, settings.getDouble(PERCENTILE));
   }
 }

@@ -10,18 +10,22 @@ import vernier.spi.StudyDefinition;
 final class PercentileSettings {
 
   static final SettingSpec STARTUP =
-      SettingSpec.integer(
-          "n_startup_trials", 5, "no pruning until this many trials have completed");
+      SettingSpec.integer("n_startup_trials", 5, "no pruning until this many trials have completed")
+          .atLeast(0);
   static final SettingSpec WARMUP =
-      SettingSpec.integer("n_warmup_steps", 0, "no pruning of a trial before this step");
+      SettingSpec.integer("n_warmup_steps", 0, "no pruning of a trial before this step").atLeast(0);
   static final SettingSpec INTERVAL =
       SettingSpec.integer(
-          "interval_steps",
-          1,
-          "check only when a report crosses a multiple of this many steps after warm-up");
+              "interval_steps",
+              1,
+              "check only when a report crosses a multiple of this many steps after warm-up")
+          .atLeast(1);
   static final SettingSpec MIN_TRIALS =
       SettingSpec.integer(
-          "n_min_trials", 1, "no pruning at a step fewer than this many completed trials reported");
+              "n_min_trials",
+              1,
+              "no pruning at a step fewer than this many completed trials reported")
+          .atLeast(1);
 
   private PercentileSettings() {}
 
@@ -31,12 +35,12 @@ final class PercentileSettings {
     return all;
   }
 
-  static PercentilePruner create(
-      String plugin, StudyDefinition study, Settings settings, double percentile) {
-    int startup = Checks.atLeast(plugin, settings, STARTUP, 5, 0);
-    long warmup = Checks.atLeast(plugin, settings, WARMUP, 0, 0);
-    long interval = Checks.atLeast(plugin, settings, INTERVAL, 1, 1);
-    int minTrials = Checks.atLeast(plugin, settings, MIN_TRIALS, 1, 1);
+  /** The pruner of {@code settings}, already validated against {@link #common()}. */
+  static PercentilePruner create(StudyDefinition study, Settings settings, double percentile) {
+    int startup = settings.getInt(STARTUP);
+    long warmup = settings.getInt(WARMUP);
+    long interval = settings.getInt(INTERVAL);
+    int minTrials = settings.getInt(MIN_TRIALS);
     List<PruneTarget> targets =
         study.isMultiObjective() && !PruneTarget.named(settings)
             ? PercentilePruner.allObjectives(study.objectives())

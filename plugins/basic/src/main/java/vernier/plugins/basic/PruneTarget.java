@@ -15,24 +15,30 @@ import vernier.spi.StudyDefinition;
 record PruneTarget(String metric, Direction direction) {
 
   static final SettingSpec METRIC =
-      SettingSpec.string(
-          "metric", null, "the reported metric to prune on; default: the first objective's metric");
+      SettingSpec.optional(
+          "metric",
+          SettingSpec.Type.STRING,
+          "the reported metric to prune on; default: the first objective's metric");
   static final SettingSpec DIRECTION =
-      SettingSpec.string(
-          "direction",
-          null,
-          "minimize or maximize, for a metric that is not an objective; default: the objective's");
+      SettingSpec.optional(
+              "direction",
+              SettingSpec.Type.STRING,
+              "for a metric that is not an objective; default: the objective's")
+          .choicesIgnoringCase("minimize", "maximize");
 
   static List<SettingSpec> settings() {
     return List.of(METRIC, DIRECTION);
   }
 
+  /** The target of {@code settings}, already validated against {@link #settings()}. */
   static PruneTarget of(StudyDefinition study, Settings settings) {
-    String metric = settings.getString(METRIC.name(), null);
-    String direction = settings.getString(DIRECTION.name(), null);
+    String metric = settings.getString(METRIC);
+    String direction = settings.getString(DIRECTION);
     Objective first = study.objectives().get(0);
     if (direction != null) {
-      return new PruneTarget(metric == null ? first.metric() : metric, parseDirection(direction));
+      return new PruneTarget(
+          metric == null ? first.metric() : metric,
+          direction.equals("maximize") ? Direction.MAXIMIZE : Direction.MINIMIZE);
     }
     if (metric == null) {
       return new PruneTarget(first.metric(), first.direction());
@@ -43,26 +49,14 @@ record PruneTarget(String metric, Direction direction) {
         .map(o -> new PruneTarget(o.metric(), o.direction()))
         .orElseThrow(
             () ->
-                new IllegalArgumentException(
-                    "pruning metric '"
-                        + metric
-                        + "' is not an objective; set 'direction' to minimize or maximize"));
+                settings.invalid(
+                    METRIC, "must be an objective's metric unless direction is given"));
   }
 
   /**
    * Whether the settings name a metric (else a multi-objective study may prune on all objectives).
    */
   static boolean named(Settings settings) {
-    return settings.getString(METRIC.name(), null) != null;
-  }
-
-  private static Direction parseDirection(String direction) {
-    return switch (direction.toLowerCase(java.util.Locale.ROOT)) {
-      case "minimize" -> Direction.MINIMIZE;
-      case "maximize" -> Direction.MAXIMIZE;
-      default ->
-          throw new IllegalArgumentException(
-              "setting 'direction' must be minimize or maximize, got '" + direction + "'");
-    };
+    return settings.isSet(METRIC);
   }
 }

@@ -10,7 +10,9 @@ import vernier.spi.StudyDefinition;
 /** {@code qmc}: scrambled Sobol or Halton points (see {@link QmcSampler}). */
 public final class QmcSamplerFactory implements SamplerFactory {
 
-  static final SettingSpec TYPE = SettingSpec.string("qmc_type", "sobol", "sobol or halton");
+  static final SettingSpec TYPE =
+      SettingSpec.string("qmc_type", "sobol", "sobol (up to 1000 parameters) or halton (up to 40)")
+          .choices("sobol", "halton");
   static final SettingSpec SCRAMBLE =
       SettingSpec.bool(
           "scramble",
@@ -34,12 +36,9 @@ public final class QmcSamplerFactory implements SamplerFactory {
   }
 
   @Override
-  public Sampler create(StudyDefinition study, Settings settings) {
-    String type = settings.getString(TYPE.name(), "sobol");
-    if (!type.equals("sobol") && !type.equals("halton")) {
-      throw new IllegalArgumentException(
-          "setting 'qmc_type' of qmc must be sobol or halton, got '" + type + "'");
-    }
+  public Sampler create(StudyDefinition study, Settings given) {
+    Settings settings = given.validate(name(), settings());
+    String type = settings.getString(TYPE);
     int d = study.space().parameters().size();
     int max = type.equals("sobol") ? 1000 : 40;
     if (d > max) {
@@ -47,9 +46,6 @@ public final class QmcSamplerFactory implements SamplerFactory {
           type + " supports at most " + max + " parameters, the study has " + d);
     }
     return new QmcSampler(
-        study.space(),
-        type.equals("sobol"),
-        settings.getBoolean(SCRAMBLE.name(), true),
-        study.seed());
+        study.space(), type.equals("sobol"), settings.getBoolean(SCRAMBLE), study.seed());
   }
 }

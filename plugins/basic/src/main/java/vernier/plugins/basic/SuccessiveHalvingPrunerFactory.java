@@ -16,23 +16,27 @@ public final class SuccessiveHalvingPrunerFactory implements PrunerFactory {
 
   static final SettingSpec MIN_RESOURCE =
       SettingSpec.integer(
-          "min_resource",
-          0,
-          "steps of the first rung; 0 = auto: 1/100 of the largest last step among the"
-              + " succeeded trials, once one has succeeded");
+              "min_resource",
+              0,
+              "steps of the first rung; 0 = auto: 1/100 of the largest last step among the"
+                  + " succeeded trials, once one has succeeded")
+          .atLeast(0);
   static final SettingSpec REDUCTION_FACTOR =
       SettingSpec.integer(
-          "reduction_factor",
-          4,
-          "each rung keeps the best 1/reduction_factor of the trials that reach it");
+              "reduction_factor",
+              4,
+              "each rung keeps the best 1/reduction_factor of the trials that reach it")
+          .atLeast(2);
   static final SettingSpec MIN_EARLY_STOPPING_RATE =
       SettingSpec.integer(
-          "min_early_stopping_rate",
-          0,
-          "shifts the rungs: the first is at min_resource * reduction_factor^rate");
+              "min_early_stopping_rate",
+              0,
+              "shifts the rungs: the first is at min_resource * reduction_factor^rate")
+          .atLeast(0);
   static final SettingSpec BOOTSTRAP_COUNT =
       SettingSpec.integer(
-          "bootstrap_count", 0, "prune at a rung until more than this many trials reached it");
+              "bootstrap_count", 0, "prune at a rung until more than this many trials reached it")
+          .atLeast(0);
 
   @Override
   public String name() {
@@ -54,13 +58,14 @@ public final class SuccessiveHalvingPrunerFactory implements PrunerFactory {
   }
 
   @Override
-  public Pruner create(StudyDefinition study, Settings settings) {
+  public Pruner create(StudyDefinition study, Settings given) {
+    Settings settings = given.validate(name(), settings());
     return new SuccessiveHalvingPruner(
         PruneTarget.of(study, settings),
-        Checks.atLeast(name(), settings, MIN_RESOURCE, 0, 0),
-        Checks.atLeast(name(), settings, REDUCTION_FACTOR, 4, 2),
-        Checks.atLeast(name(), settings, MIN_EARLY_STOPPING_RATE, 0, 0),
-        Checks.atLeast(name(), settings, BOOTSTRAP_COUNT, 0, 0),
+        settings.getInt(MIN_RESOURCE),
+        settings.getInt(REDUCTION_FACTOR),
+        settings.getInt(MIN_EARLY_STOPPING_RATE),
+        settings.getInt(BOOTSTRAP_COUNT),
         t -> true);
   }
 }

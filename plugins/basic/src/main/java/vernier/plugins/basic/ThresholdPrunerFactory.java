@@ -20,17 +20,22 @@ public final class ThresholdPrunerFactory implements PrunerFactory {
 
   static final SettingSpec LOWER =
       SettingSpec.number(
-          "lower", Double.NEGATIVE_INFINITY, "prune when the value falls below this");
+          "lower",
+          Double.NEGATIVE_INFINITY,
+          "prune when the value falls below this (give lower, upper or both)");
   static final SettingSpec UPPER =
       SettingSpec.number(
-          "upper", Double.POSITIVE_INFINITY, "prune when the value rises above this");
+          "upper",
+          Double.POSITIVE_INFINITY,
+          "prune when the value rises above this (give lower, upper or both)");
   static final SettingSpec WARMUP =
-      SettingSpec.integer("n_warmup_steps", 0, "no pruning before this step");
+      SettingSpec.integer("n_warmup_steps", 0, "no pruning before this step").atLeast(0);
   static final SettingSpec INTERVAL =
       SettingSpec.integer(
-          "interval_steps",
-          1,
-          "check only when a report crosses a multiple of this many steps after warm-up");
+              "interval_steps",
+              1,
+              "check only when a report crosses a multiple of this many steps after warm-up")
+          .atLeast(1);
 
   @Override
   public String name() {
@@ -50,18 +55,18 @@ public final class ThresholdPrunerFactory implements PrunerFactory {
   }
 
   @Override
-  public Pruner create(StudyDefinition study, Settings settings) {
-    double lower = settings.getDouble(LOWER.name(), Double.NEGATIVE_INFINITY);
-    double upper = settings.getDouble(UPPER.name(), Double.POSITIVE_INFINITY);
-    if (!settings.keys().contains(LOWER.name()) && !settings.keys().contains(UPPER.name())) {
-      throw new IllegalArgumentException("threshold needs 'lower' or 'upper'");
+  public Pruner create(StudyDefinition study, Settings given) {
+    Settings settings = given.validate(name(), settings());
+    double lower = settings.getDouble(LOWER);
+    double upper = settings.getDouble(UPPER);
+    if (!settings.isSet(LOWER) && !settings.isSet(UPPER)) {
+      throw settings.invalid(UPPER, "or lower must be given: the pruner needs a bound");
     }
     if (!(lower <= upper)) {
-      throw new IllegalArgumentException(
-          "setting 'lower' of threshold (" + lower + ") must not exceed 'upper' (" + upper + ")");
+      throw settings.invalid(LOWER, "must not exceed upper (" + upper + ")");
     }
-    long warmup = Checks.atLeast(name(), settings, WARMUP, 0, 0);
-    long interval = Checks.atLeast(name(), settings, INTERVAL, 1, 1);
+    long warmup = settings.getInt(WARMUP);
+    long interval = settings.getInt(INTERVAL);
     String metric = PruneTarget.of(study, settings).metric();
     return (view, trial, step) -> {
       NavigableMap<Long, Double> curve = trial.intermediate(metric);

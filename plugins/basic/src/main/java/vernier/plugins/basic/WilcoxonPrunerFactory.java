@@ -25,14 +25,17 @@ public final class WilcoxonPrunerFactory implements PrunerFactory {
 
   static final SettingSpec P_THRESHOLD =
       SettingSpec.number(
-          "p_threshold",
-          0.1,
-          "prune when the one-sided p-value of 'this trial is worse than the best' is below this");
+              "p_threshold",
+              0.1,
+              "prune when the one-sided p-value of 'this trial is worse than the best' is below"
+                  + " this")
+          .range(0, 1);
   static final SettingSpec STARTUP_STEPS =
       SettingSpec.integer(
-          "n_startup_steps",
-          2,
-          "no pruning before the trial shares this many steps with the best trial");
+              "n_startup_steps",
+              2,
+              "no pruning before the trial shares this many steps with the best trial")
+          .atLeast(1);
 
   @Override
   public String name() {
@@ -52,9 +55,10 @@ public final class WilcoxonPrunerFactory implements PrunerFactory {
   }
 
   @Override
-  public Pruner create(StudyDefinition study, Settings settings) {
-    double threshold = Checks.between(name(), settings, P_THRESHOLD, 0.1, 0, 1);
-    int startup = Checks.atLeast(name(), settings, STARTUP_STEPS, 2, 1);
+  public Pruner create(StudyDefinition study, Settings given) {
+    Settings settings = given.validate(name(), settings());
+    double threshold = settings.getDouble(P_THRESHOLD);
+    int startup = settings.getInt(STARTUP_STEPS);
     PruneTarget target = PruneTarget.of(study, settings);
     return (view, trial, step) -> {
       NavigableMap<Long, Double> mine = trial.intermediate(target.metric());

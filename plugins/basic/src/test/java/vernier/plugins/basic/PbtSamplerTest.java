@@ -217,17 +217,17 @@ final class PbtSamplerTest extends SamplerContractTest {
     }
     assertThatThrownBy(() -> sampler(Map.of("explore", List.of("units"))))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("'explore'")
-        .hasMessageContaining("units");
+        .hasMessageStartingWith("pbt: setting explore must list parameters of the study (")
+        .hasMessageEndingWith(", got [units]");
   }
 
   @Test
   void badSettings_areNamed() {
     assertThatThrownBy(() -> sampler(Map.of("interval", 20, "max_step", 10)))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("'max_step'");
+        .hasMessage("pbt: setting max_step must be at least interval (20), got 10");
     assertThatThrownBy(() -> sampler(Map.of("population_size", 1)))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("'population_size'");
+        .hasMessage("pbt: setting population_size must be an integer in [2, 2147483647], got 1");
   }
 }

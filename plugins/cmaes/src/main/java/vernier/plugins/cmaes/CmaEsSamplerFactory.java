@@ -12,9 +12,13 @@ public final class CmaEsSamplerFactory implements SamplerFactory {
 
   static final SettingSpec SIGMA0 =
       SettingSpec.number(
-          "sigma0", 1.0 / 6, "initial step size as a fraction of each parameter's range");
+              "sigma0", 1.0 / 6, "initial step size as a fraction of each parameter's range")
+          .above(0)
+          .atMost(1);
   static final SettingSpec POPULATION =
-      SettingSpec.integer("population_size", 0, "trials per generation; 0 = 4 + floor(3 ln n)");
+      SettingSpec.integer("population_size", 0, "trials per generation; 0 = 4 + floor(3 ln n)")
+          .atLeast(4)
+          .alsoAllowing(0);
   static final SettingSpec SEPARABLE =
       SettingSpec.bool(
           "separable",
@@ -26,10 +30,11 @@ public final class CmaEsSamplerFactory implements SamplerFactory {
           "restarts", true, "IPOP: restart with twice the population when a run converges");
   static final SettingSpec RESTART_STRATEGY =
       SettingSpec.string(
-          "restart_strategy",
-          "ipop",
-          "ipop: every restart doubles the population; bipop: alternate those with small, local"
-              + " runs");
+              "restart_strategy",
+              "ipop",
+              "ipop: every restart doubles the population; bipop: alternate those with small, local"
+                  + " runs; only with restarts")
+          .choices("ipop", "bipop");
   static final SettingSpec WITH_MARGIN =
       SettingSpec.bool(
           "with_margin",
@@ -38,24 +43,34 @@ public final class CmaEsSamplerFactory implements SamplerFactory {
               + " leaving the mean's value");
   static final SettingSpec MARGIN_ALPHA =
       SettingSpec.number(
-          "margin_alpha", 0, "that chance, in [0, 0.5); 0 = 1 / (n * population_size)");
+              "margin_alpha",
+              0,
+              "that chance; 0 = 1 / (n * population_size); only with with_margin")
+          .atLeast(0)
+          .below(0.5);
   static final SettingSpec WARM_START_TRIALS =
       SettingSpec.integer(
-          "warm_start_trials",
-          0,
-          "WS-CMA-ES: the first N trials (imported, enqueued, else random) are the source of the"
-              + " first run's mean and covariance; 0 = cold start");
+              "warm_start_trials",
+              0,
+              "WS-CMA-ES: the first N trials (imported, enqueued, else random) are the source of"
+                  + " the first run's mean and covariance; 0 = cold start")
+          .atLeast(0);
   static final SettingSpec WARM_START_GAMMA =
       SettingSpec.number(
-          "warm_start_gamma",
-          0.1,
-          "fraction of the source's best trials the warm start is fitted to, in (0, 1]");
+              "warm_start_gamma",
+              0.1,
+              "fraction of the source's best trials the warm start is fitted to; only with"
+                  + " warm_start_trials")
+          .above(0)
+          .atMost(1);
   static final SettingSpec WARM_START_ALPHA =
       SettingSpec.number(
-          "warm_start_alpha",
-          0.1,
-          "standard deviation added to the warm start's fit, as a fraction of each range, in (0,"
-              + " 1]");
+              "warm_start_alpha",
+              0.1,
+              "standard deviation added to the warm start's fit, as a fraction of each range; only"
+                  + " with warm_start_trials")
+          .above(0)
+          .atMost(1);
 
   @Override
   public String name() {
@@ -84,64 +99,34 @@ public final class CmaEsSamplerFactory implements SamplerFactory {
   }
 
   @Override
-  public Sampler create(StudyDefinition study, Settings settings) {
-    double sigma0 = settings.getDouble(SIGMA0.name(), 1.0 / 6);
-    check(sigma0 > 0 && sigma0 <= 1, SIGMA0, "must be in (0, 1], got " + sigma0);
-    int population = settings.getInt(POPULATION.name(), 0);
-    check(
-        population == 0 || population >= 4,
-        POPULATION,
-        "must be 0 (auto) or >= 4, got " + population);
-    String strategy = settings.getString(RESTART_STRATEGY.name(), "ipop");
-    check(
-        strategy.equals("ipop") || strategy.equals("bipop"),
-        RESTART_STRATEGY,
-        "must be ipop or bipop, got '" + strategy + "'");
-    boolean restarts = settings.getBoolean(RESTARTS.name(), true);
-    check(
-        restarts || !settings.keys().contains(RESTART_STRATEGY.name()),
-        RESTART_STRATEGY,
-        "has no effect with restarts: false");
-    boolean margin = settings.getBoolean(WITH_MARGIN.name(), true);
-    double alpha = settings.getDouble(MARGIN_ALPHA.name(), 0);
-    check(alpha >= 0 && alpha < 0.5, MARGIN_ALPHA, "must be in [0, 0.5), got " + alpha);
-    check(
-        margin || !settings.keys().contains(MARGIN_ALPHA.name()),
-        MARGIN_ALPHA,
-        "has no effect with with_margin: false");
-    int warmStart = settings.getInt(WARM_START_TRIALS.name(), 0);
-    check(warmStart >= 0, WARM_START_TRIALS, "must be >= 0, got " + warmStart);
-    double gamma = settings.getDouble(WARM_START_GAMMA.name(), 0.1);
-    check(gamma > 0 && gamma <= 1, WARM_START_GAMMA, "must be in (0, 1], got " + gamma);
-    double priorAlpha = settings.getDouble(WARM_START_ALPHA.name(), 0.1);
-    check(
-        priorAlpha > 0 && priorAlpha <= 1,
-        WARM_START_ALPHA,
-        "must be in (0, 1], got " + priorAlpha);
+  public Sampler create(StudyDefinition study, Settings given) {
+    Settings settings = given.validate(name(), settings());
+    boolean restarts = settings.getBoolean(RESTARTS);
+    if (!restarts && settings.isSet(RESTART_STRATEGY)) {
+      throw settings.invalid(RESTART_STRATEGY, "has no effect with restarts false");
+    }
+    boolean margin = settings.getBoolean(WITH_MARGIN);
+    if (!margin && settings.isSet(MARGIN_ALPHA)) {
+      throw settings.invalid(MARGIN_ALPHA, "has no effect with with_margin false");
+    }
+    int warmStart = settings.getInt(WARM_START_TRIALS);
     for (SettingSpec s : List.of(WARM_START_GAMMA, WARM_START_ALPHA)) {
-      check(
-          warmStart > 0 || !settings.keys().contains(s.name()),
-          s,
-          "has no effect without warm_start_trials > 0");
+      if (warmStart == 0 && settings.isSet(s)) {
+        throw settings.invalid(s, "has no effect without warm_start_trials > 0");
+      }
     }
     return new CmaEsSampler(
         study,
         new CmaEsSampler.Options(
-            sigma0,
-            population,
-            settings.getBoolean(SEPARABLE.name(), false),
+            settings.getDouble(SIGMA0),
+            settings.getInt(POPULATION),
+            settings.getBoolean(SEPARABLE),
             restarts,
-            strategy.equals("bipop"),
+            settings.getString(RESTART_STRATEGY).equals("bipop"),
             margin,
-            alpha,
+            settings.getDouble(MARGIN_ALPHA),
             warmStart,
-            gamma,
-            priorAlpha));
-  }
-
-  private static void check(boolean ok, SettingSpec setting, String problem) {
-    if (!ok) {
-      throw new IllegalArgumentException("setting '" + setting.name() + "' of cmaes " + problem);
-    }
+            settings.getDouble(WARM_START_GAMMA),
+            settings.getDouble(WARM_START_ALPHA)));
   }
 }

@@ -108,13 +108,13 @@ final class CmaEsSamplerTest extends SamplerContractTest {
     StudyDefinition d = Studies.definition(1, Parameter.of("x", FloatDomain.continuous(0, 1)));
     org.assertj.core.api.Assertions.assertThatThrownBy(
             () -> Studies.sampler(d, Settings.of(Map.of("restart_strategy", "bogus"))))
-        .hasMessageContaining("'restart_strategy'")
-        .hasMessageContaining("bogus");
+        .hasMessage("cmaes: setting restart_strategy must be one of ipop, bipop, got 'bogus'");
     org.assertj.core.api.Assertions.assertThatThrownBy(
             () ->
                 Studies.sampler(
                     d, Settings.of(Map.of("restart_strategy", "bipop", "restarts", false))))
-        .hasMessageContaining("'restart_strategy'");
+        .hasMessage(
+            "cmaes: setting restart_strategy has no effect with restarts false, got 'bipop'");
   }
 
   // ---- margin ----------------------------------------------------------------------------------
@@ -336,24 +336,25 @@ final class CmaEsSamplerTest extends SamplerContractTest {
     StudyDefinition d = ContractSpaces.definition(ContractSpaces.mixed(), 1);
     Map<Map<String, Object>, String> cases =
         Map.of(
-            Map.of("sigma0", 0.0), "'sigma0' of cmaes must be in (0, 1], got 0.0",
+            Map.of("sigma0", 0.0), "sigma0 must be a number in (0, 1], got 0",
             Map.of("population_size", 2.0),
-                "'population_size' of cmaes must be 0 (auto) or >= 4, got 2",
-            Map.of("margin_alpha", 0.5), "'margin_alpha' of cmaes must be in [0, 0.5), got 0.5",
+                "population_size must be 0 or an integer in [4, 2147483647], got 2",
+            Map.of("margin_alpha", 0.5), "margin_alpha must be a number in [0, 0.5), got 0.5",
             Map.of("margin_alpha", 0.1, "with_margin", false),
-                "'margin_alpha' of cmaes has no effect with with_margin: false",
-            Map.of("warm_start_trials", -1.0), "'warm_start_trials' of cmaes must be >= 0, got -1",
+                "margin_alpha has no effect with with_margin false, got 0.1",
+            Map.of("warm_start_trials", -1.0),
+                "warm_start_trials must be an integer in [0, 2147483647], got -1",
             Map.of("warm_start_trials", 10.0, "warm_start_gamma", 0.0),
-                "'warm_start_gamma' of cmaes must be in (0, 1], got 0.0",
+                "warm_start_gamma must be a number in (0, 1], got 0",
             Map.of("warm_start_trials", 10.0, "warm_start_alpha", 1.5),
-                "'warm_start_alpha' of cmaes must be in (0, 1], got 1.5",
+                "warm_start_alpha must be a number in (0, 1], got 1.5",
             Map.of("warm_start_gamma", 0.2),
-                "'warm_start_gamma' of cmaes has no effect without warm_start_trials > 0");
+                "warm_start_gamma has no effect without warm_start_trials > 0, got 0.2");
     cases.forEach(
         (settings, message) ->
             assertThatThrownBy(() -> factory().create(d, Settings.of(settings)))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("setting " + message));
+                .hasMessage("cmaes: setting " + message));
   }
 
   @Test

@@ -13,26 +13,33 @@ import vernier.spi.StudyDefinition;
  */
 public final class GpSamplerFactory implements SamplerFactory {
 
+  // the caps keep one suggestion within seconds and its matrices within memory
   static final SettingSpec STARTUP =
-      SettingSpec.integer("n_startup_trials", 10, "random trials before modelling");
+      SettingSpec.integer("n_startup_trials", 10, "random trials before modelling")
+          .range(1, 1_000_000);
   static final SettingSpec MAX_MODEL =
       SettingSpec.integer(
-          "max_model_trials",
-          500,
-          "the posterior uses at most this many finished trials (the newest, and the best); bounds"
-              + " the cost");
+              "max_model_trials",
+              500,
+              "the posterior uses at most this many finished trials (the newest, and the best);"
+                  + " bounds the cost")
+          .range(2, 2000);
   static final SettingSpec MAX_FIT =
       SettingSpec.integer(
-          "max_fit_trials",
-          100,
-          "kernel hyperparameters are fitted on at most this many of the newest trials");
+              "max_fit_trials",
+              100,
+              "kernel hyperparameters are fitted on at most this many of the newest trials")
+          .range(2, 500);
   static final SettingSpec CANDIDATES =
-      SettingSpec.integer("n_candidates", 1024, "random points scored before the local searches");
+      SettingSpec.integer("n_candidates", 1024, "random points scored before the local searches")
+          .range(1, 100_000);
   static final SettingSpec LOCAL_SEARCHES =
       SettingSpec.integer(
-          "n_local_searches",
-          10,
-          "local searches of the acquisition, from the best candidates (plus the best trials)");
+              "n_local_searches",
+              10,
+              "local searches of the acquisition, from the best candidates (plus the best"
+                  + " trials)")
+          .range(1, 100);
 
   static final SettingSpec WARP =
       SettingSpec.bool(
@@ -58,38 +65,22 @@ public final class GpSamplerFactory implements SamplerFactory {
   }
 
   @Override
-  public Sampler create(StudyDefinition study, Settings s) {
+  public Sampler create(StudyDefinition study, Settings given) {
+    Settings s = given.validate(name(), settings());
     if (study.isMultiObjective()) {
       throw new IllegalArgumentException(
           "sampler gp optimises one objective; this study has "
               + study.objectives().size()
               + " (use nsga2 or tpe)");
     }
-    // the caps keep one suggestion within seconds and its matrices within memory
     GpSampler.Settings settings =
         new GpSampler.Settings(
-            within(s, STARTUP, 1, 1_000_000),
-            within(s, MAX_MODEL, 2, 2000),
-            within(s, MAX_FIT, 2, 500),
-            within(s, CANDIDATES, 1, 100_000),
-            within(s, LOCAL_SEARCHES, 1, 100),
-            s.getBoolean(WARP.name(), true));
+            s.getInt(STARTUP),
+            s.getInt(MAX_MODEL),
+            s.getInt(MAX_FIT),
+            s.getInt(CANDIDATES),
+            s.getInt(LOCAL_SEARCHES),
+            s.getBoolean(WARP));
     return new GpSampler(study, settings);
-  }
-
-  private static int within(Settings s, SettingSpec spec, int min, int max) {
-    long value = s.getLong(spec.name(), ((Number) spec.defaultValue()).longValue());
-    if (value < min || value > max) {
-      throw new IllegalArgumentException(
-          "setting '"
-              + spec.name()
-              + "' of gp must be in ["
-              + min
-              + ", "
-              + max
-              + "], got "
-              + value);
-    }
-    return (int) value;
   }
 }

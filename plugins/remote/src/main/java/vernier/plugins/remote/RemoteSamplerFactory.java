@@ -27,22 +27,23 @@ import vernier.spi.StudyDefinition;
 public final class RemoteSamplerFactory implements SamplerFactory {
 
   static final SettingSpec ENDPOINT =
-      SettingSpec.string(
+      SettingSpec.required(
           "endpoint",
-          null,
+          SettingSpec.Type.STRING,
           "host:port or [IPv6]:port of the process serving vernier.plugin.v1.RemoteSampler"
-              + " (required; plaintext)");
+              + " (plaintext)");
   static final SettingSpec TIMEOUT =
       SettingSpec.number(
-          "timeout_seconds",
-          10,
-          "deadline of each call; a call that fails or times out answers the worker UNAVAILABLE (it"
-              + " retries)");
+              "timeout_seconds",
+              10,
+              "deadline of each call; a call that fails or times out answers the worker"
+                  + " UNAVAILABLE (it retries)")
+          .above(0)
+          .atMost(3600);
   static final SettingSpec PLUGIN_SETTINGS =
-      new SettingSpec(
+      SettingSpec.optional(
           "plugin_settings",
           SettingSpec.Type.MAP,
-          null,
           "settings passed through, unchecked, to the remote sampler (StudyInfo.settings)");
 
   private static final Map<String, ManagedChannel> CHANNELS = new ConcurrentHashMap<>();
@@ -67,26 +68,19 @@ public final class RemoteSamplerFactory implements SamplerFactory {
   }
 
   @Override
-  public Sampler create(StudyDefinition study, Settings settings) {
-    String endpoint = settings.getString(ENDPOINT.name(), "");
+  public Sampler create(StudyDefinition study, Settings given) {
+    Settings settings = given.validate(name(), settings());
+    String endpoint = settings.getString(ENDPOINT);
     Matcher form = ENDPOINT_FORM.matcher(endpoint);
     if (!form.matches() || Integer.parseInt(form.group(2)) > 65535) {
-      throw new IllegalArgumentException(
-          "setting 'endpoint' of remote must be host:port or [IPv6]:port with a port "
-              + "up to 65535, got '"
-              + endpoint
-              + "'");
+      throw settings.invalid(ENDPOINT, "must be host:port or [IPv6]:port with a port up to 65535");
     }
-    double timeout = settings.getDouble(TIMEOUT.name(), 10);
-    if (!(timeout > 0 && timeout <= 3600)) {
-      throw new IllegalArgumentException(
-          "setting 'timeout_seconds' of remote must be in (0, 3600], got " + timeout);
-    }
+    double timeout = settings.getDouble(TIMEOUT);
     StudyInfo.Builder info =
         StudyInfo.newBuilder()
             .setName("studies/" + study.name())
             .setSeed(study.seed())
-            .setSettings(Wire.struct(settings.getSettings(PLUGIN_SETTINGS.name()).asMap()));
+            .setSettings(Wire.struct(settings.getSettings(PLUGIN_SETTINGS).asMap()));
     study.space().parameters().forEach(p -> info.addParameters(Wire.parameter(p)));
     study.objectives().forEach(o -> info.addObjectives(Wire.objective(o)));
     study.constraints().forEach(c -> info.addConstraints(Wire.constraint(c)));

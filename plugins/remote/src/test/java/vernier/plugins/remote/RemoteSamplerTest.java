@@ -169,17 +169,21 @@ final class RemoteSamplerTest extends SamplerContractTest {
     StudyDefinition d = ContractSpaces.definition(ContractSpaces.mixed(), 5);
     assertThatThrownBy(() -> factory().create(d, Settings.empty()))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("'endpoint'");
+        .hasMessage("remote: setting endpoint must be a string, got nothing");
     assertThatThrownBy(
             () ->
                 factory().create(d, Settings.of(Map.of("endpoint", "x:1", "timeout_seconds", 0.0))))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("'timeout_seconds'");
+        .hasMessage("remote: setting timeout_seconds must be a number in (0, 3600], got 0");
     for (String bad : List.of("localhost", "localhost:70000", "::1:50051", "[::1]", "a b:1")) {
       assertThatThrownBy(() -> factory().create(d, Settings.of(Map.of("endpoint", bad))))
           .as(bad)
           .isInstanceOf(IllegalArgumentException.class)
-          .hasMessageContaining("'endpoint'");
+          .hasMessage(
+              "remote: setting endpoint must be host:port or [IPv6]:port with a port up to 65535,"
+                  + " got '"
+                  + bad
+                  + "'");
     }
   }
 

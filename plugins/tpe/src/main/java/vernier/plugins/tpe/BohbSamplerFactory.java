@@ -15,27 +15,32 @@ import vernier.spi.StudyDefinition;
 public final class BohbSamplerFactory implements SamplerFactory {
 
   static final SettingSpec MIN_RESOURCE =
-      SettingSpec.integer("min_resource", 1, "the smallest budget (steps)");
+      SettingSpec.integer("min_resource", 1, "the smallest budget (steps)")
+          .range(1, Long.MAX_VALUE);
   static final SettingSpec MAX_RESOURCE =
-      SettingSpec.integer(
-          "max_resource",
-          0,
-          "the full budget (steps); required: the hyperband pruner's max_resource");
+      SettingSpec.required(
+              "max_resource",
+              SettingSpec.Type.INTEGER,
+              "the full budget (steps), at least min_resource: the hyperband pruner's"
+                  + " max_resource")
+          .range(1, Long.MAX_VALUE);
   static final SettingSpec REDUCTION_FACTOR =
-      SettingSpec.integer("reduction_factor", 3, "budgets grow by this factor");
+      SettingSpec.integer("reduction_factor", 3, "budgets grow by this factor").atLeast(2);
   static final SettingSpec RANDOM_FRACTION =
       SettingSpec.number(
-          "random_fraction", 1.0 / 3, "share of suggestions drawn uniformly at random");
+              "random_fraction", 1.0 / 3, "share of suggestions drawn uniformly at random")
+          .range(0, 1);
   static final SettingSpec GAMMA =
-      SettingSpec.number("gamma", 0.15, "fraction of observations called good");
+      SettingSpec.number("gamma", 0.15, "fraction of observations called good").above(0).below(1);
   static final SettingSpec CANDIDATES =
-      SettingSpec.integer("n_ei_candidates", 64, "draws from l per suggestion");
+      SettingSpec.integer("n_ei_candidates", 64, "draws from l per suggestion").atLeast(1);
   static final SettingSpec BANDWIDTH_FACTOR =
       SettingSpec.number(
-          "bandwidth_factor",
-          3,
-          "candidates are drawn from l with its bandwidths times this (the paper's b_w), scored"
-              + " with l itself");
+              "bandwidth_factor",
+              3,
+              "candidates are drawn from l with its bandwidths times this (the paper's b_w), scored"
+                  + " with l itself")
+          .range(1, 100);
 
   @Override
   public String name() {
@@ -61,31 +66,12 @@ public final class BohbSamplerFactory implements SamplerFactory {
   }
 
   @Override
-  public Sampler create(StudyDefinition study, Settings s) {
-    long min = s.getLong(MIN_RESOURCE.name(), 1);
-    long max = s.getLong(MAX_RESOURCE.name(), 0);
-    int rf = s.getInt(REDUCTION_FACTOR.name(), 3);
-    double random = s.getDouble(RANDOM_FRACTION.name(), 1.0 / 3);
-    double gamma = s.getDouble(GAMMA.name(), 0.15);
-    int candidates = s.getInt(CANDIDATES.name(), 64);
-    double widening = s.getDouble(BANDWIDTH_FACTOR.name(), 3);
-    if (min < 1 || max < min) {
-      throw new IllegalArgumentException(
-          "bohb needs 1 <= min_resource <= max_resource; set max_resource to the "
-              + "steps of a full trial (got min "
-              + min
-              + ", max "
-              + max
-              + ")");
-    }
-    if (rf < 2
-        || !(random >= 0 && random <= 1)
-        || !(gamma > 0 && gamma < 1)
-        || candidates < 1
-        || !(widening >= 1 && widening <= 100)) {
-      throw new IllegalArgumentException(
-          "bohb needs reduction_factor >= 2, random_fraction in [0, 1], gamma in "
-              + "(0, 1), n_ei_candidates >= 1 and bandwidth_factor in [1, 100]");
+  public Sampler create(StudyDefinition study, Settings given) {
+    Settings s = given.validate(name(), settings());
+    long min = s.getLong(MIN_RESOURCE);
+    long max = s.getLong(MAX_RESOURCE);
+    if (max < min) {
+      throw s.invalid(MAX_RESOURCE, "must be at least min_resource (" + min + ")");
     }
     TpeSampler tpe =
         new TpeSampler(
@@ -93,8 +79,22 @@ public final class BohbSamplerFactory implements SamplerFactory {
             List.of(study.objectives().get(0)),
             study.constraints(),
             new TpeSampler.Settings(
-                1, candidates, true, gamma, Integer.MAX_VALUE, 1.0, true, true, widening));
+                1,
+                s.getInt(CANDIDATES),
+                true,
+                s.getDouble(GAMMA),
+                Integer.MAX_VALUE,
+                1.0,
+                true,
+                true,
+                s.getDouble(BANDWIDTH_FACTOR)));
     return new BohbSampler(
-        tpe, study.objectives().get(0), min, max, rf, random, study.space().parameters().size());
+        tpe,
+        study.objectives().get(0),
+        min,
+        max,
+        s.getInt(REDUCTION_FACTOR),
+        s.getDouble(RANDOM_FRACTION),
+        study.space().parameters().size());
   }
 }

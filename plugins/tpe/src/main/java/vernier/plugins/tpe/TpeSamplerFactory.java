@@ -11,21 +11,23 @@ import vernier.spi.StudyDefinition;
 public final class TpeSamplerFactory implements SamplerFactory {
 
   static final SettingSpec STARTUP =
-      SettingSpec.integer("n_startup_trials", 10, "random trials before modelling");
+      SettingSpec.integer("n_startup_trials", 10, "random trials before modelling").atLeast(1);
   static final SettingSpec CANDIDATES =
       SettingSpec.integer(
-          "n_ei_candidates", 24, "points drawn from l(x) per suggestion; the best l/g wins");
+              "n_ei_candidates", 24, "points drawn from l(x) per suggestion; the best l/g wins")
+          .atLeast(1);
   static final SettingSpec MULTIVARIATE =
       SettingSpec.bool(
           "multivariate",
           true,
           "model the parameters of a group jointly (product kernels) instead of one by one");
   static final SettingSpec GAMMA =
-      SettingSpec.number("gamma", 0.1, "fraction of finished trials called good");
+      SettingSpec.number("gamma", 0.1, "fraction of finished trials called good").above(0).below(1);
   static final SettingSpec GAMMA_MAX =
-      SettingSpec.integer("gamma_max", 25, "at most this many good trials");
+      SettingSpec.integer("gamma_max", 25, "at most this many good trials").atLeast(1);
   static final SettingSpec PRIOR_WEIGHT =
-      SettingSpec.number("prior_weight", 1.0, "weight of the prior component of each estimator");
+      SettingSpec.number("prior_weight", 1.0, "weight of the prior component of each estimator")
+          .above(0);
   static final SettingSpec CONSTANT_LIAR =
       SettingSpec.bool(
           "constant_liar",
@@ -34,10 +36,11 @@ public final class TpeSamplerFactory implements SamplerFactory {
 
   static final SettingSpec CONSTRAINT_MODEL =
       SettingSpec.string(
-          "constraint_model",
-          "ctpe",
-          "ctpe: a density ratio per constraint (Watanabe and Hutter 2023); violation: feasible"
-              + " trials first, then by total violation (Optuna 3.1)");
+              "constraint_model",
+              "ctpe",
+              "ctpe: a density ratio per constraint (Watanabe and Hutter 2023); violation: feasible"
+                  + " trials first, then by total violation (Optuna 3.1)")
+          .choices("ctpe", "violation");
 
   @Override
   public String name() {
@@ -64,40 +67,21 @@ public final class TpeSamplerFactory implements SamplerFactory {
   }
 
   @Override
-  public Sampler create(StudyDefinition study, Settings s) {
-    int startup = s.getInt(STARTUP.name(), 10);
-    int candidates = s.getInt(CANDIDATES.name(), 24);
-    double gamma = s.getDouble(GAMMA.name(), 0.1);
-    int gammaMax = s.getInt(GAMMA_MAX.name(), 25);
-    double prior = s.getDouble(PRIOR_WEIGHT.name(), 1.0);
-    require(startup >= 1, "n_startup_trials must be >= 1");
-    require(candidates >= 1, "n_ei_candidates must be >= 1");
-    require(gamma > 0 && gamma < 1, "gamma must be in (0, 1)");
-    require(gammaMax >= 1, "gamma_max must be >= 1");
-    require(prior > 0, "prior_weight must be > 0");
-    String constraintModel = s.getString(CONSTRAINT_MODEL.name(), "ctpe");
-    require(
-        constraintModel.equals("ctpe") || constraintModel.equals("violation"),
-        "constraint_model must be ctpe or violation, not '" + constraintModel + "'");
+  public Sampler create(StudyDefinition study, Settings given) {
+    Settings s = given.validate(name(), settings());
     return new TpeSampler(
         study.space(),
         study.objectives(),
         study.constraints(),
         new TpeSampler.Settings(
-            startup,
-            candidates,
-            s.getBoolean(MULTIVARIATE.name(), true),
-            gamma,
-            gammaMax,
-            prior,
-            s.getBoolean(CONSTANT_LIAR.name(), true),
-            constraintModel.equals("ctpe"),
+            s.getInt(STARTUP),
+            s.getInt(CANDIDATES),
+            s.getBoolean(MULTIVARIATE),
+            s.getDouble(GAMMA),
+            s.getInt(GAMMA_MAX),
+            s.getDouble(PRIOR_WEIGHT),
+            s.getBoolean(CONSTANT_LIAR),
+            s.getString(CONSTRAINT_MODEL).equals("ctpe"),
             1));
-  }
-
-  private static void require(boolean ok, String message) {
-    if (!ok) {
-      throw new IllegalArgumentException("setting of tpe: " + message);
-    }
   }
 }

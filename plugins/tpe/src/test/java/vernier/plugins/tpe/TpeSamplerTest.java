@@ -215,7 +215,7 @@ final class TpeSamplerTest extends SamplerContractTest {
                     factory()
                         .create(corner(1), Settings.of(Map.of("constraint_model", "penalty")))))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("constraint_model must be ctpe or violation");
+        .hasMessage("tpe: setting constraint_model must be one of ctpe, violation, got 'penalty'");
     double violation =
         cornerBest(
             factory().create(corner(2), Settings.of(Map.of("constraint_model", "violation"))),

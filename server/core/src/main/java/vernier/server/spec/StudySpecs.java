@@ -38,7 +38,19 @@ import vernier.v1.StudySpec;
  */
 public final class StudySpecs {
 
-  public static final String DEFAULT_SAMPLER = "random";
+  /**
+   * The sampler of a study whose spec names none: {@code auto}, which picks one from the study's
+   * shape; {@link #FALLBACK_SAMPLER} on a server without it. The one place this default is decided.
+   */
+  public static final String DEFAULT_SAMPLER = "auto";
+
+  /**
+   * The sampler that stands in for {@link #DEFAULT_SAMPLER} where that is not installed, and the
+   * sampler of a stored spec that names none: specs stored before the default was written into them
+   * ran with {@code random}, and a stored study never changes its sampler.
+   */
+  public static final String FALLBACK_SAMPLER = "random";
+
   public static final String DEFAULT_PRUNER = "none";
   private static final Pattern PARAM_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_.-]{0,127}");
   private static final double STEP_TOLERANCE = 1e-9;
@@ -50,19 +62,24 @@ public final class StudySpecs {
   }
 
   /**
-   * The spec as it will be stored: an unnamed sampler becomes {@code auto} (or {@code random} when
-   * {@code auto} is not installed) and an unnamed pruner {@code none}, so a study keeps the plugins
-   * it was created with even if the installed set changes later.
+   * The spec as it will be stored: an unnamed sampler becomes {@link #defaultSampler()} and an
+   * unnamed pruner {@link #DEFAULT_PRUNER}, so a study keeps the plugins it was created with even
+   * if the installed set changes later.
    */
   public StudySpec withDefaults(StudySpec spec) {
     StudySpec.Builder b = spec.toBuilder();
     if (spec.getSampler().getName().isEmpty()) {
-      b.getSamplerBuilder().setName(plugins.sampler("auto").isPresent() ? "auto" : DEFAULT_SAMPLER);
+      b.getSamplerBuilder().setName(defaultSampler());
     }
     if (spec.getPruner().getName().isEmpty()) {
       b.getPrunerBuilder().setName(DEFAULT_PRUNER);
     }
     return b.build();
+  }
+
+  /** {@link #DEFAULT_SAMPLER} if installed, else {@link #FALLBACK_SAMPLER}. */
+  public String defaultSampler() {
+    return plugins.sampler(DEFAULT_SAMPLER).isPresent() ? DEFAULT_SAMPLER : FALLBACK_SAMPLER;
   }
 
   /**
@@ -330,7 +347,7 @@ public final class StudySpecs {
     return create(
         "sampler",
         spec,
-        DEFAULT_SAMPLER,
+        FALLBACK_SAMPLER, // only stored specs reach here unnamed: withDefaults names new ones
         plugins.samplers(),
         definition,
         v,
