@@ -45,15 +45,19 @@ def train(trial, data, epochs):
     for epoch in range(epochs):
         model.partial_fit(x_train, y_train, classes=classes)
         error = 1.0 - model.score(x_valid, y_valid)
-        trial.report(epoch, val_error=error)  # raises vc.TrialPruned when told to stop
+        trial.report(epoch, val_error=error)
+        if trial.should_stop:  # PRUNE or STOP
+            trial.prune()
+            return "PRUNED at epoch %d (val_error %.4f)" % (epoch, error)
     trial.succeed(val_error=error)
+    return "SUCCEEDED val_error %.4f" % error
 
 
 def work(study, worker_id, data, epochs):
     for trial in study.trials(worker_id=worker_id):
         with trial:
-            train(trial, data, epochs)
-        print("trial %d %s" % (trial.number, trial.params), flush=True)
+            outcome = train(trial, data, epochs)
+        print("trial %d %s  %s" % (trial.number, outcome, trial.params), flush=True)
 
 
 def main():

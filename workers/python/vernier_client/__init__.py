@@ -9,8 +9,14 @@
         with trial:
             lr = trial.params["lr"]
             for step in range(10):
-                trial.report(step, loss=train(lr))   # raises vc.TrialPruned when the server says stop
-            trial.succeed(loss=evaluate())
+                trial.report(step, loss=train(lr))
+                if trial.should_stop:                # PRUNE or STOP
+                    trial.prune()
+                    break
+            if trial.is_open:
+                trial.succeed(loss=evaluate())
+
+Calls that fail with UNAVAILABLE are retried for up to 60 s (`vc.Client(target, retry_budget=...)`).
 """
 import os
 import sys
@@ -21,6 +27,6 @@ _GENERATED = os.path.join(os.path.dirname(__file__), "_generated")
 if _GENERATED not in sys.path:
     sys.path.insert(0, _GENERATED)
 
-from .client import Client, LeaseLost, Study, StudyDone, Trial, TrialPruned  # noqa: E402
+from .client import Client, LeaseLost, ServerUnavailable, Study, StudyDone, Trial, TrialPruned  # noqa: E402
 
-__all__ = ["Client", "Study", "Trial", "TrialPruned", "StudyDone", "LeaseLost"]
+__all__ = ["Client", "Study", "Trial", "TrialPruned", "StudyDone", "LeaseLost", "ServerUnavailable"]

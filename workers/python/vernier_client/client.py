@@ -1,5 +1,7 @@
 """The client: a study handle that hands out trials, and trials that report and tell."""
-import json
+import datetime
+import logging
+import random
 import threading
 import time
 import uuid
@@ -10,23 +12,40 @@ from google.protobuf import json_format
 from vernier.v1 import resources_pb2, study_service_pb2, study_service_pb2_grpc
 from vernier.v1 import worker_service_pb2, worker_service_pb2_grpc
 
-_CALL_TIMEOUT = 60.0
-
-# Retry every Vernier call on UNAVAILABLE with exponential backoff. Safe: asks carry a request id,
-# tells are idempotent and a repeated report with the same values is accepted.
-_SERVICE_CONFIG = json.dumps({"methodConfig": [{
-    "name": [{"service": "vernier.v1.WorkerService"}, {"service": "vernier.v1.StudyService"}],
-    "retryPolicy": {"maxAttempts": 5, "initialBackoff": "0.2s", "maxBackoff": "5s",
-                    "backoffMultiplier": 2, "retryableStatusCodes": ["UNAVAILABLE"]},
-}]})
+_CALL_TIMEOUT = 60.0  # per attempt
+DEFAULT_RETRY_BUDGET = 60.0  # seconds, as in the Java client
+_INITIAL_BACKOFF = 0.2
+_MAX_BACKOFF = 5.0
+_STOP = (worker_service_pb2.PRUNE, worker_service_pb2.STOP)
+_FIRST_NOTICE = 1.0  # seconds: the first "waiting for the server" line, then every _NOTICE_EVERY
+_NOTICE_EVERY = 5.0
+_log = logging.getLogger("vernier_client")
 
 
 class TrialPruned(Exception):
-    """The server told the trial to stop (pruned, or the study was stopped). Leave the `with` block."""
+    """Raise it deep inside training code, once `trial.should_stop`, to leave the `with trial:` block,
+    which then tells PRUNED (Java: `TrialPrunedException` in `client.run`)."""
 
 
 class StudyDone(Exception):
     """The study hands out no more trials."""
+
+
+class ServerUnavailable(grpc.RpcError):
+    """No answer from the server within the client's retry budget. Names the address and the cause;
+    `code()` is UNAVAILABLE, so code that catches `grpc.RpcError` still does."""
+
+    def __init__(self, target, waited, cause):
+        super().__init__("no answer from the server at %s after %.0f s: %s; is it running there?"
+                         % (target, waited, cause))
+        self.target = target
+        self._cause = cause
+
+    def code(self):
+        return grpc.StatusCode.UNAVAILABLE
+
+    def details(self):
+        return str(self)
 
 
 class LeaseLost(Exception):
@@ -38,19 +57,69 @@ def _value(v):
     return getattr(v, kind) if kind else None
 
 
-class Client:
-    """A connection to a Vernier server."""
+class _RetryOnUnavailable(grpc.UnaryUnaryClientInterceptor):
+    """The client's retry loop. A call that fails with UNAVAILABLE (the server is unreachable or
+    restarting) is tried again, with exponential backoff from 0.2 s to 5 s, until `budget` seconds
+    from the call's start are spent; then it fails with that UNAVAILABLE. gRPC's own retry policy
+    counts attempts and caps them at 5 in Python, so the client runs this loop itself (as the Java
+    client does). Safe: asks carry a request id, tells are idempotent and a repeated report with the
+    same values is accepted."""
 
-    def __init__(self, target="127.0.0.1:7070", credentials=None):
-        options = [("grpc.enable_retries", 1), ("grpc.service_config", _SERVICE_CONFIG)]
+    def __init__(self, target, budget):
+        self.target = target
+        self.budget = budget
+
+    def intercept_unary_unary(self, continuation, client_call_details, request):
+        start = time.monotonic()
+        backoff = _INITIAL_BACKOFF
+        next_notice = _FIRST_NOTICE
+        while True:
+            outcome = continuation(client_call_details, request)  # each attempt gets the whole timeout
+            if outcome.code() != grpc.StatusCode.UNAVAILABLE:
+                return outcome
+            waited = time.monotonic() - start
+            remaining = self.budget - waited
+            if remaining <= 0:
+                if self.budget == 0:
+                    return outcome  # retries are off: the caller sees gRPC's own error
+                raise ServerUnavailable(self.target, waited, outcome.details())
+            if waited >= next_notice:
+                next_notice = waited + _NOTICE_EVERY
+                _log.warning("waiting for the server at %s (%.0f s so far): %s",
+                             self.target, waited, outcome.details())
+            time.sleep(min(backoff * random.uniform(0.8, 1.2), remaining))
+            backoff = min(backoff * 2, _MAX_BACKOFF)
+
+
+class Client:
+    """A connection to a Vernier server.
+
+    Every call (also through `studies` and `workers`) that fails with UNAVAILABLE is retried for up to
+    `retry_budget` seconds (or a `datetime.timedelta`) from its start, with exponential backoff from
+    0.2 s to 5 s; 0 turns retries off.
+    """
+
+    def __init__(self, target="127.0.0.1:7070", credentials=None, retry_budget=DEFAULT_RETRY_BUDGET):
+        if isinstance(retry_budget, datetime.timedelta):
+            retry_budget = retry_budget.total_seconds()
+        if retry_budget < 0:
+            raise ValueError("retry_budget must be >= 0, got %r" % retry_budget)
+        # gRPC's reconnect backoff grows to 2 minutes by default: keep it within the retry backoff, so
+        # a server that comes back is seen at the next attempt.
+        options = [("grpc.initial_reconnect_backoff_ms", int(_INITIAL_BACKOFF * 1000)),
+                   ("grpc.max_reconnect_backoff_ms", int(_MAX_BACKOFF * 1000))]
         self._channel = (grpc.secure_channel(target, credentials, options) if credentials
                          else grpc.insecure_channel(target, options))
-        self.studies = study_service_pb2_grpc.StudyServiceStub(self._channel)
-        self.workers = worker_service_pb2_grpc.WorkerServiceStub(self._channel)
+        self.retry_budget = retry_budget
+        channel = grpc.intercept_channel(self._channel, _RetryOnUnavailable(target, retry_budget))
+        self.studies = study_service_pb2_grpc.StudyServiceStub(channel)
+        self.workers = worker_service_pb2_grpc.WorkerServiceStub(channel)
+        # heartbeats try once: the next beat is the retry
+        self._heartbeats = worker_service_pb2_grpc.WorkerServiceStub(self._channel)
 
     def call(self, method, request):
-        """Calls an RPC, waiting for the server to be reachable."""
-        return method(request, timeout=_CALL_TIMEOUT, wait_for_ready=True)
+        """Calls an RPC with the client's timeout (60 s per attempt), retrying UNAVAILABLE."""
+        return method(request, timeout=_CALL_TIMEOUT)
 
     def create_study(self, study_id, spec):
         """Creates a study (or returns it when it exists with the same spec).
@@ -125,11 +194,13 @@ class Study:
 
 
 class Trial:
-    """A trial leased to this worker. Use it as a context manager:
+    """A trial leased to this worker: read `params`, `report` each step and check `should_stop`, then
+    tell one outcome (`succeed`, `prune`, `fail`, `infeasible`). Use it as a context manager:
 
     - TrialPruned raised inside the block tells PRUNED and is swallowed;
     - any other exception tells FAILED (retryable for KeyboardInterrupt) and propagates;
-    - leaving the block without telling an outcome tells FAILED.
+    - leaving the block without telling an outcome tells PRUNED if `should_stop`, else FAILED
+      (retryable).
     While the trial is open, a background thread heartbeats its lease.
     """
 
@@ -147,6 +218,7 @@ class Trial:
         self.start_from = (t.start_from.trial, t.start_from.step) if t.HasField("start_from") else None
         self.max_step = t.max_step or None
         self._open = True
+        self._decision = worker_service_pb2.CONTINUE
         self._lost = None
         self._stop = threading.Event()
         expiry = assignment.lease_expire_time.seconds + assignment.lease_expire_time.nanos / 1e9
@@ -157,17 +229,28 @@ class Trial:
 
     @property
     def is_open(self):
+        """False once an outcome was told or the lease was lost."""
         return self._open
 
+    @property
+    def should_stop(self):
+        """Whether the last `report` was answered PRUNE (the pruner gave up on the trial) or STOP (the
+        study was stopped): stop training and tell `prune()`."""
+        return self._decision in _STOP
+
+    @property
+    def last_decision(self):
+        """The server's answer to the last `report`: `vernier.v1.CONTINUE` (also before the first
+        report), `PRUNE` or `STOP`. `should_stop` is what a training loop needs; this tells PRUNE
+        from STOP."""
+        return self._decision
+
     def report(self, step, metrics=None, **kwargs):
-        """Reports metrics at `step`; raises TrialPruned when the server says PRUNE or STOP."""
+        """Reports metrics at `step` (>= 0) and renews the lease; then check `should_stop`."""
         values = dict(metrics or {}, **kwargs)
         request = worker_service_pb2.ReportRequest(trial=self.name, lease_id=self._lease_id, measurements=[
             resources_pb2.Measurement(step=step, metrics={k: float(v) for k, v in values.items()})])
-        response = self._rpc(self._client.workers.Report, request)
-        if response.decision in (worker_service_pb2.PRUNE, worker_service_pb2.STOP):
-            raise TrialPruned("%s: %s" % (self.name, worker_service_pb2.Decision.Name(response.decision)))
-        return response.decision
+        self._decision = self._rpc(self._client.workers.Report, request).decision
 
     def succeed(self, values=None, **kwargs):
         """Tells SUCCEEDED with the final metric values (every objective and constraint metric)."""
@@ -176,12 +259,15 @@ class Trial:
             values={k: float(v) for k, v in values.items()}))
 
     def prune(self):
+        """Tells PRUNED: the trial stopped early because `should_stop` said so."""
         return self._tell(pruned=worker_service_pb2.TellRequest.Pruned())
 
     def fail(self, reason, retryable=False):
+        """Tells FAILED; a retryable failure is run again while the study's max_attempts allows."""
         return self._tell(failed=worker_service_pb2.TellRequest.Failed(reason=reason, retryable=retryable))
 
     def infeasible(self, reason):
+        """Tells INFEASIBLE: these parameters cannot be evaluated."""
         return self._tell(infeasible=worker_service_pb2.TellRequest.Infeasible(reason=reason))
 
     def _tell(self, **outcome):
@@ -207,8 +293,9 @@ class Trial:
     def _beat(self):
         while not self._stop.wait(self._period):
             try:
-                self._client.call(self._client.workers.Report,
-                                  worker_service_pb2.ReportRequest(trial=self.name, lease_id=self._lease_id))
+                self._client._heartbeats.Report(
+                    worker_service_pb2.ReportRequest(trial=self.name, lease_id=self._lease_id),
+                    timeout=_CALL_TIMEOUT)
             except grpc.RpcError as e:
                 if e.code() == grpc.StatusCode.FAILED_PRECONDITION:
                     self._lost = e
@@ -230,6 +317,8 @@ class Trial:
                 return True
             if exc_type is not None:
                 self.fail("%s: %s" % (exc_type.__name__, exc), retryable=exc_type is KeyboardInterrupt)
+            elif self.should_stop:
+                self.prune()
             else:
                 self.fail("the trial ended without an outcome", retryable=True)
         except LeaseLost:

@@ -230,7 +230,7 @@ public final class MultiObjectiveBenchmark implements Callable<Integer> {
       for (int i = 0; i < f.length; i++) {
         told.put("f" + i, f[i]);
       }
-      next.get().succeeded(told);
+      next.get().succeed(told);
       values.add(f);
     }
     return hypervolume(values, problem.reference());

@@ -346,12 +346,13 @@ public final class PrunerBenchmark implements Callable<Integer> {
       for (int step = 1; step <= steps && !pruned; step++) {
         value = problem.loss(x, step);
         spent++;
-        pruned = ActiveTrial.shouldStop(t.report(step, Map.of("loss", value)));
+        t.report(step, Map.of("loss", value));
+        pruned = t.shouldStop();
       }
       if (pruned) {
-        t.pruned();
+        t.prune();
       } else {
-        t.succeeded(Map.of("loss", value));
+        t.succeed(Map.of("loss", value));
         best = Math.min(best, value);
         if (toTarget < 0 && best <= problem.target()) {
           toTarget = spent;

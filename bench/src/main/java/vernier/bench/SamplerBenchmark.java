@@ -177,7 +177,7 @@ public final class SamplerBenchmark implements Callable<Integer> {
       double v = problem.objective().applyAsDouble(params);
       Map<String, Double> told = new HashMap<>(Map.of("value", v));
       problem.constraints().forEach(b -> told.put(b.metric(), b.value().applyAsDouble(params)));
-      next.get().succeeded(told);
+      next.get().succeed(told);
       if (Problems.feasible(problem, params)) {
         best = Math.min(best, v);
       }

@@ -57,9 +57,9 @@ final class DjlTextWorkload implements Workload {
   public void train(ActiveTrial trial) {
     try {
       Map<String, Double> values = trainer.train(trial, Device.cpu());
-      trial.succeeded(values);
+      trial.succeed(values);
     } catch (TrialPrunedException e) {
-      trial.pruned();
+      trial.prune();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -11,10 +11,8 @@ import static vernier.client.Parameters.when;
 import java.util.Map;
 import java.util.SplittableRandom;
 import vernier.client.ActiveTrial;
-import vernier.v1.Decision;
 import vernier.v1.Direction;
 import vernier.v1.Objective;
-import vernier.v1.ParamValue;
 import vernier.v1.StudySpec;
 
 /**
@@ -49,8 +47,7 @@ final class SyntheticTraining implements Workload {
 
   @Override
   public void train(ActiveTrial trial) throws InterruptedException {
-    Map<String, ParamValue> p = trial.params();
-    Curve curve = new Curve(p);
+    Curve curve = new Curve(trial);
     SplittableRandom noise = new SplittableRandom(trial.trial().getNumber() * 7919L + 17);
     double loss = Double.NaN;
     for (int step = 1;
@@ -58,13 +55,13 @@ final class SyntheticTraining implements Workload {
         step++) { // steps count from 1: the last step is the number run
       Thread.sleep(stepMillis);
       loss = curve.at(step) + noise.nextGaussian() * 0.01;
-      Decision decision = trial.report(step, Map.of("val_loss", loss));
-      if (ActiveTrial.shouldStop(decision)) {
-        trial.pruned();
+      trial.report(step, Map.of("val_loss", loss));
+      if (trial.shouldStop()) {
+        trial.prune();
         return;
       }
     }
-    trial.succeeded(Map.of("val_loss", loss));
+    trial.succeed(Map.of("val_loss", loss));
   }
 
   /** The noiseless learning curve of one hyperparameter setting. */
@@ -73,17 +70,17 @@ final class SyntheticTraining implements Workload {
     private final double rate;
     private final double divergence;
 
-    Curve(Map<String, ParamValue> p) {
-      boolean sgd = p.get("optimizer").getStringValue().equals("sgd");
-      double momentum = sgd ? p.get("momentum").getDoubleValue() : 0;
-      double effectiveLr = p.get("lr").getDoubleValue() / (1 - momentum);
+    Curve(ActiveTrial p) {
+      boolean sgd = p.getString("optimizer").equals("sgd");
+      double momentum = sgd ? p.getDouble("momentum") : 0;
+      double effectiveLr = p.getDouble("lr") / (1 - momentum);
       double best = sgd ? -1.0 : -2.7; // log10 of the ideal effective learning rate
       double miss = Math.log10(effectiveLr) - best;
-      double batchScale = Math.log(p.get("batch_size").getIntValue() / 64.0) / Math.log(4);
+      double batchScale = Math.log(p.getInt("batch_size") / 64.0) / Math.log(4);
       rate = 0.02 + 0.3 * Math.exp(-miss * miss / 0.6) * (1 - 0.15 * batchScale);
       divergence = Math.max(0, miss - 1.2);
-      double capacity = p.get("layers").getIntValue() * p.get("units").getIntValue();
-      double dropout = p.get("dropout").getDoubleValue();
+      double capacity = p.getInt("layers") * p.getInt("units");
+      double dropout = p.getDouble("dropout");
       double overfit = 0.04 * Math.max(0, Math.log(capacity / 512.0)) * Math.max(0, 0.3 - dropout);
       floor =
           0.12

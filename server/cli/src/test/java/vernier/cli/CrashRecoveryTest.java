@@ -119,12 +119,12 @@ final class CrashRecoveryTest {
               conflicts.add(trial.name());
             }
           }
-          double x = trial.params().get("x").getDoubleValue();
-          double y = trial.params().get("y").getDoubleValue();
+          double x = trial.getDouble("x");
+          double y = trial.getDouble("y");
           double loss = x * x + y * y;
           trial.report(0, Map.of("loss", loss + 1));
           trial.report(1, Map.of("loss", loss + 0.5));
-          trial.succeeded(Map.of("loss", loss));
+          trial.succeed(Map.of("loss", loss));
           acknowledged.put(trial.name(), loss);
           tells.incrementAndGet();
         } catch (LeaseLostException e) {

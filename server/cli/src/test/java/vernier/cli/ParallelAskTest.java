@@ -68,7 +68,7 @@ final class ParallelAskTest {
         try (ActiveTrial t = client.ask("studies/" + study, "warm-up").orElseThrow()) {
           double x = t.getDouble("x");
           double y = t.getDouble("y");
-          t.succeeded(Map.of("loss", (x - 1) * (x - 1) + (y + 2) * (y + 2)));
+          t.succeed(Map.of("loss", (x - 1) * (x - 1) + (y + 2) * (y + 2)));
         }
       }
       ExecutorService pool = Executors.newFixedThreadPool(16);

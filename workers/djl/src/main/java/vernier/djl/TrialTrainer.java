@@ -222,7 +222,7 @@ public final class TrialTrainer {
       }
       if (!metrics.isEmpty()) {
         trial.report(step, metrics);
-        if (trial.shouldPrune()) {
+        if (trial.shouldStop()) {
           throw new TrialPrunedException(trial.name() + " pruned at step " + step);
         }
       }

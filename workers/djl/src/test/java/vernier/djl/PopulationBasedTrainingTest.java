@@ -257,11 +257,11 @@ final class PopulationBasedTrainingTest {
   void retryOfASegment_startsFromStartFrom_untilItsOwnChainHasACheckpoint() throws Exception {
     create("retry", "-:20, 0@20:33", Limits.newBuilder().setMaxAttempts(3).build());
     try (ActiveTrial parent = ask("retry")) {
-      parent.succeeded(trainer.train(parent, Device.cpu()));
+      parent.succeed(trainer.train(parent, Device.cpu()));
     }
     try (ActiveTrial first = ask("retry")) { // trial 1: dies before it saved anything
       assertThat(first.trial().getNumber()).isEqualTo(1);
-      first.failed("simulated crash", true);
+      first.fail("simulated crash", true);
     }
     Map<String, Double> trained;
     try (ActiveTrial second =
@@ -269,11 +269,11 @@ final class PopulationBasedTrainingTest {
       assertThat(second.trial().getAttempt()).isEqualTo(2);
       assertThat(second.startFrom()).hasValueSatisfying(s -> assertThat(s.step()).isEqualTo(20));
       trained = trainer.train(second, Device.cpu());
-      second.failed("simulated crash after the last checkpoint", true);
+      second.fail("simulated crash after the last checkpoint", true);
     }
     try (ActiveTrial third =
         ask("retry")) { // trial 3 retries 2: its checkpoint at 33 wins over start_from
-      third.succeeded(trainer.train(third, Device.cpu()));
+      third.succeed(trainer.train(third, Device.cpu()));
     }
 
     List<Trial> t = trials("retry");

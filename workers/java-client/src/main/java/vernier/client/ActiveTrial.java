@@ -21,9 +21,24 @@ import vernier.v1.TellRequest;
 import vernier.v1.Trial;
 
 /**
- * A trial leased to this worker. Report measurements, then tell exactly one outcome. Closing a
- * trial that was never told tells it FAILED (retryable), so a crash in the training code is
- * recorded and the trial can be retried.
+ * A trial leased to this worker: read its parameters with the typed getters, {@link #report} each
+ * step and check {@link #shouldStop()}, then tell exactly one outcome ({@link #succeed}, {@link
+ * #prune}, {@link #fail}, {@link #infeasible}).
+ *
+ * <pre>{@code
+ * for (int step = 0; step < steps; step++) {
+ *   trial.report(step, Map.of("val_loss", trainOneEpoch(trial.getDouble("lr"))));
+ *   if (trial.shouldStop()) { // PRUNE or STOP
+ *     trial.prune();
+ *     break;
+ *   }
+ * }
+ * if (trial.isOpen()) trial.succeed(Map.of("val_loss", evaluate()));
+ * }</pre>
+ *
+ * <p>Closing a trial that was never told tells it PRUNED when the last report was answered PRUNE or
+ * STOP, else FAILED (retryable), so a crash in the training code is recorded and the trial can be
+ * retried.
  */
 public final class ActiveTrial implements AutoCloseable {
 
@@ -34,6 +49,7 @@ public final class ActiveTrial implements AutoCloseable {
   private volatile boolean open = true;
   private volatile Decision lastDecision = Decision.CONTINUE;
   private volatile StatusRuntimeException leaseLost;
+  private volatile Trial told;
 
   ActiveTrial(VernierClient client, Assignment assignment, ScheduledExecutorService heartbeats) {
     this.client = client;
@@ -63,6 +79,10 @@ public final class ActiveTrial implements AutoCloseable {
     return leaseId;
   }
 
+  /**
+   * The active parameters as protos, e.g. to log or copy them; read one with the typed getters
+   * ({@link #getDouble}, {@link #getInt}, {@link #getString}, ...).
+   */
   public Map<String, ParamValue> params() {
     return trial.getParamsMap();
   }
@@ -109,6 +129,7 @@ public final class ActiveTrial implements AutoCloseable {
     };
   }
 
+  /** An integer parameter. */
   public long getLong(String name) {
     ParamValue v = param(name);
     if (v.getKindCase() != ParamValue.KindCase.INT_VALUE) {
@@ -117,10 +138,12 @@ public final class ActiveTrial implements AutoCloseable {
     return v.getIntValue();
   }
 
+  /** An integer parameter; throws {@link ArithmeticException} if it does not fit an int. */
   public int getInt(String name) {
     return Math.toIntExact(getLong(name));
   }
 
+  /** A string parameter (e.g. a categorical one). */
   public String getString(String name) {
     ParamValue v = param(name);
     if (v.getKindCase() != ParamValue.KindCase.STRING_VALUE) {
@@ -129,6 +152,7 @@ public final class ActiveTrial implements AutoCloseable {
     return v.getStringValue();
   }
 
+  /** A boolean parameter. */
   public boolean getBoolean(String name) {
     ParamValue v = param(name);
     if (v.getKindCase() != ParamValue.KindCase.BOOL_VALUE) {
@@ -167,18 +191,41 @@ public final class ActiveTrial implements AutoCloseable {
   }
 
   /**
-   * Whether the last report was answered PRUNE or STOP: stop training and tell {@link #pruned()}.
+   * Whether the server asked to stop this trial: the last {@link #report} was answered PRUNE (the
+   * pruner gave up on it) or STOP (the study was stopped). Stop training and tell {@link #prune()}.
    */
-  public boolean shouldPrune() {
-    return shouldStop(lastDecision);
+  public boolean shouldStop() {
+    return lastDecision == Decision.PRUNE || lastDecision == Decision.STOP;
   }
 
+  /**
+   * The server's answer to the last {@link #report}: CONTINUE (also before the first report), PRUNE
+   * or STOP. {@link #shouldStop()} is what a training loop needs; this tells PRUNE from STOP.
+   */
+  public Decision lastDecision() {
+    return lastDecision;
+  }
+
+  /**
+   * Whether the last report was answered PRUNE or STOP.
+   *
+   * @deprecated use {@link #shouldStop()}, which is the same; this alias goes in the next release.
+   */
+  @Deprecated(since = "0.1.0", forRemoval = true)
+  public boolean shouldPrune() {
+    return shouldStop();
+  }
+
+  /** False once an outcome was told or the lease was lost. */
   public boolean isOpen() {
     return open;
   }
 
-  /** Reports metrics at {@code step}; returns CONTINUE, PRUNE (tell {@link #pruned()}) or STOP. */
-  public Decision report(long step, Map<String, Double> metrics) {
+  /**
+   * Reports {@code metrics} at {@code step} (&ge; 0) and renews the lease; then check {@link
+   * #shouldStop()}.
+   */
+  public void report(long step, Map<String, Double> metrics) {
     ReportRequest request =
         ReportRequest.newBuilder()
             .setTrial(trial.getName())
@@ -186,7 +233,6 @@ public final class ActiveTrial implements AutoCloseable {
             .addMeasurements(Measurement.newBuilder().setStep(step).putAllMetrics(metrics))
             .build();
     lastDecision = call(() -> client.workers().report(request)).getDecision();
-    return lastDecision;
   }
 
   /** Sets a label on the trial (e.g. the device it trains on), visible in the API and the CLI. */
@@ -200,31 +246,76 @@ public final class ActiveTrial implements AutoCloseable {
     call(() -> client.workers().report(request));
   }
 
-  /** Whether {@code decision} asks the worker to stop this trial. */
-  public static boolean shouldStop(Decision decision) {
-    return decision == Decision.PRUNE || decision == Decision.STOP;
-  }
-
-  public Trial succeeded(Map<String, Double> values) {
+  /**
+   * Tells SUCCEEDED with the final values, which must contain every objective and constraint metric
+   * of the study.
+   */
+  public Trial succeed(Map<String, Double> values) {
     return tell(
         TellRequest.newBuilder()
             .setSucceeded(TellRequest.Succeeded.newBuilder().putAllValues(values)));
   }
 
-  public Trial pruned() {
+  /** Tells PRUNED: the trial stopped early because {@link #shouldStop()} said so. */
+  public Trial prune() {
     return tell(TellRequest.newBuilder().setPruned(TellRequest.Pruned.getDefaultInstance()));
   }
 
-  public Trial failed(String reason, boolean retryable) {
+  /** Tells FAILED, not retryable. */
+  public Trial fail(String reason) {
+    return fail(reason, false);
+  }
+
+  /**
+   * Tells FAILED; a {@code retryable} failure is run again while the study's {@code max_attempts}
+   * allows.
+   */
+  public Trial fail(String reason, boolean retryable) {
     return tell(
         TellRequest.newBuilder()
             .setFailed(TellRequest.Failed.newBuilder().setReason(reason).setRetryable(retryable)));
   }
 
+  /** Tells INFEASIBLE: these parameters cannot be evaluated (e.g. the model does not fit). */
   public Trial infeasible(String reason) {
     return tell(
         TellRequest.newBuilder()
             .setInfeasible(TellRequest.Infeasible.newBuilder().setReason(reason)));
+  }
+
+  /**
+   * Tells SUCCEEDED.
+   *
+   * @deprecated use {@link #succeed(Map)}; this alias goes in the next release.
+   */
+  @Deprecated(since = "0.1.0", forRemoval = true)
+  public Trial succeeded(Map<String, Double> values) {
+    return succeed(values);
+  }
+
+  /**
+   * Tells PRUNED.
+   *
+   * @deprecated use {@link #prune()}; this alias goes in the next release.
+   */
+  @Deprecated(since = "0.1.0", forRemoval = true)
+  public Trial pruned() {
+    return prune();
+  }
+
+  /**
+   * Tells FAILED.
+   *
+   * @deprecated use {@link #fail(String, boolean)}; this alias goes in the next release.
+   */
+  @Deprecated(since = "0.1.0", forRemoval = true)
+  public Trial failed(String reason, boolean retryable) {
+    return fail(reason, retryable);
+  }
+
+  /** The outcome told through this object, or null while none was. */
+  Trial told() {
+    return told;
   }
 
   private Trial tell(TellRequest.Builder outcome) {
@@ -237,11 +328,12 @@ public final class ActiveTrial implements AutoCloseable {
             .setLeaseId(leaseId)
             .setRequestId(UUID.randomUUID().toString())
             .build();
-    Trial told =
+    Trial result =
         call(() -> client.workers().tell(request))
             .getTrial(); // a refused tell keeps the trial open
+    told = result;
     end();
-    return told;
+    return result;
   }
 
   private void beat() {
@@ -251,7 +343,7 @@ public final class ActiveTrial implements AutoCloseable {
     try {
       ReportResponse ignored =
           client
-              .workers()
+              .heartbeatStub() // one attempt: the next beat is the retry
               .report(
                   ReportRequest.newBuilder().setTrial(trial.getName()).setLeaseId(leaseId).build());
     } catch (StatusRuntimeException e) {
@@ -285,12 +377,19 @@ public final class ActiveTrial implements AutoCloseable {
     heartbeat.cancel(false);
   }
 
-  /** Tells FAILED (retryable) if no outcome was told: the code working on it did not finish. */
+  /**
+   * If no outcome was told: tells PRUNED when the last report was answered PRUNE or STOP, else
+   * FAILED (retryable), because the code working on it did not finish.
+   */
   @Override
   public void close() {
     if (open) {
       try {
-        failed("worker closed the trial without an outcome", true);
+        if (shouldStop()) {
+          prune();
+        } else {
+          fail("worker closed the trial without an outcome", true);
+        }
       } catch (RuntimeException ignored) {
         end(); // the lease is gone or the server unreachable: the reaper will abandon the trial
       }

@@ -1,6 +1,8 @@
 package vernier.client;
 
+import io.grpc.Channel;
 import io.grpc.ChannelCredentials;
+import io.grpc.ClientInterceptors;
 import io.grpc.Grpc;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
@@ -9,8 +11,6 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Executors;
@@ -32,54 +32,64 @@ import vernier.v1.WorkerServiceGrpc;
  *   Optional<ActiveTrial> next;
  *   while ((next = client.ask("studies/my-study", "worker-1")).isPresent()) {
  *     try (ActiveTrial trial = next.get()) {
- *       double lr = trial.params().get("lr").getDoubleValue();
+ *       double lr = trial.getDouble("lr");
  *       for (int step = 0; step < 100; step++) {
- *         if (trial.report(step, Map.of("loss", train(lr))) != Decision.CONTINUE) {
- *           trial.pruned();
+ *         trial.report(step, Map.of("loss", train(lr)));
+ *         if (trial.shouldStop()) { // PRUNE or STOP
+ *           trial.prune();
  *           break;
  *         }
  *       }
- *       if (trial.isOpen()) trial.succeeded(Map.of("loss", evaluate()));
+ *       if (trial.isOpen()) trial.succeed(Map.of("loss", evaluate()));
  *     }
  *   }
  * }
  * }</pre>
  *
- * <p>Calls wait for the server to be reachable and are retried on UNAVAILABLE with exponential
- * backoff (gRPC's retry policy), which is safe: asks carry a request id, tells are idempotent and a
- * repeated report with the same values is accepted. While a trial is open a background heartbeat
- * keeps its lease alive.
+ * <p><b>Retries.</b> Every call (also through {@link #studies()}) that fails with UNAVAILABLE, the
+ * server being unreachable or restarting, is retried for up to {@link #retryBudget(Duration) the
+ * retry budget} (default 60 s) from the call's start, with exponential backoff from 0.2 s to 5 s;
+ * then it fails with UNAVAILABLE. So a worker may start before the server does, or ride out a
+ * restart. Retrying is safe: asks carry a request id, tells are idempotent and a repeated report
+ * with the same values is accepted. While a trial is open a background heartbeat keeps its lease
+ * alive.
  */
 public final class VernierClient implements AutoCloseable {
 
   private static final Duration DEFAULT_CALL_DEADLINE = Duration.ofSeconds(60);
+  private static final Duration DEFAULT_RETRY_BUDGET = Duration.ofSeconds(60);
 
   private final ManagedChannel channel;
   private final boolean ownsChannel;
+  private final Channel calls;
   private volatile Duration callDeadline = DEFAULT_CALL_DEADLINE;
-  private final ScheduledExecutorService heartbeats =
-      Executors.newSingleThreadScheduledExecutor(
-          r -> {
-            Thread t = new Thread(r, "vernier-heartbeat");
-            t.setDaemon(true);
-            return t;
-          });
+  private volatile Duration retryBudget = DEFAULT_RETRY_BUDGET;
+  private volatile RetryListener retryListener = VernierClient::logWaiting;
+  private final ScheduledExecutorService heartbeats = daemonScheduler("vernier-heartbeat");
+  private final ScheduledExecutorService retries = daemonScheduler("vernier-retry");
 
   private VernierClient(ManagedChannel channel, boolean ownsChannel) {
     this.channel = channel;
     this.ownsChannel = ownsChannel;
+    this.calls =
+        ClientInterceptors.intercept(
+            channel,
+            new RetryOnUnavailable(
+                () -> retryBudget, () -> callDeadline, () -> retryListener, channel, retries));
+  }
+
+  private static ScheduledExecutorService daemonScheduler(String name) {
+    return Executors.newSingleThreadScheduledExecutor(
+        r -> {
+          Thread t = new Thread(r, name);
+          t.setDaemon(true);
+          return t;
+        });
   }
 
   /** Connects in plain text to {@code host:port}. */
   public static VernierClient connect(String target) {
-    return new VernierClient(
-        NettyChannelBuilder.forTarget(target)
-            .usePlaintext()
-            .defaultServiceConfig(retryOnUnavailable())
-            .enableRetry()
-            .maxRetryAttempts(20)
-            .build(),
-        true);
+    return new VernierClient(NettyChannelBuilder.forTarget(target).usePlaintext().build(), true);
   }
 
   /**
@@ -87,49 +97,48 @@ public final class VernierClient implements AutoCloseable {
    * TlsChannelCredentials.newBuilder().trustManager(caFile).build()}.
    */
   public static VernierClient connect(String target, ChannelCredentials credentials) {
-    return new VernierClient(
-        Grpc.newChannelBuilder(target, credentials)
-            .defaultServiceConfig(retryOnUnavailable())
-            .enableRetry()
-            .maxRetryAttempts(20)
-            .build(),
-        true);
+    return new VernierClient(Grpc.newChannelBuilder(target, credentials).build(), true);
   }
 
-  /** Uses a channel the caller built (TLS, in-process, ...) and still owns. */
+  /**
+   * Uses a channel the caller built (TLS, in-process, ...) and still owns; calls over it are
+   * retried like those over a channel {@link #connect} made.
+   */
   public static VernierClient over(ManagedChannel channel) {
     return new VernierClient(channel, false);
   }
 
-  /** gRPC service config: retry every Vernier call on UNAVAILABLE with exponential backoff. */
-  static Map<String, Object> retryOnUnavailable() {
-    Map<String, Object> policy =
-        Map.of(
-            "maxAttempts",
-            20.0,
-            "initialBackoff",
-            "0.2s",
-            "maxBackoff",
-            "5s",
-            "backoffMultiplier",
-            2.0,
-            "retryableStatusCodes",
-            List.of("UNAVAILABLE"));
-    return Map.of(
-        "methodConfig",
-        List.of(
-            Map.of(
-                "name",
-                List.of(
-                    Map.of("service", "vernier.v1.WorkerService"),
-                    Map.of("service", "vernier.v1.StudyService")),
-                "retryPolicy",
-                policy)));
+  /**
+   * How long a call keeps retrying while the server is unavailable (UNAVAILABLE: unreachable,
+   * restarting), counted from the call's start, with exponential backoff from 0.2 s to 5 s between
+   * attempts (default 60 s). {@link Duration#ZERO} turns retries off.
+   */
+  public VernierClient retryBudget(Duration budget) {
+    if (budget.isNegative()) {
+      throw new IllegalArgumentException("retry budget must be >= 0, got " + budget);
+    }
+    this.retryBudget = budget;
+    return this;
   }
 
   /**
-   * How long one call may take, waiting for an unreachable server and retries included (default 60
-   * s); a call past it fails with DEADLINE_EXCEEDED.
+   * Told while a call waits for an unavailable server (after a second, then about every five); by
+   * default a WARN log line: {@code waiting for the server at 127.0.0.1:7070 (6 s so far):
+   * Connection refused}.
+   */
+  public VernierClient onRetry(RetryListener listener) {
+    this.retryListener = listener;
+    return this;
+  }
+
+  private static void logWaiting(String target, Duration waited, String cause) {
+    org.slf4j.LoggerFactory.getLogger(VernierClient.class)
+        .warn("waiting for the server at {} ({} s so far): {}", target, waited.toSeconds(), cause);
+  }
+
+  /**
+   * How long one attempt of a call may take before it fails with DEADLINE_EXCEEDED (default 60 s);
+   * retries on UNAVAILABLE are bounded by {@link #retryBudget(Duration)}.
    */
   public VernierClient callDeadline(Duration deadline) {
     this.callDeadline = deadline;
@@ -137,16 +146,20 @@ public final class VernierClient implements AutoCloseable {
   }
 
   WorkerServiceGrpc.WorkerServiceBlockingStub workers() {
-    return WorkerServiceGrpc.newBlockingStub(channel)
-        .withWaitForReady()
-        .withDeadlineAfter(callDeadline.toMillis(), TimeUnit.MILLISECONDS);
+    return WorkerServiceGrpc.newBlockingStub(calls);
   }
 
-  /** The study-management stub, for everything beyond the worker loop. */
+  /** The worker stub for heartbeats: one attempt per beat, since the next beat is the retry. */
+  WorkerServiceGrpc.WorkerServiceBlockingStub heartbeatStub() {
+    return workers().withOption(RetryOnUnavailable.SINGLE_ATTEMPT, true);
+  }
+
+  /**
+   * The study-management stub, for everything beyond the worker loop; its calls are retried too,
+   * and a deadline set on it bounds a whole call, retries included.
+   */
   public StudyServiceGrpc.StudyServiceBlockingStub studies() {
-    return StudyServiceGrpc.newBlockingStub(channel)
-        .withWaitForReady()
-        .withDeadlineAfter(callDeadline.toMillis(), TimeUnit.MILLISECONDS);
+    return StudyServiceGrpc.newBlockingStub(calls);
   }
 
   /**
@@ -159,9 +172,9 @@ public final class VernierClient implements AutoCloseable {
 
   /**
    * Runs a sweep in this process: {@code parallel} threads ask for trials of {@code study}, call
-   * {@code function} for each and tell the outcome (succeeded with the returned values, pruned when
-   * the last report said so, failed when it threw), until the study is done. On SIGTERM the running
-   * trials are told FAILED (retryable) before the JVM exits.
+   * {@code function} for each and tell the outcome (succeed with the returned values, prune when
+   * the last report said to stop, fail when it threw), until the study is done. On SIGTERM the
+   * running trials are told FAILED (retryable) before the JVM exits.
    */
   public SweepSummary run(String study, String workerId, int parallel, TrialFunction function)
       throws InterruptedException {
@@ -224,6 +237,7 @@ public final class VernierClient implements AutoCloseable {
   @Override
   public void close() {
     heartbeats.shutdownNow();
+    retries.shutdown(); // a call waiting to retry gets its last attempt, then fails: not stuck
     if (ownsChannel) {
       channel.shutdown();
       try {

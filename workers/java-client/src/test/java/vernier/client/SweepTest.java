@@ -75,6 +75,37 @@ final class SweepTest {
   }
 
   @Test
+  void eachFinishedTrialIsOneReadableLine() {
+    assertThat(
+            SweepRunner.outcome(
+                vernier.v1.Trial.newBuilder()
+                    .setNumber(12)
+                    .setState(vernier.v1.Trial.State.SUCCEEDED)
+                    .putValues("val_loss", 0.41234567)
+                    .build(),
+                23_400_000_000L))
+        .isEqualTo("trial 12 SUCCEEDED val_loss=0.41235 (23.4 s)");
+    assertThat(
+            SweepRunner.outcome(
+                vernier.v1.Trial.newBuilder()
+                    .setNumber(13)
+                    .setState(vernier.v1.Trial.State.PRUNED)
+                    .setLastStep(75)
+                    .build(),
+                4_100_000_000L))
+        .isEqualTo("trial 13 PRUNED at step 75 (4.1 s)");
+    assertThat(
+            SweepRunner.outcome(
+                vernier.v1.Trial.newBuilder()
+                    .setNumber(14)
+                    .setState(vernier.v1.Trial.State.FAILED)
+                    .setFailureReason("CUDA out of memory")
+                    .build(),
+                1_000_000_000L))
+        .isEqualTo("trial 14 FAILED: CUDA out of memory (1.0 s)");
+  }
+
+  @Test
   void typedParameters_andAbsentConditionalOnes() {
     client.createStudy("typed", spec().build());
     for (int i = 0; i < 10; i++) {
@@ -90,7 +121,7 @@ final class SweepTest {
       if (!t.has("momentum")) {
         assertThatThrownBy(() -> t.getDouble("momentum")).hasMessageContaining("not active");
       }
-      t.succeeded(Map.of("loss", 1.0));
+      t.succeed(Map.of("loss", 1.0));
     }
   }
 
@@ -115,7 +146,8 @@ final class SweepTest {
               double loss = trial.getDouble("lr") + trial.getInt("layers");
               for (int step = 0; step < 5; step++) {
                 trial.report(step, Map.of("loss", loss + 1.0 / (step + 1)));
-                if (trial.shouldPrune()) {
+                if (trial.shouldStop()) {
+                  trial.prune();
                   return Map.of();
                 }
               }
