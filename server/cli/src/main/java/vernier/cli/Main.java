@@ -52,6 +52,7 @@ public final class Main {
   /** The command line, for callers (tests) that redirect its output. */
   public static CommandLine command() {
     return new CommandLine(new Main())
+        .setCaseInsensitiveEnumValuesAllowed(true)
         .setExecutionExceptionHandler(new ErrorHandler())
         .setExecutionStrategy(
             parsed -> {

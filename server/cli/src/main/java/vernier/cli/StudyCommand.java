@@ -1,14 +1,13 @@
 package vernier.cli;
 
-import com.google.protobuf.MessageOrBuilder;
-import com.google.protobuf.util.JsonFormat;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
+import java.util.TreeSet;
 import java.util.concurrent.Callable;
-import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -21,6 +20,7 @@ import vernier.v1.DeleteStudyRequest;
 import vernier.v1.GetStudyRequest;
 import vernier.v1.GetTrialRequest;
 import vernier.v1.ListBestTrialsRequest;
+import vernier.v1.ListBestTrialsResponse;
 import vernier.v1.ListStudiesRequest;
 import vernier.v1.ListStudiesResponse;
 import vernier.v1.ListTrialsRequest;
@@ -49,12 +49,11 @@ import vernier.v1.TrialCounts;
     })
 final class StudyCommand {
 
-  /** Shared plumbing: connection, output, JSON. */
+  /** Shared plumbing: connection and output. */
   abstract static class Base implements Callable<Integer> {
     @Mixin ServerOptions options;
 
-    @Option(names = "--json", description = "Print the API's JSON instead of a table.")
-    boolean json;
+    @Mixin OutputOptions output;
 
     @Option(
         names = "--timeout",
@@ -69,8 +68,24 @@ final class StudyCommand {
       return spec.commandLine().getOut();
     }
 
-    void printJson(MessageOrBuilder message) throws Exception {
-      out().println(JsonFormat.printer().print(message));
+    /** One study in the chosen format; {@code line} is the table format's text. */
+    void printStudy(Study study, String line) throws Exception {
+      if (output.format() == OutputFormat.TABLE) {
+        out().println(line);
+        out().flush();
+        return;
+      }
+      output.print(
+          out(),
+          study,
+          List.of(study),
+          () -> studyRows(List.of(study)),
+          () -> studyRows(List.of(study)));
+    }
+
+    void printTrials(com.google.protobuf.MessageOrBuilder whole, List<Trial> trials)
+        throws Exception {
+      output.print(out(), whole, trials, () -> trialTable(trials), () -> trialCsv(trials));
     }
 
     @Override
@@ -113,22 +128,60 @@ final class StudyCommand {
       if (id != null) {
         request.setStudyId(id);
       }
-      Study study = client.studies().createStudy(request.build());
-      if (json) {
-        printJson(study);
-      } else {
-        out()
-            .println(
-                (validateOnly ? "valid: " : "created ")
-                    + study.getName()
-                    + " ("
-                    + study.getSpec().getParametersCount()
-                    + " parameters, sampler "
-                    + orDefault(study.getSpec().getSampler().getName(), "random")
-                    + ", pruner "
-                    + orDefault(study.getSpec().getPruner().getName(), "none")
-                    + ")");
+      String name = name(request.getStudyId());
+      Study existing = find(client, name);
+      Study study;
+      try {
+        study = client.studies().createStudy(request.build());
+      } catch (StatusRuntimeException e) {
+        if (e.getStatus().getCode() == Status.Code.ALREADY_EXISTS && existing != null) {
+          throw new IllegalArgumentException(taken(name, existing, request));
+        }
+        throw e;
       }
+      String what =
+          validateOnly
+              ? "valid: "
+              : existing != null ? "exists already with this spec, nothing changed: " : "created ";
+      printStudy(
+          study,
+          what
+              + study.getName()
+              + " ("
+              + study.getSpec().getParametersCount()
+              + " parameters, sampler "
+              + orDefault(study.getSpec().getSampler().getName(), "auto")
+              + ", pruner "
+              + orDefault(study.getSpec().getPruner().getName(), "none")
+              + ")");
+    }
+
+    private static Study find(VernierClient client, String name) {
+      try {
+        return client.studies().getStudy(GetStudyRequest.newBuilder().setName(name).build());
+      } catch (StatusRuntimeException e) {
+        if (e.getStatus().getCode() == Status.Code.NOT_FOUND) {
+          return null;
+        }
+        throw e;
+      }
+    }
+
+    /** Why the id is taken, and what to do about it. */
+    private String taken(String name, Study existing, CreateStudyRequest.Builder request)
+        throws Exception {
+      List<String> diff = SpecDiff.lines(existing.getSpec(), request.getSpec());
+      String id = name.substring("studies/".length());
+      return name
+          + " exists with another spec"
+          + (diff.isEmpty()
+              ? " (they differ in fields the server fills in)"
+              : ":\n  " + String.join("\n  ", diff))
+          + "\nfix: create it under another id (--id "
+          + id
+          + "-2), or delete the stored study first (vernier study delete "
+          + id
+          + ") if its trials may go";
     }
   }
 
@@ -147,20 +200,12 @@ final class StudyCommand {
         studies.addAll(page.getStudiesList());
         token = page.getNextPageToken();
       } while (!token.isEmpty());
-      if (json) {
-        printJson(ListStudiesResponse.newBuilder().addAllStudies(studies));
-        return;
-      }
-      out().printf("%-32s %-8s %-5s %s%n", "STUDY", "STATE", "DONE", "TRIALS");
-      for (Study s : studies) {
-        out()
-            .printf(
-                "%-32s %-8s %-5s %s%n",
-                s.getName().substring("studies/".length()),
-                s.getState(),
-                s.getDone() ? "yes" : "no",
-                counts(s.getTrialCounts()));
-      }
+      output.print(
+          out(),
+          ListStudiesResponse.newBuilder().addAllStudies(studies),
+          studies,
+          () -> studyTable(studies),
+          () -> studyRows(studies));
     }
   }
 
@@ -173,38 +218,11 @@ final class StudyCommand {
     void run(VernierClient client) throws Exception {
       Study s =
           client.studies().getStudy(GetStudyRequest.newBuilder().setName(name(study)).build());
-      if (json) {
-        printJson(s);
+      if (output.format() == OutputFormat.TABLE) {
+        StudyText.print(out(), s);
         return;
       }
-      out().println(s.getName() + "  " + s.getState() + (s.getDone() ? "  (done)" : ""));
-      out().println("trials: " + counts(s.getTrialCounts()));
-      out()
-          .println(
-              "objectives: "
-                  + s.getSpec().getObjectivesList().stream()
-                      .map(
-                          o ->
-                              o.getDirection().name().toLowerCase(Locale.ROOT)
-                                  + " "
-                                  + o.getMetric())
-                      .collect(Collectors.joining(", ")));
-      out()
-          .println(
-              "sampler: "
-                  + orDefault(s.getSpec().getSampler().getName(), "random")
-                  + ", pruner: "
-                  + orDefault(s.getSpec().getPruner().getName(), "none"));
-      out().println("parameters:");
-      for (var p : s.getSpec().getParametersList()) {
-        out()
-            .println(
-                "  "
-                    + JsonFormat.printer()
-                        .omittingInsignificantWhitespace()
-                        .print(p)
-                        .replace("\"", ""));
-      }
+      output.print(out(), s, List.of(s), () -> studyRows(List.of(s)), () -> studyRows(List.of(s)));
     }
   }
 
@@ -215,7 +233,10 @@ final class StudyCommand {
 
     @Option(
         names = "--state",
-        description = "Only trials in this state (repeatable): ${COMPLETION-CANDIDATES}.")
+        paramLabel = "STATE",
+        converter = TrialStates.class,
+        completionCandidates = TrialStates.class,
+        description = "Only trials in this state (repeatable, any case): ${COMPLETION-CANDIDATES}.")
     List<Trial.State> states = new ArrayList<>();
 
     @Override
@@ -236,11 +257,7 @@ final class StudyCommand {
         trials.addAll(page.getTrialsList());
         token = page.getNextPageToken();
       } while (!token.isEmpty());
-      if (json) {
-        printJson(ListTrialsResponse.newBuilder().addAllTrials(trials));
-        return;
-      }
-      printTrials(out(), trials);
+      printTrials(ListTrialsResponse.newBuilder().addAllTrials(trials), trials);
     }
   }
 
@@ -254,17 +271,15 @@ final class StudyCommand {
 
     @Override
     void run(VernierClient client) throws Exception {
-      var best =
+      ListBestTrialsResponse best =
           client
               .studies()
               .listBestTrials(ListBestTrialsRequest.newBuilder().setStudy(name(study)).build());
-      if (json) {
-        printJson(best);
-      } else if (best.getTrialsCount() == 0) {
+      if (output.format() == OutputFormat.TABLE && best.getTrialsCount() == 0) {
         out().println("no feasible succeeded trial yet");
-      } else {
-        printTrials(out(), best.getTrialsList());
+        return;
       }
+      printTrials(best, best.getTrialsList());
     }
   }
 
@@ -299,11 +314,7 @@ final class StudyCommand {
         }
         number = t.getStartFrom().getTrial();
       }
-      if (json) {
-        out().println(chain.stream().map(t -> Long.toString(t.getNumber())).toList());
-      } else {
-        printTrials(out(), chain);
-      }
+      printTrials(ListTrialsResponse.newBuilder().addAllTrials(chain), chain);
     }
   }
 
@@ -323,11 +334,7 @@ final class StudyCommand {
                       .setName(name(study))
                       .setState(target())
                       .build());
-      if (json) {
-        printJson(s);
-      } else {
-        out().println(s.getName() + " is " + s.getState());
-      }
+      printStudy(s, s.getName() + " is " + s.getState());
     }
   }
 
@@ -392,25 +399,118 @@ final class StudyCommand {
         c.getInfeasible());
   }
 
+  static Rows studyTable(List<Study> studies) {
+    Rows rows = Rows.of(List.of("STUDY", "STATE", "DONE", "TRIALS"));
+    for (Study s : studies) {
+      rows =
+          rows.with(
+              List.of(
+                  s.getName().substring("studies/".length()),
+                  s.getState().name(),
+                  s.getDone() ? "yes" : "no",
+                  counts(s.getTrialCounts())));
+    }
+    return rows;
+  }
+
+  /** Studies with one column per field and per trial state (CSV). */
+  static Rows studyRows(List<Study> studies) {
+    Rows rows =
+        Rows.of(
+            List.of(
+                "study",
+                "state",
+                "done",
+                "succeeded",
+                "pruned",
+                "failed",
+                "active",
+                "waiting",
+                "abandoned",
+                "infeasible",
+                "sampler",
+                "pruner"));
+    for (Study s : studies) {
+      TrialCounts c = s.getTrialCounts();
+      rows =
+          rows.with(
+              List.of(
+                  s.getName().substring("studies/".length()),
+                  s.getState().name(),
+                  Boolean.toString(s.getDone()),
+                  Integer.toString(c.getSucceeded()),
+                  Integer.toString(c.getPruned()),
+                  Integer.toString(c.getFailed()),
+                  Integer.toString(c.getActive()),
+                  Integer.toString(c.getWaiting()),
+                  Integer.toString(c.getAbandoned()),
+                  Integer.toString(c.getInfeasible()),
+                  orDefault(s.getSpec().getSampler().getName(), "auto"),
+                  orDefault(s.getSpec().getPruner().getName(), "none")));
+    }
+    return rows;
+  }
+
   /**
    * One line per trial; a trial continuing another's checkpoint shows it, e.g. {@code from
-   * #38@125}.
+   * #38@125}; failed and infeasible trials show their reason.
    */
-  static void printTrials(PrintWriter out, List<Trial> trials) {
-    out.printf("%-6s %-10s %-28s %-6s %s%n", "TRIAL", "STATE", "VALUES", "STEP", "PARAMS");
+  static Rows trialTable(List<Trial> trials) {
+    Rows rows = Rows.of(List.of("TRIAL", "STATE", "VALUES", "STEP", "PARAMS", "REASON"));
     for (Trial t : trials) {
       String from =
           t.hasStartFrom()
               ? "from #" + t.getStartFrom().getTrial() + "@" + t.getStartFrom().getStep() + " "
               : "";
-      out.printf(
-          "%-6d %-10s %-28s %-6s %s%s%n",
-          t.getNumber(),
-          t.getState(),
-          CommandLineFormat.values(t.getValuesMap()),
-          t.getLastStep() < 0 ? "-" : Long.toString(t.getLastStep()),
-          from,
-          CommandLineFormat.params(t.getParamsMap()));
+      rows =
+          rows.with(
+              List.of(
+                  Long.toString(t.getNumber()),
+                  t.getState().name(),
+                  CommandLineFormat.values(t.getValuesMap()),
+                  t.getLastStep() < 0 ? "-" : Long.toString(t.getLastStep()),
+                  from + CommandLineFormat.params(t.getParamsMap()),
+                  t.getFailureReason()));
     }
+    return rows;
+  }
+
+  /** Trials with one column per value metric and per parameter, full precision (CSV). */
+  static Rows trialCsv(List<Trial> trials) {
+    TreeSet<String> metrics = new TreeSet<>();
+    TreeSet<String> params = new TreeSet<>();
+    for (Trial t : trials) {
+      metrics.addAll(t.getValuesMap().keySet());
+      params.addAll(t.getParamsMap().keySet());
+    }
+    List<String> header = new ArrayList<>(List.of("number", "state"));
+    metrics.forEach(m -> header.add("value_" + m));
+    params.forEach(p -> header.add("param_" + p));
+    header.addAll(List.of("last_step", "attempt", "worker_id", "failure_reason"));
+    Rows rows = Rows.of(header);
+    for (Trial t : trials) {
+      List<String> row =
+          new ArrayList<>(List.of(Long.toString(t.getNumber()), t.getState().name()));
+      metrics.forEach(
+          m ->
+              row.add(
+                  t.getValuesMap().containsKey(m) ? Double.toString(t.getValuesMap().get(m)) : ""));
+      params.forEach(
+          p -> row.add(t.getParamsMap().containsKey(p) ? csvValue(t.getParamsMap().get(p)) : ""));
+      row.addAll(
+          List.of(
+              t.getLastStep() < 0 ? "" : Long.toString(t.getLastStep()),
+              Integer.toString(t.getAttempt()),
+              t.getWorkerId(),
+              t.getFailureReason()));
+      rows = rows.with(row);
+    }
+    return rows;
+  }
+
+  private static String csvValue(vernier.v1.ParamValue v) {
+    return v.getKindCase() == vernier.v1.ParamValue.KindCase.DOUBLE_VALUE
+        ? Double.toString(v.getDoubleValue())
+        : CommandLineFormat.value(v);
   }
 }
