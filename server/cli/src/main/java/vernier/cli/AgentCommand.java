@@ -11,6 +11,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -19,9 +20,9 @@ import vernier.client.ActiveTrial;
 import vernier.client.StudyDirectories;
 import vernier.client.VernierClient;
 import vernier.v1.GetStudyRequest;
-import vernier.v1.Objective;
 import vernier.v1.ParameterSpec;
 import vernier.v1.Study;
+import vernier.v1.Trial;
 
 /**
  * {@code vernier agent --study S -- cmd {lr}}: tunes any command line. One process per trial, its
@@ -114,7 +115,7 @@ final class AgentCommand implements Callable<Integer> {
           new CommandRunner(
               command,
               s.getSpec().getParametersList().stream().map(ParameterSpec::getName).toList(),
-              s.getSpec().getObjectivesList().stream().map(Objective::getMetric).toList(),
+              requiredMetrics(s),
               name,
               studyDirectory(s),
               (long) (graceSeconds * 1000),
@@ -125,21 +126,75 @@ final class AgentCommand implements Callable<Integer> {
       Thread hook = new Thread(() -> stopAll(runner), "vernier-agent-stop");
       Runtime.getRuntime().addShutdownHook(hook);
       AtomicInteger started = new AtomicInteger();
+      Tally tally = new Tally();
       List<Thread> threads = new ArrayList<>();
       for (int i = 0; i < parallel; i++) {
         String id = parallel == 1 ? worker : worker + "-" + i;
-        Thread t = new Thread(() -> work(client, name, id, runner, started), id);
+        Thread t = new Thread(() -> work(client, name, id, runner, started, tally), id);
         t.start();
         threads.add(t);
       }
       for (Thread t : threads) {
         t.join();
       }
-      if (!stopping.get()) {
+      if (!stopping.get() || tally.missingMetric.get() != null) {
         Runtime.getRuntime().removeShutdownHook(hook);
       }
+      return tally.exitCode(System.err);
     }
-    return 0;
+  }
+
+  /** Every metric a succeeded trial must report: the objectives and the constraints. */
+  private static List<String> requiredMetrics(Study s) {
+    List<String> metrics = new ArrayList<>();
+    s.getSpec().getObjectivesList().forEach(o -> metrics.add(o.getMetric()));
+    s.getSpec().getConstraintsList().forEach(c -> metrics.add(c.getMetric()));
+    return metrics;
+  }
+
+  /** The outcomes of this agent's trials, for its exit code. */
+  private static final class Tally {
+    final AtomicInteger failed = new AtomicInteger();
+    final AtomicInteger finished = new AtomicInteger();
+    final AtomicReference<String> lastFailure = new AtomicReference<>();
+    final AtomicReference<String> missingMetric = new AtomicReference<>();
+
+    void count(CommandRunner.Result r) {
+      if (r.state() == null) {
+        return;
+      }
+      finished.incrementAndGet();
+      if (r.state() == Trial.State.FAILED) {
+        failed.incrementAndGet();
+        lastFailure.set(r.line());
+      }
+      if (r.missingMetric() != null) {
+        missingMetric.compareAndSet(null, r.missingMetric());
+      }
+    }
+
+    /** 0 unless the command cannot fill the study or every trial it ran failed (then 1). */
+    int exitCode(PrintStream err) {
+      if (missingMetric.get() != null) {
+        err.println(
+            "vernier agent: the command does not report '"
+                + missingMetric.get()
+                + "', which the study needs (an objective or constraint); stopped asking for"
+                + " trials. Print it as a metric line, e.g. {\"step\": 10, \""
+                + missingMetric.get()
+                + "\": 0.5} (see docs/workers.md)");
+        return 1;
+      }
+      if (finished.get() > 0 && failed.get() == finished.get()) {
+        err.println(
+            "vernier agent: all "
+                + finished.get()
+                + " trials failed; the last: "
+                + lastFailure.get());
+        return 1;
+      }
+      return 0;
+    }
   }
 
   private void work(
@@ -147,7 +202,8 @@ final class AgentCommand implements Callable<Integer> {
       String name,
       String worker,
       CommandRunner runner,
-      AtomicInteger started) {
+      AtomicInteger started,
+      Tally tally) {
     PrintStream out = System.out;
     while (!stopping.get() && (maxTrials == 0 || started.incrementAndGet() <= maxTrials)) {
       Optional<ActiveTrial> next = client.ask(name, worker);
@@ -156,7 +212,12 @@ final class AgentCommand implements Callable<Integer> {
         return;
       }
       try (ActiveTrial trial = next.get()) {
-        out.println(runner.run(trial, running::add));
+        CommandRunner.Result result = runner.run(trial, running::add);
+        out.println(result.line());
+        tally.count(result);
+        if (result.missingMetric() != null) {
+          stopping.set(true); // every trial would fail the same way: stop asking
+        }
       } catch (Exception e) {
         System.err.println("[trial " + next.get().trial().getNumber() + "] " + e.getMessage());
       } finally {
@@ -172,7 +233,7 @@ final class AgentCommand implements Callable<Integer> {
       try {
         runner.terminate(r.process);
         if (r.trial.isOpen()) {
-          r.trial.failed("the agent was stopped", true);
+          r.trial.fail("the agent was stopped", true);
         }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();

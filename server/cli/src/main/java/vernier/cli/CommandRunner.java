@@ -32,7 +32,7 @@ final class CommandRunner {
 
   private final List<String> template;
   private final List<String> paramNames;
-  private final List<String> objectives;
+  private final List<String> requiredMetrics;
   private final String study;
 
   /**
@@ -50,7 +50,7 @@ final class CommandRunner {
   CommandRunner(
       List<String> template,
       List<String> paramNames,
-      List<String> objectives,
+      List<String> requiredMetrics,
       String study,
       Path studyDir,
       long graceMillis,
@@ -61,7 +61,7 @@ final class CommandRunner {
     this.stopping = stopping;
     this.template = template;
     this.paramNames = paramNames;
-    this.objectives = objectives;
+    this.requiredMetrics = requiredMetrics;
     this.study = study;
     this.studyDir = studyDir;
     this.graceMillis = graceMillis;
@@ -82,7 +82,17 @@ final class CommandRunner {
   }
 
   /** Runs the trial to its end; {@code started} is told the process once it runs. */
-  String run(ActiveTrial trial, java.util.function.Consumer<Running> started)
+  /**
+   * How a trial ended, for the agent's line and its exit code.
+   *
+   * @param line {@code trial 3 FAILED: exit code 2: ... (exit 2, 1.2 s)}
+   * @param state the trial's state after the tell, or null when nothing was told (lease lost, the
+   *     agent is stopping)
+   * @param missingMetric a metric the study needs that the command never reported, or null
+   */
+  record Result(String line, Trial.State state, String missingMetric) {}
+
+  Result run(ActiveTrial trial, java.util.function.Consumer<Running> started)
       throws IOException, InterruptedException {
     Trial t = trial.trial();
     String prefix = "[trial " + t.getNumber() + "] ";
@@ -112,13 +122,27 @@ final class CommandRunner {
     int code = process.waitFor();
     stderr.join(TimeUnit.SECONDS.toMillis(5));
     double seconds = (System.nanoTime() - start) / 1e9;
-    return String.format(
-        Locale.ROOT,
-        "trial %d %s (%s, %.1f s)",
-        t.getNumber(),
-        tell(trial, stopped, code, last, stderrTail),
-        stopped != null ? stopped : "exit " + code,
-        seconds);
+    Told told = tell(trial, stopped, code, last, stderrTail);
+    String line =
+        String.format(
+            Locale.ROOT,
+            "trial %d %s (%s, %.1f s)",
+            t.getNumber(),
+            told.text(),
+            stopped != null ? stopped : "exit " + code,
+            seconds);
+    return new Result(line, told.state(), told.missingMetric());
+  }
+
+  /** What {@link #tell} did: the state (null: nothing told), a text, a missing metric. */
+  private record Told(Trial.State state, String text, String missingMetric) {
+    static Told as(Trial trial, String text) {
+      return new Told(trial.getState(), text, null);
+    }
+
+    static Told failed(Trial trial) {
+      return new Told(trial.getState(), trial.getState() + ": " + trial.getFailureReason(), null);
+    }
   }
 
   /**
@@ -141,10 +165,12 @@ final class CommandRunner {
         }
         step = metrics.get().step().orElse(step + 1);
         try {
-          Decision decision = trial.report(step, metrics.get().metrics());
+          trial.report(step, metrics.get().metrics());
           last.putAll(metrics.get().metrics());
-          if (ActiveTrial.shouldStop(decision)) {
-            return decision == Decision.PRUNE ? "pruned at step " + step : "study stopped";
+          if (trial.shouldStop()) {
+            return trial.lastDecision() == Decision.PRUNE
+                ? "pruned at step " + step
+                : "study stopped";
           }
         } catch (LeaseLostException e) {
           err.println(prefix + e.getMessage());
@@ -160,45 +186,44 @@ final class CommandRunner {
     return null;
   }
 
-  private String tell(
+  private Told tell(
       ActiveTrial trial,
       String stopped,
       int code,
       Map<String, Double> last,
       Deque<String> stderrTail) {
     if (!trial.isOpen()) {
-      return "LOST";
+      return new Told(null, "LOST", null);
     }
     if (stopping.getAsBoolean()) {
-      return "STOPPED"; // the agent is shutting down: its hook tells the trial FAILED (retryable)
+      // the agent is shutting down: its hook tells the trial FAILED (retryable)
+      return new Told(null, "STOPPED", null);
     }
     try {
       if (stopped != null) {
-        return trial.pruned().getState().name();
+        return Told.as(trial.prune(), "PRUNED");
       }
       if (code != 0) {
-        return trial
-            .failed(
+        return Told.failed(
+            trial.fail(
                 "exit code "
                     + code
                     + (stderrTail.isEmpty() ? "" : ": " + String.join("\n", stderrTail)),
-                retryFailures)
-            .getState()
-            .name();
+                retryFailures));
       }
-      for (String objective : objectives) {
-        if (!last.containsKey(objective)) {
-          return trial
-              .failed(
-                  "the command exited 0 without reporting the objective '" + objective + "'", false)
-              .getState()
-              .name();
+      for (String metric : requiredMetrics) {
+        if (!last.containsKey(metric)) {
+          Trial failed =
+              trial.fail(
+                  "the command exited 0 without reporting '" + metric + "', which the study needs",
+                  false);
+          return new Told(failed.getState(), Told.failed(failed).text(), metric);
         }
       }
-      Trial told = trial.succeeded(last);
-      return told.getState() + " " + CommandLineFormat.values(told.getValuesMap());
+      Trial told = trial.succeed(last);
+      return Told.as(told, told.getState() + " " + CommandLineFormat.values(told.getValuesMap()));
     } catch (StatusRuntimeException e) {
-      return "FAILED (" + e.getStatus().getDescription() + ")";
+      return new Told(null, "NOT TOLD (" + e.getStatus().getDescription() + ")", null);
     }
   }
 

@@ -63,13 +63,24 @@ final class AgentTest {
   }
 
   private static String agent(String... args) {
+    return agentExiting(0, args);
+  }
+
+  /** Runs {@code vernier agent ...}, checks its exit code, returns its stdout and stderr. */
+  private static String agentExiting(int code, String... args) {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    PrintStream previous = System.out;
-    System.setOut(new PrintStream(bytes, true, StandardCharsets.UTF_8));
+    PrintStream previousOut = System.out;
+    PrintStream previousErr = System.err;
+    PrintStream both = new PrintStream(bytes, true, StandardCharsets.UTF_8);
+    System.setOut(both);
+    System.setErr(both);
     try {
-      assertThat(Main.command().execute(args)).isZero();
+      assertThat(Main.command().execute(args))
+          .as(bytes.toString(StandardCharsets.UTF_8))
+          .isEqualTo(code);
     } finally {
-      System.setOut(previous);
+      System.setOut(previousOut);
+      System.setErr(previousErr);
     }
     return bytes.toString(StandardCharsets.UTF_8);
   }
@@ -320,21 +331,57 @@ final class AgentTest {
   void nonZeroExit_isAFailureWithTheTailOfStderr() {
     try (VernierClient client = VernierClient.connect(server.target())) {
       client.createStudy("agent-c", quadratic(1, "none"));
-      agent(
-          "agent",
-          "-s",
-          server.target(),
-          "--study",
-          "agent-c",
-          "--workdir",
-          dir.resolve("runs-c").toString(),
-          "--",
-          "sh",
-          "-c",
-          "echo loss=3; echo 'CUDA out of memory' >&2; exit 3");
+      String out =
+          agentExiting(
+              1,
+              "agent",
+              "-s",
+              server.target(),
+              "--study",
+              "agent-c",
+              "--workdir",
+              dir.resolve("runs-c").toString(),
+              "--",
+              "sh",
+              "-c",
+              "echo loss=3; echo 'CUDA out of memory' >&2; exit 3");
       Trial t = trials(client, "agent-c").get(0);
       assertThat(t.getState()).isEqualTo(Trial.State.FAILED);
       assertThat(t.getFailureReason()).contains("exit code 3", "CUDA out of memory");
+      assertThat(out)
+          .contains("trial 0 FAILED: exit code 3: CUDA out of memory (exit 3, ")
+          .contains("vernier agent: all 1 trials failed; the last: trial 0 FAILED: exit code 3");
+    }
+  }
+
+  @Test
+  void aCommandThatNeverReportsTheObjective_stopsTheAgentAfterOneTrial() {
+    try (VernierClient client = VernierClient.connect(server.target())) {
+      client.createStudy("agent-m", quadratic(5, "none"));
+      String out =
+          agentExiting(
+              1,
+              "agent",
+              "-s",
+              server.target(),
+              "--study",
+              "agent-m",
+              "--parallel",
+              "1",
+              "--workdir",
+              dir.resolve("runs-m").toString(),
+              "--",
+              "sh",
+              "-c",
+              "echo training done");
+      assertThat(trials(client, "agent-m")).hasSize(1);
+      assertThat(out)
+          .contains(
+              "trial 0 FAILED: the command exited 0 without reporting 'loss', which the study"
+                  + " needs (exit 0, ")
+          .contains(
+              "vernier agent: the command does not report 'loss', which the study needs (an"
+                  + " objective or constraint); stopped asking for trials.");
     }
   }
 

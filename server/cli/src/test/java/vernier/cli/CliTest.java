@@ -64,7 +64,7 @@ final class CliTest {
       for (int i = 0; i < 3; i++) {
         try (ActiveTrial t = client.ask("studies/cli-one", "cli-test").orElseThrow()) {
           t.report(0, Map.of("val_loss", 2.0));
-          t.succeeded(Map.of("val_loss", 1.0 - i * 0.1, "memory_gb", 4.0));
+          t.succeed(Map.of("val_loss", 1.0 - i * 0.1, "memory_gb", 4.0));
         }
       }
     }
@@ -72,9 +72,39 @@ final class CliTest {
         .contains("cli-one", "ACTIVE", "3 succeeded");
     assertThat(vernier("study", "show", "cli-one", "-s", s).out())
         .contains(
-            "studies/cli-one", "minimize val_loss", "sampler: tpe, pruner: median", "name:lr");
-    Result trials = vernier("study", "trials", "cli-one", "--state", "SUCCEEDED", "-s", s);
-    assertThat(trials.out().lines().count()).isEqualTo(4);
+            "studies/cli-one",
+            "objectives:  minimize val_loss",
+            "constraints: memory_gb <= 16",
+            "sampler:     tpe (default settings)",
+            "pruner:      median {n_startup_trials: 5, n_warmup_steps: 3}",
+            "limits:      max_trials 100, max_parallel 8, max_failed 10, max_attempts 2, lease"
+                + " 120s",
+            "seed:        7")
+        .containsPattern("lr +float +\\[1e-05, 0\\.1\\] +log")
+        .containsPattern("momentum +float +\\[0, 0\\.99\\] +linear +if optimizer in \\{sgd\\}")
+        .containsPattern("batch_size +int +\\[16, 256\\] step 16");
+    Result trials = vernier("study", "trials", "cli-one", "--state", "succeeded", "-s", s);
+    assertThat(trials.out().lines().count()).as(trials.err()).isEqualTo(4);
+    Result csv = vernier("study", "trials", "cli-one", "--format", "CSV", "-s", s);
+    assertThat(csv.out().lines().findFirst())
+        .hasValue(
+            "number,state,value_memory_gb,value_val_loss,param_batch_size,param_dropout,param_layers,"
+                + "param_lr,param_momentum,param_optimizer,param_units,last_step,attempt,worker_id,"
+                + "failure_reason");
+    assertThat(csv.out().lines().count()).isEqualTo(4);
+    Result jsonl = vernier("study", "trials", "cli-one", "--format", "jsonl", "-s", s);
+    assertThat(jsonl.out().lines().toList())
+        .hasSize(3)
+        .allSatisfy(l -> assertThat(l).startsWith("{\"name\":\"studies/cli-one/trials/"));
+    assertThat(vernier("study", "list", "--format", "csv", "-s", s).out())
+        .startsWith("study,state,done,succeeded,pruned,failed,active,waiting,abandoned,infeasible")
+        .contains("cli-one,ACTIVE,false,3,0,0,0,0,0,0,tpe,median");
+    Result badState = vernier("study", "trials", "cli-one", "--state", "unrecognized", "-s", s);
+    assertThat(badState.code()).isEqualTo(2);
+    assertThat(badState.err())
+        .contains(
+            "'unrecognized' is not a trial state; use one of WAITING, ACTIVE, SUCCEEDED, PRUNED,"
+                + " FAILED, INFEASIBLE, ABANDONED");
     assertThat(vernier("study", "best", "cli-one", "-s", s).out()).contains("val_loss=0.80000");
     assertThat(vernier("study", "best", "cli-one", "--json", "-s", s).out())
         .contains("\"val_loss\": 0.8");
@@ -116,7 +146,11 @@ final class CliTest {
     Files.writeString(typo, Files.readString(example()).replace("log_scale", "logscale"));
     Result r = vernier("study", "create", "-f", typo.toString(), "-s", s);
     assertThat(r.code()).isEqualTo(1);
-    assertThat(r.err()).contains("typo.yaml", "logscale");
+    assertThat(r.err())
+        .contains(
+            "typo.yaml:11:",
+            "spec.parameters[0].float_domain.logscale: unknown field 'logscale' in FloatDomain;"
+                + " did you mean 'log_scale'?");
 
     Path badRange = dir.resolve("range.yaml");
     Files.writeString(
@@ -179,6 +213,46 @@ final class CliTest {
     Result refused = vernier(otherPruner.toArray(String[]::new));
     assertThat(refused.code()).isNotZero();
     assertThat(refused.err()).contains("ALREADY_EXISTS", "my-sweep");
+  }
+
+  @Test
+  void create_saysWhenTheStudyExisted_andWhatDiffersWhenItsIdIsTaken() throws Exception {
+    String s = server.target();
+    Result first =
+        vernier("study", "create", "-f", example().toString(), "--id", "cli-twice", "-s", s);
+    assertThat(first.out()).startsWith("created studies/cli-twice");
+    Result same =
+        vernier("study", "create", "-f", example().toString(), "--id", "cli-twice", "-s", s);
+    assertThat(same.code()).as(same.err()).isZero();
+    assertThat(same.out())
+        .startsWith("exists already with this spec, nothing changed: studies/cli-twice");
+
+    Path other = dir.resolve("other.yaml");
+    Files.writeString(
+        other,
+        Files.readString(example())
+            .replace("max_trials: 100", "max_trials: 200")
+            .replace("name: tpe", "name: random"));
+    Result taken = vernier("study", "create", "-f", other.toString(), "--id", "cli-twice", "-s", s);
+    assertThat(taken.code()).isEqualTo(1);
+    assertThat(taken.err())
+        .contains(
+            "studies/cli-twice exists with another spec:",
+            "limits.max_trials: 100 (stored) vs 200 (yours)",
+            "sampler.name: tpe (stored) vs random (yours)",
+            "fix: create it under another id (--id cli-twice-2), or delete the stored study first"
+                + " (vernier study delete cli-twice)");
+  }
+
+  @Test
+  void aWrongAddressIsNamedWithWhereItCameFromAndTheCause() throws Exception {
+    String nowhere = "127.0.0.1:" + ServerProcess.freePort();
+    Result r = vernier("study", "list", "-s", nowhere, "--timeout", "2");
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err())
+        .startsWith("vernier: no answer from the server at " + nowhere + " (from --server): ")
+        .contains("Connection refused")
+        .endsWith("; is it running there?\n");
   }
 
   @Test

@@ -5,6 +5,7 @@ import com.google.inject.Provides;
 import com.google.inject.Singleton;
 import java.nio.file.Path;
 import java.time.Clock;
+import org.slf4j.LoggerFactory;
 import vernier.server.health.Readiness;
 import vernier.server.http.HttpModule;
 import vernier.server.metrics.VernierMetrics;
@@ -57,7 +58,9 @@ public final class ServerModule extends AbstractModule {
     @Provides
     @Singleton
     PluginRegistry plugins(ServerConfig config) {
-      return PluginLoader.load(config.pluginsDir());
+      PluginRegistry plugins = PluginLoader.load(config.pluginsDir());
+      LoggerFactory.getLogger(VernierServer.class).info("plugins: {}", plugins.describe());
+      return plugins;
     }
   }
 

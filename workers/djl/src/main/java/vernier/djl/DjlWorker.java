@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import vernier.client.SweepSummary;
 import vernier.client.VernierClient;
+import vernier.v1.GetStudyRequest;
 
 /**
  * The DJL reference worker: asks a study for trials and trains each with Deep Java Library
@@ -31,10 +32,15 @@ public final class DjlWorker implements Callable<Integer> {
 
   @Option(
       names = {"-s", "--server"},
-      defaultValue = "${env:VERNIER_SERVER:-127.0.0.1:7070}")
+      defaultValue = "${env:VERNIER_SERVER:-127.0.0.1:7070}",
+      description =
+          "Server address host:port (default: ${DEFAULT-VALUE}, from VERNIER_SERVER when set).")
   String server;
 
-  @Option(names = "--study", required = true)
+  @Option(
+      names = "--study",
+      required = true,
+      description = "The study to fill; it must optimise metrics the task reports.")
   String study;
 
   @Option(
@@ -55,7 +61,7 @@ public final class DjlWorker implements Callable<Integer> {
   @Option(
       names = "--max-length",
       defaultValue = "16",
-      description = "Tokens kept per text example.")
+      description = "Tokens kept per text example (default: ${DEFAULT-VALUE}).")
   int maxLength;
 
   @Option(
@@ -67,13 +73,13 @@ public final class DjlWorker implements Callable<Integer> {
   @Option(
       names = "--parallel",
       defaultValue = "0",
-      description = "Trials at once; 0: one per GPU, else 1.")
+      description = "Trials at once; 0: one per GPU, else 1 (default: ${DEFAULT-VALUE}).")
   int parallel;
 
   @Option(
       names = "--checkpoints",
       defaultValue = "vernier-checkpoints",
-      description = "Checkpoint root.")
+      description = "Checkpoint root directory (default: ${DEFAULT-VALUE}).")
   Path checkpoints;
 
   @Option(
@@ -81,22 +87,25 @@ public final class DjlWorker implements Callable<Integer> {
       defaultValue = "300",
       description =
           "Steps (and the learning-rate schedule's length) when the study does not tune max_steps;"
-              + " a trial's max_step (population-based training) decides when it stops.")
+              + " a trial's max_step (population-based training) decides when it stops (default:"
+              + " ${DEFAULT-VALUE}).")
   int maxSteps;
 
   @Option(
       names = "--eval-every",
       defaultValue = "25",
-      description = "Steps between evaluations and checkpoints.")
+      description = "Steps between evaluations and checkpoints (default: ${DEFAULT-VALUE}).")
   int evalEvery;
 
   @Option(
       names = "--report-every",
       defaultValue = "5",
-      description = "Steps between train_loss reports.")
+      description = "Steps between train_loss reports (default: ${DEFAULT-VALUE}).")
   int reportEvery;
 
-  @Option(names = "--worker-id", description = "Default: pid-host.")
+  @Option(
+      names = "--worker-id",
+      description = "Worker id the server records on its trials (default: pid-host).")
   String workerId;
 
   @Option(
@@ -128,6 +137,8 @@ public final class DjlWorker implements Callable<Integer> {
             ? workerId
             : ManagementFactory.getRuntimeMXBean().getName().replace('@', '-');
     try (VernierClient client = VernierClient.connect(server)) {
+      StudyFit.check(
+          client.studies().getStudy(GetStudyRequest.newBuilder().setName(name).build()), chosen);
       TrialTrainer trainer =
           new TrialTrainer(
               chosen,

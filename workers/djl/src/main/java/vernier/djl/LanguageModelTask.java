@@ -6,6 +6,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.training.Trainer;
 import java.util.Map;
+import java.util.Set;
 import java.util.SplittableRandom;
 
 /**
@@ -59,6 +60,11 @@ final class LanguageModelTask implements Task {
       }
     }
     return new NDList[] {new NDList(manager.create(inputs)), new NDList(manager.create(targets))};
+  }
+
+  @Override
+  public Set<String> metrics() {
+    return Set.of("train_loss", "val_loss", "val_perplexity");
   }
 
   @Override

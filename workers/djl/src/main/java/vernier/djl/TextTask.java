@@ -9,6 +9,7 @@ import ai.djl.nn.Block;
 import ai.djl.training.Trainer;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.SplittableRandom;
 
 /** Text classification: bag of token embeddings into an MLP. */
@@ -53,6 +54,11 @@ final class TextTask implements Task {
       labels[i] = e.label();
     }
     return new NDList[] {new NDList(manager.create(ids)), new NDList(manager.create(labels))};
+  }
+
+  @Override
+  public Set<String> metrics() {
+    return Set.of("train_loss", "val_loss", "val_accuracy");
   }
 
   @Override

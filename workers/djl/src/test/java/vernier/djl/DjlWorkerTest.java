@@ -139,6 +139,40 @@ final class DjlWorkerTest {
   }
 
   @Test
+  void worker_refusesAStudyItCannotFill_beforeTrainingAnything() {
+    create(
+        "needs-memory",
+        space()
+            .addConstraints(
+                vernier.v1.Constraint.newBuilder()
+                    .setMetric("memory_gb")
+                    .setUpperBound(com.google.protobuf.DoubleValue.of(8)))
+            .build());
+    java.io.StringWriter err = new java.io.StringWriter();
+    int code =
+        new picocli.CommandLine(new DjlWorker())
+            .setExecutionExceptionHandler(
+                (e, cmd, parsed) -> {
+                  err.write(e.getMessage());
+                  return 1;
+                })
+            .execute(
+                "--server",
+                "127.0.0.1:" + server.grpcPort(),
+                "--study",
+                "needs-memory",
+                "--device",
+                "cpu");
+    assertThat(code).isEqualTo(1);
+    assertThat(err.toString())
+        .isEqualTo(
+            "the text task cannot fill studies/needs-memory: it needs memory_gb (constraint), which"
+                + " the task does not report (it reports train_loss, val_accuracy, val_loss); give"
+                + " it a study over those metrics, such as examples/djl-text.yaml");
+    assertThat(trials("needs-memory")).isEmpty();
+  }
+
+  @Test
   void textTask_learns_andHyperparametersMatter() throws Exception {
     create(
         "text",

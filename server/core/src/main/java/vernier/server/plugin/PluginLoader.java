@@ -36,12 +36,8 @@ public final class PluginLoader {
     ServiceLoader.load(SamplerFactory.class, loader).forEach(samplers::add);
     ServiceLoader.load(PrunerFactory.class, loader).forEach(pruners::add);
     PluginRegistry registry = new PluginRegistry(samplers, pruners);
-    log.info("plugins: samplers {}, pruners {}", names(samplers), names(pruners));
+    log.debug("plugins: {}", registry.describe());
     return registry;
-  }
-
-  private static List<String> names(List<? extends vernier.spi.PluginFactory> factories) {
-    return factories.stream().map(vernier.spi.PluginFactory::name).sorted().toList();
   }
 
   private static ClassLoader classLoader(Path pluginsDir) {
@@ -53,7 +49,7 @@ public final class PluginLoader {
     try (Stream<Path> files = Files.list(pluginsDir)) {
       for (Path jar : files.filter(p -> p.toString().endsWith(".jar")).sorted().toList()) {
         jars.add(jar.toUri().toURL());
-        log.info("plugin jar {}", jar);
+        log.debug("plugin jar {}", jar);
       }
     } catch (MalformedURLException e) {
       throw new IllegalStateException(e);

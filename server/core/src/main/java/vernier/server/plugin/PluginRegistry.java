@@ -59,4 +59,12 @@ public final class PluginRegistry implements PluginLookup {
   public List<PrunerFactory> pruners() {
     return List.copyOf(pruners.values());
   }
+
+  /** The plugins' names for a log line: {@code samplers [auto, gp, ...], pruners [median, ...]}. */
+  public String describe() {
+    return "samplers "
+        + samplers().stream().map(SamplerFactory::name).sorted().toList()
+        + ", pruners "
+        + pruners().stream().map(PrunerFactory::name).sorted().toList();
+  }
 }
