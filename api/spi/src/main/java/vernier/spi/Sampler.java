@@ -11,4 +11,13 @@ public interface Sampler {
    * parameters are taken, so parallel workers can be given distinct points.
    */
   Suggestion suggest(StudyView study, SamplingContext context);
+
+  /**
+   * What this sampler is, in a few words for people, shown with the study ({@code vernier study
+   * show}, the API's {@code Study.sampler_description}): e.g. a sampler that picks another says
+   * which and why. Empty (the default) when the sampler's name says it all.
+   */
+  default String description() {
+    return "";
+  }
 }

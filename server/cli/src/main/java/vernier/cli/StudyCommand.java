@@ -151,6 +151,9 @@ final class StudyCommand {
               + study.getSpec().getParametersCount()
               + " parameters, sampler "
               + orDefault(study.getSpec().getSampler().getName(), "auto")
+              + (study.getSamplerDescription().isEmpty()
+                  ? ""
+                  : " (" + study.getSamplerDescription() + ")")
               + ", pruner "
               + orDefault(study.getSpec().getPruner().getName(), "none")
               + ")");

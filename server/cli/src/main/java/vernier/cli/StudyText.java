@@ -50,7 +50,12 @@ final class StudyText {
                   .map(StudyText::constraint)
                   .collect(Collectors.joining(", "))
         });
-    fields.add(new String[] {"sampler", plugin(spec.getSampler(), "auto")});
+    fields.add(
+        new String[] {
+          "sampler",
+          plugin(spec.getSampler(), "auto")
+              + (s.getSamplerDescription().isEmpty() ? "" : "; " + s.getSamplerDescription())
+        });
     fields.add(new String[] {"pruner", plugin(spec.getPruner(), "none")});
     fields.add(new String[] {"limits", limits(spec.getLimits())});
     fields.add(

@@ -245,6 +245,22 @@ final class CliTest {
   }
 
   @Test
+  void create_andShow_sayWhatTheAutoSamplerChose() throws Exception {
+    String s = server.target();
+    Path noSampler = dir.resolve("auto.yaml");
+    Files.writeString(
+        noSampler, Files.readString(example()).replace("  sampler:\n    name: tpe\n", ""));
+    Result created =
+        vernier("study", "create", "-f", noSampler.toString(), "--id", "cli-auto", "-s", s);
+    assertThat(created.out())
+        .contains("sampler auto (chose tpe: 1 objective, 7 parameters, conditional)");
+    assertThat(vernier("study", "show", "cli-auto", "-s", s).out())
+        .contains(
+            "sampler:     auto (default settings); chose tpe: 1 objective, 7 parameters,"
+                + " conditional");
+  }
+
+  @Test
   void aWrongAddressIsNamedWithWhereItCameFromAndTheCause() throws Exception {
     String nowhere = "127.0.0.1:" + ServerProcess.freePort();
     Result r = vernier("study", "list", "-s", nowhere, "--timeout", "2");

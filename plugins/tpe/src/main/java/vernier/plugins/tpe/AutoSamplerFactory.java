@@ -6,9 +6,12 @@ import vernier.spi.Parameter;
 import vernier.spi.PluginLookup;
 import vernier.spi.Sampler;
 import vernier.spi.SamplerFactory;
+import vernier.spi.SamplingContext;
 import vernier.spi.SettingSpec;
 import vernier.spi.Settings;
 import vernier.spi.StudyDefinition;
+import vernier.spi.StudyView;
+import vernier.spi.Suggestion;
 
 /**
  * {@code auto}: picks a sampler from the study's shape and says which: for two to four objectives
@@ -53,19 +56,29 @@ public final class AutoSamplerFactory implements SamplerFactory {
   @Override
   public Sampler create(StudyDefinition study, Settings settings, PluginLookup plugins) {
     String choice = choose(study, plugins);
-    LOG.log(
-        System.Logger.Level.INFO,
-        "study {0}: auto sampler chose {1} ({2} objective(s), {3} parameter(s){4})",
-        study.name(),
-        choice,
-        study.objectives().size(),
-        study.space().parameters().size(),
-        study.space().isConditional() ? ", conditional" : "");
-    if (choice.equals("tpe")) {
-      return new TpeSamplerFactory().create(study, Settings.empty(), plugins);
+    String why =
+        "chose "
+            + choice
+            + ": "
+            + study.objectives().size()
+            + (study.objectives().size() == 1 ? " objective, " : " objectives, ")
+            + study.space().parameters().size()
+            + (study.space().parameters().size() == 1 ? " parameter" : " parameters")
+            + (study.space().isConditional() ? ", conditional" : "");
+    LOG.log(System.Logger.Level.INFO, "study {0}: auto sampler {1}", study.name(), why);
+    Sampler chosen =
+        choice.equals("tpe")
+            ? new TpeSamplerFactory().create(study, Settings.empty(), plugins)
+            : plugins.sampler(choice).orElseThrow().create(study, Settings.empty(), plugins);
+    return new Chosen(chosen, why);
+  }
+
+  /** The chosen sampler, which also says what was chosen and why. */
+  private record Chosen(Sampler delegate, String description) implements Sampler {
+    @Override
+    public Suggestion suggest(StudyView study, SamplingContext context) {
+      return delegate.suggest(study, context);
     }
-    SamplerFactory factory = plugins.sampler(choice).orElseThrow();
-    return factory.create(study, Settings.empty(), plugins);
   }
 
   /** The rule, documented in docs/samplers.md. */

@@ -88,6 +88,20 @@ final class AutoSamplerTest extends SamplerContractTest {
   }
 
   @Test
+  void theSamplerSaysWhatWasChosenAndWhy() {
+    assertThat(
+            new AutoSamplerFactory()
+                .create(study(1), vernier.spi.Settings.empty(), with("gp"))
+                .description())
+        .isEqualTo("chose gp: 1 objective, 1 parameter");
+    assertThat(
+            new AutoSamplerFactory()
+                .create(study(3), vernier.spi.Settings.empty(), with())
+                .description())
+        .isEqualTo("chose tpe: 3 objectives, 1 parameter");
+  }
+
+  @Test
   void unconditionalSpacesUpToTwentyParameters_getGp() {
     assertThat(AutoSamplerFactory.choose(study(1), with("gp", "cmaes"))).isEqualTo("gp");
     assertThat(AutoSamplerFactory.choose(study(2), with("gp", "nsga2")))

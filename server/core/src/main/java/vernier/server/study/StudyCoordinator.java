@@ -881,6 +881,7 @@ public final class StudyCoordinator {
                 .setInfeasible(memory.count(TrialState.INFEASIBLE))
                 .setAbandoned(memory.count(TrialState.ABANDONED)))
         .setDone(isDone())
+        .setSamplerDescription(compiled.sampler().description())
         .build();
   }
 

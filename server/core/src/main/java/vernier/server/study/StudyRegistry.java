@@ -112,6 +112,7 @@ public final class StudyRegistry implements AutoCloseable {
           .setState(Study.State.ACTIVE)
           .setCreateTime(Protos.timestamp(study.createTime()))
           .setTrialCounts(TrialCounts.getDefaultInstance())
+          .setSamplerDescription(compiled.sampler().description())
           .build();
     }
     if (!store.createStudy(study)) {
