@@ -284,5 +284,14 @@ final class CliTest {
             "median",
             "n_startup_trials",
             "none");
+    Result csv =
+        vernier("plugins", "--format", "csv", "--plugins-dir", dir.resolve("none").toString());
+    assertThat(csv.out())
+        .startsWith("kind,plugin,setting,type,default,allowed,setting_description\n")
+        .contains("pruner,median,n_startup_trials,integer,5,");
+    Result jsonl =
+        vernier("plugins", "--format", "jsonl", "--plugins-dir", dir.resolve("none").toString());
+    assertThat(jsonl.out().lines())
+        .anyMatch(l -> l.startsWith("{\"kind\":\"pruner\",\"name\":\"median\""));
   }
 }
