@@ -44,7 +44,8 @@ final class SchemaMigrations {
 
   /**
    * @param dataSource hands out connections to the database; each is closed after use
-   * @param location the Flyway location of this store's migrations, e.g. {@link #SQLITE}
+   * @param location the Flyway location of this store's migrations, e.g. {@link #SQLITE}; several
+   *     separated by commas
    * @param kind the database product, for the log: "SQLite"
    * @param name the database in messages: the file, or a URL without credentials
    */
@@ -85,7 +86,7 @@ final class SchemaMigrations {
   private Flyway flyway(boolean adopt) {
     return Flyway.configure(SchemaMigrations.class.getClassLoader())
         .dataSource(dataSource)
-        .locations(location)
+        .locations(location.split(","))
         .failOnMissingLocations(true)
         .table(HISTORY)
         // adopt only a database that has our tables: one with foreign tables is refused
