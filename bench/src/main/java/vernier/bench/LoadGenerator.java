@@ -30,7 +30,9 @@ import vernier.v1.Limits;
 import vernier.v1.Measurement;
 import vernier.v1.Objective;
 import vernier.v1.ParameterSpec;
+import vernier.v1.PluginSpec;
 import vernier.v1.ReportRequest;
+import vernier.v1.Study;
 import vernier.v1.StudyServiceGrpc;
 import vernier.v1.StudySpec;
 import vernier.v1.TellRequest;
@@ -38,7 +40,10 @@ import vernier.v1.WorkerServiceGrpc;
 
 /**
  * Load generator: N concurrent gRPC clients on loopback against a Vernier server (started here on
- * an SQLite file with synchronous=FULL, or an existing one with --target), random sampler.
+ * an SQLite file with synchronous=FULL, or an existing one with --target), on a study of {@code
+ * --params} float parameters in [-5, 5] minimising {@code loss} (a random value), with the server's
+ * default sampler unless {@code --sampler} names one: the default is what users get, so it is
+ * measured first; {@code random} is the storage and RPC ceiling.
  *
  * <ul>
  *   <li>{@code ask-tell}: each client loops ask + tell; reports pairs/s and ask/tell latency.
@@ -92,6 +97,19 @@ public final class LoadGenerator implements Callable<Integer> {
       defaultValue = "4",
       description = "gRPC channels the clients share.")
   int channels;
+
+  @Option(
+      names = "--sampler",
+      description =
+          "Sampler of the study, e.g. random, tpe, gp (default: none named, so the server's"
+              + " default, auto).")
+  String sampler;
+
+  @Option(
+      names = "--params",
+      defaultValue = "5",
+      description = "Float parameters of the study (default: ${DEFAULT-VALUE}).")
+  int params;
 
   @Option(
       names = "--target",
@@ -156,14 +174,28 @@ public final class LoadGenerator implements Callable<Integer> {
                 Limits.newBuilder()
                     .setLeaseDuration(
                         com.google.protobuf.Duration.newBuilder().setSeconds(leaseSeconds)));
-    for (int i = 0; i < 5; i++) {
+    if (sampler != null) {
+      spec.setSampler(PluginSpec.newBuilder().setName(sampler));
+    }
+    for (int i = 0; i < params; i++) {
       spec.addParameters(
           ParameterSpec.newBuilder()
               .setName("x" + i)
               .setFloatDomain(FloatDomain.newBuilder().setMin(-5).setMax(5)));
     }
-    StudyServiceGrpc.newBlockingStub(channel)
-        .createStudy(CreateStudyRequest.newBuilder().setStudyId(id).setSpec(spec).build());
+    Study created =
+        StudyServiceGrpc.newBlockingStub(channel)
+            .createStudy(CreateStudyRequest.newBuilder().setStudyId(id).setSpec(spec).build());
+    System.out.println(
+        "study "
+            + id
+            + ": "
+            + params
+            + " float parameters, sampler "
+            + created.getSpec().getSampler().getName()
+            + (created.getSamplerDescription().isEmpty()
+                ? ""
+                : " (" + created.getSamplerDescription() + ")"));
     return "studies/" + id;
   }
 
