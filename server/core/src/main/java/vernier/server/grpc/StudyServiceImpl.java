@@ -8,7 +8,9 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
+import vernier.server.ApiException;
 import vernier.server.Protos;
 import vernier.server.ResourceNames;
 import vernier.server.ResourceNames.TrialRef;
@@ -86,20 +88,52 @@ public final class StudyServiceImpl extends StudyServiceGrpc.StudyServiceImplBas
         r -> r);
   }
 
-  /** Reads the study ids (from the store) and gathers each study's summary from its coordinator. */
+  /**
+   * Reads the study ids (from the store) and gathers each study's summary from its coordinator. A
+   * study deleted in between is left out: one study can never make the list fail for everyone.
+   */
   private CompletableFuture<ListStudiesResponse> page(String after, int size) {
     List<String> ids = studies.studyIds().stream().filter(id -> id.compareTo(after) > 0).toList();
     List<String> page = ids.subList(0, Math.min(size, ids.size()));
-    List<CompletableFuture<Study>> futures =
-        page.stream().map(id -> studies.coordinator(id).study()).toList();
+    List<CompletableFuture<Study>> futures = page.stream().map(this::summaryUnlessDeleted).toList();
     String next = ids.size() > size ? PageTokens.encode(page.get(page.size() - 1)) : "";
     return CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new))
         .thenApply(
             v ->
                 ListStudiesResponse.newBuilder()
-                    .addAllStudies(futures.stream().map(CompletableFuture::join).toList())
+                    .addAllStudies(
+                        futures.stream()
+                            .map(CompletableFuture::join)
+                            .filter(java.util.Objects::nonNull)
+                            .toList())
                     .setNextPageToken(next)
                     .build());
+  }
+
+  /** The study's summary, or null when it was deleted after its id was read. */
+  private CompletableFuture<Study> summaryUnlessDeleted(String id) {
+    try {
+      return studies
+          .coordinator(id)
+          .study()
+          .exceptionally(
+              e -> {
+                Throwable cause = e instanceof CompletionException ? e.getCause() : e;
+                if (isNotFound(cause)) {
+                  return null;
+                }
+                throw e instanceof CompletionException c ? c : new CompletionException(e);
+              });
+    } catch (RuntimeException e) {
+      if (isNotFound(e)) {
+        return CompletableFuture.completedFuture(null);
+      }
+      throw e;
+    }
+  }
+
+  private static boolean isNotFound(Throwable e) {
+    return e instanceof ApiException api && api.code() == com.google.rpc.Code.NOT_FOUND;
   }
 
   @Override
