@@ -113,6 +113,10 @@ public final class StudyCoordinator {
   private final Executor executor;
   private final PruneListener pruneListener;
   private final StudyStats stats = new StudyStats();
+
+  /** Memory may differ from the store (a read-back failed): read it back before the next batch. */
+  private boolean stale;
+
   private final ConcurrentLinkedQueue<Pending<?>> mailbox = new ConcurrentLinkedQueue<>();
   private final AtomicBoolean scheduled = new AtomicBoolean();
   private final List<ServerCallStreamObserver<TrialEvent>> watchers = new ArrayList<>();
@@ -218,6 +222,14 @@ public final class StudyCoordinator {
   }
 
   private void process(List<Pending<?>> batch) {
+    if (stale && !deleted && !reload(true)) {
+      ApiException error =
+          ApiException.unavailable(
+              "study " + id + " could not be read back from the store after a failure; retry");
+      batch.forEach(p -> p.error = error);
+      batch.forEach(Pending::complete);
+      return;
+    }
     Changes changes = new Changes(!watchers.isEmpty());
     boolean readBack = false; // memory may be ahead of what is stored: read it back
     boolean freshPlugins = false; // and after a bug, plugins whose state may be off too
@@ -240,7 +252,9 @@ public final class StudyCoordinator {
         p.error = ApiException.unavailable(e.getMessage());
         changes.rollbackTo(mark);
         readBack = true;
-      } catch (RuntimeException e) {
+      } catch (RuntimeException | Error e) {
+        // an Error (OutOfMemoryError, StackOverflowError) too: the command's changes are dropped,
+        // memory is read back below and every caller is answered, so nothing acknowledged is lost
         log.error("study {}: command failed", id, e);
         p.error = ApiException.internal("study " + id + ": " + e);
         changes.rollbackTo(mark); // nothing of a failed command is stored; memory is reloaded below
@@ -248,14 +262,17 @@ public final class StudyCoordinator {
         freshPlugins = true;
       }
     }
-    if (!changes.writes.isEmpty() && !commit(changes, batch)) {
-      readBack = true;
-      freshPlugins = true;
+    try {
+      if (!changes.writes.isEmpty() && !commit(changes, batch)) {
+        readBack = true;
+        freshPlugins = true;
+      }
+      if (readBack && !deleted) {
+        reload(freshPlugins);
+      }
+    } finally {
+      batch.forEach(Pending::complete);
     }
-    if (readBack && !deleted) {
-      reload(freshPlugins);
-    }
-    batch.forEach(Pending::complete);
     publish(changes.events);
     publishStats();
   }
@@ -264,7 +281,7 @@ public final class StudyCoordinator {
     try {
       store.write(changes.writes);
       return true;
-    } catch (StoreException e) {
+    } catch (RuntimeException | Error e) { // StoreException, or anything else on the way
       log.warn(
           "study {}: commit of {} writes failed, reloading: {}",
           id,
@@ -325,11 +342,19 @@ public final class StudyCoordinator {
    * Reads the study back from the store, with fresh plugins or (an unavailable plugin) the same
    * ones.
    */
-  private void reload(boolean freshPlugins) {
+  /**
+   * Reads the study back from the store; on failure the study stays {@link #stale}, and the next
+   * batch tries again before it touches memory. Returns whether it succeeded.
+   */
+  private boolean reload(boolean freshPlugins) {
     try {
       load(freshPlugins ? null : compiled);
-    } catch (RuntimeException e) {
+      stale = false;
+      return true;
+    } catch (RuntimeException | Error e) {
       log.error("study {}: reload failed", id, e);
+      stale = true;
+      return false;
     }
   }
 
