@@ -63,6 +63,7 @@ public final class MemoryStore implements Store {
   public synchronized void write(List<Write> writes) {
     // Apply to copies and swap them in at the end: all or nothing, like a transaction.
     Map<String, StudyTables> touched = new HashMap<>();
+    List<String> deleted = new ArrayList<>();
     for (Write w : writes) {
       StudyTables t =
           touched.computeIfAbsent(
@@ -74,9 +75,14 @@ public final class MemoryStore implements Store {
                 }
                 return existing.copy();
               });
-      apply(t, w);
+      if (w instanceof Write.DeleteStudy) {
+        deleted.add(w.study());
+      } else {
+        apply(t, w);
+      }
     }
     studies.putAll(touched);
+    deleted.forEach(studies::remove);
   }
 
   private static void apply(StudyTables t, Write w) {
@@ -113,11 +119,6 @@ public final class MemoryStore implements Store {
 
   private static StoredStudy withNextNumber(StoredStudy s, long next) {
     return new StoredStudy(s.id(), s.spec(), s.state(), s.seed(), s.createTime(), next);
-  }
-
-  @Override
-  public synchronized boolean deleteStudy(String id) {
-    return studies.remove(id) != null;
   }
 
   @Override

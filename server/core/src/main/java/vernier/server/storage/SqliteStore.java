@@ -224,19 +224,6 @@ public final class SqliteStore implements Store {
         });
   }
 
-  @Override
-  public boolean deleteStudy(String id) {
-    boolean[] deleted = new boolean[1];
-    write(
-        c -> {
-          try (PreparedStatement p = c.prepareStatement("DELETE FROM studies WHERE id = ?")) {
-            p.setString(1, id);
-            deleted[0] = p.executeUpdate() == 1;
-          }
-        });
-    return deleted[0];
-  }
-
   /** SQL run inside the writer's transaction. */
   @FunctionalInterface
   private interface Work {
@@ -333,6 +320,12 @@ public final class SqliteStore implements Store {
       updateTrial(c, update);
     } else if (w instanceof Write.AddMeasurements add) {
       addMeasurements(c, add);
+    } else if (w instanceof Write.DeleteStudy delete) {
+      PreparedStatement p = prepared(c, "DELETE FROM studies WHERE id = ?");
+      p.setString(1, delete.study());
+      if (p.executeUpdate() != 1) {
+        throw new StoreException("study " + delete.study() + " does not exist");
+      }
     } else if (w instanceof Write.SetStudyState set) {
       PreparedStatement p = prepared(c, "UPDATE studies SET state = ? WHERE id = ?");
       p.setInt(1, set.state().getNumber());

@@ -21,9 +21,6 @@ public interface Store extends AutoCloseable {
   /** Applies {@code writes} in one transaction, atomically. */
   void write(List<Write> writes);
 
-  /** Removes a study with its trials and measurements; false when unknown. */
-  boolean deleteStudy(String id);
-
   /**
    * Commits a write that changes no data and returns once it is durable, as any write would; throws
    * {@link StoreException} when the store cannot commit (readiness probes this).

@@ -25,4 +25,11 @@ public sealed interface Write {
   record AddMeasurements(String study, List<MeasurementRow> rows) implements Write {}
 
   record SetStudyState(String study, Study.State state) implements Write {}
+
+  /**
+   * Removes the study with its trials and measurements, in the same transaction as the writes
+   * before it, so a delete and the batch around it commit or fail together. The last write of its
+   * study in a transaction.
+   */
+  record DeleteStudy(String study) implements Write {}
 }

@@ -28,7 +28,6 @@ import vernier.server.spec.StudyLimits;
 import vernier.server.spec.StudySpecs;
 import vernier.server.storage.MeasurementRow;
 import vernier.server.storage.Store;
-import vernier.server.storage.StoreException;
 import vernier.server.storage.StoredStudy;
 import vernier.server.storage.StoredTrial;
 import vernier.server.storage.StudyData;
@@ -231,6 +230,7 @@ public final class StudyCoordinator {
       return;
     }
     Changes changes = new Changes(!watchers.isEmpty());
+    boolean deletedBefore = deleted;
     boolean readBack = false; // memory may be ahead of what is stored: read it back
     boolean freshPlugins = false; // and after a bug, plugins whose state may be off too
     if (!deleted) {
@@ -264,6 +264,7 @@ public final class StudyCoordinator {
     }
     try {
       if (!changes.writes.isEmpty() && !commit(changes, batch)) {
+        deleted = deletedBefore; // a delete in the batch was not committed either
         readBack = true;
         freshPlugins = true;
       }
@@ -272,6 +273,10 @@ public final class StudyCoordinator {
       }
     } finally {
       batch.forEach(Pending::complete);
+    }
+    if (deleted && !deletedBefore) {
+      closeWatchers();
+      return;
     }
     publish(changes.events);
     publishStats();
@@ -1125,28 +1130,28 @@ public final class StudyCoordinator {
   }
 
   /**
-   * Deletes the study from the store, on the study's thread so no write of it can interleave; then
-   * later commands get NOT_FOUND and watchers are told the study is gone.
+   * Deletes the study as one command of its batch: the deletion is the batch's last write, in the
+   * same transaction as the others, so they commit or fail together; commands after it in the batch
+   * get NOT_FOUND. Watchers are told once it is committed.
    */
   CompletableFuture<Void> delete() {
     return submit(
         changes -> {
-          try {
-            store.deleteStudy(id);
-          } catch (StoreException e) {
-            throw ApiException.unavailable(
-                "cannot delete study " + id + ", nothing was changed; retry: " + e.getMessage());
-          }
+          changes.write(new Write.DeleteStudy(id));
           deleted = true;
-          ApiException gone = ApiException.notFound("study " + Protos.studyName(id));
-          for (ServerCallStreamObserver<TrialEvent> w : watchers) {
-            if (!w.isCancelled()) {
-              w.onError(gone.toStatusException());
-            }
-          }
-          watchers.clear();
           return null;
         });
+  }
+
+  /** After a committed delete: watchers learn the study is gone. */
+  private void closeWatchers() {
+    ApiException gone = ApiException.notFound("study " + Protos.studyName(id));
+    for (ServerCallStreamObserver<TrialEvent> w : watchers) {
+      if (!w.isCancelled()) {
+        w.onError(gone.toStatusException());
+      }
+    }
+    watchers.clear();
   }
 
   // ---- stats -------------------------------------------------------------------------------

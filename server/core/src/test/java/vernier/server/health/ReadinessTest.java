@@ -158,11 +158,6 @@ final class ReadinessTest {
     }
 
     @Override
-    public boolean deleteStudy(String id) {
-      return memory.deleteStudy(id);
-    }
-
-    @Override
     public String describe() {
       return "breakable test store";
     }
