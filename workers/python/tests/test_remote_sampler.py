@@ -4,6 +4,7 @@ import unittest
 from server_process import ServerProcess, free_port
 
 import grpc  # noqa: E402
+import vernier_client as vc  # noqa: E402
 from vernier_client import remote_sampler  # noqa: E402
 
 SPACE = [
@@ -115,11 +116,14 @@ class RemoteSamplerTest(unittest.TestCase):
         self.assertEqual(len(service.requests), 3)
 
     def test_a_bad_plugin_setting_reaches_the_worker(self):
-        study = self.create("remote-bad", {"sampler": "no-such-sampler"}, 3)
-        with self.assertRaises(grpc.RpcError) as e:
-            study.trial(worker_id="py")
+        self.create("remote-bad", {"sampler": "no-such-sampler"}, 3)
+        with vc.Client(self.server.target, retry_budget=3) as client:  # the server says UNAVAILABLE
+            with self.assertRaises(grpc.RpcError) as e:
+                client.study("remote-bad").trial(worker_id="py")
         self.assertEqual(e.exception.code(), grpc.StatusCode.UNAVAILABLE)
         self.assertIn("unknown Optuna sampler 'no-such-sampler'", e.exception.details())
+        self.assertTrue(e.exception.details().startswith(
+            "the server at %s stayed unavailable for " % self.server.target), e.exception.details())
 
 
 if __name__ == "__main__":

@@ -35,9 +35,15 @@ class ServerUnavailable(grpc.RpcError):
     """No answer from the server within the client's retry budget. Names the address and the cause;
     `code()` is UNAVAILABLE, so code that catches `grpc.RpcError` still does."""
 
+    # how gRPC describes a server it could not reach, as opposed to one that answered UNAVAILABLE
+    _NO_ANSWER = ("failed to connect", "DNS resolution failed", "Connection refused", "Socket closed")
+
     def __init__(self, target, waited, cause):
-        super().__init__("no answer from the server at %s after %.0f s: %s; is it running there?"
-                         % (target, waited, cause))
+        if any(s in cause for s in self._NO_ANSWER):
+            message = "no answer from the server at %s after %.0f s: %s; is it running there?"
+        else:
+            message = "the server at %s stayed unavailable for %.0f s: %s"
+        super().__init__(message % (target, waited, cause))
         self.target = target
         self._cause = cause
 

@@ -28,6 +28,10 @@ final class ErrorHandler implements IExecutionExceptionHandler {
     if (!noAnswer || server == null) {
       return status.getCode() + ": " + status.getDescription();
     }
+    if (status.getCause() == null && status.getCode() == Status.Code.UNAVAILABLE) {
+      // the server answered, and said it cannot serve now (a down remote sampler, a store failure)
+      return "the server at " + server.server + " stayed unavailable: " + status.getDescription();
+    }
     return "no answer from the server at "
         + server.server
         + " ("
