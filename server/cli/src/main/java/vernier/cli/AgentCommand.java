@@ -31,16 +31,14 @@ import vernier.v1.Trial;
 @Command(
     name = "agent",
     mixinStandardHelpOptions = true,
-    description = {
-      "Run a command per trial: parameters go into {name} placeholders, VERNIER_PARAM_<NAME>",
-      "environment variables and the JSON file $VERNIER_PARAMS_FILE; each stdout line that is a"
-          + " JSON object",
-      "({\"step\": 10, \"loss\": 0.31}) or key=value pairs (step=10 loss=0.31) is reported; a"
-          + " pruned process",
-      "gets SIGTERM, then SIGKILL after the grace period; exit 0 tells the last reported values,"
-          + " another",
-      "exit code a failure with the tail of stderr."
-    })
+    description =
+        "Run a command per trial: parameters go into {name} placeholders, VERNIER_PARAM_<NAME>"
+            + " environment variables and the JSON file $VERNIER_PARAMS_FILE; each stdout line"
+            + " that is a JSON object ({\"step\": 10, \"loss\": 0.31}) or key=value pairs"
+            + " (step=10 loss=0.31) is reported; a pruned process gets SIGTERM, then SIGKILL after"
+            + " the grace period; exit 0 tells the last reported values, another exit code a"
+            + " failure with the tail of stderr. Exits 1 when the command never reports a metric"
+            + " the study needs, or when every trial failed.")
 final class AgentCommand implements Callable<Integer> {
 
   @Mixin ServerOptions options;
