@@ -345,11 +345,8 @@ public final class StudyCoordinator {
 
   /**
    * Reads the study back from the store, with fresh plugins or (an unavailable plugin) the same
-   * ones.
-   */
-  /**
-   * Reads the study back from the store; on failure the study stays {@link #stale}, and the next
-   * batch tries again before it touches memory. Returns whether it succeeded.
+   * ones; on failure the study stays {@link #stale}, and the next batch tries again before it
+   * touches memory. Returns whether it succeeded.
    */
   private boolean reload(boolean freshPlugins) {
     try {
