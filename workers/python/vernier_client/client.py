@@ -91,8 +91,8 @@ class _RetryOnUnavailable(grpc.UnaryUnaryClientInterceptor):
                 raise ServerUnavailable(self.target, waited, outcome.details())
             if waited >= next_notice:
                 next_notice = waited + _NOTICE_EVERY
-                _log.warning("waiting for the server at %s (%.0f s so far): %s",
-                             self.target, waited, outcome.details())
+                _log.warning("waiting for the server at %s (%d s so far): %s",
+                             self.target, int(waited), outcome.details())
             time.sleep(min(backoff * random.uniform(0.8, 1.2), remaining))
             backoff = min(backoff * 2, _MAX_BACKOFF)
 
