@@ -52,6 +52,22 @@ final class ServerHttpTest {
   }
 
   @Test
+  void aSecondServerOnTheSameDatabaseFile_refusesToStart() throws Exception {
+    Path db = dir.resolve("shared.db");
+    try (ServerProcess server = ServerProcess.start(db, ServerProcess.freePort())) {
+      Path log = dir.resolve("second.log");
+      Process second = cli(log, "server", "--port", "0", "--http-port", "0", "--db", db.toString());
+      assertThat(second.waitFor(60, TimeUnit.SECONDS)).isTrue();
+      assertThat(second.exitValue()).isEqualTo(1);
+      assertThat(Files.readString(log))
+          .contains(
+              "vernier: " + db.toAbsolutePath() + " is in use by another Vernier server (pid ")
+          .contains("stop that server, or give this one another --db");
+      assertThat(get(server.httpPort, "/readyz")).isEqualTo("ok\n");
+    }
+  }
+
+  @Test
   void deprecatedMetricsPort_stillSetsTheHttpPort_andSaysSo() throws Exception {
     int port = ServerProcess.freePort();
     Path log = dir.resolve("server.log");

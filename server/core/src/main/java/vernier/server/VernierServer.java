@@ -166,7 +166,16 @@ public final class VernierServer implements AutoCloseable {
 
   /** Wires and returns a server (not started) for {@code config}. */
   public static VernierServer create(ServerConfig config) {
-    return com.google.inject.Guice.createInjector(new ServerModule(config))
-        .getInstance(VernierServer.class);
+    try {
+      return com.google.inject.Guice.createInjector(new ServerModule(config))
+          .getInstance(VernierServer.class);
+    } catch (com.google.inject.ProvisionException e) {
+      // a store or plugin that cannot be made says why itself (a file in use, a newer schema);
+      // Guice's wrapping would bury that one line under its own report
+      if (e.getCause() instanceof RuntimeException cause) {
+        throw cause;
+      }
+      throw e;
+    }
   }
 }

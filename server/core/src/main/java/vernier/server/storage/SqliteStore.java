@@ -33,8 +33,9 @@ import vernier.v1.Trial;
  * has queued up in a single transaction (group commit): durability costs one fsync per batch, not
  * per request. A batch that fails is retried alone so one bad batch cannot fail its neighbours.
  *
- * <p>The schema is versioned: {@link SchemaMigrations} brings the file to the newest version (or
- * refuses a file from a newer Vernier) before the store opens its connections.
+ * <p>The file is held by one server at a time ({@link FileOwnership}). The schema is versioned:
+ * {@link SchemaMigrations} brings the file to the newest version (or refuses a file from a newer
+ * Vernier) before the store opens its connections.
  */
 public final class SqliteStore implements Store {
 
@@ -43,6 +44,7 @@ public final class SqliteStore implements Store {
   private static final int BUSY_TIMEOUT_MS = 10_000;
 
   private final Path file;
+  private final FileOwnership ownership;
   private final Connection reader;
   private final Connection writer;
   private final BlockingQueue<PendingWrite> queue = new LinkedBlockingQueue<>();
@@ -68,15 +70,24 @@ public final class SqliteStore implements Store {
       if (parent != null) {
         Files.createDirectories(parent);
       }
+      ownership = FileOwnership.acquire(this.file);
+    } catch (java.io.IOException e) {
+      throw new StoreException(
+          "cannot open SQLite database " + this.file + ": " + e.getMessage(), e);
+    }
+    try {
       SQLiteDataSource dataSource = new SQLiteDataSource(); // unpooled: Flyway closes what it opens
       dataSource.setUrl(url());
       dataSource.setBusyTimeout(BUSY_TIMEOUT_MS);
       new SchemaMigrations(dataSource, migrations, "SQLite", this.file.toString()).migrate();
       writer = open();
       reader = open();
-    } catch (SQLException | java.io.IOException e) {
-      throw new StoreException(
-          "cannot open SQLite database " + this.file + ": " + e.getMessage(), e);
+    } catch (SQLException | RuntimeException e) {
+      ownership.close();
+      throw e instanceof StoreException se
+          ? se
+          : new StoreException(
+              "cannot open SQLite database " + this.file + ": " + e.getMessage(), e);
     }
     writerThread = new Thread(this::writeLoop, "vernier-sqlite-writer");
     writerThread.setDaemon(true);
@@ -453,6 +464,8 @@ public final class SqliteStore implements Store {
       Thread.currentThread().interrupt();
     } catch (SQLException e) {
       log.warn("closing {}: {}", file, e.getMessage());
+    } finally {
+      ownership.close();
     }
   }
 }

@@ -165,6 +165,22 @@ final class SqliteStoreSchemaTest {
   }
 
   @Test
+  void open_refusesAFileAnotherServerHolds_untilThatOneCloses() {
+    Store first = new SqliteStore(file(), Store.CommitListener.NONE);
+    try {
+      assertThatThrownBy(() -> new SqliteStore(file(), Store.CommitListener.NONE))
+          .isInstanceOf(StoreException.class)
+          .hasMessage(
+              "%s is in use by another Vernier server (pid %d); stop that server, or give this"
+                  + " one another --db",
+              file().toAbsolutePath(), ProcessHandle.current().pid());
+    } finally {
+      first.close();
+    }
+    new SqliteStore(file(), Store.CommitListener.NONE).close(); // free again
+  }
+
+  @Test
   void open_refusesAFileThatIsNotAVernierDatabase() throws Exception {
     try (Connection c = connect();
         Statement s = c.createStatement()) {
