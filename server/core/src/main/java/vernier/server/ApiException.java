@@ -20,6 +20,15 @@ public final class ApiException extends RuntimeException {
 
   private static final long serialVersionUID = 1L;
 
+  /**
+   * Messages quote what a client sent (a study id, a metric name), and a client may send a
+   * megabyte: every echo is cut to these lengths, saying how long the original was.
+   */
+  static final int MAX_FIELD = 200;
+
+  static final int MAX_DESCRIPTION = 500;
+  static final int MAX_MESSAGE = 2_000;
+
   private final Code code;
   private final String reason;
   private final List<FieldViolation> violations;
@@ -28,6 +37,11 @@ public final class ApiException extends RuntimeException {
    * One bad field: a path such as {@code spec.parameters[2].float_domain.min} and what is wrong.
    */
   public record FieldViolation(String field, String description) {
+    public FieldViolation {
+      field = bounded(field, MAX_FIELD);
+      description = bounded(description, MAX_DESCRIPTION);
+    }
+
     @Override
     public String toString() {
       return field + ": " + description;
@@ -35,7 +49,7 @@ public final class ApiException extends RuntimeException {
   }
 
   private ApiException(Code code, String reason, String message, List<FieldViolation> violations) {
-    super(message);
+    super(bounded(message, MAX_MESSAGE));
     this.code = code;
     this.reason = reason;
     this.violations = List.copyOf(violations);
@@ -73,6 +87,13 @@ public final class ApiException extends RuntimeException {
 
   public static ApiException internal(String message) {
     return new ApiException(Code.INTERNAL, "INTERNAL", message, List.of());
+  }
+
+  /** {@code text}, or its start and how long it was when it is longer than {@code max}. */
+  static String bounded(String text, int max) {
+    return text.length() <= max
+        ? text
+        : text.substring(0, max) + "… (" + text.length() + " characters)";
   }
 
   public Code code() {

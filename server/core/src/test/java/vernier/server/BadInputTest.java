@@ -62,6 +62,31 @@ final class BadInputTest {
   }
 
   @Test
+  void aMegabyteOfInputIsNotEchoedBack() {
+    String huge = "x".repeat(1_000_000);
+    StatusRuntimeException id =
+        error(
+            () ->
+                t.studies.createStudy(
+                    CreateStudyRequest.newBuilder()
+                        .setStudyId(huge)
+                        .setSpec(Specs.basic())
+                        .build()));
+    assertInvalid(id, "study_id", "… (1000070 characters)");
+    assertThat(id.getStatus().getDescription()).hasSizeLessThan(ApiException.MAX_MESSAGE + 100);
+
+    StatusRuntimeException name =
+        error(
+            () ->
+                t.studies.getStudy(
+                    vernier.v1.GetStudyRequest.newBuilder().setName("studies/a/" + huge).build()));
+    assertThat(name.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+    assertThat(name.getStatus().getDescription())
+        .hasSizeLessThan(ApiException.MAX_MESSAGE + 100)
+        .contains("characters)");
+  }
+
+  @Test
   void parameterNames_emptyOrDuplicate() {
     assertInvalid(
         createError(withParam(Specs.intParam("", 0, 1))),
