@@ -136,6 +136,25 @@ final class WorkerServiceTest {
   }
 
   @Test
+  void ask_withAnotherWorkersRequestId_isAFreshAsk_notThatWorkersLease() {
+    create("s", Specs.basic().build());
+    AskRequest mine =
+        AskRequest.newBuilder()
+            .setStudy("studies/s")
+            .setWorkerId("gpu-0")
+            .setRequestId("gpu-0-17")
+            .build();
+    Assignment own = t.workers.ask(mine).getAssignments(0);
+    Assignment other =
+        t.workers.ask(mine.toBuilder().setWorkerId("intruder").build()).getAssignments(0);
+    assertThat(other.getTrial().getNumber()).isNotEqualTo(own.getTrial().getNumber());
+    assertThat(other.getLeaseId()).isNotEqualTo(own.getLeaseId());
+    assertThat(t.workers.ask(mine).getAssignments(0))
+        .as("the rightful worker's repeat still gets its trial")
+        .isEqualTo(own);
+  }
+
+  @Test
   void pausedStudyWaits_resumedStudyAssigns_stoppedStudyIsDoneAndStopsRunningTrials() {
     create("s", Specs.basic().build());
     Assignment running = askOne("s", "w");

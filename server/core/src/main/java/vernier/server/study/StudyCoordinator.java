@@ -125,7 +125,16 @@ public final class StudyCoordinator {
   private StoredStudy stored;
   private StudySpecs.Compiled compiled;
   private StudyMemory memory;
-  private final Map<String, List<Long>> askReplays = new HashMap<>();
+
+  /**
+   * Asks answered, by who asked and their request id: a repeated ask gets the same trials, but only
+   * from the worker that first asked (another worker reusing the id gets a fresh ask, never someone
+   * else's lease).
+   */
+  private final Map<ReplayKey, List<Long>> askReplays = new HashMap<>();
+
+  private record ReplayKey(String workerId, String requestId) {}
+
   private int budgetUsed;
   private boolean exhausted;
   private volatile boolean deleted;
@@ -326,7 +335,9 @@ public final class StudyCoordinator {
       memory.add(t);
       countBudget(t);
       if (t.requestId != null) {
-        askReplays.computeIfAbsent(t.requestId, r -> new ArrayList<>()).add(t.number);
+        askReplays
+            .computeIfAbsent(new ReplayKey(t.workerId, t.requestId), k -> new ArrayList<>())
+            .add(t.number);
       }
     }
     for (MeasurementRow m : data.measurements()) {
@@ -387,8 +398,9 @@ public final class StudyCoordinator {
       throw ApiException.invalid("worker_id", "at most 256 characters");
     }
     String requestId = request.getRequestId();
-    if (!requestId.isEmpty() && askReplays.containsKey(requestId)) {
-      return assigned(askReplays.get(requestId));
+    ReplayKey replay = new ReplayKey(request.getWorkerId(), requestId);
+    if (!requestId.isEmpty() && askReplays.containsKey(replay)) {
+      return assigned(askReplays.get(replay));
     }
     if (stored.state() == Study.State.STOPPED) {
       return status(AskResponse.Status.STUDY_DONE);
@@ -409,7 +421,7 @@ public final class StudyCoordinator {
     }
     if (!numbers.isEmpty()) {
       if (!requestId.isEmpty()) {
-        askReplays.put(requestId, numbers);
+        askReplays.put(replay, numbers);
       }
       return response.build();
     }
