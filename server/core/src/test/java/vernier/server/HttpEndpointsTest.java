@@ -55,6 +55,53 @@ final class HttpEndpointsTest {
   }
 
   @Test
+  void aHundredIdleAndAHundredSlowLorisConnections_doNotDelayProbesOrScrapes() throws Exception {
+    List<Socket> idle = new ArrayList<>();
+    List<Socket> slow = new ArrayList<>();
+    java.util.concurrent.ScheduledExecutorService trickle =
+        java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+    try {
+      for (int i = 0; i < 100; i++) {
+        idle.add(new Socket("127.0.0.1", t.server.httpPort())); // connects, sends nothing
+        Socket s = new Socket("127.0.0.1", t.server.httpPort());
+        s.getOutputStream()
+            .write("GET /metrics HTTP/1.1\r\nX-Slow: ".getBytes(StandardCharsets.US_ASCII));
+        slow.add(s);
+      }
+      trickle.scheduleAtFixedRate( // a byte of header every 100 ms: a request that never ends
+          () -> {
+            for (Socket s : slow) {
+              try {
+                s.getOutputStream().write('a');
+              } catch (IOException closed) {
+                // the server may drop a slow client; that is allowed
+              }
+            }
+          },
+          0,
+          100,
+          java.util.concurrent.TimeUnit.MILLISECONDS);
+      for (int i = 0; i < 5; i++) {
+        HttpRequest scrape =
+            HttpRequest.newBuilder(uri("/metrics")).timeout(Duration.ofSeconds(1)).build();
+        assertThat(http.send(scrape, HttpResponse.BodyHandlers.ofString()).statusCode())
+            .isEqualTo(200);
+        HttpRequest ready =
+            HttpRequest.newBuilder(uri("/readyz")).timeout(Duration.ofSeconds(1)).build();
+        assertThat(http.send(ready, HttpResponse.BodyHandlers.ofString()).body()).isEqualTo("ok\n");
+      }
+    } finally {
+      trickle.shutdownNow();
+      for (Socket s : idle) {
+        s.close();
+      }
+      for (Socket s : slow) {
+        s.close();
+      }
+    }
+  }
+
+  @Test
   void metrics_areTextFormat004ByDefault_andOpenMetricsWhenAccepted() throws Exception {
     HttpResponse<String> plain = get("/metrics");
     assertThat(plain.headers().firstValue("Content-Type"))
