@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import vernier.server.grpc.StudyServiceImpl;
+import vernier.server.grpc.UnreadableRequests;
 import vernier.server.grpc.WorkerServiceImpl;
 import vernier.server.health.Readiness;
 import vernier.server.http.HttpRoute;
@@ -116,9 +117,11 @@ public final class VernierServer implements AutoCloseable {
   private Server grpcServer(ServerBuilder<?> builder) {
     MetricsInterceptor interceptor = new MetricsInterceptor(metrics);
     return builder
-        .addService(ServerInterceptors.intercept(studyService, interceptor))
-        .addService(ServerInterceptors.intercept(workerService, interceptor))
-        .addService(readiness.grpcHealthService())
+        .addService(
+            ServerInterceptors.intercept(UnreadableRequests.guard(studyService), interceptor))
+        .addService(
+            ServerInterceptors.intercept(UnreadableRequests.guard(workerService), interceptor))
+        .addService(UnreadableRequests.guard(readiness.grpcHealthService()))
         .addService(ProtoReflectionServiceV1.newInstance())
         .addService(ProtoReflectionService.newInstance())
         .build();
