@@ -9,6 +9,7 @@ import com.google.protobuf.MessageOrBuilder;
 import com.google.protobuf.util.JsonFormat;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
 import picocli.CommandLine.Option;
@@ -71,32 +72,41 @@ final class OutputOptions {
     return JsonFormat.printer().omittingInsignificantWhitespace().print(message);
   }
 
-  /** Columns padded to their widest cell; the last column is not padded. */
-  static void printTable(PrintWriter out, Rows rows) {
-    int columns = rows.header().size();
-    int[] widths = new int[columns];
-    for (int c = 0; c < columns; c++) {
-      widths[c] = rows.header().get(c).length();
-      for (List<String> row : rows.rows()) {
-        widths[c] = Math.max(widths[c], row.get(c).length());
-      }
-    }
-    printRow(out, rows.header(), widths);
-    for (List<String> row : rows.rows()) {
-      printRow(out, row, widths);
-    }
+  /** The header and the rows, in columns (see {@link #printAligned}). */
+  static void printTable(PrintWriter out, Rows rows, String indent) {
+    List<List<String>> lines = new ArrayList<>();
+    lines.add(rows.header());
+    lines.addAll(rows.rows());
+    printAligned(out, lines, indent);
   }
 
-  private static void printRow(PrintWriter out, List<String> cells, int[] widths) {
-    StringBuilder line = new StringBuilder();
-    for (int c = 0; c < cells.size(); c++) {
-      String cell = cells.get(c);
-      line.append(cell);
-      if (c < cells.size() - 1) {
-        line.append(" ".repeat(widths[c] - cell.length() + 2));
+  static void printTable(PrintWriter out, Rows rows) {
+    printTable(out, rows, "");
+  }
+
+  /**
+   * Lines of cells in columns padded to their widest cell, two spaces apart; the last column is not
+   * padded. Every line starts with {@code indent}.
+   */
+  static void printAligned(PrintWriter out, List<List<String>> lines, String indent) {
+    int columns = lines.stream().mapToInt(List::size).max().orElse(0);
+    int[] widths = new int[columns];
+    for (List<String> line : lines) {
+      for (int c = 0; c < line.size(); c++) {
+        widths[c] = Math.max(widths[c], line.get(c).length());
       }
     }
-    out.println(line.toString().stripTrailing());
+    for (List<String> cells : lines) {
+      StringBuilder line = new StringBuilder(indent);
+      for (int c = 0; c < cells.size(); c++) {
+        String cell = cells.get(c);
+        line.append(cell);
+        if (c < cells.size() - 1) {
+          line.append(" ".repeat(widths[c] - cell.length() + 2));
+        }
+      }
+      out.println(line.toString().stripTrailing());
+    }
   }
 
   static void printCsv(PrintWriter out, Rows rows) throws IOException {

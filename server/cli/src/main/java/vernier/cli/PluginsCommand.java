@@ -52,8 +52,12 @@ final class PluginsCommand implements Callable<Integer> {
       return 0;
     }
     List<Struct> plugins = new ArrayList<>();
-    registry.samplers().forEach(f -> plugins.add(plugin("sampler", f)));
-    registry.pruners().forEach(f -> plugins.add(plugin("pruner", f)));
+    Rows csv =
+        new Rows(
+            List.of(
+                "kind", "plugin", "setting", "type", "default", "allowed", "setting_description"));
+    registry.samplers().forEach(f -> list("sampler", f, plugins, csv));
+    registry.pruners().forEach(f -> list("pruner", f, plugins, csv));
     Struct whole =
         Struct.newBuilder()
             .putFields(
@@ -67,68 +71,46 @@ final class PluginsCommand implements Callable<Integer> {
                                     .toList()))
                     .build())
             .build();
-    output.print(out, whole, plugins, () -> csv(plugins), () -> csv(plugins));
+    output.print(out, whole, plugins, () -> csv, () -> csv);
     return 0;
   }
 
   /**
-   * One plugin as JSON (there is no plugin resource in the API, so this shape is the CLI's own):
-   * kind, name, description and its settings with type, default, allowed values and description.
+   * Adds a plugin to the JSON list (there is no plugin resource in the API, so this shape is the
+   * CLI's own: kind, name, description and its settings) and to the CSV rows, one per setting (a
+   * plugin without settings gets one row with the setting cells empty).
    */
-  private static Struct plugin(String kind, PluginFactory f) {
+  private static void list(String kind, PluginFactory f, List<Struct> plugins, Rows csv) {
     ListValue.Builder settings = ListValue.newBuilder();
     for (SettingSpec s : f.settings()) {
-      String[] r = row(s);
+      List<String> r = row(s);
       settings.addValues(
           Value.newBuilder()
               .setStructValue(
                   Struct.newBuilder()
-                      .putFields("name", text(r[0]))
-                      .putFields("type", text(r[1]))
-                      .putFields("default", text(r[2]))
-                      .putFields("allowed", text(r[3]))
-                      .putFields("description", text(r[4]))));
+                      .putFields("name", text(r.get(0)))
+                      .putFields("type", text(r.get(1)))
+                      .putFields("default", text(r.get(2)))
+                      .putFields("allowed", text(r.get(3)))
+                      .putFields("description", text(r.get(4)))));
+      List<String> line = new ArrayList<>(List.of(kind, f.name()));
+      line.addAll(r);
+      csv.add(line);
     }
-    return Struct.newBuilder()
-        .putFields("kind", text(kind))
-        .putFields("name", text(f.name()))
-        .putFields("description", text(f.description()))
-        .putFields("settings", Value.newBuilder().setListValue(settings).build())
-        .build();
+    if (f.settings().isEmpty()) {
+      csv.add(List.of(kind, f.name(), "", "", "", "", ""));
+    }
+    plugins.add(
+        Struct.newBuilder()
+            .putFields("kind", text(kind))
+            .putFields("name", text(f.name()))
+            .putFields("description", text(f.description()))
+            .putFields("settings", Value.newBuilder().setListValue(settings).build())
+            .build());
   }
 
   private static Value text(String s) {
     return Value.newBuilder().setStringValue(s).build();
-  }
-
-  /** One row per setting (a plugin without settings gets one row with the setting cells empty). */
-  private static Rows csv(List<Struct> plugins) {
-    Rows rows =
-        Rows.of(
-            List.of(
-                "kind", "plugin", "setting", "type", "default", "allowed", "setting_description"));
-    for (Struct p : plugins) {
-      String kind = p.getFieldsOrThrow("kind").getStringValue();
-      String name = p.getFieldsOrThrow("name").getStringValue();
-      List<Value> settings = p.getFieldsOrThrow("settings").getListValue().getValuesList();
-      if (settings.isEmpty()) {
-        rows = rows.with(List.of(kind, name, "", "", "", "", ""));
-      }
-      for (Value v : settings) {
-        Struct s = v.getStructValue();
-        rows =
-            rows.with(
-                List.of(
-                    kind,
-                    name,
-                    s.getFieldsOrThrow("name").getStringValue(),
-                    s.getFieldsOrThrow("type").getStringValue(),
-                    s.getFieldsOrThrow("default").getStringValue(),
-                    s.getFieldsOrThrow("allowed").getStringValue(),
-                    s.getFieldsOrThrow("description").getStringValue()));
-      }
-    }
-    return rows;
   }
 
   private static void print(
@@ -136,33 +118,18 @@ final class PluginsCommand implements Callable<Integer> {
     out.println(title + ":");
     for (PluginFactory f : factories) {
       out.printf("  %-12s %s%n", f.name(), f.description());
-      List<String[]> rows = f.settings().stream().map(PluginsCommand::row).toList();
-      String format = "      " + columns(rows) + "%s%n";
-      for (String[] row : rows) {
-        out.printf(format, (Object[]) row);
-      }
+      OutputOptions.printAligned(
+          out, f.settings().stream().map(PluginsCommand::row).toList(), "      ");
     }
   }
 
   /** Name, type, default, allowed values (the range or choices the server checks), description. */
-  private static String[] row(SettingSpec s) {
-    return new String[] {
-      s.name(),
-      s.type().name().toLowerCase(Locale.ROOT),
-      s.describeDefault(),
-      s.allowed() instanceof SettingSpec.AnyValue ? "-" : s.allowed().describe(),
-      s.description()
-    };
-  }
-
-  /** Left-aligned columns as wide as their widest cell, but the last. */
-  private static String columns(List<String[]> rows) {
-    StringBuilder format = new StringBuilder();
-    for (int c = 0; c < 4; c++) {
-      int column = c;
-      int width = Math.max(1, rows.stream().mapToInt(r -> r[column].length()).max().orElse(1));
-      format.append("%-").append(width).append("s  ");
-    }
-    return format.toString();
+  private static List<String> row(SettingSpec s) {
+    return List.of(
+        s.name(),
+        s.type().name().toLowerCase(Locale.ROOT),
+        s.describeDefault(),
+        s.allowed() instanceof SettingSpec.AnyValue ? "-" : s.allowed().describe(),
+        s.description());
   }
 }

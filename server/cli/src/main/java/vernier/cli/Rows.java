@@ -1,28 +1,33 @@
 package vernier.cli;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 
-/**
- * A header and rows of cells: what a command prints as a table or as CSV.
- *
- * @param header the column names
- * @param rows one list of cells per row, as long as the header
- */
-record Rows(List<String> header, List<List<String>> rows) {
+/** A header and rows of cells: what a command prints as a table or as CSV, built row by row. */
+final class Rows {
 
-  Rows {
-    header = List.copyOf(header);
-    rows = List.copyOf(rows);
+  private final List<String> header;
+  private final List<List<String>> rows = new ArrayList<>();
+
+  Rows(List<String> header) {
+    this.header = List.copyOf(header);
   }
 
-  static Rows of(List<String> header) {
-    return new Rows(header, List.of());
+  /** Appends a row of cells, one per column of the header. */
+  void add(List<String> row) {
+    if (row.size() != header.size()) {
+      throw new IllegalArgumentException(
+          "a row of " + row.size() + " cells under " + header.size() + " columns");
+    }
+    rows.add(List.copyOf(row));
   }
 
-  Rows with(List<String> row) {
-    List<List<String>> more = new ArrayList<>(rows);
-    more.add(List.copyOf(row));
-    return new Rows(header, more);
+  List<String> header() {
+    return header;
+  }
+
+  List<List<String>> rows() {
+    return Collections.unmodifiableList(rows);
   }
 }

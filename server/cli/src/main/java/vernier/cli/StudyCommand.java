@@ -403,15 +403,14 @@ final class StudyCommand {
   }
 
   static Rows studyTable(List<Study> studies) {
-    Rows rows = Rows.of(List.of("STUDY", "STATE", "DONE", "TRIALS"));
+    Rows rows = new Rows(List.of("STUDY", "STATE", "DONE", "TRIALS"));
     for (Study s : studies) {
-      rows =
-          rows.with(
-              List.of(
-                  s.getName().substring("studies/".length()),
-                  s.getState().name(),
-                  s.getDone() ? "yes" : "no",
-                  counts(s.getTrialCounts())));
+      rows.add(
+          List.of(
+              s.getName().substring("studies/".length()),
+              s.getState().name(),
+              s.getDone() ? "yes" : "no",
+              counts(s.getTrialCounts())));
     }
     return rows;
   }
@@ -419,7 +418,7 @@ final class StudyCommand {
   /** Studies with one column per field and per trial state (CSV). */
   static Rows studyRows(List<Study> studies) {
     Rows rows =
-        Rows.of(
+        new Rows(
             List.of(
                 "study",
                 "state",
@@ -435,21 +434,20 @@ final class StudyCommand {
                 "pruner"));
     for (Study s : studies) {
       TrialCounts c = s.getTrialCounts();
-      rows =
-          rows.with(
-              List.of(
-                  s.getName().substring("studies/".length()),
-                  s.getState().name(),
-                  Boolean.toString(s.getDone()),
-                  Integer.toString(c.getSucceeded()),
-                  Integer.toString(c.getPruned()),
-                  Integer.toString(c.getFailed()),
-                  Integer.toString(c.getActive()),
-                  Integer.toString(c.getWaiting()),
-                  Integer.toString(c.getAbandoned()),
-                  Integer.toString(c.getInfeasible()),
-                  orDefault(s.getSpec().getSampler().getName(), "auto"),
-                  orDefault(s.getSpec().getPruner().getName(), "none")));
+      rows.add(
+          List.of(
+              s.getName().substring("studies/".length()),
+              s.getState().name(),
+              Boolean.toString(s.getDone()),
+              Integer.toString(c.getSucceeded()),
+              Integer.toString(c.getPruned()),
+              Integer.toString(c.getFailed()),
+              Integer.toString(c.getActive()),
+              Integer.toString(c.getWaiting()),
+              Integer.toString(c.getAbandoned()),
+              Integer.toString(c.getInfeasible()),
+              orDefault(s.getSpec().getSampler().getName(), "auto"),
+              orDefault(s.getSpec().getPruner().getName(), "none")));
     }
     return rows;
   }
@@ -459,21 +457,20 @@ final class StudyCommand {
    * #38@125}; failed and infeasible trials show their reason.
    */
   static Rows trialTable(List<Trial> trials) {
-    Rows rows = Rows.of(List.of("TRIAL", "STATE", "VALUES", "STEP", "PARAMS", "REASON"));
+    Rows rows = new Rows(List.of("TRIAL", "STATE", "VALUES", "STEP", "PARAMS", "REASON"));
     for (Trial t : trials) {
       String from =
           t.hasStartFrom()
               ? "from #" + t.getStartFrom().getTrial() + "@" + t.getStartFrom().getStep() + " "
               : "";
-      rows =
-          rows.with(
-              List.of(
-                  Long.toString(t.getNumber()),
-                  t.getState().name(),
-                  CommandLineFormat.values(t.getValuesMap()),
-                  t.getLastStep() < 0 ? "-" : Long.toString(t.getLastStep()),
-                  from + CommandLineFormat.params(t.getParamsMap()),
-                  t.getFailureReason()));
+      rows.add(
+          List.of(
+              Long.toString(t.getNumber()),
+              t.getState().name(),
+              CommandLineFormat.values(t.getValuesMap()),
+              t.getLastStep() < 0 ? "-" : Long.toString(t.getLastStep()),
+              from + CommandLineFormat.params(t.getParamsMap()),
+              t.getFailureReason()));
     }
     return rows;
   }
@@ -490,7 +487,7 @@ final class StudyCommand {
     metrics.forEach(m -> header.add("value_" + m));
     params.forEach(p -> header.add("param_" + p));
     header.addAll(List.of("last_step", "attempt", "worker_id", "failure_reason"));
-    Rows rows = Rows.of(header);
+    Rows rows = new Rows(header);
     for (Trial t : trials) {
       List<String> row =
           new ArrayList<>(List.of(Long.toString(t.getNumber()), t.getState().name()));
@@ -506,7 +503,7 @@ final class StudyCommand {
               Integer.toString(t.getAttempt()),
               t.getWorkerId(),
               t.getFailureReason()));
-      rows = rows.with(row);
+      rows.add(row);
     }
     return rows;
   }

@@ -76,13 +76,11 @@ final class StudyText {
       out.printf("  %-12s %s%n", f[0] + ":", f[1]);
     }
     out.println("  parameters:");
-    Rows params = Rows.of(List.of("NAME", "TYPE", "DOMAIN", "SCALE", "CONDITION"));
+    Rows params = new Rows(List.of("NAME", "TYPE", "DOMAIN", "SCALE", "CONDITION"));
     for (ParameterSpec p : spec.getParametersList()) {
-      params = params.with(parameter(p));
+      params.add(parameter(p));
     }
-    java.io.StringWriter table = new java.io.StringWriter();
-    OutputOptions.printTable(new PrintWriter(table), params);
-    table.toString().lines().forEach(l -> out.println("    " + l));
+    OutputOptions.printTable(out, params, "    ");
   }
 
   static List<String> parameter(ParameterSpec p) {
