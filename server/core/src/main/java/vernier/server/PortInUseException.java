@@ -20,4 +20,17 @@ public final class PortInUseException extends IllegalStateException {
             + flag,
         cause);
   }
+
+  /**
+   * Why listening on {@code host:port} failed: a {@code PortInUseException} when the port is taken,
+   * else an {@link IllegalStateException} naming the address and the cause.
+   */
+  public static IllegalStateException listenFailure(
+      String what, String host, int port, String flag, Exception e) {
+    if (e instanceof java.net.BindException || e.getCause() instanceof java.net.BindException) {
+      return new PortInUseException(what, host, port, flag, e);
+    }
+    return new IllegalStateException(
+        "cannot serve " + what + " on " + host + ":" + port + ": " + e.getMessage(), e);
+  }
 }

@@ -9,7 +9,6 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.ProtoReflectionService;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import java.io.IOException;
-import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -95,10 +94,7 @@ public final class VernierServer implements AutoCloseable {
       server = grpcServer(builder).start();
     } catch (IOException e) {
       close();
-      if (e instanceof BindException || e.getCause() instanceof BindException) {
-        throw new PortInUseException("gRPC", config.host(), config.grpcPort(), "--port", e);
-      }
-      throw new IllegalStateException("cannot serve gRPC: " + e.getMessage(), e);
+      throw PortInUseException.listenFailure("gRPC", config.host(), config.grpcPort(), "--port", e);
     } catch (RuntimeException e) {
       close();
       throw e;

@@ -1,7 +1,5 @@
 package vernier.server.http;
 
-import java.io.IOException;
-import java.net.BindException;
 import java.util.Set;
 import org.eclipse.jetty.http.pathmap.PathSpec;
 import org.eclipse.jetty.server.HttpConfiguration;
@@ -59,17 +57,9 @@ public final class HttpServer implements AutoCloseable {
   private void start(String host, int port) {
     try {
       jetty.start();
-    } catch (IOException e) {
-      stopQuietly();
-      if (e instanceof BindException || e.getCause() instanceof BindException) {
-        throw new PortInUseException("HTTP", host, port, "--http-port", e);
-      }
-      throw new IllegalStateException(
-          "cannot serve HTTP on " + host + ":" + port + ": " + e.getMessage(), e);
     } catch (Exception e) {
       stopQuietly();
-      throw new IllegalStateException(
-          "cannot serve HTTP on " + host + ":" + port + ": " + e.getMessage(), e);
+      throw PortInUseException.listenFailure("HTTP", host, port, "--http-port", e);
     }
   }
 

@@ -40,7 +40,9 @@ final class MetricsHandler extends Handler.Abstract {
   /**
    * OpenMetrics if {@code accept} names {@code application/openmetrics-text} with a quality at
    * least that of {@code text/plain} (and above zero); text 0.0.4 otherwise, including no header at
-   * all.
+   * all. Written here rather than taken from the Prometheus client's {@code
+   * ExpositionFormats.findWriter}, which ignores quality values and would answer a protobuf request
+   * with a binary format this text endpoint does not serve.
    */
   static String contentType(String accept) {
     if (accept == null) {
