@@ -18,6 +18,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import vernier.client.ActiveTrial;
 import vernier.client.StudyDirectories;
+import vernier.client.StudyNeeds;
 import vernier.client.VernierClient;
 import vernier.v1.GetStudyRequest;
 import vernier.v1.ParameterSpec;
@@ -113,7 +114,7 @@ final class AgentCommand implements Callable<Integer> {
           new CommandRunner(
               command,
               s.getSpec().getParametersList().stream().map(ParameterSpec::getName).toList(),
-              requiredMetrics(s),
+              StudyNeeds.metrics(s.getSpec()).stream().map(StudyNeeds.Metric::name).toList(),
               name,
               studyDirectory(s),
               (long) (graceSeconds * 1000),
@@ -140,14 +141,6 @@ final class AgentCommand implements Callable<Integer> {
       }
       return tally.exitCode(System.err);
     }
-  }
-
-  /** Every metric a succeeded trial must report: the objectives and the constraints. */
-  private static List<String> requiredMetrics(Study s) {
-    List<String> metrics = new ArrayList<>();
-    s.getSpec().getObjectivesList().forEach(o -> metrics.add(o.getMetric()));
-    s.getSpec().getConstraintsList().forEach(c -> metrics.add(c.getMetric()));
-    return metrics;
   }
 
   /** The outcomes of this agent's trials, for its exit code. */

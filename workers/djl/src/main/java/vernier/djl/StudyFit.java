@@ -1,11 +1,9 @@
 package vernier.djl;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
-import vernier.v1.Constraint;
-import vernier.v1.Objective;
+import vernier.client.StudyNeeds;
 import vernier.v1.Study;
 
 /**
@@ -23,17 +21,11 @@ final class StudyFit {
    */
   static void check(Study study, Task task) {
     Set<String> reported = task.metrics();
-    List<String> missing = new ArrayList<>();
-    for (Objective o : study.getSpec().getObjectivesList()) {
-      if (!reported.contains(o.getMetric())) {
-        missing.add(o.getMetric() + " (objective)");
-      }
-    }
-    for (Constraint c : study.getSpec().getConstraintsList()) {
-      if (!reported.contains(c.getMetric())) {
-        missing.add(c.getMetric() + " (constraint)");
-      }
-    }
+    List<String> missing =
+        StudyNeeds.metrics(study.getSpec()).stream()
+            .filter(m -> !reported.contains(m.name()))
+            .map(StudyNeeds.Metric::toString)
+            .toList();
     if (!missing.isEmpty()) {
       throw new IllegalArgumentException(
           "the "
