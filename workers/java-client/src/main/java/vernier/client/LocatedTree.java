@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -26,9 +27,10 @@ record LocatedTree(JsonNode root, Map<String, JsonLocation> locations) {
   private static final ObjectMapper MAPPER = new ObjectMapper(new YAMLFactory());
 
   static LocatedTree read(Path file) throws IOException {
-    JsonNode root = MAPPER.readTree(file.toFile());
+    byte[] content = Files.readAllBytes(file); // read once, parsed twice: as a tree, for locations
+    JsonNode root = MAPPER.readTree(content);
     Map<String, JsonLocation> locations = new HashMap<>();
-    try (JsonParser p = MAPPER.getFactory().createParser(file.toFile())) {
+    try (JsonParser p = MAPPER.getFactory().createParser(content)) {
       for (JsonToken t = p.nextToken(); t != null; t = p.nextToken()) {
         if (t == JsonToken.FIELD_NAME) {
           locations.putIfAbsent(
