@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -48,26 +47,20 @@ final class DjlWorkerProcessTest {
 
   private static Process worker(String study, String... extra) throws Exception {
     List<String> command =
-        new ArrayList<>(
-            List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Dai.djl.offline=true",
-                "-cp",
-                System.getProperty("java.class.path"),
-                Main.class.getName(),
-                "djl-worker",
-                "--server",
-                server.target(),
-                "--study",
-                study,
-                "--checkpoints",
-                dir.resolve("checkpoints").toString(),
-                "--eval-every",
-                "20",
-                "--report-every",
-                "10",
-                "--device",
-                "cpu"));
+        ChildJvm.vernier(
+            "djl-worker",
+            "--server",
+            server.target(),
+            "--study",
+            study,
+            "--checkpoints",
+            dir.resolve("checkpoints").toString(),
+            "--eval-every",
+            "20",
+            "--report-every",
+            "10",
+            "--device",
+            "cpu");
     command.addAll(List.of(extra));
     return new ProcessBuilder(command)
         .redirectErrorStream(true)

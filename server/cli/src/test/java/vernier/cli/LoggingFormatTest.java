@@ -187,13 +187,7 @@ final class LoggingFormatTest {
   /** {@code java -cp <the test class path> <main> <args>}, as bin/vernier runs it. */
   private Run java(Map<String, String> env, List<String> mainAndArgs) throws Exception {
     List<String> command =
-        new ArrayList<>(
-            List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Dai.djl.offline=true",
-                "-cp",
-                System.getProperty("java.class.path")));
-    command.addAll(mainAndArgs);
+        ChildJvm.command(mainAndArgs.get(0), mainAndArgs.subList(1, mainAndArgs.size()));
     Path out = Files.createTempFile(dir, "out-", ".txt");
     Path err = Files.createTempFile(dir, "err-", ".txt");
     ProcessBuilder builder =

@@ -10,7 +10,6 @@ import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -43,19 +42,14 @@ final class ServerProcess implements AutoCloseable {
     int httpPort = freePort();
     Path log = Files.createTempFile(db.getParent(), "server-", ".log");
     List<String> command =
-        new ArrayList<>(
-            List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp",
-                System.getProperty("java.class.path"),
-                "vernier.cli.Main",
-                "server",
-                "--port",
-                Integer.toString(port),
-                "--http-port",
-                Integer.toString(httpPort),
-                "--db",
-                db.toString()));
+        ChildJvm.vernier(
+            "server",
+            "--port",
+            Integer.toString(port),
+            "--http-port",
+            Integer.toString(httpPort),
+            "--db",
+            db.toString());
     command.addAll(List.of(extraArgs));
     Process p =
         new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
