@@ -123,6 +123,43 @@ public abstract class SamplerContractTest {
     assertThat(study.running()).isNotEmpty();
   }
 
+  @Test
+  public void batchesAreLegalAndHoldNoDuplicates() {
+    SearchSpace space = ContractSpaces.mixed();
+    StudyDefinition definition = ContractSpaces.definition(space, 11);
+    Sampler sampler =
+        factory().create(definition, settings().validate(factory().name(), factory().settings()));
+    SimpleStudy study = new SimpleStudy(definition);
+    SplittableRandom random = new SplittableRandom(11);
+    for (int round = 0; round < 4; round++) {
+      List<Suggestion> batch = sampler.suggestBatch(study, 6, new SamplingContext(random.split()));
+      assertThat(batch).as("batch %d", round).isNotEmpty().hasSizeLessThanOrEqualTo(6);
+      List<Map<String, ParamValue>> seen = new ArrayList<>();
+      for (int i = 0; i < batch.size(); i++) {
+        Suggestion s = batch.get(i);
+        if (!(s instanceof Suggestion.Params p)) {
+          assertThat(i)
+              .as("only the last element of a batch may be %s", s)
+              .isEqualTo(batch.size() - 1);
+          assertThat(s instanceof Suggestion.Wait || mayExhaust()).as("%s", s).isTrue();
+          continue;
+        }
+        for (Parameter param : space.activeParameters(p.values())) {
+          assertThat(param.domain().contains(p.values().get(param.name())))
+              .as("%s = %s", param.name(), p.values().get(param.name()))
+              .isTrue();
+        }
+        assertThat(seen).as("batch %d repeats a point", round).doesNotContain(p.values());
+        seen.add(p.values());
+      }
+      for (Suggestion s : batch) { // the batch's trials finish before the next batch
+        if (s instanceof Suggestion.Params p) {
+          study.start(p).succeed(ContractSpaces.OBJECTIVE, ContractSpaces.objective(p.values()));
+        }
+      }
+    }
+  }
+
   /**
    * Runs {@code n} sequential trials, each told the contract objective, and returns their params.
    */
