@@ -1,17 +1,18 @@
 package vernier.plugins.gp;
 
 import java.util.Arrays;
-import org.apache.commons.math3.linear.Array2DRowRealMatrix;
-import org.apache.commons.math3.linear.ArrayRealVector;
-import org.apache.commons.math3.linear.CholeskyDecomposition;
-import org.apache.commons.math3.linear.NonPositiveDefiniteMatrixException;
 
 /**
  * A zero-mean Gaussian-process posterior (Rasmussen and Williams, "Gaussian Processes for Machine
  * Learning", 2006, algorithm 2.1) over standardised observations, with the Cholesky factor kept so
- * that each prediction costs one triangular solve.
+ * that each prediction costs one triangular solve and pending points can be appended to it.
  */
 final class GaussianProcess {
+
+  /**
+   * The smallest pivot accepted: below it the kernel matrix is not numerically positive definite.
+   */
+  private static final double MIN_PIVOT = 1e-14;
 
   private final double[][] x;
   private final double[] y;
@@ -44,22 +45,50 @@ final class GaussianProcess {
    */
   static GaussianProcess condition(
       double[][] x, double[] y, boolean[] categorical, Matern52 kernel) {
-    int n = x.length;
-    double[][] k = new double[n][n];
-    for (int i = 0; i < n; i++) {
-      for (int j = 0; j < i; j++) {
-        k[i][j] = k[j][i] = kernel.covariance(x[i], x[j], categorical);
+    double[][] lower = new double[x.length][];
+    return factorFrom(0, x, lower, categorical, kernel)
+        ? solved(x, y, categorical, kernel, lower)
+        : null;
+  }
+
+  /**
+   * Fills rows {@code from..} of the lower Cholesky factor of {@code K + noise I}, row by row
+   * (Cholesky–Banachiewicz: row i needs only rows before it, so a factor grows by appending rows).
+   * Row i holds i + 1 entries. False when a pivot is not above {@link #MIN_PIVOT}.
+   */
+  private static boolean factorFrom(
+      int from, double[][] x, double[][] lower, boolean[] categorical, Matern52 kernel) {
+    double diagonal = kernel.scale() + kernel.noise();
+    for (int i = from; i < x.length; i++) {
+      double[] row = new double[i + 1];
+      for (int r = 0; r < i; r++) {
+        row[r] = (kernel.covariance(x[i], x[r], categorical) - dot(lower[r], row, r)) / lower[r][r];
       }
-      k[i][i] = kernel.scale() + kernel.noise();
+      double pivot = diagonal - dot(row, row, i);
+      if (!(pivot > MIN_PIVOT)) {
+        return false;
+      }
+      row[i] = Math.sqrt(pivot);
+      lower[i] = row;
     }
-    CholeskyDecomposition cholesky;
-    try {
-      cholesky = new CholeskyDecomposition(new Array2DRowRealMatrix(k, false), 1e-12, 1e-14);
-    } catch (NonPositiveDefiniteMatrixException e) {
-      return null;
+    return true;
+  }
+
+  /** The posterior with the factor done: {@code alpha = K⁻¹ y} by two triangular solves. */
+  private static GaussianProcess solved(
+      double[][] x, double[] y, boolean[] categorical, Matern52 kernel, double[][] lower) {
+    int n = x.length;
+    double[] alpha = new double[n];
+    for (int i = 0; i < n; i++) { // L z = y
+      alpha[i] = (y[i] - dot(lower[i], alpha, i)) / lower[i][i];
     }
-    double[][] lower = cholesky.getL().getData();
-    double[] alpha = cholesky.getSolver().solve(new ArrayRealVector(y, false)).toArray();
+    for (int i = n - 1; i >= 0; i--) { // Lᵀ alpha = z, reading L by columns
+      double s = alpha[i];
+      for (int r = i + 1; r < n; r++) {
+        s -= lower[r][i] * alpha[r];
+      }
+      alpha[i] = s / lower[i][i];
+    }
     double lml = -0.5 * dot(y, alpha) - 0.5 * n * Math.log(2 * Math.PI);
     for (int i = 0; i < n; i++) {
       lml -= Math.log(lower[i][i]);
@@ -94,19 +123,32 @@ final class GaussianProcess {
    * optimization", 2010): pending points are added as if observed at {@code lie}, with the kernel
    * kept. The variance collapses there and, with a lie no better than average, the mean rises
    * around them, so parallel suggestions spread out instead of piling up at the current optimum.
+   *
+   * <p>The factor is extended, not redone: each pending point appends one row, O(n²), and the solve
+   * for the new weights is O(n²), so a batch of k points costs O(k n²) on top of one O(n³)
+   * conditioning. This process is unchanged (its rows are shared, never written).
    */
   GaussianProcess withLies(double[][] pending, double lie) {
     if (pending.length == 0) {
       return this;
     }
-    double[][] xs = Arrays.copyOf(x, x.length + pending.length);
-    double[] ys = Arrays.copyOf(y, y.length + pending.length);
+    int n = x.length;
+    int m = n + pending.length;
+    double[][] xs = Arrays.copyOf(x, m);
+    double[] ys = Arrays.copyOf(y, m);
     for (int i = 0; i < pending.length; i++) {
-      xs[x.length + i] = pending[i];
-      ys[y.length + i] = lie;
+      xs[n + i] = pending[i];
+      ys[n + i] = lie;
     }
-    GaussianProcess lied = condition(xs, ys, categorical, kernel);
-    return lied == null ? this : lied;
+    double[][] rows = Arrays.copyOf(lower, m);
+    return factorFrom(n, xs, rows, categorical, kernel)
+        ? solved(xs, ys, categorical, kernel, rows)
+        : this;
+  }
+
+  /** How many points the posterior is conditioned on (observations and lies). */
+  int size() {
+    return x.length;
   }
 
   private static double dot(double[] a, double[] b) {

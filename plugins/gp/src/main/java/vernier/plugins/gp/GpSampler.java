@@ -4,11 +4,14 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.random.RandomGenerator;
 import vernier.spi.Constraint;
 import vernier.spi.Objective;
+import vernier.spi.ParamValue;
 import vernier.spi.Parameter;
 import vernier.spi.Sampler;
 import vernier.spi.SamplingContext;
@@ -29,6 +32,27 @@ import vernier.spi.Uniform;
  *       probability that every bound holds (Gardner et al., "Bayesian Optimization with Inequality
  *       Constraints", ICML 2014). Until a trial is feasible, only that probability is maximised.
  *   <li>Running trials: a constant liar at the mean loss, so parallel workers get different points.
+ *   <li>Batches ({@link #suggestBatch}): the models are fitted once, then the points are picked one
+ *       after another, each added to the objective's process as a pending point observed at the lie
+ *       before the acquisition is maximised again: the constant liar (CL-mean) of Ginsbourger, Le
+ *       Riche and Carraro, "Kriging is well-suited to parallelize optimization", 2010; with the
+ *       posterior mean as the lie it would be their kriging believer. González et al., "Batch
+ *       Bayesian Optimization via Local Penalization", AISTATS 2016, compare both as sequential
+ *       batch heuristics. The lie is the one running trials get, so a batch picks the points that
+ *       as many calls of {@link #suggest} would, without refitting in between; each pick appends a
+ *       row to the Cholesky factor ({@link GaussianProcess#withLies}) instead of redoing it. The
+ *       random startup trials of a batch are distinct.
+ *   <li>Refits ({@code refit_every}): the kernel's hyperparameters are refitted whenever new trials
+ *       have finished while fewer than {@value #ALWAYS_REFIT_BELOW} are observed, and from then on
+ *       once {@code refit_every} (default 5) new ones have arrived since the last fit; in between,
+ *       the last kernel is kept and only the Cholesky conditioning on the current data is redone.
+ *       Why: a fit is up to 300 marginal-likelihood evaluations, each an O(m³) factorisation of up
+ *       to {@code max_fit_trials} points, so it dominates an ask once the study is past its first
+ *       few dozen trials; by then the hyperparameters' posterior has concentrated and a few new
+ *       points out of 50 or more (at most a tenth of the data) barely move its mode. Early on every
+ *       point moves it a lot, and fits are cheap, so small studies refit as often as before. An ask
+ *       that sees no new finished trial (a burst of workers asking one by one) reuses the kernel at
+ *       any size. {@code refit_every = 1} refits on every new trial.
  *   <li>Cost: the posterior uses at most {@code max_model_trials} trials (the newest, plus always
  *       the best), and the hyperparameters are fitted on at most {@code max_fit_trials} of them;
  *       both bound the cubic cost of the Cholesky factorisation.
@@ -39,6 +63,17 @@ import vernier.spi.Uniform;
  */
 final class GpSampler implements Sampler {
 
+  /**
+   * While fewer finished trials than this are observed, the kernel is refitted on every new one.
+   */
+  static final int ALWAYS_REFIT_BELOW = 50;
+
+  /** The lie at pending points: 0, the mean of the standardised (and warped) losses. */
+  private static final double LIE = 0;
+
+  /** Draws of a random point tried before a batch accepts one it already holds. */
+  private static final int REDRAWS = 100;
+
   /** The knobs, validated by {@link GpSamplerFactory}. */
   record Settings(
       int startupTrials,
@@ -46,7 +81,8 @@ final class GpSampler implements Sampler {
       int maxFitTrials,
       int candidates,
       int localSearches,
-      boolean warpOutput) {}
+      boolean warpOutput,
+      int refitEvery) {}
 
   private final StudyDefinition study;
   private final Objective objective;
@@ -57,9 +93,15 @@ final class GpSampler implements Sampler {
 
   /**
    * The last kernel fitted per model (0: the objective, c + 1: constraint c): the next fit starts
-   * there.
+   * there, and asks between refits reuse it.
    */
   private final Map<Integer, Matern52> lastKernels = new HashMap<>();
+
+  /** How many finished trials were observed at the last refit; -1 before the first. */
+  private int observedAtRefit = -1;
+
+  /** Kernel fits so far (for tests: a batch fits each model once). */
+  private int kernelFits;
 
   GpSampler(StudyDefinition study, Settings settings) {
     this.study = study;
@@ -73,38 +115,93 @@ final class GpSampler implements Sampler {
 
   @Override
   public Suggestion suggest(StudyView view, SamplingContext context) {
-    RandomGenerator random = context.random();
-    List<Observed> observed = observed(view);
-    if (encoding.size() == 0 || observed.size() < settings.startupTrials()) {
-      return Suggestion.of(study.space().assign((p, a) -> Uniform.sample(p.domain(), random)));
-    }
-    double[] point = suggestPoint(observed, pending(view), random);
-    List<Parameter> dims = encoding.parameters();
-    return Suggestion.of(
-        study
-            .space()
-            .assign(
-                (p, a) -> {
-                  int i = dims.indexOf(p);
-                  return i >= 0 ? encoding.decode(i, point[i]) : Uniform.sample(p.domain(), random);
-                }));
+    return suggestBatch(view, 1, context).get(0);
   }
 
-  private double[] suggestPoint(
-      List<Observed> observed, double[][] pending, RandomGenerator random) {
+  @Override
+  public List<Suggestion> suggestBatch(StudyView view, int count, SamplingContext context) {
+    if (count < 1) {
+      throw new IllegalArgumentException("count must be at least 1, got " + count);
+    }
+    RandomGenerator random = context.random();
+    Observations observations = observed(view);
+    List<Observed> observed = observations.kept();
+    List<Suggestion> out = new ArrayList<>(count);
+    Set<Map<String, ParamValue>> taken = new HashSet<>();
+    if (encoding.size() == 0 || observed.size() < settings.startupTrials()) {
+      while (out.size() < count) {
+        Map<String, ParamValue> params = randomParams(random);
+        for (int i = 0; i < REDRAWS && taken.contains(params); i++) {
+          params = randomParams(random);
+        }
+        taken.add(params);
+        out.add(Suggestion.of(params));
+      }
+      return out;
+    }
+    Fitted fitted = fit(observed, observations.total());
+    GaussianProcess believed =
+        fitted == null ? null : fitted.objective().withLies(pending(view), LIE);
+    while (out.size() < count) {
+      double[] point =
+          fitted == null ? encoding.random(random) : maximize(fitted, believed, random);
+      Map<String, ParamValue> params = decode(point, random);
+      for (int i = 0; i < REDRAWS && taken.contains(params); i++) {
+        point = encoding.random(random); // the acquisition's best is taken: the space is small
+        params = decode(point, random);
+      }
+      taken.add(params);
+      out.add(Suggestion.of(params));
+      if (fitted != null && out.size() < count) {
+        believed = believed.withLies(new double[][] {point}, LIE);
+      }
+    }
+    return out;
+  }
+
+  /** How many kernel fits this sampler has run. */
+  int kernelFits() {
+    return kernelFits;
+  }
+
+  private Map<String, ParamValue> randomParams(RandomGenerator random) {
+    return study.space().assign((p, a) -> Uniform.sample(p.domain(), random));
+  }
+
+  private Map<String, ParamValue> decode(double[] point, RandomGenerator random) {
+    List<Parameter> dims = encoding.parameters();
+    return study
+        .space()
+        .assign(
+            (p, a) -> {
+              int i = dims.indexOf(p);
+              return i >= 0 ? encoding.decode(i, point[i]) : Uniform.sample(p.domain(), random);
+            });
+  }
+
+  /**
+   * The models of one ask, refitting the kernels if due (see the class comment), or null when the
+   * objective's kernel matrix is not positive definite.
+   */
+  private Fitted fit(List<Observed> observed, int total) {
+    boolean refit =
+        observedAtRefit < 0
+            || total < observedAtRefit
+            || total - observedAtRefit >= (total < ALWAYS_REFIT_BELOW ? 1 : settings.refitEvery());
     double[][] x = observed.stream().map(Observed::point).toArray(double[][]::new);
     double[] loss =
         Standardized.of(observed.stream().mapToDouble(Observed::loss).toArray()).values();
     if (settings.warpOutput()) {
       loss = PowerTransform.apply(loss);
     }
-    GaussianProcess objectiveModel = model(0, x, loss);
-    if (objectiveModel == null) {
-      return encoding.random(random);
+    GaussianProcess objectiveModel = model(0, x, loss, refit);
+    List<ConstraintModel> constraints = constraintModels(observed, x, refit);
+    if (refit) {
+      observedAtRefit = total;
     }
-    GaussianProcess believed =
-        objectiveModel.withLies(pending, 0); // 0: the mean of the standardised losses
-    List<ConstraintModel> constraints = constraintModels(observed, x);
+    if (objectiveModel == null) {
+      return null;
+    }
     double incumbent = Double.POSITIVE_INFINITY;
     List<double[]> seeds = new ArrayList<>();
     for (int i = 0; i < observed.size(); i++) {
@@ -113,11 +210,31 @@ final class GpSampler implements Sampler {
         seeds.add(0, x[i]);
       }
     }
-    double best = incumbent;
+    return new Fitted(
+        objectiveModel, constraints, incumbent, seeds.subList(0, Math.min(3, seeds.size())));
+  }
+
+  /**
+   * What one ask fits, shared by the points of a batch: the objective's process (before lies), the
+   * constraints' processes, the best feasible standardised loss and the best trials (seeds of the
+   * local searches).
+   */
+  private record Fitted(
+      GaussianProcess objective,
+      List<ConstraintModel> constraints,
+      double incumbent,
+      List<double[]> seeds) {}
+
+  /**
+   * The point where the acquisition is largest: log EI under {@code believed} (the objective's
+   * process with the pending points lied in) plus the log probability of feasibility.
+   */
+  private double[] maximize(Fitted fitted, GaussianProcess believed, RandomGenerator random) {
+    double best = fitted.incumbent();
     return search.maximize(
         point -> {
           double value = 0;
-          for (ConstraintModel c : constraints) {
+          for (ConstraintModel c : fitted.constraints()) {
             value += c.logFeasibility(point);
           }
           if (best == Double.POSITIVE_INFINITY) {
@@ -126,23 +243,32 @@ final class GpSampler implements Sampler {
           double[] mv = believed.predict(point);
           return value + LogNormalMath.logExpectedImprovement(mv[0], mv[1], best);
         },
-        seeds.subList(0, Math.min(3, seeds.size())),
+        fitted.seeds(),
         random);
   }
 
-  private GaussianProcess model(int index, double[][] x, double[] y) {
+  private GaussianProcess model(int index, double[][] x, double[] y, boolean refit) {
+    Matern52 kernel = lastKernels.get(index);
+    if (!refit && kernel != null) {
+      GaussianProcess reused = GaussianProcess.condition(x, y, categorical, kernel);
+      if (reused != null) {
+        return reused;
+      } // else the kernel no longer suits the data: refit now
+    }
     int from = Math.max(0, x.length - settings.maxFitTrials());
-    Matern52 kernel =
+    kernel =
         KernelFit.fit(
             Arrays.copyOfRange(x, from, x.length),
             Arrays.copyOfRange(y, from, y.length),
             categorical,
-            lastKernels.get(index));
+            kernel);
+    kernelFits++;
     lastKernels.put(index, kernel);
     return GaussianProcess.condition(x, y, categorical, kernel);
   }
 
-  private List<ConstraintModel> constraintModels(List<Observed> observed, double[][] x) {
+  private List<ConstraintModel> constraintModels(
+      List<Observed> observed, double[][] x, boolean refit) {
     List<ConstraintModel> models = new ArrayList<>();
     for (int c = 0; c < study.constraints().size(); c++) {
       Constraint constraint = study.constraints().get(c);
@@ -159,7 +285,7 @@ final class GpSampler implements Sampler {
         continue;
       }
       Standardized g = Standardized.of(values.stream().mapToDouble(Double::doubleValue).toArray());
-      GaussianProcess gp = model(c + 1, xs.toArray(double[][]::new), g.values());
+      GaussianProcess gp = model(c + 1, xs.toArray(double[][]::new), g.values(), refit);
       if (gp != null) {
         models.add(
             new ConstraintModel(gp, g.scale(constraint.lower()), g.scale(constraint.upper())));
@@ -168,8 +294,11 @@ final class GpSampler implements Sampler {
     return models;
   }
 
-  /** The finished trials the model learns from: the newest ones, and always the best. */
-  private List<Observed> observed(StudyView view) {
+  /**
+   * The finished trials the model learns from: the newest ones, and always the best; and how many
+   * there are in all.
+   */
+  private Observations observed(StudyView view) {
     List<Observed> all = new ArrayList<>();
     for (TrialView t : view.completed()) {
       double[] x = encoding.encode(t.params());
@@ -182,7 +311,7 @@ final class GpSampler implements Sampler {
       }
     }
     if (all.size() <= settings.maxModelTrials()) {
-      return all;
+      return new Observations(all, all.size());
     }
     Observed best =
         all.stream()
@@ -194,7 +323,7 @@ final class GpSampler implements Sampler {
     if (!kept.contains(best)) {
       kept.add(0, best);
     }
-    return kept;
+    return new Observations(kept, all.size());
   }
 
   private double[] constraintValues(TrialView t) {
@@ -224,6 +353,8 @@ final class GpSampler implements Sampler {
     }
     return points.toArray(double[][]::new);
   }
+
+  private record Observations(List<Observed> kept, int total) {}
 
   private record Observed(
       double[] point, double loss, boolean feasible, double[] constraintValues) {}

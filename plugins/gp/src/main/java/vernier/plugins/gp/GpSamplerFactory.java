@@ -48,6 +48,17 @@ public final class GpSamplerFactory implements SamplerFactory {
           "Yeo-Johnson power transform of the losses before fitting (helps heavy-tailed"
               + " objectives)");
 
+  static final SettingSpec REFIT_EVERY =
+      SettingSpec.integer(
+              "refit_every",
+              5,
+              "from "
+                  + GpSampler.ALWAYS_REFIT_BELOW
+                  + " finished trials on, kernel hyperparameters are refitted once this many new"
+                  + " ones have finished (before: on every new one); in between the last kernel is"
+                  + " reused")
+          .range(1, 10_000);
+
   @Override
   public String name() {
     return "gp";
@@ -61,7 +72,7 @@ public final class GpSamplerFactory implements SamplerFactory {
 
   @Override
   public List<SettingSpec> settings() {
-    return List.of(STARTUP, MAX_MODEL, MAX_FIT, CANDIDATES, LOCAL_SEARCHES, WARP);
+    return List.of(STARTUP, MAX_MODEL, MAX_FIT, CANDIDATES, LOCAL_SEARCHES, WARP, REFIT_EVERY);
   }
 
   @Override
@@ -80,7 +91,8 @@ public final class GpSamplerFactory implements SamplerFactory {
             s.getInt(MAX_FIT),
             s.getInt(CANDIDATES),
             s.getInt(LOCAL_SEARCHES),
-            s.getBoolean(WARP));
+            s.getBoolean(WARP),
+            s.getInt(REFIT_EVERY));
     return new GpSampler(study, settings);
   }
 }

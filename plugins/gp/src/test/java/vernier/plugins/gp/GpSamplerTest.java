@@ -26,6 +26,7 @@ import vernier.spi.SearchSpace;
 import vernier.spi.Settings;
 import vernier.spi.StudyDefinition;
 import vernier.spi.Suggestion;
+import vernier.spi.WithPending;
 import vernier.spi.testkit.SamplerContractTest;
 import vernier.spi.testkit.SimpleStudy;
 
@@ -201,6 +202,154 @@ final class GpSamplerTest extends SamplerContractTest {
             .as("distance of suggestions %d and %d", i, j)
             .isGreaterThan(0.01);
       }
+    }
+  }
+
+  /** A sampler told {@code trials} sequential trials of {@code f}; returns the study. */
+  private static SimpleStudy history(
+      Sampler sampler,
+      StudyDefinition d,
+      int trials,
+      ToDoubleFunction<Map<String, ParamValue>> f,
+      SplittableRandom random) {
+    SimpleStudy study = new SimpleStudy(d);
+    for (int t = 0; t < trials; t++) {
+      Map<String, ParamValue> p =
+          ((Suggestion.Params) sampler.suggest(study, new SamplingContext(random.split())))
+              .values();
+      study.start(p).succeed("loss", f.applyAsDouble(p));
+    }
+    return study;
+  }
+
+  @Test
+  void batchFromAFittedModel_isLegalAndDistinct_andFitsTheKernelOnce() {
+    StudyDefinition d = study(box(3, -5, 5), 21);
+    GpSampler sampler = (GpSampler) new GpSamplerFactory().create(d, Settings.empty());
+    SplittableRandom random = new SplittableRandom(21);
+    SimpleStudy study = history(sampler, d, 25, p -> sphere(p, 1.3), random);
+    for (int count : new int[] {8, 16}) {
+      int fits = sampler.kernelFits();
+      List<Suggestion> batch =
+          sampler.suggestBatch(study, count, new SamplingContext(random.split()));
+      assertThat(sampler.kernelFits() - fits).as("kernel fits for a batch of %d", count).isOne();
+      assertThat(batch).hasSize(count).allMatch(s -> s instanceof Suggestion.Params);
+      List<double[]> points = new ArrayList<>();
+      for (Suggestion s : batch) {
+        Map<String, ParamValue> p = ((Suggestion.Params) s).values();
+        for (Parameter param : d.space().parameters()) {
+          assertThat(param.domain().contains(p.get(param.name()))).isTrue();
+        }
+        points.add(
+            new double[] {p.get("x0").asDouble(), p.get("x1").asDouble(), p.get("x2").asDouble()});
+      }
+      for (int i = 0; i < points.size(); i++) {
+        for (int j = 0; j < i; j++) {
+          double[] a = points.get(i);
+          double[] b = points.get(j);
+          assertThat(
+                  Math.sqrt(
+                      (a[0] - b[0]) * (a[0] - b[0])
+                          + (a[1] - b[1]) * (a[1] - b[1])
+                          + (a[2] - b[2]) * (a[2] - b[2])))
+              .as("distance of batch points %d and %d", i, j)
+              .isGreaterThan(1e-3);
+        }
+      }
+      for (Suggestion s : batch) {
+        Map<String, ParamValue> p = ((Suggestion.Params) s).values();
+        study.start(p).succeed("loss", sphere(p, 1.3));
+      }
+    }
+  }
+
+  @Test
+  void batch_picksWhatSuggestPicksWithTheEarlierPointsRunning() {
+    SearchSpace space =
+        SearchSpace.of(
+            Parameter.of("lr", FloatDomain.logScale(1e-5, 1)),
+            Parameter.of("layers", IntDomain.range(1, 8)),
+            Parameter.of(
+                "optimizer", CategoricalDomain.of(ParamValue.of("adam"), ParamValue.of("sgd"))));
+    ToDoubleFunction<Map<String, ParamValue>> f =
+        p ->
+            Math.pow(Math.log10(p.get("lr").asDouble()) + 2.5, 2)
+                + 0.1 * Math.abs(p.get("layers").asDouble() - 3)
+                + (p.get("optimizer").equals(ParamValue.of("sgd")) ? 0.3 : 0);
+    StudyDefinition d = study(space, 8);
+    Settings s = Settings.of(Map.of("n_candidates", 128, "n_local_searches", 3));
+    Sampler batched = new GpSamplerFactory().create(d, s);
+    Sampler oneByOne = new GpSamplerFactory().create(d, s);
+    SimpleStudy study = history(batched, d, 20, f, new SplittableRandom(8));
+    history(oneByOne, d, 20, f, new SplittableRandom(8));
+    study.start(
+        ((Suggestion.Params) batched.suggest(study, new SamplingContext(new SplittableRandom(1))))
+            .values());
+    oneByOne.suggest(study, new SamplingContext(new SplittableRandom(1))); // the same state
+
+    List<Suggestion> batch =
+        batched.suggestBatch(study, 6, new SamplingContext(new SplittableRandom(2)));
+    WithPending view = new WithPending(study);
+    SamplingContext context = new SamplingContext(new SplittableRandom(2));
+    List<Suggestion> sequential = new ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      Suggestion.Params p = (Suggestion.Params) oneByOne.suggest(view, context);
+      sequential.add(p);
+      view.add(p);
+    }
+    assertThat(batch).isEqualTo(sequential);
+  }
+
+  @Test
+  void startupBatch_onASmallGrid_holdsDistinctPoints() {
+    StudyDefinition d = study(SearchSpace.of(Parameter.of("n", IntDomain.range(0, 9))), 3);
+    Sampler sampler = new GpSamplerFactory().create(d, Settings.empty());
+    List<Suggestion> batch =
+        sampler.suggestBatch(new SimpleStudy(d), 8, new SamplingContext(new SplittableRandom(3)));
+    assertThat(batch.stream().map(s -> ((Suggestion.Params) s).values()).distinct()).hasSize(8);
+  }
+
+  @Test
+  void refitEvery_keepsTheKernelBetweenRefitsOnceTheStudyIsLarge() {
+    for (int every : new int[] {5, 1}) {
+      StudyDefinition d = study(box(2, -5, 5), 6);
+      GpSampler sampler =
+          (GpSampler)
+              new GpSamplerFactory()
+                  .create(
+                      d,
+                      Settings.of(
+                          Map.of(
+                              "n_startup_trials", 5,
+                              "refit_every", every,
+                              "n_candidates", 64,
+                              "n_local_searches", 2)));
+      SimpleStudy study = new SimpleStudy(d);
+      SplittableRandom random = new SplittableRandom(6);
+      Set<Integer> refittedAt = new HashSet<>();
+      for (int n = 0; n < 65; n++) {
+        int fits = sampler.kernelFits();
+        Map<String, ParamValue> p =
+            ((Suggestion.Params) sampler.suggest(study, new SamplingContext(random.split())))
+                .values();
+        if (sampler.kernelFits() > fits) {
+          refittedAt.add(n);
+        }
+        fits = sampler.kernelFits();
+        sampler.suggest(study, new SamplingContext(random.split())); // nothing new: no refit
+        assertThat(sampler.kernelFits()).as("fits after a second ask at %d", n).isEqualTo(fits);
+        study.start(p).succeed("loss", sphere(p, 1));
+      }
+      Set<Integer> expected = new HashSet<>();
+      for (int n = 5; n < 65; n++) {
+        if (n < GpSampler.ALWAYS_REFIT_BELOW
+            || (n - (GpSampler.ALWAYS_REFIT_BELOW - 1)) % every == 0) {
+          expected.add(n);
+        }
+      }
+      assertThat(refittedAt)
+          .as("observations at each refit, refit_every %d", every)
+          .isEqualTo(expected);
     }
   }
 
