@@ -79,6 +79,11 @@ public final class AutoSamplerFactory implements SamplerFactory {
     public Suggestion suggest(StudyView study, SamplingContext context) {
       return delegate.suggest(study, context);
     }
+
+    @Override
+    public List<Suggestion> suggestBatch(StudyView study, int count, SamplingContext context) {
+      return delegate.suggestBatch(study, count, context);
+    }
   }
 
   /** The rule, documented in docs/samplers.md. */

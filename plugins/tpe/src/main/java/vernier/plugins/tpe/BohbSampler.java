@@ -1,8 +1,10 @@
 package vernier.plugins.tpe;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.random.RandomGenerator;
 import vernier.spi.Objective;
 import vernier.spi.Sampler;
 import vernier.spi.SamplingContext;
@@ -10,6 +12,7 @@ import vernier.spi.StudyView;
 import vernier.spi.Suggestion;
 import vernier.spi.TrialView;
 import vernier.spi.Uniform;
+import vernier.spi.WithPending;
 
 /**
  * BOHB's sampler: Falkner, Klein and Hutter, "BOHB: Robust and Efficient Hyperparameter
@@ -54,16 +57,45 @@ final class BohbSampler implements Sampler {
 
   @Override
   public Suggestion suggest(StudyView study, SamplingContext context) {
-    if (context.random().nextDouble() >= randomFraction) {
-      for (long budget : budgetsLargestFirst()) {
-        List<TpeSampler.Scored> scored = scoredAt(study, budget);
-        if (scored.size() >= minPoints) {
-          return tpe.model(study, scored, List.of(), context.random());
+    return suggestBatch(study, 1, context).get(0);
+  }
+
+  /**
+   * What as many calls of {@link #suggest} would give, each seeing the batch's earlier points as
+   * running trials; a budget's scores and TPE model are built once per batch (the points of a batch
+   * have no values yet, so they change neither).
+   */
+  @Override
+  public List<Suggestion> suggestBatch(StudyView study, int count, SamplingContext context) {
+    if (count < 1) {
+      throw new IllegalArgumentException("count must be at least 1, got " + count);
+    }
+    RandomGenerator random = context.random();
+    Map<Long, List<TpeSampler.Scored>> scores = new HashMap<>();
+    Map<Long, TpeSampler.Step> steps = new HashMap<>();
+    WithPending view = new WithPending(study);
+    List<Suggestion> out = new ArrayList<>(count);
+    while (out.size() < count) {
+      Suggestion.Params next = null;
+      if (random.nextDouble() >= randomFraction) {
+        for (long budget : budgetsLargestFirst()) {
+          List<TpeSampler.Scored> scored = scores.computeIfAbsent(budget, b -> scoredAt(study, b));
+          if (scored.size() >= minPoints) {
+            next =
+                steps.computeIfAbsent(budget, b -> tpe.step(scored, List.of())).next(view, random);
+            break;
+          }
         }
       }
+      if (next == null) {
+        next =
+            new Suggestion.Params(
+                study.definition().space().assign((p, a) -> Uniform.sample(p.domain(), random)));
+      }
+      out.add(next);
+      view.add(next);
     }
-    return Suggestion.of(
-        study.definition().space().assign((p, a) -> Uniform.sample(p.domain(), context.random())));
+    return out;
   }
 
   private List<Long> budgetsLargestFirst() {

@@ -23,6 +23,7 @@ import vernier.spi.Suggestion;
 import vernier.spi.TrialState;
 import vernier.spi.TrialView;
 import vernier.spi.Uniform;
+import vernier.spi.WithPending;
 
 /**
  * The Tree-structured Parzen Estimator: Bergstra, Bardenet, Bengio and Kégl, "Algorithms for
@@ -53,15 +54,38 @@ import vernier.spi.Uniform;
  * <p>Several objectives make it MOTPE (Ozaki et al., JAIR 2022): the good trials are the first
  * non-dominated fronts, completed by greedy hypervolume selection (see {@link ParetoRank}), and the
  * good trials are weighted by their hypervolume contribution instead of by age.
+ *
+ * <p>A batch ({@link #suggestBatch}) gives exactly what as many calls of {@link #suggest} would,
+ * each seeing the batch's earlier points as running trials (the constant liar: Ginsbourger, Le
+ * Riche and Carraro, "Kriging is well-suited to parallelize optimization", 2010, as Optuna's {@code
+ * constant_liar} applies it to TPE), with the same random draws in the same order. What does not
+ * depend on the running trials is built once per batch (a {@link Step}): the scores of the finished
+ * trials (MOTPE's ranks), the splits, every good estimator l, and the constraints' bad estimators;
+ * only the objective's bad estimator g, which holds the running trials, is rebuilt for each point
+ * (and not even that without the liar).
  */
 final class TpeSampler implements Sampler {
 
   private static final int FLAT_WEIGHTS = 25;
 
   private final Settings settings;
-  private final List<List<Parameter>> groups;
+
+  /**
+   * What is sampled jointly, in order: each group when multivariate, else each parameter alone (a
+   * group's parameters share one condition, whose parent is outside the group).
+   */
+  private final List<List<Parameter>> units;
+
+  /** The estimator axes of each unit. */
+  private final List<List<Kernel>> unitKernels;
+
   private final List<Objective> objectives;
   private final List<Constraint> constraints;
+
+  /** Models and estimators built so far (for tests: what a batch shares). */
+  private int steps;
+
+  private int estimators;
 
   /**
    * {@code ctpe}: constraints by c-TPE's density ratios; false: Optuna 3.1's violation order.
@@ -86,7 +110,16 @@ final class TpeSampler implements Sampler {
     this.settings = settings;
     this.objectives = List.copyOf(objectives);
     this.constraints = List.copyOf(constraints);
-    this.groups = groups(space);
+    this.units = new ArrayList<>();
+    for (List<Parameter> group : groups(space)) {
+      if (settings.multivariate()) {
+        units.add(group);
+      } else {
+        group.forEach(p -> units.add(List.of(p)));
+      }
+    }
+    this.unitKernels =
+        units.stream().map(u -> u.stream().map(p -> new Kernel(p.domain())).toList()).toList();
   }
 
   /**
@@ -115,46 +148,145 @@ final class TpeSampler implements Sampler {
 
   @Override
   public Suggestion suggest(StudyView study, SamplingContext context) {
+    return suggestBatch(study, 1, context).get(0);
+  }
+
+  @Override
+  public List<Suggestion> suggestBatch(StudyView study, int count, SamplingContext context) {
+    if (count < 1) {
+      throw new IllegalArgumentException("count must be at least 1, got " + count);
+    }
     RandomGenerator random = context.random();
+    List<Suggestion> out = new ArrayList<>(count);
     List<Scored> finished = finished(study);
     if (finished.size() < settings.startupTrials()) {
-      return Suggestion.of(
-          study.definition().space().assign((p, a) -> Uniform.sample(p.domain(), random)));
+      // the batch's points are running, not finished: all of it stays in the start-up phase
+      while (out.size() < count) {
+        out.add(
+            Suggestion.of(
+                study.definition().space().assign((p, a) -> Uniform.sample(p.domain(), random))));
+      }
+      return out;
     }
-    return model(study, finished, study.trials(TrialState.PRUNED), random);
+    Step step = step(finished, study.trials(TrialState.PRUNED));
+    WithPending view = new WithPending(study);
+    while (out.size() < count) {
+      Suggestion.Params params = step.next(view, random);
+      out.add(params);
+      view.add(params);
+    }
+    return out;
   }
 
   /**
-   * The TPE step on given scores: {@code finished} split into good and bad, {@code alsoBad} (and
-   * the running trials under constant liar) added to the bad ones. BOHB calls this with its
-   * per-budget scores.
+   * The TPE model of given scores: {@code finished} split into good and bad, {@code alsoBad} (and,
+   * at each point, the running trials under constant liar) added to the bad ones. BOHB calls this
+   * with its per-budget scores.
    */
-  Suggestion model(
-      StudyView study,
-      List<Scored> finished,
-      List<? extends TrialView> alsoBad,
-      RandomGenerator random) {
-    List<Split> splits = new ArrayList<>();
-    splits.add(objectiveSplit(study, finished, alsoBad));
-    if (settings.ctpe()) {
-      for (Constraint c : constraints) {
-        constraintSplit(c, finished).ifPresent(splits::add);
-      }
-    }
-    Map<String, ParamValue> assigned = new LinkedHashMap<>();
-    for (List<Parameter> group : groups) {
-      if (!SearchSpace.isActive(group.get(0), assigned)) {
-        continue;
-      }
-      if (settings.multivariate()) {
-        assign(group, splits, assigned, random);
-      } else {
-        for (Parameter p : group) {
-          assign(List.of(p), splits, assigned, random);
+  Step step(List<Scored> finished, List<? extends TrialView> alsoBad) {
+    steps++;
+    return new Step(finished, alsoBad);
+  }
+
+  /** How many models ({@link #step}) and estimators this sampler has built (for tests). */
+  int[] built() {
+    return new int[] {steps, estimators};
+  }
+
+  /**
+   * One model of the finished trials: the splits, and the estimators that do not depend on the
+   * running trials, built when first needed and kept for the points of a batch.
+   */
+  final class Step {
+
+    /** The objective's split, its bad trials without the running ones. */
+    private final Split objective;
+
+    private final List<Split> splits = new ArrayList<>();
+
+    /** Per unit: [split][0: l, 1: g]; the objective's g is null here under constant liar. */
+    private final Map<Integer, ParzenEstimator[][]> kept = new HashMap<>();
+
+    private Step(List<Scored> finished, List<? extends TrialView> alsoBad) {
+      objective = objectiveSplit(finished, alsoBad);
+      splits.add(objective);
+      if (settings.ctpe()) {
+        for (Constraint c : constraints) {
+          constraintSplit(c, finished).ifPresent(splits::add);
         }
       }
     }
-    return Suggestion.of(assigned);
+
+    /** Suggests one point, with {@code study}'s running trials bad under constant liar. */
+    Suggestion.Params next(StudyView study, RandomGenerator random) {
+      List<TrialView> liedBad = null;
+      if (settings.constantLiar()) {
+        liedBad = new ArrayList<>(objective.bad());
+        liedBad.addAll(study.running());
+        liedBad = byNumber(liedBad);
+      }
+      Map<String, ParamValue> assigned = new LinkedHashMap<>();
+      for (int u = 0; u < units.size(); u++) {
+        List<Parameter> unit = units.get(u);
+        if (!SearchSpace.isActive(unit.get(0), assigned)) {
+          continue;
+        }
+        ParzenEstimator[][] models = kept.computeIfAbsent(u, this::fixedEstimators).clone();
+        if (liedBad != null) {
+          models[0] = new ParzenEstimator[] {models[0][0], estimator(u, liedBad, null)};
+        }
+        double[] best = bestCandidate(models, random);
+        for (int d = 0; d < unit.size(); d++) {
+          assigned.put(unit.get(d).name(), unitKernels.get(u).get(d).decode(best[d]));
+        }
+      }
+      return new Suggestion.Params(assigned);
+    }
+
+    private ParzenEstimator[][] fixedEstimators(int unit) {
+      ParzenEstimator[][] models = new ParzenEstimator[splits.size()][];
+      for (int k = 0; k < models.length; k++) {
+        Split s = splits.get(k);
+        models[k] =
+            new ParzenEstimator[] {
+              estimator(unit, s.good(), s.goodWeights()),
+              k == 0 && settings.constantLiar() ? null : estimator(unit, s.bad(), null)
+            };
+      }
+      return models;
+    }
+
+    /**
+     * The best of {@code n_ei_candidates} draws from each split's l, scored by the sum over splits
+     * of the log relative density ratio {@code -log(gamma + (1 - gamma) · g/l)}. With a single
+     * split this ranks as l/g does; c-TPE needs the relative form so that a constraint nearly
+     * everyone satisfies (gamma near 1) weighs little (Watanabe and Hutter 2023, section 4).
+     */
+    private double[] bestCandidate(ParzenEstimator[][] models, RandomGenerator random) {
+      double[] best = null;
+      double bestScore = Double.NEGATIVE_INFINITY;
+      for (ParzenEstimator[] source : models) {
+        for (int i = 0; i < settings.candidates(); i++) {
+          double[] x = source[0].sample(random, settings.candidateWidening());
+          double score = 0;
+          for (int k = 0; k < splits.size(); k++) {
+            double gamma = splits.get(k).gamma();
+            if (gamma >= 1) {
+              continue; // no bad trials: a constant ratio
+            }
+            score -=
+                logAddExp(
+                    Math.log(gamma),
+                    Math.log1p(-gamma) + models[k][1].logPdf(x) - models[k][0].logPdf(x));
+          }
+          if (best == null || score > bestScore) {
+            best = x;
+            bestScore = score;
+          }
+        }
+      }
+      return best;
+    }
   }
 
   /**
@@ -170,13 +302,13 @@ final class TpeSampler implements Sampler {
   }
 
   /**
-   * The objective's split. Under c-TPE the finished trials are ordered by loss alone and the good
-   * set is the shortest prefix holding {@code goodCount} feasible trials (all of them while fewer
-   * are feasible, which leaves the search to the constraints' ratios). Otherwise (Optuna 3.1's
-   * rule) feasible trials come first, then infeasible ones by total violation.
+   * The objective's split, without the running trials. Under c-TPE the finished trials are ordered
+   * by loss alone and the good set is the shortest prefix holding {@code goodCount} feasible trials
+   * (all of them while fewer are feasible, which leaves the search to the constraints' ratios).
+   * Otherwise (Optuna 3.1's rule) feasible trials come first, then infeasible ones by total
+   * violation.
    */
-  private Split objectiveSplit(
-      StudyView study, List<Scored> finished, List<? extends TrialView> alsoBad) {
+  private Split objectiveSplit(List<Scored> finished, List<? extends TrialView> alsoBad) {
     List<Scored> sorted = new ArrayList<>(finished);
     Comparator<Scored> byLoss =
         Comparator.comparingDouble(Scored::loss).thenComparingLong(s -> s.trial().number());
@@ -194,9 +326,6 @@ final class TpeSampler implements Sampler {
     List<TrialView> bad =
         new ArrayList<>(sorted.subList(below, sorted.size()).stream().map(Scored::trial).toList());
     bad.addAll(alsoBad);
-    if (settings.constantLiar()) {
-      bad.addAll(study.running());
-    }
     Map<Long, Double> weights =
         objectives.size() > 1 ? hypervolumeWeights(sorted.subList(0, below)) : null;
     return new Split(good, weights, bad, sorted.isEmpty() ? 1 : (double) below / sorted.size());
@@ -256,54 +385,6 @@ final class TpeSampler implements Sampler {
     return sorted;
   }
 
-  /**
-   * Samples the parameters of {@code group} jointly and adds them to {@code assigned}: {@code
-   * n_ei_candidates} draws from each split's l, scored by the sum over splits of the log relative
-   * density ratio {@code -log(gamma + (1 - gamma) · g/l)}. With a single split this ranks as l/g
-   * does; c-TPE needs the relative form so that a constraint nearly everyone satisfies (gamma near
-   * 1) weighs little (Watanabe and Hutter 2023, section 4).
-   */
-  private void assign(
-      List<Parameter> group,
-      List<Split> splits,
-      Map<String, ParamValue> assigned,
-      RandomGenerator random) {
-    List<Kernel> kernels = group.stream().map(p -> new Kernel(p.domain())).toList();
-    List<ParzenEstimator[]> models = new ArrayList<>();
-    for (Split s : splits) {
-      models.add(
-          new ParzenEstimator[] {
-            estimator(group, kernels, s.good(), s.goodWeights()),
-            estimator(group, kernels, s.bad(), null)
-          });
-    }
-    double[] best = null;
-    double bestScore = Double.NEGATIVE_INFINITY;
-    for (ParzenEstimator[] source : models) {
-      for (int i = 0; i < settings.candidates(); i++) {
-        double[] x = source[0].sample(random, settings.candidateWidening());
-        double score = 0;
-        for (int k = 0; k < splits.size(); k++) {
-          double gamma = splits.get(k).gamma();
-          if (gamma >= 1) {
-            continue; // no bad trials: a constant ratio
-          }
-          score -=
-              logAddExp(
-                  Math.log(gamma),
-                  Math.log1p(-gamma) + models.get(k)[1].logPdf(x) - models.get(k)[0].logPdf(x));
-        }
-        if (best == null || score > bestScore) {
-          best = x;
-          bestScore = score;
-        }
-      }
-    }
-    for (int d = 0; d < group.size(); d++) {
-      assigned.put(group.get(d).name(), kernels.get(d).decode(best[d]));
-    }
-  }
-
   private static double logAddExp(double a, double b) {
     double max = Math.max(a, b);
     return max == Double.NEGATIVE_INFINITY
@@ -311,12 +392,14 @@ final class TpeSampler implements Sampler {
         : max + Math.log(Math.exp(a - max) + Math.exp(b - max));
   }
 
-  /** Weights by trial number ({@code weights}), or Optuna's recency weights when null. */
-  private ParzenEstimator estimator(
-      List<Parameter> group,
-      List<Kernel> kernels,
-      List<TrialView> trials,
-      Map<Long, Double> weights) {
+  /**
+   * The estimator of a unit over {@code trials} (those in which it is active); weights by trial
+   * number ({@code weights}), or Optuna's recency weights when null.
+   */
+  private ParzenEstimator estimator(int unit, List<TrialView> trials, Map<Long, Double> weights) {
+    estimators++;
+    List<Parameter> group = units.get(unit);
+    List<Kernel> kernels = unitKernels.get(unit);
     List<double[]> points = new ArrayList<>();
     List<Double> given = new ArrayList<>();
     for (TrialView t : trials) {
