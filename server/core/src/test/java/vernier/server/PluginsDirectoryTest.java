@@ -138,6 +138,7 @@ final class PluginsDirectoryTest {
             "patient",
             "percentile",
             "successive-halving",
+            "test-scripted", // this module's test pruner (ScriptedPrunerFactory)
             "threshold",
             "wilcoxon");
   }

@@ -365,7 +365,8 @@ final class WorkerServiceTest {
                         .putLabels("", "v")
                         .build()));
     assertThat(e.getStatus().getCode())
-        .isEqualTo(Status.Code.FAILED_PRECONDITION); // the lease is checked first
+        .as("a malformed report is refused at the door, before its study is consulted")
+        .isEqualTo(Status.Code.INVALID_ARGUMENT);
   }
 
   @Test

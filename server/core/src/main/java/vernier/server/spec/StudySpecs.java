@@ -11,6 +11,7 @@ import java.util.Set;
 import java.util.regex.Pattern;
 import vernier.server.ApiException;
 import vernier.server.Protos;
+import vernier.server.check.Violations;
 import vernier.server.plugin.PluginRegistry;
 import vernier.spi.CategoricalDomain;
 import vernier.spi.Condition;

@@ -18,15 +18,16 @@ final class BestTrials {
   static List<TrialRecord> of(StudyMemory memory) {
     StudyDefinition d = memory.definition();
     List<TrialRecord> feasible =
-        memory.inState(TrialState.SUCCEEDED).stream().filter(t -> t.feasible).toList();
+        memory.inState(TrialState.SUCCEEDED).stream().filter(TrialRecord::feasible).toList();
     if (feasible.isEmpty()) {
       return List.of();
     }
     if (!d.isMultiObjective()) {
       Objective o = d.objectives().get(0);
       Comparator<TrialRecord> byLoss =
-          Comparator.comparingDouble(t -> o.direction().toLoss(t.values.get(o.metric())));
-      return List.of(feasible.stream().min(byLoss.thenComparingLong(t -> t.number)).orElseThrow());
+          Comparator.comparingDouble(t -> o.direction().toLoss(t.values().get(o.metric())));
+      return List.of(
+          feasible.stream().min(byLoss.thenComparingLong(TrialRecord::number)).orElseThrow());
     }
     List<TrialRecord> front = new ArrayList<>();
     for (TrialRecord t : feasible) {
@@ -40,8 +41,8 @@ final class BestTrials {
   private static boolean dominates(StudyDefinition d, TrialRecord a, TrialRecord b) {
     boolean strictly = false;
     for (Objective o : d.objectives()) {
-      double la = o.direction().toLoss(a.values.get(o.metric()));
-      double lb = o.direction().toLoss(b.values.get(o.metric()));
+      double la = o.direction().toLoss(a.values().get(o.metric()));
+      double lb = o.direction().toLoss(b.values().get(o.metric()));
       if (la > lb) {
         return false;
       }

@@ -10,6 +10,7 @@ import java.util.TreeMap;
 import vernier.spi.StudyDefinition;
 import vernier.spi.StudyView;
 import vernier.spi.TrialState;
+import vernier.spi.TrialView;
 
 /**
  * The in-memory trials of one study, indexed by number and by state: what samplers and pruners see.
@@ -30,18 +31,45 @@ final class StudyMemory implements StudyView {
   }
 
   void add(TrialRecord trial) {
-    if (trial.number != trials.size()) {
+    if (trial.number() != trials.size()) {
       throw new IllegalStateException(
-          "trial " + trial.number + " added out of order; expected " + trials.size());
+          "trial " + trial.number() + " added out of order; expected " + trials.size());
     }
     trials.add(trial);
-    byState.get(trial.state).put(trial.number, trial);
+    byState.get(trial.state()).put(trial.number(), trial);
+    trial.indexedBy(this::moved);
   }
 
-  void setState(TrialRecord trial, TrialState state) {
-    byState.get(trial.state).remove(trial.number);
-    trial.state = state;
-    byState.get(state).put(trial.number, trial);
+  private void moved(TrialRecord trial, TrialState from) {
+    byState.get(from).remove(trial.number());
+    byState.get(trial.state()).put(trial.number(), trial);
+  }
+
+  /**
+   * The study as it is now, for a sampler running on another thread: finished trials are shared
+   * (they never change), the others copied.
+   */
+  StudyView snapshot() {
+    List<TrialView> all = new ArrayList<>(trials.size());
+    Map<TrialState, List<TrialView>> states = new EnumMap<>(TrialState.class);
+    for (TrialState s : TrialState.values()) {
+      states.put(s, new ArrayList<>(byState.get(s).size()));
+    }
+    for (TrialRecord t : trials) {
+      TrialView v = t.snapshot();
+      all.add(v);
+      states.get(v.state()).add(v);
+    }
+    return new Snapshot(definition, List.copyOf(all), states);
+  }
+
+  private record Snapshot(
+      StudyDefinition definition, List<TrialView> trials, Map<TrialState, List<TrialView>> states)
+      implements StudyView {
+    @Override
+    public List<TrialView> trials(TrialState state) {
+      return Collections.unmodifiableList(states.get(state));
+    }
   }
 
   TrialRecord get(long number) {

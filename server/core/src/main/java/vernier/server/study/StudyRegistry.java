@@ -94,11 +94,7 @@ public final class StudyRegistry implements AutoCloseable {
    * it is ALREADY_EXISTS.
    */
   public Study create(String studyId, StudySpec requested, boolean validateOnly) {
-    if (!ResourceNames.STUDY_ID.matcher(studyId).matches()) {
-      throw ApiException.invalid(
-          "study_id",
-          "'" + studyId + "' must be 1-63 characters of a-z, 0-9 and '-', starting with a letter");
-    }
+    ResourceNames.newStudyId("study_id", studyId);
     StudySpec spec = specs.withDefaults(requested);
     long seed = spec.hasSeed() ? spec.getSeed().getValue() : ThreadLocalRandom.current().nextLong();
     StudySpecs.Compiled compiled =

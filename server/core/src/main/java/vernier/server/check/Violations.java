@@ -1,19 +1,19 @@
-package vernier.server.spec;
+package vernier.server.check;
 
 import java.util.ArrayList;
 import java.util.List;
 import vernier.server.ApiException;
 
 /** Collects every bad field of a request so the user sees all problems at once. */
-final class Violations {
+public final class Violations {
 
   private final List<ApiException.FieldViolation> list = new ArrayList<>();
 
-  void add(String field, String description) {
+  public void add(String field, String description) {
     list.add(new ApiException.FieldViolation(field, description));
   }
 
-  boolean isEmpty() {
+  public boolean isEmpty() {
     return list.isEmpty();
   }
 
@@ -22,7 +22,7 @@ final class Violations {
     return String.join("; ", list.stream().map(Object::toString).toList());
   }
 
-  void throwIfAny() {
+  public void throwIfAny() {
     if (!list.isEmpty()) {
       throw ApiException.invalid(list);
     }

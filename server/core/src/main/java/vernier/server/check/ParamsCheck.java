@@ -1,4 +1,4 @@
-package vernier.server.spec;
+package vernier.server.check;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -32,7 +32,7 @@ public final class ParamsCheck {
   }
 
   /** As {@link #wire}, for SPI values; returns null and adds violations when invalid. */
-  static Map<String, ParamValue> check(
+  public static Map<String, ParamValue> check(
       SearchSpace space, Map<String, ParamValue> given, String field, Violations v) {
     Map<String, ParamValue> out = new LinkedHashMap<>();
     for (Parameter p : space.parameters()) {

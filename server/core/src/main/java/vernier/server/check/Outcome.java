@@ -1,7 +1,6 @@
-package vernier.server.study;
+package vernier.server.check;
 
 import java.util.Map;
-import java.util.Objects;
 import vernier.server.ApiException;
 import vernier.spi.Constraint;
 import vernier.spi.Objective;
@@ -14,7 +13,7 @@ import vernier.v1.TellRequest;
  * and the error to return (a NaN objective is recorded as FAILED and answered INVALID_ARGUMENT).
  * Two tells are the same when their outcomes are equal, which makes repeating a tell idempotent.
  */
-record Outcome(
+public record Outcome(
     TrialState state,
     Map<String, Double> values,
     String reason,
@@ -22,7 +21,7 @@ record Outcome(
     boolean feasible,
     ApiException error) {
 
-  static Outcome of(TellRequest request, StudyDefinition study) {
+  public static Outcome of(TellRequest request, StudyDefinition study) {
     return switch (request.getOutcomeCase()) {
       case SUCCEEDED -> succeeded(request.getSucceeded().getValuesMap(), study);
       case PRUNED -> new Outcome(TrialState.PRUNED, Map.of(), "", false, false, null);
@@ -75,12 +74,5 @@ record Outcome(
           "outcome.succeeded.values[" + metric + "]",
           "missing the " + role + " metric '" + metric + "'");
     }
-  }
-
-  /** Whether a finished trial was told this outcome. */
-  boolean matches(TrialRecord trial) {
-    return trial.state == state
-        && trial.values.equals(values)
-        && Objects.equals(trial.failureReason, reason);
   }
 }

@@ -1,0 +1,250 @@
+package vernier.server.study;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.Executor;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
+import vernier.server.check.CheckedAsk;
+import vernier.server.check.CheckedSuggestion;
+import vernier.server.spec.StudySpecs;
+import vernier.spi.PluginUnavailableException;
+import vernier.spi.SamplingContext;
+import vernier.spi.StudyView;
+import vernier.spi.Suggestion;
+import vernier.v1.AskResponse;
+
+/**
+ * Keeps a study's sampler off its hot path: asks that need a new trial are parked here, and one
+ * sampling job at a time (so the sampler is called by one thread at a time, as the SPI promises)
+ * asks the sampler for all of them at once, on a snapshot of the study, on the sampling pool. Its
+ * result goes back to the study's mailbox, where the parked asks are served in arrival order. Asks
+ * that arrive meanwhile park for the next job, so a slow sampler batches more asks per call instead
+ * of queueing one call per ask. After the sampler was unavailable, no job starts until a back-off
+ * (1 s, doubling to 30 s) has passed: a down remote sampler costs one timeout per pause.
+ *
+ * <p>Everything but {@link #launch}'s job runs on the study's thread.
+ */
+final class SamplingPipeline {
+
+  /** The most suggestions one job asks for. */
+  static final int MAX_BATCH = 64;
+
+  private static final Duration MIN_BACKOFF = Duration.ofSeconds(1);
+  private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
+
+  /** An ask waiting for the sampler, with its repeats (same worker and request id) after it. */
+  record Parked(CheckedAsk ask, List<Pending<AskResponse>> callers) {
+
+    Parked(CheckedAsk ask, Pending<AskResponse> caller) {
+      this(ask, new ArrayList<>(List.of(caller)));
+    }
+
+    /** Every caller gets {@code answer} once {@code changes} commit. */
+    void answer(AskResponse answer, Changes changes) {
+      callers.forEach(
+          c -> {
+            c.answer(answer);
+            changes.answered(c);
+          });
+    }
+
+    void fail(RuntimeException error, Changes changes) {
+      callers.forEach(
+          c -> {
+            c.fail(error);
+            changes.answered(c);
+          });
+    }
+  }
+
+  /**
+   * What a job brought back: the checked suggestions for trials numbered from {@code firstNumber}
+   * on, then, when fewer than asked, why ({@link Suggestion.Wait} or {@link Suggestion.Exhausted};
+   * null when the sampler gave all that was asked); or the sampler's failure.
+   */
+  record Result(
+      StudySpecs.Compiled plugins,
+      long firstNumber,
+      Deque<CheckedSuggestion> suggestions,
+      Suggestion ended,
+      Throwable failure) {}
+
+  private final Executor pool;
+  private final Clock clock;
+  private final Deque<Parked> parked = new ArrayDeque<>();
+  private boolean running;
+
+  /**
+   * Suggestions not handed out yet (more were made than asks took), for the plugins that made them,
+   * and the first trial number their snapshot did not see.
+   */
+  private final Deque<Spare> spare = new ArrayDeque<>();
+
+  private StudySpecs.Compiled spareFrom;
+
+  /**
+   * A suggestion not handed out yet, and the first trial number its sampler's snapshot did not see:
+   * a trial enqueued or imported from there on with the same point took it.
+   */
+  record Spare(CheckedSuggestion suggestion, long unseenFrom) {}
+
+  private Instant retryAt = Instant.MIN;
+  private Duration backoff = MIN_BACKOFF;
+  private String failure = "";
+
+  SamplingPipeline(Executor pool, Clock clock) {
+    this.pool = pool;
+    this.clock = clock;
+  }
+
+  /**
+   * Fails at once while backing off from an unavailable sampler (so the ask is answered UNAVAILABLE
+   * without waiting for it).
+   */
+  void requireAvailable() {
+    if (clock.instant().isBefore(retryAt)) {
+      throw new PluginUnavailableException(
+          failure + " (not asked again until " + retryAt.truncatedTo(ChronoUnit.MILLIS) + ")",
+          null);
+    }
+  }
+
+  void park(Parked ask) {
+    parked.add(ask);
+  }
+
+  /** The parked ask from the same worker with the same request id, if any. */
+  Parked parkedAs(CheckedAsk ask) {
+    if (ask.requestId().isEmpty()) {
+      return null;
+    }
+    for (Parked p : parked) {
+      if (p.ask().requestId().equals(ask.requestId())
+          && p.ask().workerId().equals(ask.workerId())) {
+        return p;
+      }
+    }
+    return null;
+  }
+
+  Deque<Parked> parked() {
+    return parked;
+  }
+
+  /** How many trials the parked asks want. */
+  int demand() {
+    return parked.stream().mapToInt(p -> p.ask().count()).sum();
+  }
+
+  /** Whether a job may start now: asks are parked, none runs, and no back-off holds. */
+  boolean mayLaunch() {
+    return !parked.isEmpty() && !running && !clock.instant().isBefore(retryAt);
+  }
+
+  /**
+   * Runs the sampler for {@code count} trials on the pool and hands the result to {@code done}
+   * (which posts it to the study's mailbox).
+   *
+   * @param trialExists whether a trial number is one of the study's (checkpoints must name one)
+   * @param samplerLabel whether a label key is in an installed sampler's namespace
+   */
+  void launch(
+      StudySpecs.Compiled plugins,
+      String samplerName,
+      StudyView snapshot,
+      int count,
+      SplittableRandom random,
+      Predicate<String> samplerLabel,
+      Consumer<Result> done) {
+    running = true;
+    long first = snapshot.trials().size();
+    pool.execute(
+        () ->
+            done.accept(
+                sample(plugins, samplerName, snapshot, count, first, random, samplerLabel)));
+  }
+
+  private static Result sample(
+      StudySpecs.Compiled plugins,
+      String samplerName,
+      StudyView snapshot,
+      int count,
+      long first,
+      SplittableRandom random,
+      Predicate<String> samplerLabel) {
+    try {
+      List<Suggestion> batch =
+          plugins.sampler().suggestBatch(snapshot, count, new SamplingContext(random));
+      if (batch.isEmpty() || batch.size() > count) {
+        throw new IllegalStateException(
+            "sampler '" + samplerName + "' answered " + batch.size() + " suggestions for " + count);
+      }
+      Deque<CheckedSuggestion> checked = new ArrayDeque<>();
+      Suggestion ended = null;
+      for (int i = 0; i < batch.size(); i++) {
+        Suggestion s = batch.get(i);
+        if (s instanceof Suggestion.Params params) {
+          checked.add(
+              CheckedSuggestion.of(
+                  params,
+                  snapshot.definition(),
+                  samplerName,
+                  n -> n >= 0 && n < first,
+                  samplerLabel));
+        } else if (i == batch.size() - 1) {
+          ended = s;
+        } else {
+          throw new IllegalStateException(
+              "sampler '" + samplerName + "' answered " + s + " before the end of a batch");
+        }
+      }
+      return new Result(plugins, first, checked, ended, null);
+    } catch (RuntimeException | Error e) { // an OutOfMemoryError too: the asks must be answered
+      return new Result(plugins, first, new ArrayDeque<>(), null, e);
+    }
+  }
+
+  /**
+   * The suggestions not yet handed out, made by {@code plugins} (none when the study's plugins were
+   * made afresh since: the new sampler decides anew).
+   */
+  Deque<Spare> spare(StudySpecs.Compiled plugins) {
+    if (spareFrom != plugins) {
+      spare.clear();
+      spareFrom = plugins;
+    }
+    return spare;
+  }
+
+  /** The job's result reached the study; its suggestions join the spare ones. */
+  void finished(Result result) {
+    running = false;
+    if (result.failure() == null) {
+      Deque<Spare> kept = spare(result.plugins());
+      result.suggestions().forEach(s -> kept.add(new Spare(s, result.firstNumber())));
+    }
+    if (result.failure() instanceof PluginUnavailableException e) {
+      failure = e.getMessage();
+      retryAt = clock.instant().plus(backoff);
+      Duration doubled = backoff.multipliedBy(2);
+      backoff = doubled.compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : doubled;
+    } else if (result.failure() == null) {
+      backoff = MIN_BACKOFF;
+    }
+  }
+
+  /** Removes and returns every parked ask (the study was deleted, or the sampler failed). */
+  List<Parked> drain() {
+    List<Parked> all = new ArrayList<>(parked);
+    parked.clear();
+    return all;
+  }
+}
