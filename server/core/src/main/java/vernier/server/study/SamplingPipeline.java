@@ -37,6 +37,14 @@ final class SamplingPipeline {
   /** The most suggestions one job asks for. */
   static final int MAX_BATCH = 64;
 
+  /**
+   * Below this cost per suggestion the sampler is called on the study's thread: a quarter of a
+   * millisecond, under one commit's fsync, so a report queued behind the call waits less than the
+   * round trip through the sampling pool would cost.
+   */
+  static final long INLINE_NANOS = 250_000;
+
+  private static final int MIN_CHEAP_STREAK = 16;
   private static final Duration MIN_BACKOFF = Duration.ofSeconds(1);
   private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
 
@@ -75,12 +83,17 @@ final class SamplingPipeline {
       long firstNumber,
       Deque<CheckedSuggestion> suggestions,
       Suggestion ended,
-      Throwable failure) {}
+      Throwable failure,
+      long nanos,
+      int answered) {}
 
   private final Executor pool;
   private final Clock clock;
   private final Deque<Parked> parked = new ArrayDeque<>();
   private boolean running;
+
+  /** Suggestions in a row whose calls measured under {@link #INLINE_NANOS} each. */
+  private int cheapStreak;
 
   /**
    * Suggestions not handed out yet (more were made than asks took), for the plugins that made them,
@@ -150,42 +163,62 @@ final class SamplingPipeline {
   }
 
   /**
-   * Runs the sampler for {@code count} trials on the pool and hands the result to {@code done}
-   * (which posts it to the study's mailbox).
-   *
-   * @param trialExists whether a trial number is one of the study's (checkpoints must name one)
-   * @param samplerLabel whether a label key is in an installed sampler's namespace
+   * What a sampling call needs: the study's plugins, the study as the sampler sees it (a snapshot
+   * off the study's thread, the live view on it), how many trials, the random source, and which
+   * label keys are in an installed sampler's namespace.
    */
-  void launch(
+  record Job(
       StudySpecs.Compiled plugins,
       String samplerName,
-      StudyView snapshot,
+      StudyView view,
       int count,
       SplittableRandom random,
-      Predicate<String> samplerLabel,
-      Consumer<Result> done) {
-    running = true;
-    long first = snapshot.trials().size();
-    pool.execute(
-        () ->
-            done.accept(
-                sample(plugins, samplerName, snapshot, count, first, random, samplerLabel)));
+      Predicate<String> samplerLabel) {}
+
+  /**
+   * Whether the sampler is cheap enough to call on the study's thread: no job runs or waits, and
+   * the calls that made the last {@value #MIN_CHEAP_STREAK} suggestions or more each measured under
+   * {@value #INLINE_NANOS} ns per suggestion (a random or CMA-ES sampler: the round trip through
+   * the sampling pool and a second commit would cost more than the call). Measured, so a sampler
+   * that becomes expensive (gp after its random start-up) moves off the thread after its first
+   * expensive call.
+   */
+  boolean cheap() {
+    return !running
+        && parked.isEmpty()
+        && cheapStreak >= MIN_CHEAP_STREAK
+        && !clock.instant().isBefore(retryAt);
   }
 
-  private static Result sample(
-      StudySpecs.Compiled plugins,
-      String samplerName,
-      StudyView snapshot,
-      int count,
-      long first,
-      SplittableRandom random,
-      Predicate<String> samplerLabel) {
+  /** Runs the sampler on the pool and hands the result to {@code done} (the study's mailbox). */
+  void launch(Job job, Consumer<Result> done) {
+    running = true;
+    pool.execute(() -> done.accept(sample(job)));
+  }
+
+  /** Runs the sampler here, on the study's thread (when {@link #cheap}); the result is finished. */
+  Result runHere(Job job) {
+    Result result = sample(job);
+    finished(result);
+    return result;
+  }
+
+  private static Result sample(Job job) {
+    long first = job.view().trials().size();
+    long start = System.nanoTime();
     try {
       List<Suggestion> batch =
-          plugins.sampler().suggestBatch(snapshot, count, new SamplingContext(random));
-      if (batch.isEmpty() || batch.size() > count) {
+          job.plugins()
+              .sampler()
+              .suggestBatch(job.view(), job.count(), new SamplingContext(job.random()));
+      if (batch.isEmpty() || batch.size() > job.count()) {
         throw new IllegalStateException(
-            "sampler '" + samplerName + "' answered " + batch.size() + " suggestions for " + count);
+            "sampler '"
+                + job.samplerName()
+                + "' answered "
+                + batch.size()
+                + " suggestions for "
+                + job.count());
       }
       Deque<CheckedSuggestion> checked = new ArrayDeque<>();
       Suggestion ended = null;
@@ -195,20 +228,21 @@ final class SamplingPipeline {
           checked.add(
               CheckedSuggestion.of(
                   params,
-                  snapshot.definition(),
-                  samplerName,
+                  job.view().definition(),
+                  job.samplerName(),
                   n -> n >= 0 && n < first,
-                  samplerLabel));
+                  job.samplerLabel()));
         } else if (i == batch.size() - 1) {
           ended = s;
         } else {
           throw new IllegalStateException(
-              "sampler '" + samplerName + "' answered " + s + " before the end of a batch");
+              "sampler '" + job.samplerName() + "' answered " + s + " before the end of a batch");
         }
       }
-      return new Result(plugins, first, checked, ended, null);
+      return new Result(
+          job.plugins(), first, checked, ended, null, System.nanoTime() - start, batch.size());
     } catch (RuntimeException | Error e) { // an OutOfMemoryError too: the asks must be answered
-      return new Result(plugins, first, new ArrayDeque<>(), null, e);
+      return new Result(job.plugins(), first, new ArrayDeque<>(), null, e, 0, 0);
     }
   }
 
@@ -227,6 +261,10 @@ final class SamplingPipeline {
   /** The job's result reached the study; its suggestions join the spare ones. */
   void finished(Result result) {
     running = false;
+    if (result.answered() > 0) {
+      boolean cheapCall = result.nanos() < INLINE_NANOS * (long) result.answered();
+      cheapStreak = cheapCall ? cheapStreak + result.answered() : 0;
+    }
     if (result.failure() == null) {
       Deque<Spare> kept = spare(result.plugins());
       result.suggestions().forEach(s -> kept.add(new Spare(s, result.firstNumber())));

@@ -305,6 +305,13 @@ public final class StudyCoordinator {
       return answer;
     }
     sampling.requireAvailable();
+    if (sampling.cheap()) { // measured cheap: sampled here, no round trip (SamplingPipeline#cheap)
+      SamplingPipeline.Result result = sampling.runHere(job(state.memory, ask.count()));
+      answer = servedBy(result, ask, changes);
+      if (answer != null) {
+        return answer;
+      }
+    }
     sampling.park(new SamplingPipeline.Parked(ask, caller));
     caller.park();
     return null;
@@ -326,13 +333,39 @@ public final class StudyCoordinator {
       return;
     }
     sampling.launch(
+        job(state.memory.snapshot(), count), result -> submit(changes -> sampled(result, changes)));
+  }
+
+  private SamplingPipeline.Job job(vernier.spi.StudyView view, int count) {
+    return new SamplingPipeline.Job(
         state.compiled,
         state.samplerName(),
-        state.memory.snapshot(),
+        view,
         count,
         state.random(state.memory.nextNumber()),
-        specs::isSamplerLabel,
-        result -> submit(changes -> sampled(result, changes)));
+        specs::isSamplerLabel);
+  }
+
+  /**
+   * An ask served by a sampling call made for it on this thread; null when it must wait for a job.
+   */
+  private AskResponse servedBy(SamplingPipeline.Result result, CheckedAsk ask, Changes changes) {
+    Throwable failure = result.failure();
+    if (failure instanceof PluginUnavailableException e) {
+      throw e;
+    }
+    if (failure != null) {
+      throw new IllegalStateException(
+          "sampler '" + state.samplerName() + "' failed: " + failure, failure);
+    }
+    if (result.ended() instanceof Suggestion.Exhausted) {
+      state.exhausted = true;
+    }
+    AskResponse answer = serve(ask, changes);
+    if (answer == null && result.ended() != null) {
+      return StudyState.status(AskResponse.Status.WAIT);
+    }
+    return answer;
   }
 
   /** A sampling job's result reached the study: serve the parked asks with it. */
