@@ -1,6 +1,7 @@
 package vernier.plugins.tpe;
 
 import java.util.List;
+import java.util.Map;
 import vernier.spi.CategoricalDomain;
 import vernier.spi.Parameter;
 import vernier.spi.PluginLookup;
@@ -43,9 +44,23 @@ public final class AutoSamplerFactory implements SamplerFactory {
         + " parameters, else cmaes (numeric) or tpe.";
   }
 
+  static final SettingSpec GP_MAX_TRIALS =
+      SettingSpec.integer(
+              "gp_max_trials",
+              300,
+              "gp hands over to cmaes (numeric spaces) or tpe once the study holds this many"
+                  + " trials")
+          .range(1, 1_000_000);
+  static final SettingSpec HANDOVER_WAITING =
+      SettingSpec.integer(
+              "handover_waiting",
+              16,
+              "gp hands over as soon as this many asks wait at once for the sampler")
+          .range(1, 1_000_000);
+
   @Override
   public List<SettingSpec> settings() {
-    return List.of();
+    return List.of(GP_MAX_TRIALS, HANDOVER_WAITING);
   }
 
   @Override
@@ -54,7 +69,8 @@ public final class AutoSamplerFactory implements SamplerFactory {
   }
 
   @Override
-  public Sampler create(StudyDefinition study, Settings settings, PluginLookup plugins) {
+  public Sampler create(StudyDefinition study, Settings given, PluginLookup plugins) {
+    Settings settings = given.validate(name(), settings());
     String choice = choose(study, plugins);
     String why =
         "chose "
@@ -66,11 +82,43 @@ public final class AutoSamplerFactory implements SamplerFactory {
             + (study.space().parameters().size() == 1 ? " parameter" : " parameters")
             + (study.space().isConditional() ? ", conditional" : "");
     LOG.log(System.Logger.Level.INFO, "study {0}: auto sampler {1}", study.name(), why);
-    Sampler chosen =
-        choice.equals("tpe")
-            ? new TpeSamplerFactory().create(study, Settings.empty(), plugins)
-            : plugins.sampler(choice).orElseThrow().create(study, Settings.empty(), plugins);
-    return new Chosen(chosen, why);
+    Sampler chosen = make(choice, study, Settings.empty(), plugins);
+    if (!choice.equals("gp")) {
+      return new Chosen(chosen, why);
+    }
+    String successor = successor(study, plugins);
+    return new Handover(
+        chosen,
+        "gp",
+        successor,
+        from ->
+            make(
+                successor,
+                study,
+                successor.equals("cmaes") && from > 0
+                    ? Settings.of(Map.of("warm_start_trials", (double) from))
+                    : Settings.empty(),
+                plugins),
+        settings.getInt(GP_MAX_TRIALS),
+        settings.getInt(HANDOVER_WAITING),
+        why.substring("chose gp: ".length()));
+  }
+
+  private static Sampler make(
+      String name, StudyDefinition study, Settings settings, PluginLookup plugins) {
+    if (name.equals("tpe")) {
+      return new TpeSamplerFactory().create(study, settings, plugins);
+    }
+    return plugins.sampler(name).orElseThrow().create(study, settings, plugins);
+  }
+
+  /** Who takes over from gp: cmaes for numeric spaces (when installed), else tpe. */
+  static String successor(StudyDefinition study, PluginLookup plugins) {
+    List<Parameter> params = study.space().parameters();
+    boolean numeric =
+        params.size() >= 2
+            && params.stream().noneMatch(p -> p.domain() instanceof CategoricalDomain);
+    return numeric && plugins.sampler("cmaes").isPresent() ? "cmaes" : "tpe";
   }
 
   /** The chosen sampler, which also says what was chosen and why. */

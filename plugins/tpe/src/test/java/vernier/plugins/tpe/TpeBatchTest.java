@@ -245,8 +245,11 @@ final class TpeBatchTest {
     StudyDefinition d =
         definition(SearchSpace.of(Parameter.of("x", FloatDomain.continuous(0, 1))), 1, List.of());
     Sampler auto = new AutoSamplerFactory().create(d, Settings.empty(), plugins);
-    assertThat(
-            auto.suggestBatch(new SimpleStudy(d), 4, new SamplingContext(new SplittableRandom(1))))
-        .isSameAs(answer);
+    List<Suggestion> batch =
+        auto.suggestBatch(new SimpleStudy(d), 4, new SamplingContext(new SplittableRandom(1)));
+    assertThat(batch).singleElement().isInstanceOf(Suggestion.Params.class);
+    Suggestion.Params p = (Suggestion.Params) batch.get(0);
+    assertThat(p.values()).isEqualTo(Map.of("x", ParamValue.of(0.5)));
+    assertThat(p.labels()).containsEntry("auto.sampler", "gp");
   }
 }
