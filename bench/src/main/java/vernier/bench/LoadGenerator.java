@@ -41,9 +41,11 @@ import vernier.v1.WorkerServiceGrpc;
 /**
  * Load generator: N concurrent gRPC clients on loopback against a Vernier server (started here on
  * an SQLite file with synchronous=FULL, or an existing one with --target), on a study of {@code
- * --params} float parameters in [-5, 5] minimising {@code loss} (a random value), with the server's
- * default sampler unless {@code --sampler} names one: the default is what users get, so it is
- * measured first; {@code random} is the storage and RPC ceiling.
+ * --params} float parameters in [-5, 5] minimising {@code loss}, with the server's default sampler
+ * unless {@code --sampler} names one: the default is what users get, so it is measured first;
+ * {@code random} is the storage and RPC ceiling. The loss is a shifted ill-conditioned ellipsoid
+ * ({@code --objective ellipsoid}, the default, so the best value found says whether the speed was
+ * bought by giving up the search) or a random number ({@code --objective random}).
  *
  * <ul>
  *   <li>{@code ask-tell}: each client loops ask + tell; reports pairs/s and ask/tell latency.
@@ -112,6 +114,21 @@ public final class LoadGenerator implements Callable<Integer> {
   int params;
 
   @Option(
+      names = "--objective",
+      defaultValue = "ellipsoid",
+      description = "ellipsoid (shifted, condition 10^6) or random (default: ${DEFAULT-VALUE}).")
+  String objective;
+
+  @Option(names = "--seed", description = "Study seed (default: the server picks one).")
+  Long seed;
+
+  @Option(
+      names = "--max-trials",
+      defaultValue = "0",
+      description = "Study budget; the run ends early when the study is done (0: none).")
+  int maxTrials;
+
+  @Option(
       names = "--target",
       description = "host:port of a running server; default: start one here.")
   String target;
@@ -124,6 +141,9 @@ public final class LoadGenerator implements Callable<Integer> {
   private final AtomicBoolean measuring = new AtomicBoolean();
   private final AtomicBoolean stop = new AtomicBoolean();
   private final AtomicLong errors = new AtomicLong();
+  private final AtomicLong told = new AtomicLong();
+  private final java.util.concurrent.atomic.DoubleAccumulator best =
+      new java.util.concurrent.atomic.DoubleAccumulator(Math::min, Double.POSITIVE_INFINITY);
 
   public static void main(String[] args) {
     System.exit(
@@ -172,8 +192,12 @@ public final class LoadGenerator implements Callable<Integer> {
                 Objective.newBuilder().setMetric("loss").setDirection(Direction.MINIMIZE))
             .setLimits(
                 Limits.newBuilder()
+                    .setMaxTrials(maxTrials)
                     .setLeaseDuration(
                         com.google.protobuf.Duration.newBuilder().setSeconds(leaseSeconds)));
+    if (seed != null) {
+      spec.setSeed(com.google.protobuf.Int64Value.of(seed));
+    }
     if (sampler != null) {
       spec.setSampler(PluginSpec.newBuilder().setName(sampler));
     }
@@ -227,8 +251,7 @@ public final class LoadGenerator implements Callable<Integer> {
                   TellRequest.newBuilder()
                       .setTrial(a.getTrial().getName())
                       .setLeaseId(a.getLeaseId())
-                      .setSucceeded(
-                          TellRequest.Succeeded.newBuilder().putValues("loss", Math.random()))
+                      .setSucceeded(TellRequest.Succeeded.newBuilder().putValues("loss", loss(a)))
                       .build());
               long t2 = System.nanoTime();
               if (measuring.get()) {
@@ -238,6 +261,29 @@ public final class LoadGenerator implements Callable<Integer> {
               }
             });
     print("ask+tell pairs", recorders, new String[] {"ask", "tell"});
+    System.out.printf(
+        Locale.ROOT, "quality: %d trials told, best loss %.6g%n", told.get(), best.get());
+  }
+
+  /**
+   * The loss of a trial: a shifted ellipsoid, sum of 10^(6 i / (d - 1)) (x_i - s_i)^2 with shifts
+   * s_i = 3.7 sin(i + 1) inside [-5, 5]; or a random value.
+   */
+  private double loss(Assignment a) {
+    double value = 0;
+    if (objective.equals("random")) {
+      value = Math.random();
+    } else {
+      for (int i = 0; i < params; i++) {
+        double x = a.getTrial().getParamsOrThrow("x" + i).getDoubleValue();
+        double weight = params == 1 ? 1 : Math.pow(10, 6.0 * i / (params - 1));
+        double d = x - 3.7 * Math.sin(i + 1);
+        value += weight * d * d;
+      }
+    }
+    told.incrementAndGet();
+    best.accumulate(value);
+    return value;
   }
 
   private void reportHeavy(List<ManagedChannel> pool, String study) throws InterruptedException {
@@ -343,6 +389,8 @@ public final class LoadGenerator implements Callable<Integer> {
         errors.get());
   }
 
+  private static final AtomicBoolean studyDone = new AtomicBoolean();
+
   private static Assignment ask(WorkerServiceGrpc.WorkerServiceBlockingStub stub, String study) {
     AskResponse r =
         stub.ask(
@@ -351,6 +399,9 @@ public final class LoadGenerator implements Callable<Integer> {
                 .setWorkerId(Thread.currentThread().getName())
                 .setRequestId(UUID.randomUUID().toString())
                 .build());
+    if (r.getStatus() == AskResponse.Status.STUDY_DONE) {
+      studyDone.set(true);
+    }
     return r.getStatus() == AskResponse.Status.ASSIGNED ? r.getAssignments(0) : null;
   }
 
@@ -390,7 +441,10 @@ public final class LoadGenerator implements Callable<Integer> {
         "%s: %d clients, %d s warm-up, %d s measured%n", mode, clients, warmup, seconds);
     Thread.sleep(TimeUnit.SECONDS.toMillis(warmup));
     measuring.set(true);
-    Thread.sleep(TimeUnit.SECONDS.toMillis(seconds));
+    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+    while (System.nanoTime() < end && !studyDone.get()) {
+      Thread.sleep(20);
+    }
     measuring.set(false);
     stop.set(true);
     done.await(30, TimeUnit.SECONDS);
