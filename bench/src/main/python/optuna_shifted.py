@@ -72,6 +72,142 @@ CONSTRAINED = {
 }
 
 
+# Three conditional HPO-shaped problems, as ConditionalProblems.java: name -> (objective, define-by-run suggest)
+def _cond_optimizer(p):
+    opt = p["optimizer"]
+    base = {"adam": 0.0, "sgd": 0.05, "rmsprop": 0.1}[opt]
+    best_lr = {"adam": 1e-3, "sgd": 3e-2, "rmsprop": 3e-4}[opt]
+    if opt == "sgd":
+        knob = 4 * (p["momentum"] - 0.9) ** 2
+    elif opt == "adam":
+        knob = 8 * (p["beta1"] - 0.9) ** 2
+    else:
+        knob = 8 * (p["rho"] - 0.95) ** 2
+    return (base + 0.5 * (math.log10(p["lr"]) - math.log10(best_lr)) ** 2
+            + 0.1 * (math.log10(p["weight_decay"]) + 4) ** 2 + knob)
+
+
+def _suggest_cond_optimizer(t):
+    p = {"optimizer": t.suggest_categorical("optimizer", ["adam", "sgd", "rmsprop"]),
+         "lr": t.suggest_float("lr", 1e-5, 1.0, log=True),
+         "weight_decay": t.suggest_float("weight_decay", 1e-6, 1e-1, log=True)}
+    if p["optimizer"] == "sgd":
+        p["momentum"] = t.suggest_float("momentum", 0.0, 0.99)
+    elif p["optimizer"] == "adam":
+        p["beta1"] = t.suggest_float("beta1", 0.5, 0.999)
+    else:
+        p["rho"] = t.suggest_float("rho", 0.5, 0.999)
+    return p
+
+
+def _cond_arch(p):
+    model = p["model"]
+    base = {"mlp": 0.3, "cnn": 0.1, "transformer": 0.0}[model]
+    best_lr = {"mlp": 1e-2, "cnn": 3e-3, "transformer": 5e-4}[model]
+    best_dropout = {"mlp": 0.2, "cnn": 0.1, "transformer": 0.1}[model]
+    if model == "mlp":
+        shape = 0.05 * (p["layers"] - 3) ** 2 + 0.1 * (math.log(p["width"]) / math.log(2) - 8) ** 2
+    elif model == "cnn":
+        shape = 0.05 * (p["kernel"] - 3) ** 2 + 0.1 * (math.log(p["channels"]) / math.log(2) - 6) ** 2
+    else:
+        shape = 0.02 * (p["depth"] - 6) ** 2 + 0.02 * (p["heads"] - 8) ** 2 + 10 * (p["warmup"] - 0.1) ** 2
+    return (base + 0.3 * (math.log10(p["lr"]) - math.log10(best_lr)) ** 2
+            + 3 * (p["dropout"] - best_dropout) ** 2 + shape)
+
+
+def _suggest_cond_arch(t):
+    p = {"model": t.suggest_categorical("model", ["mlp", "cnn", "transformer"]),
+         "lr": t.suggest_float("lr", 1e-5, 1.0, log=True), "dropout": t.suggest_float("dropout", 0.0, 0.5)}
+    if p["model"] == "mlp":
+        p["layers"] = t.suggest_int("layers", 1, 8)
+        p["width"] = t.suggest_int("width", 16, 1024, log=True)
+    elif p["model"] == "cnn":
+        p["kernel"] = t.suggest_int("kernel", 1, 7)
+        p["channels"] = t.suggest_int("channels", 8, 512, log=True)
+    else:
+        p["depth"] = t.suggest_int("depth", 1, 12)
+        p["heads"] = t.suggest_int("heads", 1, 16)
+        p["warmup"] = t.suggest_float("warmup", 0.0, 0.3)
+    return p
+
+
+def _cond_schedule(p):
+    schedule = p["schedule"]
+    base = {"constant": 0.25, "cosine": 0.0, "step": 0.05}[schedule]
+    factor = {"constant": 0.3, "cosine": 1.0, "step": 0.5}[schedule]
+    batch = p["batch"]
+    best_lr = 0.1 * math.sqrt(batch / 256) * factor
+    if schedule == "cosine":
+        own = 10 * (p["warmup"] - 0.05) ** 2 + 0.1 * (math.log10(p["min_ratio"]) + 2) ** 2
+    elif schedule == "step":
+        own = 0.002 * (p["step_every"] - 30) ** 2 + 4 * (p["gamma"] - 0.3) ** 2
+    else:
+        own = 0
+    return (base + 0.5 * (math.log10(p["lr"]) - math.log10(best_lr)) ** 2
+            + 0.05 * (math.log(batch) / math.log(2) - 8) ** 2 + own)
+
+
+def _suggest_cond_schedule(t):
+    p = {"schedule": t.suggest_categorical("schedule", ["constant", "cosine", "step"]),
+         "lr": t.suggest_float("lr", 1e-4, 1.0, log=True), "batch": t.suggest_int("batch", 16, 1024, log=True)}
+    if p["schedule"] == "cosine":
+        p["warmup"] = t.suggest_float("warmup", 0.0, 0.3)
+        p["min_ratio"] = t.suggest_float("min_ratio", 1e-4, 1.0, log=True)
+    elif p["schedule"] == "step":
+        p["step_every"] = t.suggest_int("step_every", 1, 50)
+        p["gamma"] = t.suggest_float("gamma", 0.1, 0.9)
+    return p
+
+
+CONDITIONAL = {
+    "cond-optimizer": (_cond_optimizer, _suggest_cond_optimizer),
+    "cond-arch": (_cond_arch, _suggest_cond_arch),
+    "cond-schedule": (_cond_schedule, _suggest_cond_schedule),
+}
+
+
+def objective(name):
+    """The Optuna objective of any unconstrained problem here (reference, shifted or conditional)."""
+    if name in CONDITIONAL:
+        f, sug = CONDITIONAL[name]
+        return lambda t: f(sug(t))
+    return ref.objective_for(name)[0]
+
+
+def conditional_quality(trials, seeds, samplers, problems):
+    """The reference script's quality mode for the conditional problems (define-by-run spaces)."""
+    optuna.logging.set_verbosity(optuna.logging.WARNING)
+    for name in problems:
+        for kind in samplers:
+            if kind in ("cmaes", "qmc"):
+                continue  # Optuna 3.1 samples conditional parameters independently with these
+            bests = []
+            t0 = time.perf_counter()
+            for seed in range(seeds):
+                st = optuna.create_study(sampler=ref.make_sampler(kind, seed))
+                st.optimize(objective(name), n_trials=trials)
+                bests.append(st.best_value)
+            print(json.dumps({"problem": name, "sampler": "optuna-" + kind, "trials": trials, "seeds": seeds,
+                              "median_best": statistics.median(bests), "bests": bests,
+                              "seconds": round(time.perf_counter() - t0, 2)}), flush=True)
+
+
+def parallel_quality(trials, seeds, n_jobs, problems):
+    """Optuna's TPE with constant_liar=True, n_jobs threads on one in-memory study per seed."""
+    optuna.logging.set_verbosity(optuna.logging.WARNING)
+    for name in problems:
+        obj = objective(name)
+        bests = []
+        t0 = time.perf_counter()
+        for seed in range(seeds):
+            st = optuna.create_study(sampler=optuna.samplers.TPESampler(seed=seed, constant_liar=True))
+            st.optimize(obj, n_trials=trials, n_jobs=n_jobs)
+            bests.append(st.best_value)
+        print(json.dumps({"problem": name, "sampler": "optuna-tpe-cl", "trials": trials, "seeds": seeds,
+                          "n_jobs": n_jobs, "median_best": statistics.median(bests), "bests": bests,
+                          "seconds": round(time.perf_counter() - t0, 2)}), flush=True)
+
+
 def suggest(trial, space):
     if space is None:  # mixed's space
         return {"lr": trial.suggest_float("lr", 1e-5, 1.0, log=True), "layers": trial.suggest_int("layers", 1, 8),
@@ -122,6 +258,8 @@ def constrained_quality(trials, seeds, samplers, problems):
 
 
 def value(problem, params):
+    if problem in CONDITIONAL:
+        return CONDITIONAL[problem][0](params)
     if problem in CONSTRAINED:
         return CONSTRAINED[problem][0](params)
     if problem == "mixed":
@@ -143,18 +281,24 @@ def values():
 
 if __name__ == "__main__":
     ap = argparse.ArgumentParser()
-    ap.add_argument("mode", choices=["quality", "values"])
+    ap.add_argument("mode", choices=["quality", "parallel", "values"])
+    ap.add_argument("--n-jobs", type=int, default=1, help="parallel mode: threads on one study")
     ap.add_argument("--trials", type=int, default=100)
     ap.add_argument("--seeds", type=int, default=10)
     ap.add_argument("--samplers", default="random,tpe,tpe-mv,cmaes,qmc")
     ap.add_argument("--problems", default=",".join(["branin", "hartmann6", "rosenbrock5", "ackley5", "styblinski5",
                                                     "mixed"] + [n + "-shifted" for n in SHIFTS]))
     a = ap.parse_args()
-    if a.mode == "quality":
+    if a.mode == "parallel":
+        parallel_quality(a.trials, a.seeds, a.n_jobs, a.problems.split(","))
+    elif a.mode == "quality":
         names = a.problems.split(",")
-        plain = [n for n in names if n not in CONSTRAINED]
+        plain = [n for n in names if n not in CONSTRAINED and n not in CONDITIONAL]
         if plain:
             ref.quality(a.trials, a.seeds, a.samplers.split(","), plain)
+        conditional = [n for n in names if n in CONDITIONAL]
+        if conditional:
+            conditional_quality(a.trials, a.seeds, a.samplers.split(","), conditional)
         constrained = [n for n in names if n in CONSTRAINED]
         if constrained:
             optuna.logging.set_verbosity(optuna.logging.WARNING)

@@ -42,7 +42,8 @@ final class Comparisons {
       Result bestOptuna = best(optuna);
       best.add(PairedTest.of(bestVernier.bests(), bestOptuna.bests()), bestVernier, bestOptuna);
       Optional<Result> vernierAuto = named(vernier, "vernier-auto");
-      Optional<Result> optunaTpe = named(optuna, "optuna-tpe");
+      Optional<Result> optunaTpe =
+          named(optuna, "optuna-tpe").or(() -> named(optuna, "optuna-tpe-cl"));
       if (vernierAuto.isPresent() && optunaTpe.isPresent()) {
         auto.add(
             PairedTest.of(vernierAuto.get().bests(), optunaTpe.get().bests()),

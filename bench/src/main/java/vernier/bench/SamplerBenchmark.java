@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.DoubleAccumulator;
 import java.util.stream.Stream;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -79,8 +80,21 @@ public final class SamplerBenchmark implements Callable<Integer> {
               + " skip.")
   String optunaScript;
 
-  @Option(names = "--optuna-samplers", defaultValue = "random,tpe,tpe-mv")
+  @Option(
+      names = "--optuna-samplers",
+      defaultValue = "random,tpe,tpe-mv",
+      description =
+          "Optuna samplers; tpe-cl is TPE with constant_liar=True run with --workers threads"
+              + " (n_jobs) on one in-memory study.")
   String optunaSamplers;
+
+  @Option(
+      names = "--workers",
+      defaultValue = "1",
+      description =
+          "Concurrent workers per Vernier study (threads asking and telling through the real"
+              + " server); Optuna's tpe-cl runs with as many n_jobs.")
+  int workers;
 
   @Option(
       names = "--alpha",
@@ -137,7 +151,12 @@ public final class SamplerBenchmark implements Callable<Integer> {
           }
           results.add(new Result(name, "vernier-" + s, bests));
           System.err.printf(
-              Locale.ROOT, "%s %s: %.1f s%n", name, s, (System.nanoTime() - start) / 1e9);
+              Locale.ROOT,
+              "%s %s, %d worker(s): %.1f s%n",
+              name,
+              s,
+              workers,
+              (System.nanoTime() - start) / 1e9);
         }
       }
     }
@@ -170,33 +189,74 @@ public final class SamplerBenchmark implements Callable<Integer> {
                         .setMetric(b.metric())
                         .setUpperBound(DoubleValue.of(b.upper()))));
     client.createStudy(study, spec.build());
-    double best = Double.POSITIVE_INFINITY;
-    Optional<ActiveTrial> next;
-    while ((next = client.ask("studies/" + study, "bench")).isPresent()) {
-      Map<String, ParamValue> params = next.get().params();
-      double v = problem.objective().applyAsDouble(params);
-      Map<String, Double> told = new HashMap<>(Map.of("value", v));
-      problem.constraints().forEach(b -> told.put(b.metric(), b.value().applyAsDouble(params)));
-      next.get().succeed(told);
-      if (Problems.feasible(problem, params)) {
-        best = Math.min(best, v);
+    DoubleAccumulator best = new DoubleAccumulator(Math::min, Double.POSITIVE_INFINITY);
+    List<Thread> threads = new ArrayList<>();
+    List<Throwable> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
+    for (int w = 0; w < workers; w++) {
+      String worker = "bench-" + w;
+      Thread t =
+          new Thread(
+              () -> {
+                try {
+                  Optional<ActiveTrial> next;
+                  while ((next = client.ask("studies/" + study, worker)).isPresent()) {
+                    Map<String, ParamValue> params = next.get().params();
+                    double v = problem.objective().applyAsDouble(params);
+                    Map<String, Double> told = new HashMap<>(Map.of("value", v));
+                    problem
+                        .constraints()
+                        .forEach(b -> told.put(b.metric(), b.value().applyAsDouble(params)));
+                    next.get().succeed(told);
+                    if (Problems.feasible(problem, params)) {
+                      best.accumulate(v);
+                    }
+                  }
+                } catch (RuntimeException e) {
+                  failures.add(e);
+                }
+              },
+              worker);
+      t.start();
+      threads.add(t);
+    }
+    for (Thread t : threads) {
+      try {
+        t.join();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
       }
     }
-    return best;
+    if (!failures.isEmpty()) {
+      throw new IllegalStateException("a worker of " + study + " failed", failures.get(0));
+    }
+    return best.get();
   }
 
   private List<Result> optuna() throws Exception {
+    List<String> kinds = new ArrayList<>(List.of(optunaSamplers.split(",")));
+    List<Result> out = new ArrayList<>();
+    if (kinds.remove("tpe-cl")) {
+      out.addAll(optuna("parallel", "--n-jobs", Integer.toString(workers)));
+    }
+    if (!kinds.isEmpty()) {
+      out.addAll(optuna("quality", "--samplers", String.join(",", kinds)));
+    }
+    return out;
+  }
+
+  private List<Result> optuna(String mode, String option, String value) throws Exception {
     Process p =
         new ProcessBuilder(
                 "/usr/bin/python3",
                 optunaScript,
-                "quality",
+                mode,
                 "--trials",
                 Integer.toString(trials),
                 "--seeds",
                 Integer.toString(seeds),
-                "--samplers",
-                optunaSamplers,
+                option,
+                value,
                 "--problems",
                 String.join(",", problems))
             .redirectError(ProcessBuilder.Redirect.INHERIT)
@@ -228,19 +288,24 @@ public final class SamplerBenchmark implements Callable<Integer> {
     Map<String, List<Result>> byProblem = new TreeMap<>();
     results.forEach(r -> byProblem.computeIfAbsent(r.problem(), k -> new ArrayList<>()).add(r));
     System.out.printf(
-        "| problem | sampler | median best | 25 %% | 75 %% |%n|---|---|---|---|---|%n");
+        "| problem | sampler | median best | 25 %% | 75 %% | median regret |%n"
+            + "|---|---|---|---|---|---|%n");
     for (String problem : problems) {
       for (Result r : byProblem.getOrDefault(problem, List.of())) {
         double[] s = r.bests().clone();
         Arrays.sort(s);
+        Double optimum = Problems.OPTIMA.get(problem);
         System.out.printf(
             Locale.ROOT,
-            "| %s | %s | %.5g | %.5g | %.5g |%n",
+            "| %s | %s | %.5g | %.5g | %.5g | %s |%n",
             problem,
             r.sampler(),
             Stats.quantile(s, 0.5),
             Stats.quantile(s, 0.25),
-            Stats.quantile(s, 0.75));
+            Stats.quantile(s, 0.75),
+            optimum == null
+                ? "—"
+                : String.format(Locale.ROOT, "%.4g", Stats.quantile(s, 0.5) - optimum));
       }
     }
   }
