@@ -101,6 +101,7 @@ public final class AutoSamplerFactory implements SamplerFactory {
                 plugins),
         settings.getInt(GP_MAX_TRIALS),
         settings.getInt(HANDOVER_WAITING),
+        study.budgetAtMost(settings.getInt(GP_MAX_TRIALS)),
         why.substring("chose gp: ".length()));
   }
 

@@ -249,6 +249,19 @@ final class AutoSamplerTest extends SamplerContractTest {
   }
 
   @Test
+  void aSmallBudget_keepsGpWhateverTheLoad() {
+    StudyDefinition budgeted =
+        new StudyDefinition(
+            "n", NUMERIC.space(), NUMERIC.objectives(), NUMERIC.constraints(), 1, 100);
+    Recording plugins = new Recording();
+    Sampler auto = new AutoSamplerFactory().create(budgeted, Settings.empty(), plugins);
+    assertThat(auto.suggestBatch(new SimpleStudy(budgeted), 32, context()))
+        .allMatch(s -> madeBy(s).equals("gp"));
+    assertThat(plugins.made).containsExactly("gp {}");
+    assertThat(auto.description()).contains("a budget of at most 300 trials keeps it throughout");
+  }
+
+  @Test
   void mixedSpaces_handOverToTpe() {
     assertThat(AutoSamplerFactory.successor(NUMERIC, new Recording())).isEqualTo("cmaes");
     assertThat(AutoSamplerFactory.successor(NUMERIC, with())).isEqualTo("tpe");

@@ -108,7 +108,9 @@ public final class StudySpecs {
     List<Constraint> constraints = constraints(spec, v);
     limits(spec.getLimits(), v);
     v.throwIfAny();
-    StudyDefinition definition = new StudyDefinition(studyId, space, objectives, constraints, seed);
+    StudyDefinition definition =
+        new StudyDefinition(
+            studyId, space, objectives, constraints, seed, spec.getLimits().getMaxTrials());
     Sampler sampler = createSampler(spec.getSampler(), definition, v);
     Pruner pruner = createPruner(spec.getPruner(), definition, v);
     v.throwIfAny();

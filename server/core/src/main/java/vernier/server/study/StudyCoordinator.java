@@ -27,6 +27,7 @@ import vernier.spi.Objective;
 import vernier.spi.ParamValue;
 import vernier.spi.PluginUnavailableException;
 import vernier.spi.StudyDefinition;
+import vernier.spi.StudyView;
 import vernier.spi.Suggestion;
 import vernier.spi.TrialState;
 import vernier.v1.AskRequest;
@@ -336,7 +337,7 @@ public final class StudyCoordinator {
         job(state.memory.snapshot(), count), result -> submit(changes -> sampled(result, changes)));
   }
 
-  private SamplingPipeline.Job job(vernier.spi.StudyView view, int count) {
+  private SamplingPipeline.Job job(StudyView view, int count) {
     return new SamplingPipeline.Job(
         state.compiled,
         state.samplerName(),

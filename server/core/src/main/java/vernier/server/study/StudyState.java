@@ -10,6 +10,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.SplittableRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import vernier.server.ApiException;
@@ -501,8 +502,8 @@ final class StudyState {
   }
 
   /** The random source of a sampling job whose first trial has number {@code first}. */
-  java.util.SplittableRandom random(long first) {
-    return new java.util.SplittableRandom(stored.seed() * 0x9E3779B97F4A7C15L + first);
+  SplittableRandom random(long first) {
+    return new SplittableRandom(stored.seed() * 0x9E3779B97F4A7C15L + first);
   }
 
   /**
