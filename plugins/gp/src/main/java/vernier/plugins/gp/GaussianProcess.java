@@ -46,7 +46,7 @@ final class GaussianProcess {
   static GaussianProcess condition(
       double[][] x, double[] y, boolean[] categorical, Matern52 kernel) {
     double[][] lower = new double[x.length][];
-    return factorFrom(0, x, lower, categorical, kernel)
+    return factorFrom(0, x, lower, categorical, kernel, kernel.noise())
         ? solved(x, y, categorical, kernel, lower)
         : null;
   }
@@ -54,11 +54,17 @@ final class GaussianProcess {
   /**
    * Fills rows {@code from..} of the lower Cholesky factor of {@code K + noise I}, row by row
    * (Cholesky–Banachiewicz: row i needs only rows before it, so a factor grows by appending rows).
-   * Row i holds i + 1 entries. False when a pivot is not above {@link #MIN_PIVOT}.
+   * Row i holds i + 1 entries; rows from {@code from} on get {@code noise} on the diagonal. False
+   * when a pivot is not above {@link #MIN_PIVOT}.
    */
   private static boolean factorFrom(
-      int from, double[][] x, double[][] lower, boolean[] categorical, Matern52 kernel) {
-    double diagonal = kernel.scale() + kernel.noise();
+      int from,
+      double[][] x,
+      double[][] lower,
+      boolean[] categorical,
+      Matern52 kernel,
+      double noise) {
+    double diagonal = kernel.scale() + noise;
     for (int i = from; i < x.length; i++) {
       double[] row = new double[i + 1];
       for (int r = 0; r < i; r++) {
@@ -118,6 +124,27 @@ final class GaussianProcess {
     return new double[] {mean, Math.max(kernel.scale() - explained, 1e-12)};
   }
 
+  /** The posterior mean alone, O(n): what the Lipschitz estimate of local penalisation needs. */
+  double mean(double[] point) {
+    double mean = 0;
+    for (int i = 0; i < x.length; i++) {
+      mean += kernel.covariance(point, x[i], categorical) * alpha[i];
+    }
+    return mean;
+  }
+
+  /**
+   * The gradient of the posterior mean at {@code point} over the numeric coordinates (0 on the
+   * categorical ones), O(n d).
+   */
+  double[] meanGradient(double[] point) {
+    double[] gradient = new double[point.length];
+    for (int i = 0; i < x.length; i++) {
+      kernel.addGradient(point, x[i], categorical, alpha[i], gradient);
+    }
+    return gradient;
+  }
+
   /**
    * The constant liar (Ginsbourger, Le Riche and Carraro, "Kriging is well-suited to parallelize
    * optimization", 2010): pending points are added as if observed at {@code lie}, with the kernel
@@ -129,6 +156,20 @@ final class GaussianProcess {
    * conditioning. This process is unchanged (its rows are shared, never written).
    */
   GaussianProcess withLies(double[][] pending, double lie) {
+    double[] lies = new double[pending.length];
+    Arrays.fill(lies, lie);
+    return withLies(pending, lies, kernel.noise());
+  }
+
+  /**
+   * Pending points observed at one lie each, {@code lies[i]} at {@code pending[i]}, with {@code
+   * noise} as their observation noise (the data keep the kernel's). With each lie the posterior
+   * mean there and a tiny noise, this is the kriging believer (Ginsbourger et al. 2010): the latent
+   * function is believed to equal its mean there, so the mean stays the same everywhere and the
+   * variance collapses at the point (with the kernel's noise it would only shrink by the ratio of
+   * noise to variance, and a noisy model would pick the same point again).
+   */
+  GaussianProcess withLies(double[][] pending, double[] lies, double noise) {
     if (pending.length == 0) {
       return this;
     }
@@ -138,12 +179,17 @@ final class GaussianProcess {
     double[] ys = Arrays.copyOf(y, m);
     for (int i = 0; i < pending.length; i++) {
       xs[n + i] = pending[i];
-      ys[n + i] = lie;
+      ys[n + i] = lies[i];
     }
     double[][] rows = Arrays.copyOf(lower, m);
-    return factorFrom(n, xs, rows, categorical, kernel)
+    return factorFrom(n, xs, rows, categorical, kernel, noise)
         ? solved(xs, ys, categorical, kernel, rows)
         : this;
+  }
+
+  /** The kernel's observation noise variance. */
+  double noise() {
+    return kernel.noise();
   }
 
   /** How many points the posterior is conditioned on (observations and lies). */

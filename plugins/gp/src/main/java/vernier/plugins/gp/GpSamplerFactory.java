@@ -59,6 +59,15 @@ public final class GpSamplerFactory implements SamplerFactory {
                   + " reused")
           .range(1, 10_000);
 
+  static final SettingSpec PENDING =
+      SettingSpec.string(
+              "pending",
+              "believer",
+              "how running trials (and a batch's earlier points) count: mean (constant liar at the"
+                  + " mean loss), believer (kriging believer, at the posterior mean), max (liar at"
+                  + " the worst loss), penalize (local penalisation around them)")
+          .choices("mean", "believer", "max", "penalize");
+
   @Override
   public String name() {
     return "gp";
@@ -72,7 +81,8 @@ public final class GpSamplerFactory implements SamplerFactory {
 
   @Override
   public List<SettingSpec> settings() {
-    return List.of(STARTUP, MAX_MODEL, MAX_FIT, CANDIDATES, LOCAL_SEARCHES, WARP, REFIT_EVERY);
+    return List.of(
+        STARTUP, MAX_MODEL, MAX_FIT, CANDIDATES, LOCAL_SEARCHES, WARP, REFIT_EVERY, PENDING);
   }
 
   @Override
@@ -92,7 +102,8 @@ public final class GpSamplerFactory implements SamplerFactory {
             s.getInt(CANDIDATES),
             s.getInt(LOCAL_SEARCHES),
             s.getBoolean(WARP),
-            s.getInt(REFIT_EVERY));
+            s.getInt(REFIT_EVERY),
+            GpSampler.Pending.of(s.getString(PENDING)));
     return new GpSampler(study, settings);
   }
 }

@@ -60,4 +60,44 @@ final class GaussianProcessTest {
     assertThat(lied.predict(pending)[1]).isLessThan(1e-3).isLessThan(gp.predict(pending)[1]);
     assertThat(lied.predict(pending)[0]).isCloseTo(2.0, within(1e-3));
   }
+
+  @Test
+  void believerLies_leaveTheMeanInPlaceAndShrinkTheVariance() {
+    double[][] x = {{0.1, 0.1}, {0.9, 0.9}, {0.3, 0.7}};
+    GaussianProcess gp =
+        GaussianProcess.condition(
+            x, new double[] {0, 1, -0.5}, NUMERIC, new Matern52(new double[] {4, 2}, 1, 1e-4));
+    double[][] pending = {{0.5, 0.5}, {0.6, 0.2}};
+    GaussianProcess believed =
+        gp.withLies(pending, new double[] {gp.mean(pending[0]), gp.mean(pending[1])}, 1e-6);
+    SplittableRandom random = new SplittableRandom(3);
+    for (int k = 0; k < 20; k++) {
+      double[] p = {random.nextDouble(), random.nextDouble()};
+      assertThat(believed.predict(p)[0]).isCloseTo(gp.predict(p)[0], within(1e-9));
+      assertThat(believed.predict(p)[1]).isLessThanOrEqualTo(gp.predict(p)[1] + 1e-12);
+    }
+    assertThat(believed.predict(pending[0])[1]).isLessThan(1e-5);
+  }
+
+  @Test
+  void meanGradient_matchesFiniteDifferences() {
+    double[][] x = {{0.1, 0.1, 0}, {0.9, 0.9, 1}, {0.3, 0.7, 1}, {0.6, 0.4, 0}};
+    boolean[] mask = {false, false, true};
+    GaussianProcess gp =
+        GaussianProcess.condition(
+            x, new double[] {0, 1, -0.5, 2}, mask, new Matern52(new double[] {4, 2, 1}, 1, 1e-4));
+    double h = 1e-6;
+    for (double[] p : new double[][] {{0.5, 0.5, 1}, {0.1, 0.1, 0}, {0.95, 0.05, 0}}) {
+      double[] gradient = gp.meanGradient(p);
+      for (int i = 0; i < 2; i++) {
+        double[] up = p.clone();
+        double[] down = p.clone();
+        up[i] += h;
+        down[i] -= h;
+        assertThat(gradient[i]).isCloseTo((gp.mean(up) - gp.mean(down)) / (2 * h), within(1e-5));
+      }
+      assertThat(gradient[2]).isZero();
+      assertThat(gp.mean(p)).isCloseTo(gp.predict(p)[0], within(1e-12));
+    }
+  }
 }

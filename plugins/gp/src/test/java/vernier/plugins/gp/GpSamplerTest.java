@@ -2,6 +2,7 @@ package vernier.plugins.gp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -26,6 +27,7 @@ import vernier.spi.SearchSpace;
 import vernier.spi.Settings;
 import vernier.spi.StudyDefinition;
 import vernier.spi.Suggestion;
+import vernier.spi.TrialView;
 import vernier.spi.WithPending;
 import vernier.spi.testkit.SamplerContractTest;
 import vernier.spi.testkit.SimpleStudy;
@@ -170,9 +172,11 @@ final class GpSamplerTest extends SamplerContractTest {
   }
 
   @Test
-  void runningTrials_getDistinctSuggestions() {
+  void runningTrials_getDistinctSuggestions_spreadOutByTheMeanLiar() {
+    // the believer (the default) exploits harder: distinct points, but they may be closer than 0.01
+    // (everyPendingStrategy_givesLegalDistinctBatchesOfEight_andTheyDiffer covers every strategy)
     StudyDefinition d = study(box(2, 0, 1), 4);
-    Sampler sampler = new GpSamplerFactory().create(d, Settings.empty());
+    Sampler sampler = new GpSamplerFactory().create(d, Settings.of(Map.of("pending", "mean")));
     SimpleStudy study = new SimpleStudy(d);
     SplittableRandom random = new SplittableRandom(4);
     for (int t = 0; t < 12; t++) {
@@ -225,7 +229,8 @@ final class GpSamplerTest extends SamplerContractTest {
   @Test
   void batchFromAFittedModel_isLegalAndDistinct_andFitsTheKernelOnce() {
     StudyDefinition d = study(box(3, -5, 5), 21);
-    GpSampler sampler = (GpSampler) new GpSamplerFactory().create(d, Settings.empty());
+    GpSampler sampler =
+        (GpSampler) new GpSamplerFactory().create(d, Settings.of(Map.of("pending", "mean")));
     SplittableRandom random = new SplittableRandom(21);
     SimpleStudy study = history(sampler, d, 25, p -> sphere(p, 1.3), random);
     for (int count : new int[] {8, 16}) {
@@ -263,8 +268,16 @@ final class GpSamplerTest extends SamplerContractTest {
     }
   }
 
+  private static final List<String> STRATEGIES = List.of("mean", "believer", "max", "penalize");
+
   @Test
   void batch_picksWhatSuggestPicksWithTheEarlierPointsRunning() {
+    for (String pending : STRATEGIES) {
+      batchEqualsSingleAsks(pending);
+    }
+  }
+
+  private static void batchEqualsSingleAsks(String pending) {
     SearchSpace space =
         SearchSpace.of(
             Parameter.of("lr", FloatDomain.logScale(1e-5, 1)),
@@ -277,7 +290,8 @@ final class GpSamplerTest extends SamplerContractTest {
                 + 0.1 * Math.abs(p.get("layers").asDouble() - 3)
                 + (p.get("optimizer").equals(ParamValue.of("sgd")) ? 0.3 : 0);
     StudyDefinition d = study(space, 8);
-    Settings s = Settings.of(Map.of("n_candidates", 128, "n_local_searches", 3));
+    Settings s =
+        Settings.of(Map.of("n_candidates", 128, "n_local_searches", 3, "pending", pending));
     Sampler batched = new GpSamplerFactory().create(d, s);
     Sampler oneByOne = new GpSamplerFactory().create(d, s);
     SimpleStudy study = history(batched, d, 20, f, new SplittableRandom(8));
@@ -297,7 +311,118 @@ final class GpSamplerTest extends SamplerContractTest {
       sequential.add(p);
       view.add(p);
     }
-    assertThat(batch).isEqualTo(sequential);
+    assertThat(batch).as("pending %s", pending).isEqualTo(sequential);
+  }
+
+  /** The three coordinates of a suggestion on {@code box(3, ...)}. */
+  private static double[] xyz(Suggestion s) {
+    Map<String, ParamValue> p = ((Suggestion.Params) s).values();
+    return new double[] {p.get("x0").asDouble(), p.get("x1").asDouble(), p.get("x2").asDouble()};
+  }
+
+  @Test
+  void everyPendingStrategy_givesLegalDistinctBatchesOfEight_andTheyDiffer() {
+    StudyDefinition d = study(box(3, -5, 5), 13);
+    Set<List<Suggestion>> batches = new HashSet<>();
+    for (String pending : STRATEGIES) {
+      Sampler sampler = new GpSamplerFactory().create(d, Settings.of(Map.of("pending", pending)));
+      SplittableRandom random = new SplittableRandom(13);
+      SimpleStudy study = history(sampler, d, 20, p -> sphere(p, 1.3), random);
+      for (int i = 0; i < 2; i++) { // two workers already running
+        study.start(
+            ((Suggestion.Params) sampler.suggest(study, new SamplingContext(random.split())))
+                .values());
+      }
+      List<Suggestion> batch = sampler.suggestBatch(study, 8, new SamplingContext(random.split()));
+      assertThat(batch).hasSize(8).allMatch(s -> s instanceof Suggestion.Params);
+      List<double[]> points = new ArrayList<>();
+      for (TrialView running : study.running()) {
+        Map<String, ParamValue> p = running.params();
+        points.add(
+            new double[] {p.get("x0").asDouble(), p.get("x1").asDouble(), p.get("x2").asDouble()});
+      }
+      for (Suggestion s : batch) {
+        Map<String, ParamValue> p = ((Suggestion.Params) s).values();
+        for (Parameter param : d.space().parameters()) {
+          assertThat(param.domain().contains(p.get(param.name()))).isTrue();
+        }
+        points.add(xyz(s));
+      }
+      for (int i = 0; i < points.size(); i++) {
+        for (int j = 0; j < i; j++) {
+          double[] a = points.get(i);
+          double[] b = points.get(j);
+          double distance =
+              Math.sqrt(
+                  (a[0] - b[0]) * (a[0] - b[0])
+                      + (a[1] - b[1]) * (a[1] - b[1])
+                      + (a[2] - b[2]) * (a[2] - b[2]));
+          assertThat(distance)
+              .as(
+                  "pending %s: distance of points %d and %d (2 running, then the batch)",
+                  pending, i, j)
+              .isGreaterThan(1e-3);
+        }
+      }
+      batches.add(batch);
+    }
+    assertThat(batches).as("the strategies' batches").hasSize(STRATEGIES.size());
+  }
+
+  @Test
+  void lies_areThePosteriorMeanForTheBeliever_zeroForTheMean_theWorstLossForMax() {
+    StudyDefinition d = study(box(2, -5, 5), 17);
+    Encoding encoding = new Encoding(d.space());
+    for (String pending : STRATEGIES) {
+      GpSampler sampler =
+          (GpSampler) new GpSamplerFactory().create(d, Settings.of(Map.of("pending", pending)));
+      SplittableRandom random = new SplittableRandom(17);
+      List<Double> losses = new ArrayList<>();
+      SimpleStudy study =
+          history(
+              sampler,
+              d,
+              15,
+              p -> {
+                double loss = sphere(p, 2);
+                losses.add(loss);
+                return loss;
+              },
+              random);
+      for (int i = 0; i < 3; i++) {
+        study.start(
+            ((Suggestion.Params) sampler.suggest(study, new SamplingContext(random.split())))
+                .values());
+      }
+      sampler.suggest(study, new SamplingContext(random.split()));
+      double[] lies = sampler.lastLies();
+      List<? extends TrialView> running = study.running();
+      if (pending.equals("penalize")) {
+        assertThat(lies).isEmpty();
+        continue;
+      }
+      assertThat(lies).hasSize(running.size()).hasSize(3);
+      double worst =
+          java.util.Arrays.stream(
+                  PowerTransform.apply(
+                      Standardized.of(losses.stream().mapToDouble(Double::doubleValue).toArray())
+                          .values()))
+              .max()
+              .orElseThrow();
+      for (int i = 0; i < lies.length; i++) {
+        double[] x = encoding.encode(running.get(i).params());
+        double expected =
+            switch (pending) {
+              case "believer" -> sampler.lastObjective().predict(x)[0];
+              case "max" -> worst;
+              default -> 0;
+            };
+        assertThat(lies[i]).as("pending %s: lie %d", pending, i).isCloseTo(expected, within(1e-9));
+      }
+      if (pending.equals("believer")) {
+        assertThat(lies).as("believer lies differ point by point").doesNotHaveDuplicates();
+      }
+    }
   }
 
   @Test
@@ -380,5 +505,11 @@ final class GpSamplerTest extends SamplerContractTest {
                     .create(study(box(2, 0, 1), 1), Settings.of(Map.of("max_model_trials", 1))))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("max_model_trials");
+    assertThatThrownBy(
+            () ->
+                new GpSamplerFactory()
+                    .create(study(box(2, 0, 1), 1), Settings.of(Map.of("pending", "min"))))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("pending");
   }
 }
