@@ -148,28 +148,28 @@ final class StudyState {
     }
   }
 
-  void countBudget(TrialRecord t) {
+  private void countBudget(TrialRecord t) {
     if (t.state() != TrialState.WAITING
         && (t.source() == TrialSource.SAMPLED || t.source() == TrialSource.ENQUEUED)) {
       budgetUsed++;
     }
   }
 
-  StudyLimits limits() {
+  private StudyLimits limits() {
     return compiled.limits();
   }
 
-  boolean parallelismFull() {
+  private boolean parallelismFull() {
     return limits().maxParallel() > 0 && memory.count(TrialState.ACTIVE) >= limits().maxParallel();
   }
 
   /** Whether a new sampled trial may start (the sampler may still have points or not). */
-  boolean mayStartSampled() {
+  private boolean mayStartSampled() {
     return !failedLimitReached() && !budgetReached();
   }
 
   /** A waiting trial that may start (retries first come first), or null. */
-  TrialRecord waitingTrial() {
+  private TrialRecord waitingTrial() {
     if (failedLimitReached()) {
       return null;
     }
@@ -182,7 +182,7 @@ final class StudyState {
   }
 
   /** Creates a WAITING trial with the next number; the caller persists it. */
-  TrialRecord newTrial(
+  private TrialRecord newTrial(
       Map<String, ParamValue> params,
       TrialRecord.Plan plan,
       TrialSource source,
@@ -203,7 +203,7 @@ final class StudyState {
   }
 
   /** Stores a new WAITING trial (enqueued, a retry). */
-  TrialRecord insertWaiting(TrialRecord t, Changes changes) {
+  private TrialRecord insertWaiting(TrialRecord t, Changes changes) {
     Trial proto = t.toProto(id, false);
     changes.write(new Write.InsertTrial(id, proto, null, null));
     changes.event(TrialEvent.Kind.CREATED, proto);
@@ -212,7 +212,7 @@ final class StudyState {
   }
 
   /** Leases {@code t} to the asking worker; returns its new wire form. */
-  Trial activate(TrialRecord t, CheckedAsk ask, Changes changes) {
+  private Trial activate(TrialRecord t, CheckedAsk ask, Changes changes) {
     Instant now = clock.instant();
     t.lease(ask.workerId(), ask.requestId(), now, now.plus(limits().leaseDuration()));
     countBudget(t);
@@ -246,18 +246,18 @@ final class StudyState {
     return a.build();
   }
 
-  boolean budgetReached() {
+  private boolean budgetReached() {
     return limits().maxTrials() > 0 && budgetUsed >= limits().maxTrials();
   }
 
-  boolean failedLimitReached() {
+  private boolean failedLimitReached() {
     return limits().maxFailed() > 0 && memory.count(TrialState.FAILED) >= limits().maxFailed();
   }
 
   /**
    * No trial will be handed out any more: stopped, or out of budget/points with no retry to come.
    */
-  boolean isDone(boolean spareSuggestions) {
+  private boolean isDone(boolean spareSuggestions) {
     if (stored.state() == Study.State.STOPPED || failedLimitReached()) {
       return true;
     }
@@ -282,7 +282,7 @@ final class StudyState {
   }
 
   /** Keeps the best-value gauge current without rescanning the study. */
-  void updateBest(TrialRecord t) {
+  private void updateBest(TrialRecord t) {
     Objective first = definition().objectives().get(0);
     if (definition().isMultiObjective() || t.state() != TrialState.SUCCEEDED || !t.feasible()) {
       return;
@@ -293,7 +293,7 @@ final class StudyState {
     }
   }
 
-  void maybeRetry(TrialRecord t, Changes changes) {
+  private void maybeRetry(TrialRecord t, Changes changes) {
     if (t.attempt() < limits().maxAttempts()) {
       insertWaiting(
           newTrial(
@@ -315,7 +315,7 @@ final class StudyState {
   }
 
   /** The trial, if {@code leaseId} is its live lease; fencing for stale workers. */
-  TrialRecord leased(TrialRef ref, String leaseId, Instant received, Changes changes) {
+  private TrialRecord leased(TrialRef ref, String leaseId, Instant received, Changes changes) {
     TrialRecord t = trial(ref);
     String name = Protos.trialName(id, t.number());
     if (t.state() == TrialState.ABANDONED) {
@@ -354,7 +354,7 @@ final class StudyState {
     }
   }
 
-  void abandon(TrialRecord t, Changes changes) {
+  private void abandon(TrialRecord t, Changes changes) {
     log.info("study {}: lease of trial {} (worker '{}') expired", id, t.number(), t.workerId());
     t.abandon(clock.instant());
     recordFinished(t, changes);
@@ -419,7 +419,7 @@ final class StudyState {
   }
 
   /** Remembers what an ask was given, for its repeats. */
-  void answered(CheckedAsk ask, List<Long> numbers) {
+  private void answered(CheckedAsk ask, List<Long> numbers) {
     if (!ask.requestId().isEmpty()) {
       askReplays.put(new ReplayKey(ask.workerId(), ask.requestId()), numbers);
     }
