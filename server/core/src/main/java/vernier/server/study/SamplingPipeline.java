@@ -95,10 +95,7 @@ final class SamplingPipeline {
   /** Suggestions in a row whose calls measured under {@link #INLINE_NANOS} each. */
   private int cheapStreak;
 
-  /**
-   * Suggestions not handed out yet (more were made than asks took), for the plugins that made them,
-   * and the first trial number their snapshot did not see.
-   */
+  /** Suggestions made but not handed out yet (more than the asks took), by {@link #spareFrom}. */
   private final Deque<Spare> spare = new ArrayDeque<>();
 
   private StudySpecs.Compiled spareFrom;
