@@ -87,7 +87,8 @@ public final class BohbSamplerFactory implements SamplerFactory {
                 1.0,
                 true,
                 true,
-                s.getDouble(BANDWIDTH_FACTOR)));
+                s.getDouble(BANDWIDTH_FACTOR),
+                TpeSampler.Bandwidth.SCOTT));
     return new BohbSampler(
         tpe,
         study.objectives().get(0),

@@ -10,11 +10,16 @@ import java.util.random.RandomGenerator;
  * each numeric range, uniform over categories), following Bergstra et al. 2011 and Optuna's
  * estimator.
  *
- * <p>Bandwidths: with one parameter, each observation's sigma is the larger gap to its neighbours
- * (the prior included), clipped to {@code [range / min(100, n + 2), range]} (Optuna's "magic clip",
- * the prior counted); with several, Scott's rule {@code 0.2 · n^(-1/(d+4)) · range} for every
- * component, clipped the same way. A categorical observation puts weight 1 on its choice plus
- * {@code prior_weight / (n + 1)} on every choice, normalised.
+ * <p>Bandwidths, per numeric axis: each observation's sigma is the larger gap to its neighbours on
+ * that axis (the prior's centre included, the bounds not: Optuna's {@code
+ * consider_endpoints=false}), clipped to {@code [range / min(100, n + 2), range]} (Optuna's "magic
+ * clip", the prior counted). This holds for joint (product) kernels too, as in the TPE of Watanabe
+ * 2023 (its {@code hyperopt} bandwidth, applied per dimension also when multivariate). {@code
+ * scott} instead gives every component of a joint kernel the bandwidth {@code 0.2 · n^(-1/(d+4)) ·
+ * range}, clipped the same way: Optuna 3.1's multivariate rule, kept for BOHB's KDE and, by
+ * default, for a group that holds a categorical parameter and for MOTPE (see {@link
+ * TpeSampler.Bandwidth}). A categorical observation puts weight 1 on its choice plus {@code
+ * prior_weight / (n + 1)} on every choice, normalised.
  */
 final class ParzenEstimator {
 
@@ -27,7 +32,11 @@ final class ParzenEstimator {
   private final double categorySmoothing;
 
   ParzenEstimator(
-      List<Kernel> dims, double[][] observations, double[] weights, double priorWeight) {
+      List<Kernel> dims,
+      double[][] observations,
+      double[] weights,
+      double priorWeight,
+      boolean scott) {
     this.dims = dims;
     int n = observations.length;
     // Optuna 3.1: every choice gets prior_weight / (observations + 1) before normalising, so the
@@ -53,8 +62,11 @@ final class ParzenEstimator {
       // Optuna 3.1's "magic clip": range / min(100, 1 + components), the prior counted as a
       // component
       double minSigma = range / Math.min(100.0, n + 2.0);
+      // Scott's rule only for joint kernels: a lone axis always takes the neighbour gaps
       double[] s =
-          dims.size() == 1 ? neighbourGaps(column, prior, range) : scott(n, dims.size(), range);
+          scott && dims.size() > 1
+              ? scott(n, dims.size(), range)
+              : neighbourGaps(column, prior, range);
       for (int i = 0; i < n; i++) {
         sigmas[i][d] = Math.min(range, Math.max(minSigma, s[i]));
       }
@@ -141,6 +153,11 @@ final class ParzenEstimator {
 
   private int dimOf(Kernel k) {
     return dims.indexOf(k);
+  }
+
+  /** The bandwidth of a component on an axis (the last component is the prior; for tests). */
+  double sigma(int component, int dim) {
+    return sigmas[component][dim];
   }
 
   /** log density (or mass) of the mixture at {@code x}. */
