@@ -100,6 +100,9 @@ final class GpSampler implements Sampler {
    * the objective's process as if observed at a lie (Ginsbourger, Le Riche and Carraro, "Kriging is
    * well-suited to parallelize optimization", 2010).
    */
+  /** The least distance, in the encoded unit space, between a new point and a held one. */
+  static final double MIN_GAP = 1e-6;
+
   enum Pending {
     /**
      * Constant liar at 0, the mean of the standardised (and warped) losses (CL-mean; the default
@@ -211,20 +214,41 @@ final class GpSampler implements Sampler {
       lastObjective = fitted.objective();
       lastLies = busy.add(pending(view));
     }
+    List<double[]> held = new ArrayList<>(); // the points trials and this batch hold
+    observed.forEach(o -> held.add(o.point()));
+    held.addAll(List.of(pending(view)));
     while (out.size() < count) {
       double[] point = fitted == null ? encoding.random(random) : maximize(fitted, busy, random);
       Map<String, ParamValue> params = decode(point, random);
-      for (int i = 0; i < REDRAWS && taken.contains(params); i++) {
-        point = encoding.random(random); // the acquisition's best is taken: the space is small
+      for (int i = 0; i < REDRAWS && (taken.contains(params) || nextToHeld(point, held)); i++) {
+        point = encoding.random(random); // the acquisition's best is taken or next to a held point
         params = decode(point, random);
       }
       taken.add(params);
+      held.add(point);
       out.add(Suggestion.of(params));
       if (fitted != null && out.size() < count) {
         busy.add(new double[][] {point});
       }
     }
     return out;
+  }
+
+  /**
+   * Whether {@code point} is within {@value #MIN_GAP} of a held point in the encoded unit space: no
+   * new information there (the believer's nearly flat acquisition around a lie can land on it).
+   */
+  private static boolean nextToHeld(double[] point, List<double[]> held) {
+    for (double[] h : held) {
+      double sq = 0;
+      for (int i = 0; i < point.length; i++) {
+        sq += (point[i] - h[i]) * (point[i] - h[i]);
+      }
+      if (sq < MIN_GAP * MIN_GAP) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** How many kernel fits this sampler has run. */

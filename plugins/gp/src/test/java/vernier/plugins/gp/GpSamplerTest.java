@@ -227,6 +227,42 @@ final class GpSamplerTest extends SamplerContractTest {
   }
 
   @Test
+  void aBatchAfterARunningTrial_keepsApartFromIt_asTheServersJobsAsk() {
+    for (long seed = 1; seed <= 20; seed++) {
+      StudyDefinition d = study(box(2, -5, 5), seed);
+      Sampler sampler = new GpSamplerFactory().create(d, Settings.empty());
+      SplittableRandom random = new SplittableRandom(seed);
+      SimpleStudy study =
+          history(
+              sampler,
+              d,
+              12,
+              p ->
+                  Math.pow(p.get("x0").asDouble() - 1, 2) + Math.pow(p.get("x1").asDouble() + 2, 2),
+              random);
+      List<Map<String, ParamValue>> points = new ArrayList<>();
+      Suggestion.Params first =
+          (Suggestion.Params) sampler.suggest(study, new SamplingContext(random.split()));
+      study.start(first);
+      points.add(first.values());
+      for (Suggestion s : sampler.suggestBatch(study, 15, new SamplingContext(random.split()))) {
+        points.add(((Suggestion.Params) s).values());
+      }
+      for (int i = 0; i < points.size(); i++) {
+        for (int j = 0; j < i; j++) {
+          double gap =
+              Math.hypot(
+                  points.get(i).get("x0").asDouble() - points.get(j).get("x0").asDouble(),
+                  points.get(i).get("x1").asDouble() - points.get(j).get("x1").asDouble());
+          assertThat(gap) // 10 * MIN_GAP in the unit square
+              .as("seed %d: points %d and %d", seed, i, j)
+              .isGreaterThan(1e-5);
+        }
+      }
+    }
+  }
+
+  @Test
   void batchFromAFittedModel_isLegalAndDistinct_andFitsTheKernelOnce() {
     StudyDefinition d = study(box(3, -5, 5), 21);
     GpSampler sampler =
