@@ -66,6 +66,8 @@ public final class VernierMetrics implements StudyRegistry.Listener, Store.Commi
   private final Map<String, Counter> pruneCounters = new ConcurrentHashMap<>();
   private final Map<String, Timer> rpcTimers = new ConcurrentHashMap<>();
   private final Map<String, Counter> askCounters = new ConcurrentHashMap<>();
+  private final Map<String, Timer> samplerCalls = new ConcurrentHashMap<>();
+  private final Map<String, DistributionSummary> samplerBatches = new ConcurrentHashMap<>();
 
   @Inject
   public VernierMetrics() {
@@ -156,6 +158,32 @@ public final class VernierMetrics implements StudyRegistry.Listener, Store.Commi
   }
 
   @Override
+  public void sampled(String study, int suggestions, long nanos, boolean onStudyThread) {
+    String thread = onStudyThread ? "study" : "pool";
+    samplerCalls
+        .computeIfAbsent(
+            study + "/" + thread,
+            k ->
+                Timer.builder("vernier.sampler.calls")
+                    .description(
+                        "Sampler calls by study and where they ran (study: its own thread, a"
+                            + " sampler measured cheap; pool: the sampling pool)")
+                    .tags("study", study, "thread", thread)
+                    .serviceLevelObjectives(LATENCY_BUCKETS)
+                    .register(registry))
+        .record(nanos, TimeUnit.NANOSECONDS);
+    samplerBatches
+        .computeIfAbsent(
+            study + "/",
+            k ->
+                DistributionSummary.builder("vernier.sampler.batch.size")
+                    .description("Suggestions one sampler call made: the asks waiting together")
+                    .tags("study", study)
+                    .register(registry))
+        .record(suggestions);
+  }
+
+  @Override
   public void loaded(StudyCoordinator c) {
     Tags study = Tags.of("study", c.id());
     List<Meter> meters = new ArrayList<>();
@@ -198,9 +226,11 @@ public final class VernierMetrics implements StudyRegistry.Listener, Store.Commi
     }
     removeStudyCounters(pruneCounters, c.id());
     removeStudyCounters(askCounters, c.id());
+    removeStudyCounters(samplerCalls, c.id());
+    removeStudyCounters(samplerBatches, c.id());
   }
 
-  private void removeStudyCounters(Map<String, Counter> counters, String study) {
+  private void removeStudyCounters(Map<String, ? extends Meter> counters, String study) {
     counters
         .entrySet()
         .removeIf(

@@ -61,7 +61,7 @@ public final class StudyCoordinator {
   private final StudySpecs specs;
   private final Clock clock;
   private final StudyExecutor executor;
-  private final PruneListener pruneListener;
+  private final Events events;
   private final StudyStats stats = new StudyStats();
   private final SamplingPipeline sampling;
   private final Watchers watchers = new Watchers();
@@ -86,10 +86,15 @@ public final class StudyCoordinator {
   /** The command being run, and when it arrived (lease checks use that, not the time it runs). */
   private Pending<?> current;
 
-  /** Told each prune decision, for metrics. */
-  @FunctionalInterface
-  public interface PruneListener {
+  /** Told what a study decided and how its sampler did, for metrics. */
+  public interface Events {
     void decided(String study, boolean pruned);
+
+    /**
+     * A sampler call made {@code suggestions} suggestions in {@code nanos}, on the study's own
+     * thread ({@code onStudyThread}, a sampler measured cheap) or on the sampling pool.
+     */
+    void sampled(String study, int suggestions, long nanos, boolean onStudyThread);
   }
 
   /**
@@ -103,14 +108,14 @@ public final class StudyCoordinator {
       StudySpecs specs,
       Clock clock,
       StudyExecutor executor,
-      PruneListener pruneListener,
+      Events events,
       StudySpecs.Compiled justCompiled) {
     this.id = id;
     this.store = store;
     this.specs = specs;
     this.clock = clock;
     this.executor = executor;
-    this.pruneListener = pruneListener;
+    this.events = events;
     this.sampling = new SamplingPipeline(executor.sampling(), clock);
     this.state = StudyState.load(id, store, specs, clock, stats, justCompiled);
     this.definition = state.definition();
@@ -308,6 +313,7 @@ public final class StudyCoordinator {
     sampling.requireAvailable();
     if (sampling.cheap()) { // measured cheap: sampled here, no round trip (SamplingPipeline#cheap)
       SamplingPipeline.Result result = sampling.runHere(job(state.memory, ask.count()));
+      told(result, true);
       answer = servedBy(result, ask, changes);
       if (answer != null) {
         return answer;
@@ -347,6 +353,12 @@ public final class StudyCoordinator {
         specs::isSamplerLabel);
   }
 
+  private void told(SamplingPipeline.Result result, boolean onStudyThread) {
+    if (result.answered() > 0) {
+      events.sampled(id, result.answered(), result.nanos(), onStudyThread);
+    }
+  }
+
   /**
    * An ask served by a sampling call made for it on this thread; null when it must wait for a job.
    */
@@ -372,6 +384,7 @@ public final class StudyCoordinator {
   /** A sampling job's result reached the study: serve the parked asks with it. */
   private Void sampled(SamplingPipeline.Result result, Changes changes) {
     sampling.finished(result);
+    told(result, false);
     if (result.plugins() != state.compiled) {
       return null; // the plugins were made afresh meanwhile: the asks sample again
     }
@@ -428,7 +441,7 @@ public final class StudyCoordinator {
       decision = Decision.STOP;
     } else if (report.lastStep() >= 0) {
       boolean prune = state.compiled.pruner().shouldPrune(state.memory, t, report.lastStep());
-      pruneListener.decided(id, prune);
+      events.decided(id, prune);
       decision = prune ? Decision.PRUNE : Decision.CONTINUE;
     }
     return ReportResponse.newBuilder()

@@ -34,7 +34,7 @@ public final class StudyRegistry implements AutoCloseable {
   private static final long REAP_INTERVAL_MILLIS = 250;
 
   /** Told when a study's coordinator is loaded or removed (metrics register gauges). */
-  public interface Listener extends StudyCoordinator.PruneListener {
+  public interface Listener extends StudyCoordinator.Events {
     void loaded(StudyCoordinator coordinator);
 
     void removed(StudyCoordinator coordinator);
