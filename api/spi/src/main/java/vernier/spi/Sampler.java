@@ -27,9 +27,7 @@ public interface Sampler {
    * Override it when one model can serve the whole batch (fit once, then pick several points).
    */
   default List<Suggestion> suggestBatch(StudyView study, int count, SamplingContext context) {
-    if (count < 1) {
-      throw new IllegalArgumentException("count must be at least 1, got " + count);
-    }
+    requireCount(count);
     List<Suggestion> out = new ArrayList<>(count);
     WithPending view = new WithPending(study);
     while (out.size() < count) {
@@ -41,6 +39,17 @@ public interface Sampler {
       view.add(params);
     }
     return out;
+  }
+
+  /**
+   * Refuses a batch size below 1, for implementations of {@link #suggestBatch}.
+   *
+   * @throws IllegalArgumentException naming the count
+   */
+  static void requireCount(int count) {
+    if (count < 1) {
+      throw new IllegalArgumentException("count must be at least 1, got " + count);
+    }
   }
 
   /**

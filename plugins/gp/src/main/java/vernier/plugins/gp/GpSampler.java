@@ -188,9 +188,7 @@ final class GpSampler implements Sampler {
 
   @Override
   public List<Suggestion> suggestBatch(StudyView view, int count, SamplingContext context) {
-    if (count < 1) {
-      throw new IllegalArgumentException("count must be at least 1, got " + count);
-    }
+    Sampler.requireCount(count);
     RandomGenerator random = context.random();
     Observations observations = observed(view);
     List<Observed> observed = observations.kept();

@@ -67,9 +67,7 @@ final class BohbSampler implements Sampler {
    */
   @Override
   public List<Suggestion> suggestBatch(StudyView study, int count, SamplingContext context) {
-    if (count < 1) {
-      throw new IllegalArgumentException("count must be at least 1, got " + count);
-    }
+    Sampler.requireCount(count);
     RandomGenerator random = context.random();
     Map<Long, List<TpeSampler.Scored>> scores = new HashMap<>();
     Map<Long, TpeSampler.Step> steps = new HashMap<>();

@@ -173,9 +173,7 @@ final class TpeSampler implements Sampler {
 
   @Override
   public List<Suggestion> suggestBatch(StudyView study, int count, SamplingContext context) {
-    if (count < 1) {
-      throw new IllegalArgumentException("count must be at least 1, got " + count);
-    }
+    Sampler.requireCount(count);
     RandomGenerator random = context.random();
     List<Suggestion> out = new ArrayList<>(count);
     List<Scored> finished = finished(study);
