@@ -1,5 +1,6 @@
 package vernier.spi;
 
+import java.util.AbstractList;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -47,14 +48,25 @@ public final class WithPending implements StudyView {
     return state == TrialState.ACTIVE ? joined(study.trials(state)) : study.trials(state);
   }
 
+  /**
+   * The study's trials followed by the pending ones, as a view: a sampler may ask for the list at
+   * every call of a batch, so it is not copied (neither list changes during a call).
+   */
   private List<TrialView> joined(List<? extends TrialView> trials) {
     if (pending.isEmpty()) {
       return Collections.unmodifiableList(trials);
     }
-    List<TrialView> all = new ArrayList<>(trials.size() + pending.size());
-    all.addAll(trials);
-    all.addAll(pending);
-    return Collections.unmodifiableList(all);
+    return new AbstractList<>() {
+      @Override
+      public TrialView get(int index) {
+        return index < trials.size() ? trials.get(index) : pending.get(index - trials.size());
+      }
+
+      @Override
+      public int size() {
+        return trials.size() + pending.size();
+      }
+    };
   }
 
   private record PendingTrial(long number, Suggestion.Params suggestion) implements TrialView {
