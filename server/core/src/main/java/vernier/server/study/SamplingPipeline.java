@@ -247,6 +247,13 @@ final class SamplingPipeline {
    * The suggestions not yet handed out, made by {@code plugins} (none when the study's plugins were
    * made afresh since: the new sampler decides anew).
    */
+  /**
+   * Whether suggestions made by {@code plugins} wait to be handed out (a read: nothing dropped).
+   */
+  boolean hasSpare(StudySpecs.Compiled plugins) {
+    return spareFrom == plugins && !spare.isEmpty();
+  }
+
   Deque<Spare> spare(StudySpecs.Compiled plugins) {
     if (spareFrom != plugins) {
       spare.clear();

@@ -474,7 +474,7 @@ public final class StudyCoordinator {
   }
 
   private Study toStudy() {
-    return state.toStudy(!sampling.spare(state.compiled).isEmpty());
+    return state.toStudy(sampling.hasSpare(state.compiled));
   }
 
   public CompletableFuture<Study> setState(Study.State to) {
