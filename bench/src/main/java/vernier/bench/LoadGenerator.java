@@ -4,7 +4,6 @@ import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -135,8 +134,10 @@ public final class LoadGenerator implements Callable<Integer> {
 
   @Option(
       names = "--db",
-      description = "SQLite file for the embedded server (default: a temporary file).")
-  Path db;
+      description =
+          "Store of the embedded server: a SQLite file or a PostgreSQL URL (password from"
+              + " PGPASSWORD) (default: a temporary SQLite file).")
+  String db;
 
   private final AtomicBoolean measuring = new AtomicBoolean();
   private final AtomicBoolean stop = new AtomicBoolean();
@@ -157,12 +158,14 @@ public final class LoadGenerator implements Callable<Integer> {
     VernierServer server = null;
     String address = target;
     if (address == null) {
-      Path file = db != null ? db : Files.createTempFile("vernier-bench-", ".db");
-      server =
-          VernierServer.create(new ServerConfig("127.0.0.1", 0, -1, file.toString(), null)).start();
+      String store = db != null ? db : Files.createTempFile("vernier-bench-", ".db").toString();
+      server = VernierServer.create(new ServerConfig("127.0.0.1", 0, -1, store, null)).start();
       address = "127.0.0.1:" + server.grpcPort();
       System.out.println(
-          "embedded server, SQLite " + file + " (WAL, synchronous=FULL: every tell durable)");
+          "embedded server, "
+              + server.storeDescription()
+              + " (every tell durable: SQLite WAL with synchronous=FULL; PostgreSQL with its"
+              + " defaults, fsync and synchronous_commit on)");
     }
     List<ManagedChannel> pool = new ArrayList<>();
     for (int i = 0; i < channels; i++) {

@@ -45,9 +45,19 @@ final class ServerCommand implements Callable<Integer> {
       names = "--db",
       defaultValue = "vernier.db",
       description =
-          "SQLite database file, or :memory: for a store that is not durable (default:"
-              + " ${DEFAULT-VALUE}).")
+          "Where studies are stored: a SQLite file; a PostgreSQL URL"
+              + " (postgresql://user@host:5432/dbname[?sslmode=verify-full&sslrootcert=FILE], the"
+              + " password from --db-password-file, PGPASSWORD or ~/.pgpass, never in the URL); or"
+              + " :memory: for a store that is not durable (default: ${DEFAULT-VALUE}).")
   String database;
+
+  @Option(
+      names = "--db-password-file",
+      paramLabel = "FILE",
+      description =
+          "File whose first line is the PostgreSQL password (default: the PGPASSWORD environment"
+              + " variable, else ~/.pgpass).")
+  Path databasePasswordFile;
 
   @Option(
       names = "--plugins-dir",
@@ -68,7 +78,9 @@ final class ServerCommand implements Callable<Integer> {
       }
     }
     VernierServer server =
-        VernierServer.create(new ServerConfig(host, port, httpPort, database, pluginsDir)).start();
+        VernierServer.create(
+                new ServerConfig(host, port, httpPort, database, pluginsDir, databasePasswordFile))
+            .start();
     Runtime.getRuntime().addShutdownHook(new Thread(server::close, "vernier-shutdown"));
     server.awaitTermination();
     return 0;

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 import vernier.client.ActiveTrial;
 import vernier.client.LeaseLostException;
 import vernier.client.VernierClient;
+import vernier.server.storage.LocalPostgres;
 import vernier.v1.Direction;
 import vernier.v1.FloatDomain;
 import vernier.v1.ListTrialsRequest;
@@ -29,7 +30,7 @@ import vernier.v1.Trial;
 /**
  * The real server process with 16 concurrent clients is killed with SIGKILL mid-sweep and restarted
  * on the same database: every acknowledged tell is there, and no trial number was handed out twice
- * for different parameters.
+ * for different parameters. On SQLite and on a real PostgreSQL.
  */
 final class CrashRecoveryTest {
 
@@ -45,11 +46,29 @@ final class CrashRecoveryTest {
   private final AtomicInteger tells = new AtomicInteger();
   private final AtomicBoolean stop = new AtomicBoolean();
 
+  /** Starts the server process on a port, always on the same database. */
+  @FunctionalInterface
+  private interface Starter {
+    ServerProcess start(int port) throws Exception;
+  }
+
   @Test
-  void sigkillMidSweep_losesNoAcknowledgedTell_andRepeatsNoTrialNumber() throws Exception {
+  void sqlite_sigkillMidSweep_losesNoAcknowledgedTell_andRepeatsNoTrialNumber() throws Exception {
     Path db = dir.resolve("vernier.db");
+    sigkillMidSweep(port -> ServerProcess.start(db, port));
+  }
+
+  @Test
+  void postgresql_sigkillMidSweep_losesNoAcknowledgedTell_andRepeatsNoTrialNumber()
+      throws Exception {
+    String url = LocalPostgres.shared().newDatabase().toString();
+    Map<String, String> env = Map.of("PGPASSWORD", LocalPostgres.PASSWORD);
+    sigkillMidSweep(port -> ServerProcess.start(url, dir, env, port));
+  }
+
+  private void sigkillMidSweep(Starter starter) throws Exception {
     int port = ServerProcess.freePort();
-    ServerProcess server = ServerProcess.start(db, port);
+    ServerProcess server = starter.start(port);
     StudySpec spec =
         StudySpec.newBuilder()
             .addParameters(
@@ -76,7 +95,7 @@ final class CrashRecoveryTest {
       awaitTells(TELLS_BEFORE_KILL);
       server.kill();
       int atKill = tells.get();
-      server = ServerProcess.start(db, port);
+      server = starter.start(port);
       awaitTells(TELLS_IN_ALL);
       stop.set(true);
       for (Thread t : clients) {

@@ -11,6 +11,7 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** The real server as a child process ({@code vernier server}), with the test's class path. */
@@ -39,8 +40,18 @@ final class ServerProcess implements AutoCloseable {
    * SERVING.
    */
   static ServerProcess start(Path db, int port, String... extraArgs) throws Exception {
+    return start(db.toString(), db.getParent(), Map.of(), port, extraArgs);
+  }
+
+  /**
+   * Starts {@code vernier server} on {@code port} with {@code --db store}, its log in {@code
+   * logDir} and {@code env} added to its environment; waits until SERVING.
+   */
+  static ServerProcess start(
+      String store, Path logDir, Map<String, String> env, int port, String... extraArgs)
+      throws Exception {
     int httpPort = freePort();
-    Path log = Files.createTempFile(db.getParent(), "server-", ".log");
+    Path log = Files.createTempFile(logDir, "server-", ".log");
     List<String> command =
         ChildJvm.vernier(
             "server",
@@ -49,10 +60,12 @@ final class ServerProcess implements AutoCloseable {
             "--http-port",
             Integer.toString(httpPort),
             "--db",
-            db.toString());
+            store);
     command.addAll(List.of(extraArgs));
-    Process p =
-        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    ProcessBuilder builder =
+        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+    builder.environment().putAll(env);
+    Process p = builder.start();
     ServerProcess server = new ServerProcess(p, port, httpPort, log);
     server.awaitServing();
     return server;

@@ -8,11 +8,23 @@ import java.nio.file.Path;
  * @param host address to bind the gRPC and HTTP ports to
  * @param grpcPort gRPC port; 0 picks a free one
  * @param httpPort HTTP port (/metrics, /healthz, /readyz); 0 picks a free one, -1 disables it
- * @param database SQLite file path, or {@code :memory:} for a store that is not durable
+ * @param database SQLite file path, a PostgreSQL URL ({@code postgresql://user@host:port/db}), or
+ *     {@code :memory:} for a store that is not durable
  * @param pluginsDir directory of plugin jars (may be absent)
+ * @param databasePasswordFile a file holding the PostgreSQL password; null: {@code PGPASSWORD},
+ *     else {@code ~/.pgpass}
  */
 public record ServerConfig(
-    String host, int grpcPort, int httpPort, String database, Path pluginsDir) {
+    String host,
+    int grpcPort,
+    int httpPort,
+    String database,
+    Path pluginsDir,
+    Path databasePasswordFile) {
+
+  public ServerConfig(String host, int grpcPort, int httpPort, String database, Path pluginsDir) {
+    this(host, grpcPort, httpPort, database, pluginsDir, null);
+  }
 
   public static final String MEMORY = ":memory:";
   public static final int DEFAULT_GRPC_PORT = 7070;

@@ -12,7 +12,10 @@ import vernier.server.metrics.VernierMetrics;
 import vernier.server.plugin.PluginLoader;
 import vernier.server.plugin.PluginRegistry;
 import vernier.server.spec.StudySpecs;
+import vernier.server.storage.DatabasePassword;
 import vernier.server.storage.MemoryStore;
+import vernier.server.storage.PostgresStore;
+import vernier.server.storage.PostgresUrl;
 import vernier.server.storage.SqliteStore;
 import vernier.server.storage.Store;
 import vernier.server.study.StudyExecutor;
@@ -41,13 +44,19 @@ public final class ServerModule extends AbstractModule {
     bind(Readiness.Timing.class).toInstance(Readiness.Timing.DEFAULT);
   }
 
-  /** Storage: SQLite by default, in memory on request. */
+  /** Storage: SQLite by default, PostgreSQL for a PostgreSQL URL, in memory on request. */
   static final class StorageModule extends AbstractModule {
     @Provides
     @Singleton
     Store store(ServerConfig config, VernierMetrics metrics) {
       if (ServerConfig.MEMORY.equals(config.database())) {
         return new MemoryStore();
+      }
+      if (PostgresUrl.isPostgres(config.database())) {
+        return new PostgresStore(
+            PostgresUrl.parse(config.database()),
+            DatabasePassword.resolve(config.databasePasswordFile(), System.getenv()),
+            metrics);
       }
       return new SqliteStore(Path.of(config.database()), metrics);
     }

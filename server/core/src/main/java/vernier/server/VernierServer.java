@@ -128,6 +128,11 @@ public final class VernierServer implements AutoCloseable {
   }
 
   /** The HTTP port, or -1 when disabled. */
+  /** The store, described for logs: "SQLite /path", "PostgreSQL postgresql://…". */
+  public String storeDescription() {
+    return store.describe();
+  }
+
   public int httpPort() {
     return http == null ? -1 : http.port();
   }

@@ -36,6 +36,7 @@ public final class MemoryStore implements Store {
 
   @Override
   public synchronized boolean createStudy(StoredStudy study) {
+    requireOpen();
     return studies.putIfAbsent(study.id(), new StudyTables(study)) == null;
   }
 
@@ -61,6 +62,7 @@ public final class MemoryStore implements Store {
 
   @Override
   public synchronized void write(List<Write> writes) {
+    requireOpen();
     // Apply to copies and swap them in at the end: all or nothing, like a transaction.
     Map<String, StudyTables> touched = new HashMap<>();
     List<String> deleted = new ArrayList<>();
@@ -128,6 +130,10 @@ public final class MemoryStore implements Store {
 
   @Override
   public synchronized void probe() {
+    requireOpen();
+  }
+
+  private void requireOpen() {
     if (closed) {
       throw new StoreException("store is closed");
     }

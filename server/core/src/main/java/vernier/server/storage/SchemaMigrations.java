@@ -19,8 +19,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Brings a store's schema to the newest version this binary knows, with Flyway. The applied
  * versions are recorded in the database itself (Flyway's {@code flyway_schema_history} table); each
- * store keeps its migrations in its own classpath folder ({@link #SQLITE}, later one for
- * PostgreSQL), so the stores share this logic but not their SQL.
+ * store keeps its migrations in its own classpath folder ({@link #SQLITE}, {@link #POSTGRESQL}), so
+ * the stores share this logic but not their SQL.
  *
  * <p>A database written before versions were recorded (it has the version 1 tables, no history) is
  * adopted as version 1 without running anything; a database from a newer Vernier is refused before
@@ -30,6 +30,9 @@ final class SchemaMigrations {
 
   /** The SQLite store's migrations. */
   static final String SQLITE = "classpath:db/migration/sqlite";
+
+  /** The PostgreSQL store's migrations. */
+  static final String POSTGRESQL = "classpath:db/migration/postgresql";
 
   private static final Logger log = LoggerFactory.getLogger(SchemaMigrations.class);
   private static final String HISTORY = "flyway_schema_history";
@@ -127,9 +130,13 @@ final class SchemaMigrations {
     }
   }
 
-  /** Whether a table matching {@code pattern} (a JDBC pattern: % and _ are wildcards) exists. */
+  /**
+   * Whether a table matching {@code pattern} (a JDBC pattern: % and _ are wildcards) exists in the
+   * connection's schema (PostgreSQL: the first of the search path; SQLite has none).
+   */
   private static boolean exists(Connection c, String pattern) throws SQLException {
-    try (ResultSet rs = c.getMetaData().getTables(null, null, pattern, new String[] {"TABLE"})) {
+    try (ResultSet rs =
+        c.getMetaData().getTables(null, c.getSchema(), pattern, new String[] {"TABLE"})) {
       return rs.next();
     }
   }
