@@ -60,6 +60,25 @@ final class ServerCommand implements Callable<Integer> {
   Path databasePasswordFile;
 
   @Option(
+      names = "--advertise-address",
+      paramLabel = "HOST:PORT",
+      description =
+          "Where the other replicas on the same PostgreSQL database reach this one's gRPC port, to"
+              + " forward the calls of the studies it owns (default: --host and --port; this"
+              + " host's address when --host is 0.0.0.0).")
+  String advertiseAddress;
+
+  @Option(
+      names = "--ownership-ttl",
+      paramLabel = "DURATION",
+      converter = DurationConverter.class,
+      description =
+          "With PostgreSQL: how long this replica's claim on a study lives unless renewed; when a"
+              + " replica dies, the others take its studies over after this long (default: 5s;"
+              + " e.g. 3s, 10s, 500ms).")
+  java.time.Duration ownershipTtl;
+
+  @Option(
       names = "--plugins-dir",
       defaultValue = "${env:VERNIER_PLUGINS_DIR:-plugins}",
       description = "Directory of plugin jars (default: ${DEFAULT-VALUE}).")
@@ -79,7 +98,15 @@ final class ServerCommand implements Callable<Integer> {
     }
     VernierServer server =
         VernierServer.create(
-                new ServerConfig(host, port, httpPort, database, pluginsDir, databasePasswordFile))
+                new ServerConfig(
+                    host,
+                    port,
+                    httpPort,
+                    database,
+                    pluginsDir,
+                    databasePasswordFile,
+                    advertiseAddress,
+                    ownershipTtl))
             .start();
     Runtime.getRuntime().addShutdownHook(new Thread(server::close, "vernier-shutdown"));
     server.awaitTermination();

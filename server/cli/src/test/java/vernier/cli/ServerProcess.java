@@ -106,6 +106,14 @@ final class ServerProcess implements AutoCloseable {
     return Files.readString(log);
   }
 
+  /** Sends a signal ({@code STOP}, {@code CONT}) to the server process. */
+  void signal(String name) throws Exception {
+    Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).start();
+    if (kill.waitFor() != 0) {
+      throw new IllegalStateException("kill -" + name + " failed");
+    }
+  }
+
   /** SIGKILL: no shutdown hook, no flush; only what was durable survives. */
   void kill() throws InterruptedException {
     process.destroyForcibly();

@@ -13,6 +13,10 @@ import java.nio.file.Path;
  * @param pluginsDir directory of plugin jars (may be absent)
  * @param databasePasswordFile a file holding the PostgreSQL password; null: {@code PGPASSWORD},
  *     else {@code ~/.pgpass}
+ * @param advertiseAddress host:port where other replicas reach this one's gRPC; null: the bind
+ *     address (this host's address when bound to all) and the gRPC port
+ * @param ownershipTtl how long a replica's claim on a study lives without renewal (PostgreSQL);
+ *     null: {@code PostgresStore.DEFAULT_OWNERSHIP_TTL}
  */
 public record ServerConfig(
     String host,
@@ -20,10 +24,22 @@ public record ServerConfig(
     int httpPort,
     String database,
     Path pluginsDir,
-    Path databasePasswordFile) {
+    Path databasePasswordFile,
+    String advertiseAddress,
+    java.time.Duration ownershipTtl) {
 
   public ServerConfig(String host, int grpcPort, int httpPort, String database, Path pluginsDir) {
     this(host, grpcPort, httpPort, database, pluginsDir, null);
+  }
+
+  public ServerConfig(
+      String host,
+      int grpcPort,
+      int httpPort,
+      String database,
+      Path pluginsDir,
+      Path databasePasswordFile) {
+    this(host, grpcPort, httpPort, database, pluginsDir, databasePasswordFile, null, null);
   }
 
   public static final String MEMORY = ":memory:";

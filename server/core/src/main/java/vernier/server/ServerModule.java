@@ -56,6 +56,9 @@ public final class ServerModule extends AbstractModule {
         return new PostgresStore(
             PostgresUrl.parse(config.database()),
             DatabasePassword.resolve(config.databasePasswordFile(), System.getenv()),
+            config.ownershipTtl() == null
+                ? PostgresStore.DEFAULT_OWNERSHIP_TTL
+                : config.ownershipTtl(),
             metrics);
       }
       return new SqliteStore(Path.of(config.database()), metrics);

@@ -3,6 +3,7 @@ package vernier.server;
 import com.google.inject.Inject;
 import io.grpc.Server;
 import io.grpc.ServerBuilder;
+import io.grpc.ServerInterceptor;
 import io.grpc.ServerInterceptors;
 import io.grpc.inprocess.InProcessServerBuilder;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
@@ -14,6 +15,7 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import vernier.server.grpc.Forwarding;
 import vernier.server.grpc.StudyServiceImpl;
 import vernier.server.grpc.UnreadableRequests;
 import vernier.server.grpc.WorkerServiceImpl;
@@ -45,6 +47,7 @@ public final class VernierServer implements AutoCloseable {
   private final WorkerServiceImpl workerService;
   private final Readiness readiness;
   private final Set<HttpRoute> httpRoutes;
+  private final Forwarding forwarding;
   private Server server;
   private HttpServer http;
 
@@ -58,7 +61,8 @@ public final class VernierServer implements AutoCloseable {
       StudyServiceImpl studyService,
       WorkerServiceImpl workerService,
       Readiness readiness,
-      Set<HttpRoute> httpRoutes) {
+      Set<HttpRoute> httpRoutes,
+      Forwarding forwarding) {
     this.config = config;
     this.studies = studies;
     this.executor = executor;
@@ -68,6 +72,7 @@ public final class VernierServer implements AutoCloseable {
     this.workerService = workerService;
     this.readiness = readiness;
     this.httpRoutes = httpRoutes;
+    this.forwarding = forwarding;
   }
 
   /** Starts on the configured TCP ports. */
@@ -92,6 +97,7 @@ public final class VernierServer implements AutoCloseable {
       readiness.startProbing();
       studies.start();
       server = grpcServer(builder).start();
+      store.ownership().advertise(advertiseAddress());
     } catch (IOException e) {
       close();
       throw PortInUseException.listenFailure("gRPC", config.host(), config.grpcPort(), "--port", e);
@@ -112,27 +118,49 @@ public final class VernierServer implements AutoCloseable {
   @SuppressWarnings("deprecation") // reflection v1alpha: older grpcurl, grpcui, Postman and Evans
   private Server grpcServer(ServerBuilder<?> builder) {
     MetricsInterceptor interceptor = new MetricsInterceptor(metrics);
+    ServerInterceptor forwarded = forwarding.interceptor();
     return builder
         .addService(
-            ServerInterceptors.intercept(UnreadableRequests.guard(studyService), interceptor))
+            ServerInterceptors.intercept(
+                UnreadableRequests.guard(studyService), interceptor, forwarded))
         .addService(
-            ServerInterceptors.intercept(UnreadableRequests.guard(workerService), interceptor))
+            ServerInterceptors.intercept(
+                UnreadableRequests.guard(workerService), interceptor, forwarded))
         .addService(UnreadableRequests.guard(readiness.grpcHealthService()))
         .addService(ProtoReflectionServiceV1.newInstance())
         .addService(ProtoReflectionService.newInstance())
         .build();
   }
 
+  /**
+   * Where other replicas reach this one: {@code --advertise-address}, else the bind address (this
+   * host's address when bound to every interface) and the gRPC port.
+   */
+  private String advertiseAddress() {
+    if (config.advertiseAddress() != null) {
+      return config.advertiseAddress();
+    }
+    String host = config.host();
+    if (host.equals("0.0.0.0") || host.equals("::") || host.isEmpty()) {
+      try {
+        host = java.net.InetAddress.getLocalHost().getHostAddress();
+      } catch (java.net.UnknownHostException e) {
+        host = "127.0.0.1";
+      }
+    }
+    return (host.contains(":") ? "[" + host + "]" : host) + ":" + grpcPort();
+  }
+
   public int grpcPort() {
     return server.getPort();
   }
 
-  /** The HTTP port, or -1 when disabled. */
   /** The store, described for logs: "SQLite /path", "PostgreSQL postgresql://…". */
   public String storeDescription() {
     return store.describe();
   }
 
+  /** The HTTP port, or -1 when disabled. */
   public int httpPort() {
     return http == null ? -1 : http.port();
   }
@@ -160,6 +188,7 @@ public final class VernierServer implements AutoCloseable {
     }
     studies.close();
     executor.close();
+    forwarding.close();
     store.close();
     readiness.stopped();
     if (http != null) {

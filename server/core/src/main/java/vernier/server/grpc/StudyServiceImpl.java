@@ -14,6 +14,7 @@ import vernier.server.ApiException;
 import vernier.server.Protos;
 import vernier.server.ResourceNames;
 import vernier.server.ResourceNames.TrialRef;
+import vernier.server.cluster.NotOwnerException;
 import vernier.server.study.StudyExecutor;
 import vernier.server.study.StudyRegistry;
 import vernier.spi.TrialState;
@@ -45,11 +46,13 @@ public final class StudyServiceImpl extends StudyServiceGrpc.StudyServiceImplBas
 
   private final StudyRegistry studies;
   private final Executor blocking;
+  private final Forwarding forwarding;
 
   @Inject
-  StudyServiceImpl(StudyRegistry studies, StudyExecutor blocking) {
+  StudyServiceImpl(StudyRegistry studies, StudyExecutor blocking, Forwarding forwarding) {
     this.studies = studies;
     this.blocking = blocking; // create and delete wait for the store: not on transport threads
+    this.forwarding = forwarding;
   }
 
   @Override
@@ -62,7 +65,8 @@ public final class StudyServiceImpl extends StudyServiceGrpc.StudyServiceImplBas
                     studies.create(
                         request.getStudyId(), request.getSpec(), request.getValidateOnly()),
                 blocking),
-        s -> s);
+        s -> s,
+        forwarding.study(stub -> stub.createStudy(request)));
   }
 
   @Override
@@ -70,7 +74,8 @@ public final class StudyServiceImpl extends StudyServiceGrpc.StudyServiceImplBas
     Calls.reply(
         observer,
         () -> studies.coordinator(ResourceNames.study("name", request.getName())).study(),
-        s -> s);
+        s -> s,
+        forwarding.study(stub -> stub.getStudy(request)));
   }
 
   @Override
@@ -110,12 +115,13 @@ public final class StudyServiceImpl extends StudyServiceGrpc.StudyServiceImplBas
                     .build());
   }
 
-  /** The study's summary, or null when it was deleted after its id was read. */
+  /**
+   * The study's summary (from its owner when another replica owns it), or null when it was deleted
+   * after its id was read.
+   */
   private CompletableFuture<Study> summaryUnlessDeleted(String id) {
     try {
-      return studies
-          .coordinator(id)
-          .study()
+      return summary(id)
           .exceptionally(
               e -> {
                 Throwable cause = e instanceof CompletionException ? e.getCause() : e;
@@ -132,6 +138,42 @@ public final class StudyServiceImpl extends StudyServiceGrpc.StudyServiceImplBas
     }
   }
 
+  private CompletableFuture<Study> summary(String id) {
+    try {
+      return studies.coordinator(id).study();
+    } catch (NotOwnerException e) {
+      CompletableFuture<Study> answer = new CompletableFuture<>();
+      forwarding
+          .<Study>study(
+              stub ->
+                  stub.getStudy(GetStudyRequest.newBuilder().setName(Protos.studyName(id)).build()))
+          .to(e.owner(), io.grpc.Context.current(), futureObserver(answer));
+      return answer;
+    }
+  }
+
+  /** An observer of one answer that completes {@code future}; NOT_FOUND becomes ApiException. */
+  private static <T> StreamObserver<T> futureObserver(CompletableFuture<T> future) {
+    return new StreamObserver<T>() {
+      @Override
+      public void onNext(T value) {
+        future.complete(value);
+      }
+
+      @Override
+      public void onError(Throwable t) {
+        if (io.grpc.Status.fromThrowable(t).getCode() == io.grpc.Status.Code.NOT_FOUND) {
+          future.completeExceptionally(ApiException.notFound(t.getMessage()));
+        } else {
+          future.completeExceptionally(t);
+        }
+      }
+
+      @Override
+      public void onCompleted() {}
+    };
+  }
+
   private static boolean isNotFound(Throwable e) {
     return e instanceof ApiException api && api.code() == com.google.rpc.Code.NOT_FOUND;
   }
@@ -144,7 +186,8 @@ public final class StudyServiceImpl extends StudyServiceGrpc.StudyServiceImplBas
             studies
                 .coordinator(ResourceNames.study("name", request.getName()))
                 .setState(request.getState()),
-        s -> s);
+        s -> s,
+        forwarding.study(stub -> stub.setStudyState(request)));
   }
 
   @Override
@@ -160,7 +203,8 @@ public final class StudyServiceImpl extends StudyServiceGrpc.StudyServiceImplBas
               },
               blocking);
         },
-        e -> e);
+        e -> e,
+        forwarding.study(stub -> stub.deleteStudy(request)));
   }
 
   @Override
@@ -172,7 +216,8 @@ public final class StudyServiceImpl extends StudyServiceGrpc.StudyServiceImplBas
             studies
                 .coordinator(ResourceNames.study("study", request.getStudy()))
                 .enqueue(request.getTrialsList()),
-        t -> EnqueueTrialsResponse.newBuilder().addAllTrials(t).build());
+        t -> EnqueueTrialsResponse.newBuilder().addAllTrials(t).build(),
+        forwarding.study(stub -> stub.enqueueTrials(request)));
   }
 
   @Override
@@ -184,7 +229,8 @@ public final class StudyServiceImpl extends StudyServiceGrpc.StudyServiceImplBas
             studies
                 .coordinator(ResourceNames.study("study", request.getStudy()))
                 .importTrials(request.getTrialsList()),
-        t -> ImportTrialsResponse.newBuilder().addAllTrials(t).build());
+        t -> ImportTrialsResponse.newBuilder().addAllTrials(t).build(),
+        forwarding.study(stub -> stub.importTrials(request)));
   }
 
   @Override
@@ -195,7 +241,8 @@ public final class StudyServiceImpl extends StudyServiceGrpc.StudyServiceImplBas
           TrialRef ref = ResourceNames.trial("name", request.getName());
           return studies.coordinator(ref.study()).getTrial(ref);
         },
-        t -> t);
+        t -> t,
+        forwarding.study(stub -> stub.getTrial(request)));
   }
 
   @Override
@@ -221,7 +268,8 @@ public final class StudyServiceImpl extends StudyServiceGrpc.StudyServiceImplBas
                 .addAllTrials(page.trials())
                 .setNextPageToken(
                     page.next() < 0 ? "" : PageTokens.encode(Long.toString(page.next())))
-                .build());
+                .build(),
+        forwarding.study(stub -> stub.listTrials(request)));
   }
 
   @Override
@@ -230,11 +278,13 @@ public final class StudyServiceImpl extends StudyServiceGrpc.StudyServiceImplBas
     Calls.reply(
         observer,
         () -> studies.coordinator(ResourceNames.study("study", request.getStudy())).bestTrials(),
-        t -> ListBestTrialsResponse.newBuilder().addAllTrials(t).build());
+        t -> ListBestTrialsResponse.newBuilder().addAllTrials(t).build(),
+        forwarding.study(stub -> stub.listBestTrials(request)));
   }
 
   @Override
   public void watchStudy(WatchStudyRequest request, StreamObserver<TrialEvent> observer) {
+    io.grpc.Context context = io.grpc.Context.current();
     try {
       studies
           .coordinator(ResourceNames.study("study", request.getStudy()))
@@ -245,6 +295,12 @@ public final class StudyServiceImpl extends StudyServiceGrpc.StudyServiceImplBas
                   Calls.fail(observer, error);
                 }
               });
+    } catch (NotOwnerException e) {
+      if (Forwarding.forwarded(context)) {
+        Calls.fail(observer, e);
+      } else {
+        forwarding.stream(e.owner(), context, observer, (stub, o) -> stub.watchStudy(request, o));
+      }
     } catch (RuntimeException e) {
       Calls.fail(observer, e);
     }

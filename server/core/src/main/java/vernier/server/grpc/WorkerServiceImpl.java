@@ -14,16 +14,21 @@ import vernier.v1.TellRequest;
 import vernier.v1.TellResponse;
 import vernier.v1.WorkerServiceGrpc;
 
-/** The worker hot path: routes each call to its study's coordinator. */
+/**
+ * The worker hot path: routes each call to its study's coordinator, or to the replica that owns the
+ * study ({@link Forwarding}).
+ */
 public final class WorkerServiceImpl extends WorkerServiceGrpc.WorkerServiceImplBase {
 
   private final StudyRegistry studies;
   private final VernierMetrics metrics;
+  private final Forwarding forwarding;
 
   @Inject
-  WorkerServiceImpl(StudyRegistry studies, VernierMetrics metrics) {
+  WorkerServiceImpl(StudyRegistry studies, VernierMetrics metrics, Forwarding forwarding) {
     this.studies = studies;
     this.metrics = metrics;
+    this.forwarding = forwarding;
   }
 
   @Override
@@ -42,7 +47,8 @@ public final class WorkerServiceImpl extends WorkerServiceGrpc.WorkerServiceImpl
                     }
                   });
         },
-        r -> r);
+        r -> r,
+        forwarding.worker(stub -> stub.ask(request)));
   }
 
   @Override
@@ -53,7 +59,8 @@ public final class WorkerServiceImpl extends WorkerServiceGrpc.WorkerServiceImpl
           TrialRef ref = ResourceNames.trial("trial", request.getTrial());
           return studies.coordinator(ref.study()).report(ref, request);
         },
-        r -> r);
+        r -> r,
+        forwarding.worker(stub -> stub.report(request)));
   }
 
   @Override
@@ -64,6 +71,7 @@ public final class WorkerServiceImpl extends WorkerServiceGrpc.WorkerServiceImpl
           TrialRef ref = ResourceNames.trial("trial", request.getTrial());
           return studies.coordinator(ref.study()).tell(ref, request);
         },
-        t -> TellResponse.newBuilder().setTrial(t).build());
+        t -> TellResponse.newBuilder().setTrial(t).build(),
+        forwarding.worker(stub -> stub.tell(request)));
   }
 }

@@ -6,8 +6,12 @@ import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.pool.HikariPool;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import vernier.server.cluster.StudyOwnership;
 
 /**
  * The shared store: a PostgreSQL database, through the PostgreSQL JDBC driver and a HikariCP pool.
@@ -37,6 +41,7 @@ public final class PostgresStore implements Store {
   private final PostgresUrl url;
   private final HikariDataSource pool;
   private final GroupCommit writer;
+  private final PostgresOwnership ownership;
   private volatile boolean closed;
 
   /**
@@ -47,12 +52,30 @@ public final class PostgresStore implements Store {
    * @throws StoreException naming the database and what went wrong (unreachable, refused login,
    *     missing database, a schema newer than this Vernier)
    */
-  public PostgresStore(PostgresUrl url, String password, CommitListener listener) {
-    this(url, password, listener, SchemaMigrations.POSTGRESQL);
+  public PostgresStore(
+      PostgresUrl url, String password, Duration ownershipTtl, CommitListener listener) {
+    this(url, password, ownershipTtl, listener, SchemaMigrations.POSTGRESQL);
   }
+
+  /** With the default ownership time to live. */
+  public PostgresStore(PostgresUrl url, String password, CommitListener listener) {
+    this(url, password, DEFAULT_OWNERSHIP_TTL, listener);
+  }
+
+  /** How long a replica's claim on a study lives without renewal: the failover delay. */
+  public static final Duration DEFAULT_OWNERSHIP_TTL = Duration.ofSeconds(5);
 
   /** Migrates with the migrations at {@code migrations} (a Flyway location): tests bring theirs. */
   PostgresStore(PostgresUrl url, String password, CommitListener listener, String migrations) {
+    this(url, password, DEFAULT_OWNERSHIP_TTL, listener, migrations);
+  }
+
+  private PostgresStore(
+      PostgresUrl url,
+      String password,
+      Duration ownershipTtl,
+      CommitListener listener,
+      String migrations) {
     this.url = url;
     HikariConfig config = new HikariConfig();
     config.setPoolName("vernier-postgresql");
@@ -79,6 +102,7 @@ public final class PostgresStore implements Store {
       pool.close();
       throw e;
     }
+    ownership = new PostgresOwnership(pool, ownershipTtl);
     writer =
         new GroupCommit(
             pool::getConnection,
@@ -87,11 +111,26 @@ public final class PostgresStore implements Store {
             "vernier-postgresql-writer");
   }
 
+  /** Inserts the study with this replica's claim on it (epoch 1), in one transaction. */
   @Override
   public boolean createStudy(StoredStudy study) {
     boolean[] created = new boolean[1];
-    writer.write(s -> created[0] = SQL.createStudy(s, study));
+    writer.write(
+        s -> {
+          created[0] = SQL.createStudy(s, study);
+          if (created[0]) {
+            ownership.insertCreatorClaim(s, study.id());
+          }
+        });
+    if (created[0]) {
+      ownership.created(study.id());
+    }
     return created[0];
+  }
+
+  @Override
+  public StudyOwnership ownership() {
+    return ownership;
   }
 
   @Override
@@ -120,14 +159,37 @@ public final class PostgresStore implements Store {
     }
   }
 
+  /**
+   * Applies the writes after fencing each of their studies ({@link PostgresOwnership#fence}), in
+   * one transaction: a write of a study this replica no longer owns changes nothing.
+   */
   @Override
   public void write(List<Write> writes) {
-    writer.write(
-        s -> {
-          for (Write w : writes) {
-            SQL.apply(s, w);
-          }
-        });
+    write(writes, -1);
+  }
+
+  /** As {@link #write(List)}, fenced at {@code epoch} (-1: the epoch this replica holds). */
+  @Override
+  public void write(List<Write> writes, long epoch) {
+    Set<String> studies = new TreeSet<>(); // one order everywhere: no lock-order deadlocks
+    writes.forEach(w -> studies.add(w.study()));
+    try {
+      writer.write(
+          s -> {
+            for (String study : studies) {
+              ownership.fence(s, study, epoch);
+            }
+            for (Write w : writes) {
+              SQL.apply(s, w);
+            }
+          });
+    } catch (StoreException.Fenced e) {
+      ownership.fenced(e.study(), epoch);
+      throw e;
+    }
+    writes.stream()
+        .filter(Write.DeleteStudy.class::isInstance)
+        .forEach(w -> ownership.deleted(w.study()));
   }
 
   /**
@@ -152,6 +214,7 @@ public final class PostgresStore implements Store {
     closed = true;
     try {
       writer.close();
+      ownership.close();
     } finally {
       pool.close();
     }

@@ -2,6 +2,7 @@ package vernier.server.storage;
 
 import java.util.List;
 import java.util.Optional;
+import vernier.server.cluster.StudyOwnership;
 
 /**
  * Durable state. Every method returns only once its change is durable (a write that returned
@@ -18,14 +19,35 @@ public interface Store extends AutoCloseable {
   /** The study with all its trials and measurements, or empty when unknown. */
   Optional<StudyData> loadStudy(String id);
 
-  /** Applies {@code writes} in one transaction, atomically. */
+  /**
+   * Applies {@code writes} in one transaction, atomically. Writes only studies this server owns
+   * (claimed through {@link #ownership}, or created here): a shared store refuses the others with
+   * {@link StoreException.Fenced}.
+   */
   void write(List<Write> writes);
+
+  /**
+   * {@link #write}, by the coordinator that claimed the study at {@code epoch} ({@link
+   * #ownership}): a shared store refuses it ({@link StoreException.Fenced}) once the study has been
+   * claimed again since, by another replica or by a newer coordinator of this one.
+   */
+  default void write(List<Write> writes, long epoch) {
+    write(writes);
+  }
 
   /**
    * Commits a write that changes no data and returns once it is durable, as any write would; throws
    * {@link StoreException} when the store cannot commit (readiness probes this).
    */
   void probe();
+
+  /**
+   * Which replica serves each study: every study is this server's ({@link StudyOwnership#SOLE})
+   * unless the store is shared by replicas.
+   */
+  default StudyOwnership ownership() {
+    return StudyOwnership.SOLE;
+  }
 
   /** A short description for logs, e.g. the database file. */
   String describe();

@@ -13,6 +13,24 @@ public class StoreException extends RuntimeException {
     super(message);
   }
 
+  /**
+   * This replica no longer owns the study (another took it over, or its claim expired and was
+   * taken): the write was refused by the epoch check and changed nothing.
+   */
+  public static final class Fenced extends StoreException {
+    private static final long serialVersionUID = 1L;
+    private final String study;
+
+    public Fenced(String study) {
+      super("study " + study + " is owned by another replica now; nothing was written");
+      this.study = study;
+    }
+
+    public String study() {
+      return study;
+    }
+  }
+
   /** A uniqueness guard fired: another writer changed the same study. Reload and retry. */
   public static final class Conflict extends StoreException {
     private static final long serialVersionUID = 1L;

@@ -57,6 +57,13 @@ public final class StudyCoordinator {
   private static final int MAX_BATCH = 256;
 
   private final String id;
+
+  /**
+   * The ownership epoch this coordinator was loaded under: its writes carry it, so once another
+   * replica (or a later coordinator of this one) has claimed the study, they change nothing.
+   */
+  private final long epoch;
+
   private final Store store;
   private final StudySpecs specs;
   private final Clock clock;
@@ -109,8 +116,10 @@ public final class StudyCoordinator {
       Clock clock,
       StudyExecutor executor,
       Events events,
-      StudySpecs.Compiled justCompiled) {
+      StudySpecs.Compiled justCompiled,
+      long epoch) {
     this.id = id;
+    this.epoch = epoch;
     this.store = store;
     this.specs = specs;
     this.clock = clock;
@@ -251,7 +260,7 @@ public final class StudyCoordinator {
 
   private boolean commit(Changes changes, List<Pending<?>> answers) {
     try {
-      store.write(changes.writes);
+      store.write(changes.writes, epoch);
       return true;
     } catch (RuntimeException | Error e) { // StoreException, or anything else on the way
       log.warn(
@@ -565,6 +574,26 @@ public final class StudyCoordinator {
           changes.write(new Write.DeleteStudy(id));
           deleted = true;
           sampling.drain().forEach(p -> p.fail(notFound(), changes));
+          return null;
+        });
+  }
+
+  /**
+   * Another replica owns the study now: watchers end with UNAVAILABLE (a client watches again,
+   * through the new owner, and gets its snapshot) and asks waiting for the sampler fail
+   * UNAVAILABLE. Calls already queued here still run, and the store's fence refuses their writes,
+   * so they fail UNAVAILABLE too and are retried through the new owner.
+   */
+  void moved() {
+    ApiException moved =
+        ApiException.unavailable(
+            "study "
+                + id
+                + " moved to another replica; retry (a watch starts again from a snapshot)");
+    submit(
+        changes -> {
+          sampling.drain().forEach(p -> p.fail(moved, changes));
+          watchers.close(moved);
           return null;
         });
   }

@@ -16,6 +16,8 @@ import org.slf4j.LoggerFactory;
 import vernier.server.ApiException;
 import vernier.server.Protos;
 import vernier.server.ResourceNames;
+import vernier.server.cluster.NotOwnerException;
+import vernier.server.cluster.StudyOwnership;
 import vernier.server.spec.StudySpecs;
 import vernier.server.storage.Store;
 import vernier.server.storage.StoredStudy;
@@ -26,6 +28,12 @@ import vernier.v1.TrialCounts;
 /**
  * All studies: creates them, loads their coordinators on first use, deletes them, and runs the
  * lease reaper that wakes studies whose leases may have expired.
+ *
+ * <p>With replicas on one database ({@link StudyOwnership}), a study's coordinator is loaded only
+ * on the replica that claims it; elsewhere {@link #coordinator} throws {@link NotOwnerException}
+ * and the gRPC services forward the call. A study this replica loses is dropped at once: its
+ * watchers are told to resume elsewhere, and calls still queued fail UNAVAILABLE (the fence refuses
+ * their writes), so clients retry through the new owner.
  */
 @Singleton
 public final class StudyRegistry implements AutoCloseable {
@@ -45,6 +53,7 @@ public final class StudyRegistry implements AutoCloseable {
   private final Clock clock;
   private final StudyExecutor executor;
   private final Listener listener;
+  private final StudyOwnership ownership;
   private final ConcurrentHashMap<String, StudyCoordinator> loaded = new ConcurrentHashMap<>();
   private final ScheduledExecutorService reaper =
       Executors.newSingleThreadScheduledExecutor(
@@ -62,6 +71,17 @@ public final class StudyRegistry implements AutoCloseable {
     this.clock = clock;
     this.executor = executor;
     this.listener = listener;
+    this.ownership = store.ownership();
+    ownership.onLost(this::lost);
+  }
+
+  /** Drops the coordinator of a study another replica owns now. */
+  private void lost(String studyId) {
+    StudyCoordinator c = loaded.remove(studyId);
+    if (c != null) {
+      c.moved();
+      listener.removed(c);
+    }
   }
 
   /**
@@ -69,6 +89,10 @@ public final class StudyRegistry implements AutoCloseable {
    * the reaper.
    */
   public void start() {
+    if (!ownership.sole()) { // replicas claim studies on first use, so they share them out
+      startReaper();
+      return;
+    }
     for (StoredStudy s : store.listStudies()) {
       try {
         coordinator(s.id());
@@ -76,6 +100,10 @@ public final class StudyRegistry implements AutoCloseable {
         log.error("study {} cannot be served: {}", s.id(), e.getMessage());
       }
     }
+    startReaper();
+  }
+
+  private void startReaper() {
     reaper.scheduleWithFixedDelay(
         this::reap, REAP_INTERVAL_MILLIS, REAP_INTERVAL_MILLIS, TimeUnit.MILLISECONDS);
   }
@@ -123,7 +151,11 @@ public final class StudyRegistry implements AutoCloseable {
     return await(coordinator(studyId, compiled).study());
   }
 
-  /** The coordinator of a study, loading it on first use. */
+  /**
+   * The coordinator of a study, loading it on first use.
+   *
+   * @throws NotOwnerException when another replica owns the study
+   */
   public StudyCoordinator coordinator(String studyId) {
     return coordinator(studyId, null);
   }
@@ -136,8 +168,15 @@ public final class StudyRegistry implements AutoCloseable {
     return loaded.computeIfAbsent(
         studyId,
         id -> {
+          // claimed once per load, under the map's lock for this id: one coordinator per epoch
+          StudyOwnership.Claim claim = ownership.claim(id);
+          if (claim instanceof StudyOwnership.Elsewhere owner) {
+            throw new NotOwnerException(id, owner.address());
+          } // owned, or missing: loading says NOT_FOUND
+          long epoch = claim instanceof StudyOwnership.Owned owned ? owned.epoch() : 0;
           StudyCoordinator created =
-              new StudyCoordinator(id, store, specs, clock, executor, listener, justCompiled);
+              new StudyCoordinator(
+                  id, store, specs, clock, executor, listener, justCompiled, epoch);
           listener.loaded(created);
           return created;
         });

@@ -58,12 +58,13 @@ final class PostgresStoreStartTest {
             LocalPostgres.PASSWORD,
             Store.CommitListener.NONE,
             SchemaMigrations.POSTGRESQL + ",classpath:db/migration/postgresql-test")) {
+      newer.ownership().advertise("127.0.0.1:7070");
       newer.createStudy(StoreContract.study("kept"));
     }
     assertThatThrownBy(
             () -> new PostgresStore(url, LocalPostgres.PASSWORD, Store.CommitListener.NONE))
         .isInstanceOf(StoreException.class)
-        .hasMessageContaining("schema version 2, newer than this Vernier understands (1)");
+        .hasMessageContaining("schema version 1000, newer than this Vernier understands (2)");
     try (Connection c = postgres.connect(url);
         Statement s = c.createStatement();
         ResultSet rs =
@@ -72,7 +73,7 @@ final class PostgresStoreStartTest {
       while (rs.next()) {
         versions.add(rs.getString(1));
       }
-      assertThat(versions).containsExactly("1", "2");
+      assertThat(versions).containsExactly("1", "2", "1000");
     }
     try (Store again =
         new PostgresStore(

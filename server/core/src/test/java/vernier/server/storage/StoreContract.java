@@ -13,6 +13,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import vernier.server.cluster.StudyOwnership;
 import vernier.v1.FloatDomain;
 import vernier.v1.Objective;
 import vernier.v1.ParamValue;
@@ -47,6 +48,7 @@ public abstract class StoreContract {
 
   private Store open(Store.CommitListener listener) {
     Store store = openStore(listener);
+    store.ownership().advertise("127.0.0.1:7070"); // as a server does once it listens
     opened.add(store);
     return store;
   }
@@ -267,6 +269,7 @@ public abstract class StoreContract {
     StudyData before = store.loadStudy("s").orElseThrow();
     store.close();
     Store again = open();
+    assertThat(again.ownership().claim("s")).isInstanceOf(StudyOwnership.Owned.class);
     assertThat(again.loadStudy("s")).contains(before);
     again.write(List.of(insert("s", 1))); // the counter survived too
     assertThat(again.loadStudy("s").orElseThrow().study().nextTrialNumber()).isEqualTo(2);

@@ -1,0 +1,348 @@
+package vernier.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.grpc.StatusRuntimeException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import vernier.client.ActiveTrial;
+import vernier.client.LeaseLostException;
+import vernier.client.VernierClient;
+import vernier.server.storage.LocalPostgres;
+import vernier.v1.Direction;
+import vernier.v1.FloatDomain;
+import vernier.v1.ListTrialsRequest;
+import vernier.v1.ListTrialsResponse;
+import vernier.v1.Objective;
+import vernier.v1.ParamValue;
+import vernier.v1.ParameterSpec;
+import vernier.v1.PluginSpec;
+import vernier.v1.StudySpec;
+import vernier.v1.Trial;
+
+/**
+ * Three replica processes on one real PostgreSQL with 16 concurrent workers: the owner of the study
+ * is killed ({@code kill -9}) or paused ({@code SIGSTOP}) mid-sweep, directly or behind a plain TCP
+ * load balancer (Debian's haproxy with docs/operations.md's example configuration). The sweep
+ * finishes through the other replicas; every acknowledged tell is stored with its value; trial
+ * numbers are unique and dense; the leases of live workers survive; a paused owner's late writes
+ * are refused.
+ */
+final class ReplicasProcessTest {
+
+  private static final int WORKERS = 16;
+
+  @TempDir Path dir;
+
+  private final List<ServerProcess> replicas = new ArrayList<>();
+  private final Map<String, Double> acknowledged = new ConcurrentHashMap<>();
+  private final Map<Long, Map<String, ParamValue>> handedOut = new ConcurrentHashMap<>();
+  private final List<String> conflicts = new ArrayList<>();
+  private final AtomicInteger tells = new AtomicInteger();
+  private final AtomicInteger leasesLost = new AtomicInteger();
+  private final AtomicInteger toldAcrossTheFailure = new AtomicInteger();
+  private final AtomicBoolean stop = new AtomicBoolean();
+  private final AtomicLong failedAt = new AtomicLong();
+  private Process haproxy;
+
+  @AfterEach
+  void stopAll() {
+    stop.set(true);
+    replicas.forEach(ServerProcess::close);
+    if (haproxy != null) {
+      haproxy.destroyForcibly();
+    }
+  }
+
+  private void startReplicas(int n, String... extraArgs) throws Exception {
+    String url = LocalPostgres.shared().newDatabase().toString();
+    for (int i = 0; i < n; i++) {
+      replicas.add(
+          ServerProcess.start(
+              url,
+              dir,
+              Map.of("PGPASSWORD", LocalPostgres.PASSWORD),
+              ServerProcess.freePort(),
+              extraArgs));
+    }
+  }
+
+  private static StudySpec spec() {
+    FloatDomain box = FloatDomain.newBuilder().setMin(-5).setMax(5).build();
+    return StudySpec.newBuilder()
+        .addParameters(ParameterSpec.newBuilder().setName("x").setFloatDomain(box))
+        .addParameters(ParameterSpec.newBuilder().setName("y").setFloatDomain(box))
+        .addObjectives(Objective.newBuilder().setMetric("loss").setDirection(Direction.MINIMIZE))
+        .setSampler(PluginSpec.newBuilder().setName("random"))
+        .build();
+  }
+
+  @Test
+  void killingTheOwner_midSweep_losesNoAcknowledgedTell() throws Exception {
+    startReplicas(3);
+    try (VernierClient admin = VernierClient.connect(replicas.get(0).target())) {
+      admin.createStudy("sweep", spec()); // replica 0 creates it, so it owns it
+    }
+    List<Thread> workers = startWorkers(w -> rotated(w)); // spread over the three
+    awaitTells(150);
+    long killedAt = System.nanoTime();
+    failedAt.set(killedAt);
+    replicas.get(0).kill();
+    double failoverSeconds = firstAskAfter(killedAt, replicas.get(1).target());
+    awaitTells(tells.get() + 150);
+    finish(workers);
+    System.out.printf(
+        "failover: first ask through another replica %.1f s after kill -9%n", failoverSeconds);
+    assertThat(failoverSeconds).isLessThan(30);
+    checkStored(replicas.get(1).target());
+  }
+
+  @Test
+  void behindHaproxy_killingAReplica_isInvisibleToWorkers() throws Exception {
+    startReplicas(3);
+    int port = ServerProcess.freePort();
+    haproxy = startHaproxy(port);
+    String front = "127.0.0.1:" + port;
+    try (VernierClient admin = VernierClient.connect(front)) {
+      admin.createStudy("sweep", spec());
+    }
+    List<Thread> workers = startWorkers(w -> List.of(front)); // only the load balancer
+    awaitTells(150);
+    failedAt.set(System.nanoTime());
+    ServerProcess owner = ownerOf("sweep");
+    owner.kill();
+    awaitTells(tells.get() + 150);
+    finish(workers);
+    checkStored(front);
+  }
+
+  @Test
+  void aPausedOwner_wakesFenced_andWritesNothing() throws Exception {
+    startReplicas(3, "--ownership-ttl", "2s");
+    try (VernierClient admin = VernierClient.connect(replicas.get(0).target())) {
+      admin.createStudy("sweep", spec());
+    }
+    ServerProcess paused = replicas.get(0);
+    List<Thread> workers =
+        startWorkers(
+            w -> List.of(replicas.get(1 + w % 2).target(), replicas.get(2 - w % 2).target()));
+    awaitTells(100);
+    failedAt.set(System.nanoTime());
+    paused.signal("STOP");
+    // a request reaches the paused owner directly: it runs when the owner wakes up
+    Thread late =
+        new Thread(
+            () -> {
+              try (VernierClient direct =
+                  VernierClient.connect(paused.target()).retryBudget(Duration.ZERO)) {
+                direct.ask("studies/sweep", "late-worker");
+              } catch (RuntimeException expected) {
+                // UNAVAILABLE (fenced) or forwarded: either way nothing is double-written
+              }
+            });
+    late.start();
+    awaitTells(tells.get() + 150); // the others took the study over after its claim expired
+    paused.signal("CONT");
+    late.join(TimeUnit.SECONDS.toMillis(60));
+    awaitTells(tells.get() + 50);
+    finish(workers);
+    String log = paused.output();
+    assertThat(log).contains("lost study sweep");
+    checkStored(replicas.get(1).target());
+  }
+
+  // ---- the workers -------------------------------------------------------------------------
+
+  private List<String> rotated(int worker) {
+    List<String> targets = new ArrayList<>();
+    for (int i = 0; i < replicas.size(); i++) {
+      targets.add(replicas.get((worker + i) % replicas.size()).target());
+    }
+    return targets;
+  }
+
+  private List<Thread> startWorkers(java.util.function.IntFunction<List<String>> targets) {
+    List<Thread> threads = new ArrayList<>();
+    for (int w = 0; w < WORKERS; w++) {
+      List<String> mine = targets.apply(w);
+      String name = "w" + w;
+      Thread t = new Thread(() -> work(mine, name), name);
+      t.start();
+      threads.add(t);
+    }
+    return threads;
+  }
+
+  /**
+   * Asks, reports twice and tells, through its first target; when that stays unavailable (its
+   * replica died), through the next, as a client behind DNS with several addresses would.
+   */
+  private void work(List<String> targets, String worker) {
+    int t = 0;
+    while (!stop.get()) {
+      try (VernierClient client =
+          VernierClient.connect(targets.get(t % targets.size()))
+              .retryBudget(Duration.ofSeconds(20))
+              .callDeadline(Duration.ofSeconds(10))) {
+        while (!stop.get()) {
+          Optional<ActiveTrial> next = client.ask("studies/sweep", worker);
+          if (next.isEmpty()) {
+            return;
+          }
+          long askedAt = System.nanoTime();
+          try (ActiveTrial trial = next.get()) {
+            Map<String, ParamValue> previous =
+                handedOut.putIfAbsent(trial.trial().getNumber(), trial.params());
+            if (previous != null && !previous.equals(trial.params())) {
+              synchronized (conflicts) {
+                conflicts.add(trial.name());
+              }
+            }
+            double x = trial.getDouble("x");
+            double y = trial.getDouble("y");
+            double loss = x * x + y * y;
+            trial.report(0, Map.of("loss", loss + 1));
+            trial.report(1, Map.of("loss", loss + 0.5));
+            trial.succeed(Map.of("loss", loss));
+            acknowledged.put(trial.name(), loss);
+            tells.incrementAndGet();
+            long failed = failedAt.get();
+            if (failed != 0 && askedAt < failed) {
+              toldAcrossTheFailure.incrementAndGet(); // its lease outlived the failure
+            }
+          } catch (LeaseLostException e) {
+            leasesLost.incrementAndGet();
+          }
+        }
+      } catch (StatusRuntimeException e) {
+        t++; // this replica stayed unreachable: the next one
+      }
+    }
+  }
+
+  private void awaitTells(int n) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
+    while (tells.get() < n && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    assertThat(tells.get()).as("acknowledged tells").isGreaterThanOrEqualTo(n);
+  }
+
+  private void finish(List<Thread> workers) throws InterruptedException {
+    stop.set(true);
+    for (Thread t : workers) {
+      t.join(TimeUnit.SECONDS.toMillis(90));
+    }
+  }
+
+  /** Seconds from {@code since} to the first ask on the study answered through {@code target}. */
+  private static double firstAskAfter(long since, String target) {
+    try (VernierClient probe = VernierClient.connect(target).retryBudget(Duration.ofSeconds(60))) {
+      probe.ask("studies/sweep", "failover-probe").ifPresent(ActiveTrial::close);
+    }
+    return (System.nanoTime() - since) / 1e9;
+  }
+
+  private ServerProcess ownerOf(String study) throws Exception {
+    for (ServerProcess r : replicas) {
+      if (r.output().contains("owning study " + study)) {
+        return r;
+      }
+    }
+    throw new AssertionError("no replica logged that it owns " + study);
+  }
+
+  private void checkStored(String target) {
+    try (VernierClient client = VernierClient.connect(target)) {
+      List<Trial> stored = allTrials(client);
+      Map<String, Trial> byName = new ConcurrentHashMap<>();
+      stored.forEach(t -> byName.put(t.getName(), t));
+      for (Map.Entry<String, Double> told : acknowledged.entrySet()) {
+        Trial t = byName.get(told.getKey());
+        assertThat(t).as("acknowledged %s", told.getKey()).isNotNull();
+        assertThat(t.getState()).isEqualTo(Trial.State.SUCCEEDED);
+        assertThat(t.getValuesMap()).containsEntry("loss", told.getValue());
+      }
+      for (int i = 0; i < stored.size(); i++) {
+        assertThat(stored.get(i).getNumber()).isEqualTo(i); // unique and dense
+      }
+    }
+    assertThat(conflicts).as("trial numbers handed out twice with different params").isEmpty();
+    assertThat(leasesLost.get()).as("leases lost by live workers").isZero();
+    assertThat(toldAcrossTheFailure.get())
+        .as("trials asked before the failure, told after")
+        .isPositive();
+  }
+
+  private static List<Trial> allTrials(VernierClient client) {
+    List<Trial> out = new ArrayList<>();
+    String token = "";
+    do {
+      ListTrialsResponse page =
+          client
+              .studies()
+              .listTrials(
+                  ListTrialsRequest.newBuilder()
+                      .setStudy("studies/sweep")
+                      .setPageSize(1000)
+                      .setPageToken(token)
+                      .build());
+      out.addAll(page.getTrialsList());
+      token = page.getNextPageToken();
+    } while (!token.isEmpty());
+    return out;
+  }
+
+  // ---- the load balancer -------------------------------------------------------------------
+
+  /** Debian's haproxy with the example configuration of docs/operations.md, on {@code port}. */
+  private Process startHaproxy(int port) throws Exception {
+    String example = Files.readString(Path.of("..", "..", "docs", "haproxy.cfg"));
+    StringBuilder servers = new StringBuilder();
+    for (int i = 0; i < replicas.size(); i++) {
+      servers.append(
+          String.format("    server vernier%d %s check%n", i + 1, replicas.get(i).target()));
+    }
+    String config =
+        example
+            .replace("bind :7070", "bind 127.0.0.1:" + port)
+            .replaceAll("(?m)^    server vernier.*\\R", "")
+            .replace("    # servers\n", "    # servers\n" + servers);
+    Path file = Files.writeString(dir.resolve("haproxy.cfg"), config);
+    Process p =
+        new ProcessBuilder(
+                Files.isExecutable(Path.of("/usr/sbin/haproxy")) ? "/usr/sbin/haproxy" : "haproxy",
+                "-f",
+                file.toString(),
+                "-db")
+            .redirectErrorStream(true)
+            .redirectOutput(dir.resolve("haproxy.log").toFile())
+            .start();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    while (System.nanoTime() < deadline) {
+      try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
+        return p;
+      } catch (java.io.IOException notYet) {
+        if (!p.isAlive()) {
+          throw new IllegalStateException(
+              "haproxy exited: " + Files.readString(dir.resolve("haproxy.log")));
+        }
+        Thread.sleep(100);
+      }
+    }
+    throw new IllegalStateException("haproxy is not listening on " + port);
+  }
+}

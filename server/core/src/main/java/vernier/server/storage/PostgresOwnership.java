@@ -1,0 +1,260 @@
+package vernier.server.storage;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import vernier.server.cluster.StudyOwnership;
+
+/**
+ * Study ownership among replicas on one PostgreSQL database: a row per study in {@code
+ * study_owners} (owner, address, epoch, expiry). A replica claims a study on first use unless
+ * another replica's row is still alive; an expired row is taken over with the next epoch. The owner
+ * renews its rows every third of the time to live; a study whose row it could not renew, or whose
+ * write was fenced, is lost ({@link #onLost}) and the replica stops serving it.
+ *
+ * <p>Fencing: every transaction that writes a study's data first runs {@link #fence}, an update of
+ * the study's row guarded by this replica's id and epoch. It takes the row's lock, so it and a
+ * takeover are serialised by the database: either the write commits first and the new owner loads
+ * it, or the takeover commits first and the write finds the epoch moved on and fails, changing
+ * nothing. A paused or partitioned ex-owner can therefore never write. Expiries are the database's
+ * clock ({@code now()}), never a replica's.
+ */
+final class PostgresOwnership implements StudyOwnership, AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(PostgresOwnership.class);
+
+  private final DataSource pool;
+  private final String self = UUID.randomUUID().toString();
+  private final long ttlMillis;
+  private volatile String address; // null until the gRPC server listens
+  private final Map<String, Long> held = new ConcurrentHashMap<>();
+  private final List<Consumer<String>> listeners = new CopyOnWriteArrayList<>();
+  private final ScheduledExecutorService renewer =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread t = new Thread(r, "vernier-ownership-renewer");
+            t.setDaemon(true);
+            return t;
+          });
+  private volatile long lastRenewalNanos = System.nanoTime();
+
+  PostgresOwnership(DataSource pool, Duration ttl) {
+    this.pool = pool;
+    this.ttlMillis = ttl.toMillis();
+    long every = Math.max(50, ttlMillis / 3);
+    renewer.scheduleWithFixedDelay(this::renew, every, every, TimeUnit.MILLISECONDS);
+  }
+
+  @Override
+  public void advertise(String address) {
+    this.address = address;
+  }
+
+  @Override
+  public boolean sole() {
+    return false;
+  }
+
+  @Override
+  public void onLost(Consumer<String> listener) {
+    listeners.add(listener);
+  }
+
+  @Override
+  public Claim claim(String studyId) {
+    if (address == null) {
+      throw new StoreException(
+          "this replica is starting: it cannot serve study " + studyId + " yet");
+    }
+    try (Connection c = pool.getConnection()) {
+      try (PreparedStatement p =
+          c.prepareStatement(
+              "INSERT INTO study_owners (study_id, owner, address, epoch, expires_at)"
+                  + " SELECT ?, ?, ?, 1, now() + ? * interval '1 millisecond'"
+                  + " WHERE EXISTS (SELECT 1 FROM studies WHERE id = ?)"
+                  + " ON CONFLICT (study_id) DO UPDATE SET owner = EXCLUDED.owner,"
+                  + " address = EXCLUDED.address, epoch = study_owners.epoch + 1,"
+                  + " expires_at = EXCLUDED.expires_at WHERE study_owners.expires_at < now()"
+                  + " OR study_owners.owner = ?"
+                  + " RETURNING epoch")) {
+        p.setString(1, studyId);
+        p.setString(2, self);
+        p.setString(3, address);
+        p.setLong(4, ttlMillis);
+        p.setString(5, studyId);
+        p.setString(6, self); // a new coordinator of ours: a new epoch fences the old one
+        try (ResultSet rs = p.executeQuery()) {
+          if (rs.next()) {
+            long epoch = rs.getLong(1);
+            held.put(studyId, epoch);
+            log.info("owning study {} (epoch {})", studyId, epoch);
+            return new Owned(epoch);
+          }
+        }
+      }
+      try (PreparedStatement p =
+          c.prepareStatement("SELECT owner, address, epoch FROM study_owners WHERE study_id = ?")) {
+        p.setString(1, studyId);
+        try (ResultSet rs = p.executeQuery()) {
+          if (!rs.next()) {
+            return new Missing();
+          }
+          if (rs.getString(1).equals(self)) {
+            held.put(studyId, rs.getLong(3));
+            return new Owned(rs.getLong(3));
+          }
+          return new Elsewhere(rs.getString(2));
+        }
+      }
+    } catch (SQLException e) {
+      throw new StoreException("cannot claim study " + studyId + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Records a study this replica created (its row was inserted with the study, epoch 1). */
+  void created(String studyId) {
+    held.put(studyId, 1L);
+    log.info("owning study {} (epoch 1, created here)", studyId);
+  }
+
+  /**
+   * Inside a write transaction: checks that this replica still owns {@code studyId} at {@code
+   * epoch} (-1: the epoch it holds now), and extends the claim; throws {@link
+   * StoreException.Fenced} otherwise.
+   */
+  void fence(GroupCommit.Session s, String studyId, long claimed) throws SQLException {
+    Long epoch = claimed >= 0 ? Long.valueOf(claimed) : held.get(studyId);
+    if (epoch != null) {
+      PreparedStatement p =
+          s.prepared(
+              "UPDATE study_owners SET expires_at = now() + ? * interval '1 millisecond'"
+                  + " WHERE study_id = ? AND owner = ? AND epoch = ?");
+      p.setLong(1, ttlMillis);
+      p.setString(2, studyId);
+      p.setString(3, self);
+      p.setLong(4, epoch);
+      if (p.executeUpdate() == 1) {
+        return;
+      }
+    }
+    throw new StoreException.Fenced(studyId);
+  }
+
+  /** The SQL that inserts the creator's claim with a new study (in the creating transaction). */
+  void insertCreatorClaim(GroupCommit.Session s, String studyId) throws SQLException {
+    PreparedStatement p =
+        s.prepared(
+            "INSERT INTO study_owners (study_id, owner, address, epoch, expires_at)"
+                + " VALUES (?, ?, ?, 1, now() + ? * interval '1 millisecond')");
+    p.setString(1, studyId);
+    p.setString(2, self);
+    p.setString(3, address);
+    p.setLong(4, ttlMillis);
+    p.executeUpdate();
+  }
+
+  /**
+   * A write of {@code studyId} at {@code epoch} (-1: the one held) was fenced: unless a newer claim
+   * of ours has replaced that epoch already, the study is lost.
+   */
+  void fenced(String studyId, long epoch) {
+    if (epoch < 0) {
+      lose(studyId);
+    } else if (held.remove(studyId, epoch)) {
+      notifyLost(studyId);
+    }
+  }
+
+  /** The study was deleted: nothing to own. */
+  void deleted(String studyId) {
+    held.remove(studyId);
+  }
+
+  private void renew() {
+    if (held.isEmpty()) {
+      lastRenewalNanos = System.nanoTime();
+      return;
+    }
+    Set<String> renewed = new HashSet<>();
+    try (Connection c = pool.getConnection();
+        PreparedStatement p =
+            c.prepareStatement(
+                "UPDATE study_owners SET expires_at = now() + ? * interval '1 millisecond'"
+                    + " WHERE owner = ? RETURNING study_id, epoch")) {
+      p.setLong(1, ttlMillis);
+      p.setString(2, self);
+      try (ResultSet rs = p.executeQuery()) {
+        while (rs.next()) {
+          if (Long.valueOf(rs.getLong(2)).equals(held.get(rs.getString(1)))) {
+            renewed.add(rs.getString(1));
+          }
+        }
+      }
+      lastRenewalNanos = System.nanoTime();
+    } catch (SQLException | RuntimeException e) {
+      long since = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lastRenewalNanos);
+      if (since < ttlMillis) {
+        log.warn(
+            "cannot renew study ownership ({} ms since the last renewal): {}",
+            since,
+            e.getMessage());
+        return;
+      }
+      log.warn("study ownership not renewed for {} ms: giving up every study", since);
+      held.keySet().forEach(this::lose);
+      return;
+    }
+    for (String study : held.keySet()) {
+      if (!renewed.contains(study)) {
+        lose(study);
+      }
+    }
+  }
+
+  private void lose(String studyId) {
+    if (held.remove(studyId) != null) {
+      notifyLost(studyId);
+    }
+  }
+
+  private void notifyLost(String studyId) {
+    log.warn("lost study {}: another replica owns it now", studyId);
+    listeners.forEach(l -> l.accept(studyId));
+  }
+
+  /** Gives up every claim (a clean stop): the other replicas take the studies over at once. */
+  @Override
+  public void close() {
+    renewer.shutdownNow();
+    if (held.isEmpty()) {
+      return;
+    }
+    try (Connection c = pool.getConnection();
+        PreparedStatement p =
+            c.prepareStatement(
+                "UPDATE study_owners SET expires_at = now() - interval '1 millisecond'"
+                    + " WHERE owner = ?")) {
+      p.setString(1, self);
+      p.executeUpdate();
+    } catch (SQLException e) {
+      log.warn("cannot release study ownership: {}", e.getMessage());
+    }
+    held.clear();
+  }
+}

@@ -1,2 +1,0 @@
--- A test-only version 2: a database "from a newer Vernier" for the refusal test.
-ALTER TABLE trials ADD COLUMN lease_expiry_ms BIGINT;
