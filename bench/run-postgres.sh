@@ -20,29 +20,9 @@ while [[ $# -gt 0 ]]; do
   esac
 done
 
-bin="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)"
-[[ -x "$bin/initdb" ]] || { echo "run-postgres.sh: PostgreSQL is not installed: apt-get install postgresql" >&2; exit 1; }
-as_pg=()
-[[ "$(id -u)" == 0 ]] && as_pg=(runuser -u postgres --)
-
-dir="$(mktemp -d /tmp/vernier-bench-pg.XXXXXX)"
-port="$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
-export PGPASSWORD="bench-$(date +%s%N)"
-printf '%s\n' "$PGPASSWORD" > "$dir/pw"
-[[ "$(id -u)" == 0 ]] && chown -R postgres "$dir"
-cleanup() {
-  "${as_pg[@]}" "$bin/pg_ctl" -D "$dir/data" -m immediate -w stop >/dev/null 2>&1 || true
-  rm -rf "$dir"
-}
-trap cleanup EXIT
-"${as_pg[@]}" "$bin/initdb" -D "$dir/data" -U vernier --pwfile="$dir/pw" --auth-local=trust \
-  --auth-host=scram-sha-256 -E UTF8 >/dev/null
-"${as_pg[@]}" "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w \
-  -o "-p $port -c listen_addresses=127.0.0.1 -c unix_socket_directories=$dir -c max_connections=200" start >/dev/null
-for db in vernier_default vernier_random optuna; do
-  "${as_pg[@]}" "$bin/createdb" -h "$dir" -p "$port" -U vernier "$db"
-done
-echo "PostgreSQL $("$bin/postgres" --version | awk '{print $3}') at 127.0.0.1:$port (fsync=$("${as_pg[@]}" "$bin/psql" -h "$dir" -p "$port" -U vernier -Atc 'show fsync' postgres), synchronous_commit=$("${as_pg[@]}" "$bin/psql" -h "$dir" -p "$port" -U vernier -Atc 'show synchronous_commit' postgres))"
+source "$here/lib/throwaway-postgres.sh"
+for db in vernier_default vernier_random optuna; do pg_createdb "$db"; done
+port="$pg_port"
 
 load=("$here/run-load.sh" --mode ask_tell --clients "$clients" --seconds "$seconds" --warmup 0 --seed 1)
 echo "== 1. Vernier, default sampler, PostgreSQL"

@@ -129,8 +129,18 @@ public final class LoadGenerator implements Callable<Integer> {
 
   @Option(
       names = "--target",
-      description = "host:port of a running server; default: start one here.")
+      description =
+          "host:port of a running server, or several separated by commas (replicas: clients and"
+              + " their channels are spread over them); default: start one here.")
   String target;
+
+  @Option(
+      names = "--studies",
+      defaultValue = "1",
+      description =
+          "Studies to run at once; study i is created through target i (with replicas, the one"
+              + " that creates a study owns it) and client c works on study c mod N.")
+  int studyCount;
 
   @Option(
       names = "--db",
@@ -167,16 +177,22 @@ public final class LoadGenerator implements Callable<Integer> {
               + " (every tell durable: SQLite WAL with synchronous=FULL; PostgreSQL with its"
               + " defaults, fsync and synchronous_commit on)");
     }
-    List<ManagedChannel> pool = new ArrayList<>();
+    List<String> targets = List.of(address.split(","));
+    List<ManagedChannel> pool = new ArrayList<>(); // target by target: client c uses c mod size
     for (int i = 0; i < channels; i++) {
-      pool.add(NettyChannelBuilder.forTarget(address).usePlaintext().build());
+      for (String t : targets) {
+        pool.add(NettyChannelBuilder.forTarget(t.trim()).usePlaintext().build());
+      }
     }
     try {
-      String study = createStudy(pool.get(0));
+      List<String> studies = new ArrayList<>();
+      for (int i = 0; i < studyCount; i++) {
+        studies.add(createStudy(pool.get(i % targets.size())));
+      }
       switch (mode) {
-        case ASK_TELL -> askTell(pool, study);
-        case REPORT -> reportHeavy(pool, study);
-        case LEASES -> holdLeases(pool, study);
+        case ASK_TELL -> askTell(pool, studies);
+        case REPORT -> reportHeavy(pool, studies);
+        case LEASES -> holdLeases(pool, studies.get(0));
       }
     } finally {
       pool.forEach(ManagedChannel::shutdownNow);
@@ -239,11 +255,13 @@ public final class LoadGenerator implements Callable<Integer> {
     }
   }
 
-  private void askTell(List<ManagedChannel> pool, String study) throws InterruptedException {
+  private void askTell(List<ManagedChannel> pool, List<String> studies)
+      throws InterruptedException {
     List<Recorder> recorders =
         run(
             pool,
-            (stub, rec) -> {
+            studies,
+            (stub, study, rec) -> {
               long t0 = System.nanoTime();
               Assignment a = ask(stub, study);
               long t1 = System.nanoTime();
@@ -289,11 +307,13 @@ public final class LoadGenerator implements Callable<Integer> {
     return value;
   }
 
-  private void reportHeavy(List<ManagedChannel> pool, String study) throws InterruptedException {
+  private void reportHeavy(List<ManagedChannel> pool, List<String> studies)
+      throws InterruptedException {
     List<Recorder> recorders =
         run(
             pool,
-            (stub, rec) -> {
+            studies,
+            (stub, study, rec) -> {
               Assignment a = ask(stub, study);
               if (a == null) {
                 return;
@@ -410,10 +430,11 @@ public final class LoadGenerator implements Callable<Integer> {
 
   @FunctionalInterface
   private interface Op {
-    void run(WorkerServiceGrpc.WorkerServiceBlockingStub stub, Recorder recorder);
+    void run(WorkerServiceGrpc.WorkerServiceBlockingStub stub, String study, Recorder recorder);
   }
 
-  private List<Recorder> run(List<ManagedChannel> pool, Op op) throws InterruptedException {
+  private List<Recorder> run(List<ManagedChannel> pool, List<String> studies, Op op)
+      throws InterruptedException {
     List<Recorder> recorders = new ArrayList<>();
     CountDownLatch done = new CountDownLatch(clients);
     for (int c = 0; c < clients; c++) {
@@ -421,13 +442,14 @@ public final class LoadGenerator implements Callable<Integer> {
       recorders.add(rec);
       WorkerServiceGrpc.WorkerServiceBlockingStub stub =
           WorkerServiceGrpc.newBlockingStub(pool.get(c % pool.size()));
+      String study = studies.get(c % studies.size());
       Thread t =
           new Thread(
               () -> {
                 try {
                   while (!stop.get()) {
                     try {
-                      op.run(stub, rec);
+                      op.run(stub, study, rec);
                     } catch (StatusRuntimeException e) {
                       errors.incrementAndGet();
                     }

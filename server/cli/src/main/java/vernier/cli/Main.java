@@ -16,6 +16,7 @@ import picocli.CommandLine.ScopeType;
     subcommands = {
       ServerCommand.class,
       StudyCommand.class,
+      DbCommand.class,
       AgentCommand.class,
       vernier.djl.DjlWorker.class,
       PluginsCommand.class,

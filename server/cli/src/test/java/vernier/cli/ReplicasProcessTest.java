@@ -107,7 +107,7 @@ final class ReplicasProcessTest {
     System.out.printf(
         "failover: first ask through another replica %.1f s after kill -9%n", failoverSeconds);
     assertThat(failoverSeconds).isLessThan(30);
-    checkStored(replicas.get(1).target());
+    checkStored(replicas.get(1).target(), true);
   }
 
   @Test
@@ -126,7 +126,7 @@ final class ReplicasProcessTest {
     owner.kill();
     awaitTells(tells.get() + 150);
     finish(workers);
-    checkStored(front);
+    checkStored(front, true);
   }
 
   @Test
@@ -161,7 +161,9 @@ final class ReplicasProcessTest {
     finish(workers);
     String log = paused.output();
     assertThat(log).contains("lost study sweep");
-    checkStored(replicas.get(1).target());
+    // calls hanging on the paused owner ran into their deadline and their workers moved on, so
+    // no trial is expected to span the pause here (the kill tests check that leases survive)
+    checkStored(replicas.get(1).target(), false);
   }
 
   // ---- the workers -------------------------------------------------------------------------
@@ -265,7 +267,7 @@ final class ReplicasProcessTest {
     throw new AssertionError("no replica logged that it owns " + study);
   }
 
-  private void checkStored(String target) {
+  private void checkStored(String target, boolean leasesSpanTheFailure) {
     try (VernierClient client = VernierClient.connect(target)) {
       List<Trial> stored = allTrials(client);
       Map<String, Trial> byName = new ConcurrentHashMap<>();
@@ -282,9 +284,11 @@ final class ReplicasProcessTest {
     }
     assertThat(conflicts).as("trial numbers handed out twice with different params").isEmpty();
     assertThat(leasesLost.get()).as("leases lost by live workers").isZero();
-    assertThat(toldAcrossTheFailure.get())
-        .as("trials asked before the failure, told after")
-        .isPositive();
+    if (leasesSpanTheFailure) {
+      assertThat(toldAcrossTheFailure.get())
+          .as("trials asked before the failure, told after")
+          .isPositive();
+    }
   }
 
   private static List<Trial> allTrials(VernierClient client) {

@@ -42,7 +42,7 @@ public record ServerConfig(
     this(host, grpcPort, httpPort, database, pluginsDir, databasePasswordFile, null, null);
   }
 
-  public static final String MEMORY = ":memory:";
+  public static final String MEMORY = vernier.server.storage.Stores.MEMORY;
   public static final int DEFAULT_GRPC_PORT = 7070;
 
   /** Not Prometheus's own 9090, so both run on one machine with their defaults. */

@@ -3,7 +3,6 @@ package vernier.server;
 import com.google.inject.AbstractModule;
 import com.google.inject.Provides;
 import com.google.inject.Singleton;
-import java.nio.file.Path;
 import java.time.Clock;
 import org.slf4j.LoggerFactory;
 import vernier.server.health.Readiness;
@@ -12,12 +11,8 @@ import vernier.server.metrics.VernierMetrics;
 import vernier.server.plugin.PluginLoader;
 import vernier.server.plugin.PluginRegistry;
 import vernier.server.spec.StudySpecs;
-import vernier.server.storage.DatabasePassword;
-import vernier.server.storage.MemoryStore;
-import vernier.server.storage.PostgresStore;
-import vernier.server.storage.PostgresUrl;
-import vernier.server.storage.SqliteStore;
 import vernier.server.storage.Store;
+import vernier.server.storage.Stores;
 import vernier.server.study.StudyExecutor;
 import vernier.server.study.StudyRegistry;
 
@@ -49,19 +44,12 @@ public final class ServerModule extends AbstractModule {
     @Provides
     @Singleton
     Store store(ServerConfig config, VernierMetrics metrics) {
-      if (ServerConfig.MEMORY.equals(config.database())) {
-        return new MemoryStore();
-      }
-      if (PostgresUrl.isPostgres(config.database())) {
-        return new PostgresStore(
-            PostgresUrl.parse(config.database()),
-            DatabasePassword.resolve(config.databasePasswordFile(), System.getenv()),
-            config.ownershipTtl() == null
-                ? PostgresStore.DEFAULT_OWNERSHIP_TTL
-                : config.ownershipTtl(),
-            metrics);
-      }
-      return new SqliteStore(Path.of(config.database()), metrics);
+      return Stores.open(
+          config.database(),
+          config.databasePasswordFile(),
+          config.ownershipTtl(),
+          System.getenv(),
+          metrics);
     }
   }
 

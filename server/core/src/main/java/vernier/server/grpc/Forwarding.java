@@ -23,9 +23,12 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.StreamObserver;
+import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
+import java.util.stream.IntStream;
 import vernier.v1.StudyServiceGrpc;
 import vernier.v1.WorkerServiceGrpc;
 
@@ -43,7 +46,15 @@ public final class Forwarding implements AutoCloseable {
       Metadata.Key.of(HEADER, Metadata.ASCII_STRING_MARSHALLER);
   private static final Context.Key<Boolean> FORWARDED = Context.key(HEADER);
 
-  private final ConcurrentHashMap<String, ManagedChannel> channels = new ConcurrentHashMap<>();
+  /**
+   * Connections per owner: a replica serves each connection's calls on one event-loop thread, so
+   * one connection would funnel everything forwarded from here through one thread there.
+   */
+  private static final int CONNECTIONS_PER_OWNER = 4;
+
+  private final ConcurrentHashMap<String, List<ManagedChannel>> channels =
+      new ConcurrentHashMap<>();
+  private final AtomicInteger next = new AtomicInteger();
 
   /** One forwarding of a unary call: the call on the owner's stub. */
   @FunctionalInterface
@@ -171,9 +182,14 @@ public final class Forwarding implements AutoCloseable {
   }
 
   private Channel channel(String owner) {
-    ManagedChannel channel =
+    List<ManagedChannel> pool =
         channels.computeIfAbsent(
-            owner, a -> NettyChannelBuilder.forTarget(a).usePlaintext().build());
+            owner,
+            a ->
+                IntStream.range(0, CONNECTIONS_PER_OWNER)
+                    .mapToObj(i -> NettyChannelBuilder.forTarget(a).usePlaintext().build())
+                    .toList());
+    ManagedChannel channel = pool.get(Math.floorMod(next.getAndIncrement(), pool.size()));
     return ClientInterceptors.intercept(channel, MARK);
   }
 
@@ -195,8 +211,9 @@ public final class Forwarding implements AutoCloseable {
 
   @Override
   public void close() {
-    channels.values().forEach(ManagedChannel::shutdownNow);
-    for (ManagedChannel c : channels.values()) {
+    List<ManagedChannel> all = channels.values().stream().flatMap(List::stream).toList();
+    all.forEach(ManagedChannel::shutdownNow);
+    for (ManagedChannel c : all) {
       try {
         c.awaitTermination(5, TimeUnit.SECONDS);
       } catch (InterruptedException e) {

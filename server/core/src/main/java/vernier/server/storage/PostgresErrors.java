@@ -16,6 +16,13 @@ final class PostgresErrors {
     String state = sql == null ? "" : String.valueOf(sql.getSQLState());
     String detail = cause == null ? "unknown error" : String.valueOf(cause.getMessage());
     String where = url.host() + ":" + url.port();
+    if (detail.contains("no password was provided")) {
+      return "PostgreSQL at "
+          + where
+          + " asks for a password"
+          + (url.user() == null ? "" : " for user " + url.user())
+          + " and none was given: set PGPASSWORD, --db-password-file or a line in ~/.pgpass";
+    }
     if (state.equals("28P01") || state.equals("28000")) {
       return "PostgreSQL at "
           + where

@@ -5,10 +5,8 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -44,6 +42,11 @@ final class PostgresOwnership implements StudyOwnership, AutoCloseable {
   private final long ttlMillis;
   private volatile String address; // null until the gRPC server listens
   private final Map<String, Long> held = new ConcurrentHashMap<>();
+  private final Map<String, KnownOwner> elsewhere = new ConcurrentHashMap<>();
+
+  /** How long a live claim of another replica is taken as known without asking again. */
+  static final long REMEMBER_OWNER_MS = 1_000;
+
   private final List<Consumer<String>> listeners = new CopyOnWriteArrayList<>();
   private final ScheduledExecutorService renewer =
       Executors.newSingleThreadScheduledExecutor(
@@ -82,7 +85,23 @@ final class PostgresOwnership implements StudyOwnership, AutoCloseable {
       throw new StoreException(
           "this replica is starting: it cannot serve study " + studyId + " yet");
     }
+    KnownOwner known = elsewhere.get(studyId);
+    if (known != null && System.nanoTime() < known.untilNanos()) {
+      return new Elsewhere(known.address());
+    }
     try (Connection c = pool.getConnection()) {
+      // a plain read first: a live owner elsewhere is the common answer, and it takes no lock
+      try (PreparedStatement p =
+          c.prepareStatement(
+              "SELECT owner, address, (EXTRACT(EPOCH FROM (expires_at - now())) * 1000)::bigint"
+                  + " FROM study_owners WHERE study_id = ?")) {
+        p.setString(1, studyId);
+        try (ResultSet rs = p.executeQuery()) {
+          if (rs.next() && !rs.getString(1).equals(self) && rs.getLong(3) > 0) {
+            return elsewhere(studyId, rs.getString(2), rs.getLong(3));
+          }
+        }
+      }
       try (PreparedStatement p =
           c.prepareStatement(
               "INSERT INTO study_owners (study_id, owner, address, epoch, expires_at)"
@@ -103,29 +122,42 @@ final class PostgresOwnership implements StudyOwnership, AutoCloseable {
           if (rs.next()) {
             long epoch = rs.getLong(1);
             held.put(studyId, epoch);
+            elsewhere.remove(studyId);
             log.info("owning study {} (epoch {})", studyId, epoch);
             return new Owned(epoch);
           }
         }
       }
       try (PreparedStatement p =
-          c.prepareStatement("SELECT owner, address, epoch FROM study_owners WHERE study_id = ?")) {
+          c.prepareStatement(
+              "SELECT address, (EXTRACT(EPOCH FROM (expires_at - now())) * 1000)::bigint"
+                  + " FROM study_owners WHERE study_id = ?")) {
         p.setString(1, studyId);
         try (ResultSet rs = p.executeQuery()) {
           if (!rs.next()) {
             return new Missing();
           }
-          if (rs.getString(1).equals(self)) {
-            held.put(studyId, rs.getLong(3));
-            return new Owned(rs.getLong(3));
-          }
-          return new Elsewhere(rs.getString(2));
+          return elsewhere(studyId, rs.getString(1), rs.getLong(2)); // it won the race
         }
       }
     } catch (SQLException e) {
       throw new StoreException("cannot claim study " + studyId + ": " + e.getMessage(), e);
     }
   }
+
+  /**
+   * Remembers another replica's live claim for at most {@value #REMEMBER_OWNER_MS} ms (and never
+   * past its expiry), so calls that are forwarded do not each ask the database who owns the study;
+   * a study that moves is found again within that time.
+   */
+  private Claim elsewhere(String studyId, String owner, long remainingMillis) {
+    long keep = Math.max(0, Math.min(remainingMillis, REMEMBER_OWNER_MS));
+    elsewhere.put(
+        studyId, new KnownOwner(owner, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(keep)));
+    return new Elsewhere(owner);
+  }
+
+  private record KnownOwner(String address, long untilNanos) {}
 
   /** Records a study this replica created (its row was inserted with the study, epoch 1). */
   void created(String studyId) {
@@ -186,23 +218,34 @@ final class PostgresOwnership implements StudyOwnership, AutoCloseable {
     held.remove(studyId);
   }
 
+  /**
+   * Extends this replica's claims, then reads which are still its own. The update skips rows that a
+   * write transaction holds at that moment (that write's fence extends them itself), so renewal
+   * never waits for a lock and can never be part of a deadlock with the writers; the read that
+   * follows sees every committed claim, skipped or not.
+   */
   private void renew() {
     if (held.isEmpty()) {
       lastRenewalNanos = System.nanoTime();
       return;
     }
-    Set<String> renewed = new HashSet<>();
-    try (Connection c = pool.getConnection();
-        PreparedStatement p =
-            c.prepareStatement(
-                "UPDATE study_owners SET expires_at = now() + ? * interval '1 millisecond'"
-                    + " WHERE owner = ? RETURNING study_id, epoch")) {
-      p.setLong(1, ttlMillis);
-      p.setString(2, self);
-      try (ResultSet rs = p.executeQuery()) {
-        while (rs.next()) {
-          if (Long.valueOf(rs.getLong(2)).equals(held.get(rs.getString(1)))) {
-            renewed.add(rs.getString(1));
+    Map<String, Long> ours = new java.util.HashMap<>();
+    try (Connection c = pool.getConnection()) {
+      try (PreparedStatement p =
+          c.prepareStatement(
+              "UPDATE study_owners SET expires_at = now() + ? * interval '1 millisecond'"
+                  + " WHERE study_id IN (SELECT study_id FROM study_owners WHERE owner = ?"
+                  + " FOR UPDATE SKIP LOCKED)")) {
+        p.setLong(1, ttlMillis);
+        p.setString(2, self);
+        p.executeUpdate();
+      }
+      try (PreparedStatement p =
+          c.prepareStatement("SELECT study_id, epoch FROM study_owners WHERE owner = ?")) {
+        p.setString(1, self);
+        try (ResultSet rs = p.executeQuery()) {
+          while (rs.next()) {
+            ours.put(rs.getString(1), rs.getLong(2));
           }
         }
       }
@@ -220,9 +263,9 @@ final class PostgresOwnership implements StudyOwnership, AutoCloseable {
       held.keySet().forEach(this::lose);
       return;
     }
-    for (String study : held.keySet()) {
-      if (!renewed.contains(study)) {
-        lose(study);
+    for (Map.Entry<String, Long> claim : held.entrySet()) {
+      if (!claim.getValue().equals(ours.get(claim.getKey()))) {
+        fenced(claim.getKey(), claim.getValue());
       }
     }
   }

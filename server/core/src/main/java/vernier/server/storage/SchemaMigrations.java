@@ -153,7 +153,10 @@ final class SchemaMigrations {
   /** One line when something changed; silence when the schema was already current. */
   private void report(MigrationVersion from, boolean adopted, MigrateResult result) {
     String to = result.targetSchemaVersion;
-    if (from == null) {
+    if (from == null && result.migrationsExecuted == 0) {
+      // another server created it between our look and Flyway's lock (replicas starting together)
+      log.info("{} schema of {} was created by another server meanwhile", kind, name);
+    } else if (from == null) {
       log.info("Created {} schema of {} at version {}", kind, name, to);
     } else if (result.migrationsExecuted > 0) {
       log.info(

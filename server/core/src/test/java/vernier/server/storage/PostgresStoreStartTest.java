@@ -27,6 +27,15 @@ final class PostgresStoreStartTest {
   }
 
   @Test
+  void noPasswordAtAll_saysWhereToPutOne() {
+    PostgresUrl url = postgres.newDatabase();
+    assertThatThrownBy(() -> new PostgresStore(url, null, Store.CommitListener.NONE))
+        .isInstanceOf(StoreException.class)
+        .hasMessageContaining("asks for a password for user " + LocalPostgres.USER)
+        .hasMessageContaining("PGPASSWORD, --db-password-file or a line in ~/.pgpass");
+  }
+
+  @Test
   void anUnreachableServer_isNamedWithItsAddress() throws IOException {
     int closedPort;
     try (ServerSocket s = new ServerSocket(0)) {
