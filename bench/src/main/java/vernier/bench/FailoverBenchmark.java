@@ -28,8 +28,6 @@ import vernier.client.LeaseLostException;
 import vernier.client.VernierClient;
 import vernier.v1.Direction;
 import vernier.v1.FloatDomain;
-import vernier.v1.ListTrialsRequest;
-import vernier.v1.ListTrialsResponse;
 import vernier.v1.Objective;
 import vernier.v1.ParameterSpec;
 import vernier.v1.PluginSpec;
@@ -144,7 +142,7 @@ public final class FailoverBenchmark implements Callable<Integer> {
     int lost = 0;
     try (VernierClient reader = VernierClient.connect(target(1))) {
       Map<String, Double> stored = new ConcurrentHashMap<>();
-      for (Trial t : allTrials(reader, study)) {
+      for (Trial t : reader.allTrials("studies/" + study)) {
         if (t.getState() == Trial.State.SUCCEEDED) {
           stored.put(t.getName(), t.getValuesMap().get("loss"));
         }
@@ -193,25 +191,6 @@ public final class FailoverBenchmark implements Callable<Integer> {
         .addObjectives(Objective.newBuilder().setMetric("loss").setDirection(Direction.MINIMIZE))
         .setSampler(PluginSpec.newBuilder().setName("random"))
         .build();
-  }
-
-  private static List<Trial> allTrials(VernierClient client, String study) {
-    List<Trial> out = new ArrayList<>();
-    String token = "";
-    do {
-      ListTrialsResponse page =
-          client
-              .studies()
-              .listTrials(
-                  ListTrialsRequest.newBuilder()
-                      .setStudy("studies/" + study)
-                      .setPageSize(1000)
-                      .setPageToken(token)
-                      .build());
-      out.addAll(page.getTrialsList());
-      token = page.getNextPageToken();
-    } while (!token.isEmpty());
-    return out;
   }
 
   private String target(int replica) {

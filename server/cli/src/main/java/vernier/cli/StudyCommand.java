@@ -244,22 +244,9 @@ final class StudyCommand {
 
     @Override
     void run(VernierClient client) throws Exception {
-      List<Trial> trials = new ArrayList<>();
-      String token = "";
-      do {
-        ListTrialsResponse page =
-            client
-                .studies()
-                .listTrials(
-                    ListTrialsRequest.newBuilder()
-                        .setStudy(name(study))
-                        .addAllStates(states)
-                        .setPageSize(1000)
-                        .setPageToken(token)
-                        .build());
-        trials.addAll(page.getTrialsList());
-        token = page.getNextPageToken();
-      } while (!token.isEmpty());
+      List<Trial> trials =
+          client.allTrials(
+              name(study), ListTrialsRequest.newBuilder().addAllStates(states).build());
       printTrials(ListTrialsResponse.newBuilder().addAllTrials(trials), trials);
     }
   }

@@ -19,8 +19,6 @@ import vernier.client.VernierClient;
 import vernier.server.storage.LocalPostgres;
 import vernier.v1.Direction;
 import vernier.v1.FloatDomain;
-import vernier.v1.ListTrialsRequest;
-import vernier.v1.ListTrialsResponse;
 import vernier.v1.Objective;
 import vernier.v1.ParamValue;
 import vernier.v1.ParameterSpec;
@@ -103,7 +101,7 @@ final class CrashRecoveryTest {
       }
       assertThat(atKill).isLessThan(TELLS_IN_ALL);
 
-      List<Trial> stored = allTrials(admin);
+      List<Trial> stored = admin.allTrials("studies/crash");
       Map<String, Trial> byName = new ConcurrentHashMap<>();
       stored.forEach(t -> byName.put(t.getName(), t));
       assertThat(byName).hasSize(stored.size());
@@ -159,24 +157,5 @@ final class CrashRecoveryTest {
       Thread.sleep(20);
     }
     assertThat(tells.get()).as("acknowledged tells").isGreaterThanOrEqualTo(n);
-  }
-
-  private static List<Trial> allTrials(VernierClient client) {
-    List<Trial> out = new ArrayList<>();
-    String token = "";
-    do {
-      ListTrialsResponse page =
-          client
-              .studies()
-              .listTrials(
-                  ListTrialsRequest.newBuilder()
-                      .setStudy("studies/crash")
-                      .setPageSize(1000)
-                      .setPageToken(token)
-                      .build());
-      out.addAll(page.getTrialsList());
-      token = page.getNextPageToken();
-    } while (!token.isEmpty());
-    return out;
   }
 }

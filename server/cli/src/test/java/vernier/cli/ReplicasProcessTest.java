@@ -24,8 +24,6 @@ import vernier.client.VernierClient;
 import vernier.server.storage.LocalPostgres;
 import vernier.v1.Direction;
 import vernier.v1.FloatDomain;
-import vernier.v1.ListTrialsRequest;
-import vernier.v1.ListTrialsResponse;
 import vernier.v1.Objective;
 import vernier.v1.ParamValue;
 import vernier.v1.ParameterSpec;
@@ -269,7 +267,7 @@ final class ReplicasProcessTest {
 
   private void checkStored(String target, boolean leasesSpanTheFailure) {
     try (VernierClient client = VernierClient.connect(target)) {
-      List<Trial> stored = allTrials(client);
+      List<Trial> stored = client.allTrials("studies/sweep");
       Map<String, Trial> byName = new ConcurrentHashMap<>();
       stored.forEach(t -> byName.put(t.getName(), t));
       for (Map.Entry<String, Double> told : acknowledged.entrySet()) {
@@ -289,25 +287,6 @@ final class ReplicasProcessTest {
           .as("trials asked before the failure, told after")
           .isPositive();
     }
-  }
-
-  private static List<Trial> allTrials(VernierClient client) {
-    List<Trial> out = new ArrayList<>();
-    String token = "";
-    do {
-      ListTrialsResponse page =
-          client
-              .studies()
-              .listTrials(
-                  ListTrialsRequest.newBuilder()
-                      .setStudy("studies/sweep")
-                      .setPageSize(1000)
-                      .setPageToken(token)
-                      .build());
-      out.addAll(page.getTrialsList());
-      token = page.getNextPageToken();
-    } while (!token.isEmpty());
-    return out;
   }
 
   // ---- the load balancer -------------------------------------------------------------------

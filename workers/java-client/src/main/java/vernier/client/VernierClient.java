@@ -11,6 +11,8 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Executors;
@@ -19,9 +21,12 @@ import java.util.concurrent.TimeUnit;
 import vernier.v1.AskRequest;
 import vernier.v1.AskResponse;
 import vernier.v1.CreateStudyRequest;
+import vernier.v1.ListTrialsRequest;
+import vernier.v1.ListTrialsResponse;
 import vernier.v1.Study;
 import vernier.v1.StudyServiceGrpc;
 import vernier.v1.StudySpec;
+import vernier.v1.Trial;
 import vernier.v1.WorkerServiceGrpc;
 
 /**
@@ -182,6 +187,34 @@ public final class VernierClient implements AutoCloseable {
       throw new IllegalArgumentException("parallel must be >= 1, got " + parallel);
     }
     return new SweepRunner(this, study, workerId, function).run(parallel);
+  }
+
+  /**
+   * Every trial of {@code study} (a resource name, {@code studies/ID}) matching {@code request}'s
+   * filters, in number order, reading page after page; the request's study and page token are set
+   * here.
+   */
+  public List<Trial> allTrials(String study, ListTrialsRequest request) {
+    List<Trial> out = new ArrayList<>();
+    String token = "";
+    do {
+      ListTrialsResponse page =
+          studies()
+              .listTrials(
+                  request.toBuilder()
+                      .setStudy(study)
+                      .setPageSize(request.getPageSize() == 0 ? 1000 : request.getPageSize())
+                      .setPageToken(token)
+                      .build());
+      out.addAll(page.getTrialsList());
+      token = page.getNextPageToken();
+    } while (!token.isEmpty());
+    return out;
+  }
+
+  /** Every trial of {@code study}, in number order. */
+  public List<Trial> allTrials(String study) {
+    return allTrials(study, ListTrialsRequest.getDefaultInstance());
   }
 
   /** Creates the study, or returns it when it already exists with the same spec. */
