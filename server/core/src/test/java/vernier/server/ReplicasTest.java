@@ -63,7 +63,7 @@ final class ReplicasTest {
     Path password = Files.writeString(dir.resolve("pw"), LocalPostgres.PASSWORD);
     VernierServer server =
         VernierServer.create(
-                new ServerConfig("127.0.0.1", 0, -1, url.toString(), null, password, null, ttl))
+                new ServerConfig("127.0.0.1", 0, 0, url.toString(), null, password, null, ttl))
             .start();
     ManagedChannel channel =
         NettyChannelBuilder.forAddress("127.0.0.1", server.grpcPort()).usePlaintext().build();
@@ -79,6 +79,17 @@ final class ReplicasTest {
 
     WorkerServiceGrpc.WorkerServiceBlockingStub workers() {
       return WorkerServiceGrpc.newBlockingStub(channel);
+    }
+
+    /** This replica's Prometheus page. */
+    String metrics() throws Exception {
+      return java.net.http.HttpClient.newHttpClient()
+          .send(
+              java.net.http.HttpRequest.newBuilder(
+                      java.net.URI.create("http://127.0.0.1:" + server.httpPort() + "/metrics"))
+                  .build(),
+              java.net.http.HttpResponse.BodyHandlers.ofString())
+          .body();
     }
 
     @Override
@@ -134,6 +145,13 @@ final class ReplicasTest {
     assertThat(owner("s")).isEqualTo("127.0.0.1:" + a.server().grpcPort());
     // a second create through b is the same study (forwarded, idempotent)
     assertThat(b.studies().createStudy(create("s")).getName()).isEqualTo("studies/s");
+    // per-study series come from the owner only; b counts what it forwarded
+    assertThat(a.metrics()).contains("vernier_studies_served 1.0").contains("study=\"s\"");
+    assertThat(b.metrics())
+        .contains("vernier_studies_served 0.0")
+        .contains("vernier_forwarded_calls_total{method=\"Ask\"} 5.0")
+        .contains("vernier_forwarded_calls_total{method=\"Tell\"} 5.0")
+        .doesNotContain("study=\"s\"");
   }
 
   @Test
@@ -161,6 +179,8 @@ final class ReplicasTest {
     Study s = b.studies().getStudy(GetStudyRequest.newBuilder().setName("studies/s").build());
     assertThat(s.getTrialCounts().getSucceeded()).isEqualTo(3);
     assertThat(epoch("s")).isEqualTo(before + 1); // b's takeover, and nothing since
+    assertThat(a.metrics()).contains("vernier_studies_moved_total 1.0");
+    assertThat(b.metrics()).contains("vernier_studies_served 1.0");
   }
 
   private void expireClaims() throws Exception {

@@ -4,6 +4,7 @@ import com.google.common.util.concurrent.FutureCallback;
 import com.google.common.util.concurrent.Futures;
 import com.google.common.util.concurrent.ListenableFuture;
 import com.google.common.util.concurrent.MoreExecutors;
+import com.google.inject.Inject;
 import com.google.inject.Singleton;
 import io.grpc.CallOptions;
 import io.grpc.Channel;
@@ -29,6 +30,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.stream.IntStream;
+import vernier.server.metrics.VernierMetrics;
 import vernier.v1.StudyServiceGrpc;
 import vernier.v1.WorkerServiceGrpc;
 
@@ -55,6 +57,12 @@ public final class Forwarding implements AutoCloseable {
   private final ConcurrentHashMap<String, List<ManagedChannel>> channels =
       new ConcurrentHashMap<>();
   private final AtomicInteger next = new AtomicInteger();
+  private final ClientInterceptor mark;
+
+  @Inject
+  Forwarding(VernierMetrics metrics) {
+    this.mark = marking(metrics);
+  }
 
   /** One forwarding of a unary call: the call on the owner's stub. */
   @FunctionalInterface
@@ -190,24 +198,27 @@ public final class Forwarding implements AutoCloseable {
                     .mapToObj(i -> NettyChannelBuilder.forTarget(a).usePlaintext().build())
                     .toList());
     ManagedChannel channel = pool.get(Math.floorMod(next.getAndIncrement(), pool.size()));
-    return ClientInterceptors.intercept(channel, MARK);
+    return ClientInterceptors.intercept(channel, mark);
   }
 
-  private static final ClientInterceptor MARK =
-      new ClientInterceptor() {
-        @Override
-        public <Q, A> ClientCall<Q, A> interceptCall(
-            MethodDescriptor<Q, A> method, CallOptions options, Channel next) {
-          return new ForwardingClientCall.SimpleForwardingClientCall<>(
-              next.newCall(method, options)) {
-            @Override
-            public void start(Listener<A> listener, Metadata headers) {
-              headers.put(FORWARDED_HEADER, "1");
-              super.start(listener, headers);
-            }
-          };
-        }
-      };
+  /** Marks each forwarded call with the header, and counts it. */
+  private static ClientInterceptor marking(VernierMetrics metrics) {
+    return new ClientInterceptor() {
+      @Override
+      public <Q, A> ClientCall<Q, A> interceptCall(
+          MethodDescriptor<Q, A> method, CallOptions options, Channel next) {
+        metrics.forwarded(method.getBareMethodName());
+        return new ForwardingClientCall.SimpleForwardingClientCall<>(
+            next.newCall(method, options)) {
+          @Override
+          public void start(Listener<A> listener, Metadata headers) {
+            headers.put(FORWARDED_HEADER, "1");
+            super.start(listener, headers);
+          }
+        };
+      }
+    };
+  }
 
   @Override
   public void close() {

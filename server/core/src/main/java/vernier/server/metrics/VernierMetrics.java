@@ -68,6 +68,8 @@ public final class VernierMetrics implements StudyRegistry.Listener, Store.Commi
   private final Map<String, Counter> askCounters = new ConcurrentHashMap<>();
   private final Map<String, Timer> samplerCalls = new ConcurrentHashMap<>();
   private final Map<String, DistributionSummary> samplerBatches = new ConcurrentHashMap<>();
+  private final Map<String, Counter> forwardCounters = new ConcurrentHashMap<>();
+  private final Counter studiesMoved;
 
   @Inject
   public VernierMetrics() {
@@ -85,6 +87,14 @@ public final class VernierMetrics implements StudyRegistry.Listener, Store.Commi
     commitSize =
         DistributionSummary.builder("vernier.storage.commit.writes")
             .description("Requests committed together in one storage transaction")
+            .register(registry);
+    Gauge.builder("vernier.studies.served", studyMeters, Map::size)
+        .description("Studies this server serves: all of them alone, those it owns among replicas")
+        .register(registry);
+    studiesMoved =
+        Counter.builder("vernier.studies.moved")
+            .description(
+                "Studies this replica stopped serving because another replica owns them now")
             .register(registry);
     Gauge.builder("vernier.build.info", () -> 1)
         .description("The running Vernier's version and git commit (always 1)")
@@ -216,6 +226,24 @@ public final class VernierMetrics implements StudyRegistry.Listener, Store.Commi
                     first.direction().name().toLowerCase(Locale.ROOT)))
             .register(registry));
     studyMeters.put(c.id(), meters);
+  }
+
+  /** Counts a call this replica forwarded to the owner of its study ({@code method}: "Ask"). */
+  public void forwarded(String method) {
+    forwardCounters
+        .computeIfAbsent(
+            method,
+            m ->
+                Counter.builder("vernier.forwarded.calls")
+                    .description("Calls forwarded to the replica that owns their study")
+                    .tags("method", m)
+                    .register(registry))
+        .increment();
+  }
+
+  @Override
+  public void moved(String study) {
+    studiesMoved.increment();
   }
 
   @Override

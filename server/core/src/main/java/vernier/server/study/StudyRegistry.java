@@ -46,6 +46,9 @@ public final class StudyRegistry implements AutoCloseable {
     void loaded(StudyCoordinator coordinator);
 
     void removed(StudyCoordinator coordinator);
+
+    /** Another replica owns {@code study} now: this one stopped serving it. */
+    default void moved(String study) {}
   }
 
   private final Store store;
@@ -81,6 +84,7 @@ public final class StudyRegistry implements AutoCloseable {
     if (c != null) {
       c.moved();
       listener.removed(c);
+      listener.moved(studyId);
     }
   }
 
