@@ -91,16 +91,9 @@ final class PostgresOwnership implements StudyOwnership, AutoCloseable {
     }
     try (Connection c = pool.getConnection()) {
       // a plain read first: a live owner elsewhere is the common answer, and it takes no lock
-      try (PreparedStatement p =
-          c.prepareStatement(
-              "SELECT owner, address, (EXTRACT(EPOCH FROM (expires_at - now())) * 1000)::bigint"
-                  + " FROM study_owners WHERE study_id = ?")) {
-        p.setString(1, studyId);
-        try (ResultSet rs = p.executeQuery()) {
-          if (rs.next() && !rs.getString(1).equals(self) && rs.getLong(3) > 0) {
-            return elsewhere(studyId, rs.getString(2), rs.getLong(3));
-          }
-        }
+      ClaimRow before = claimRow(c, studyId);
+      if (before != null && !before.owner().equals(self) && before.remainingMillis() > 0) {
+        return elsewhere(studyId, before.address(), before.remainingMillis());
       }
       try (PreparedStatement p =
           c.prepareStatement(
@@ -128,22 +121,30 @@ final class PostgresOwnership implements StudyOwnership, AutoCloseable {
           }
         }
       }
-      try (PreparedStatement p =
-          c.prepareStatement(
-              "SELECT address, (EXTRACT(EPOCH FROM (expires_at - now())) * 1000)::bigint"
-                  + " FROM study_owners WHERE study_id = ?")) {
-        p.setString(1, studyId);
-        try (ResultSet rs = p.executeQuery()) {
-          if (!rs.next()) {
-            return new Missing();
-          }
-          return elsewhere(studyId, rs.getString(1), rs.getLong(2)); // it won the race
-        }
-      }
+      ClaimRow after = claimRow(c, studyId);
+      return after == null
+          ? new Missing()
+          : elsewhere(studyId, after.address(), after.remainingMillis()); // it won the race
     } catch (SQLException e) {
       throw new StoreException("cannot claim study " + studyId + ": " + e.getMessage(), e);
     }
   }
+
+  /** A study's ownership row as committed now, without a lock; null when it has none. */
+  private static ClaimRow claimRow(Connection c, String studyId) throws SQLException {
+    try (PreparedStatement p =
+        c.prepareStatement(
+            "SELECT owner, address, (EXTRACT(EPOCH FROM (expires_at - now())) * 1000)::bigint"
+                + " FROM study_owners WHERE study_id = ?")) {
+      p.setString(1, studyId);
+      try (ResultSet rs = p.executeQuery()) {
+        return rs.next() ? new ClaimRow(rs.getString(1), rs.getString(2), rs.getLong(3)) : null;
+      }
+    }
+  }
+
+  /** An ownership row: its owner's id and address, and the milliseconds until it expires. */
+  private record ClaimRow(String owner, String address, long remainingMillis) {}
 
   /**
    * Remembers another replica's live claim for at most {@value #REMEMBER_OWNER_MS} ms (and never
