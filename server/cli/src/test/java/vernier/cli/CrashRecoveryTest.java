@@ -7,10 +7,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import vernier.client.ActiveTrial;
@@ -20,10 +18,8 @@ import vernier.server.storage.LocalPostgres;
 import vernier.v1.Direction;
 import vernier.v1.FloatDomain;
 import vernier.v1.Objective;
-import vernier.v1.ParamValue;
 import vernier.v1.ParameterSpec;
 import vernier.v1.StudySpec;
-import vernier.v1.Trial;
 
 /**
  * The real server process with 16 concurrent clients is killed with SIGKILL mid-sweep and restarted
@@ -38,10 +34,7 @@ final class CrashRecoveryTest {
 
   @TempDir Path dir;
 
-  private final Map<String, Double> acknowledged = new ConcurrentHashMap<>();
-  private final Map<Long, Map<String, ParamValue>> handedOut = new ConcurrentHashMap<>();
-  private final List<String> conflicts = new ArrayList<>();
-  private final AtomicInteger tells = new AtomicInteger();
+  private final SweepLedger ledger = new SweepLedger();
   private final AtomicBoolean stop = new AtomicBoolean();
 
   /** Starts the server process on a port, always on the same database. */
@@ -90,31 +83,18 @@ final class CrashRecoveryTest {
         t.start();
         clients.add(t);
       }
-      awaitTells(TELLS_BEFORE_KILL);
+      ledger.awaitTells(TELLS_BEFORE_KILL);
       server.kill();
-      int atKill = tells.get();
+      int atKill = ledger.tells();
       server = starter.start(port);
-      awaitTells(TELLS_IN_ALL);
+      ledger.awaitTells(TELLS_IN_ALL);
       stop.set(true);
       for (Thread t : clients) {
         t.join(TimeUnit.SECONDS.toMillis(60));
       }
       assertThat(atKill).isLessThan(TELLS_IN_ALL);
 
-      List<Trial> stored = admin.allTrials("studies/crash");
-      Map<String, Trial> byName = new ConcurrentHashMap<>();
-      stored.forEach(t -> byName.put(t.getName(), t));
-      assertThat(byName).hasSize(stored.size());
-      for (Map.Entry<String, Double> told : acknowledged.entrySet()) {
-        Trial t = byName.get(told.getKey());
-        assertThat(t).as("acknowledged %s", told.getKey()).isNotNull();
-        assertThat(t.getState()).isEqualTo(Trial.State.SUCCEEDED);
-        assertThat(t.getValuesMap()).containsEntry("loss", told.getValue());
-      }
-      for (int i = 0; i < stored.size(); i++) {
-        assertThat(stored.get(i).getNumber()).isEqualTo(i); // dense, unique numbers
-      }
-      assertThat(conflicts).as("trial numbers handed out twice with different params").isEmpty();
+      ledger.checkStored(admin.allTrials("studies/crash"));
     } finally {
       stop.set(true);
       server.close();
@@ -129,33 +109,11 @@ final class CrashRecoveryTest {
           return;
         }
         try (ActiveTrial trial = next.get()) {
-          Map<String, ParamValue> previous =
-              handedOut.putIfAbsent(trial.trial().getNumber(), trial.params());
-          if (previous != null && !previous.equals(trial.params())) {
-            synchronized (conflicts) {
-              conflicts.add(trial.name());
-            }
-          }
-          double x = trial.getDouble("x");
-          double y = trial.getDouble("y");
-          double loss = x * x + y * y;
-          trial.report(0, Map.of("loss", loss + 1));
-          trial.report(1, Map.of("loss", loss + 0.5));
-          trial.succeed(Map.of("loss", loss));
-          acknowledged.put(trial.name(), loss);
-          tells.incrementAndGet();
+          ledger.run(trial);
         } catch (LeaseLostException e) {
           // the trial was abandoned while the server was down: fine, ask again
         }
       }
     }
-  }
-
-  private void awaitTells(int n) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
-    while (tells.get() < n && System.nanoTime() < deadline) {
-      Thread.sleep(20);
-    }
-    assertThat(tells.get()).as("acknowledged tells").isGreaterThanOrEqualTo(n);
   }
 }

@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -25,11 +24,9 @@ import vernier.server.storage.LocalPostgres;
 import vernier.v1.Direction;
 import vernier.v1.FloatDomain;
 import vernier.v1.Objective;
-import vernier.v1.ParamValue;
 import vernier.v1.ParameterSpec;
 import vernier.v1.PluginSpec;
 import vernier.v1.StudySpec;
-import vernier.v1.Trial;
 
 /**
  * Three replica processes on one real PostgreSQL with 16 concurrent workers: the owner of the study
@@ -46,10 +43,7 @@ final class ReplicasProcessTest {
   @TempDir Path dir;
 
   private final List<ServerProcess> replicas = new ArrayList<>();
-  private final Map<String, Double> acknowledged = new ConcurrentHashMap<>();
-  private final Map<Long, Map<String, ParamValue>> handedOut = new ConcurrentHashMap<>();
-  private final List<String> conflicts = new ArrayList<>();
-  private final AtomicInteger tells = new AtomicInteger();
+  private final SweepLedger ledger = new SweepLedger();
   private final AtomicInteger leasesLost = new AtomicInteger();
   private final AtomicInteger toldAcrossTheFailure = new AtomicInteger();
   private final AtomicBoolean stop = new AtomicBoolean();
@@ -95,12 +89,12 @@ final class ReplicasProcessTest {
       admin.createStudy("sweep", spec()); // replica 0 creates it, so it owns it
     }
     List<Thread> workers = startWorkers(w -> rotated(w)); // spread over the three
-    awaitTells(150);
+    ledger.awaitTells(150);
     long killedAt = System.nanoTime();
     failedAt.set(killedAt);
     replicas.get(0).kill();
     double failoverSeconds = firstAskAfter(killedAt, replicas.get(1).target());
-    awaitTells(tells.get() + 150);
+    ledger.awaitTells(ledger.tells() + 150);
     finish(workers);
     System.out.printf(
         "failover: first ask through another replica %.1f s after kill -9%n", failoverSeconds);
@@ -118,11 +112,11 @@ final class ReplicasProcessTest {
       admin.createStudy("sweep", spec());
     }
     List<Thread> workers = startWorkers(w -> List.of(front)); // only the load balancer
-    awaitTells(150);
+    ledger.awaitTells(150);
     failedAt.set(System.nanoTime());
     ServerProcess owner = ownerOf("sweep");
     owner.kill();
-    awaitTells(tells.get() + 150);
+    ledger.awaitTells(ledger.tells() + 150);
     finish(workers);
     checkStored(front, true);
   }
@@ -137,7 +131,7 @@ final class ReplicasProcessTest {
     List<Thread> workers =
         startWorkers(
             w -> List.of(replicas.get(1 + w % 2).target(), replicas.get(2 - w % 2).target()));
-    awaitTells(100);
+    ledger.awaitTells(100);
     failedAt.set(System.nanoTime());
     paused.signal("STOP");
     // a request reaches the paused owner directly: it runs when the owner wakes up
@@ -152,10 +146,11 @@ final class ReplicasProcessTest {
               }
             });
     late.start();
-    awaitTells(tells.get() + 150); // the others took the study over after its claim expired
+    ledger.awaitTells(
+        ledger.tells() + 150); // the others took the study over after its claim expired
     paused.signal("CONT");
     late.join(TimeUnit.SECONDS.toMillis(60));
-    awaitTells(tells.get() + 50);
+    ledger.awaitTells(ledger.tells() + 50);
     finish(workers);
     String log = paused.output();
     assertThat(log).contains("lost study sweep");
@@ -204,21 +199,7 @@ final class ReplicasProcessTest {
           }
           long askedAt = System.nanoTime();
           try (ActiveTrial trial = next.get()) {
-            Map<String, ParamValue> previous =
-                handedOut.putIfAbsent(trial.trial().getNumber(), trial.params());
-            if (previous != null && !previous.equals(trial.params())) {
-              synchronized (conflicts) {
-                conflicts.add(trial.name());
-              }
-            }
-            double x = trial.getDouble("x");
-            double y = trial.getDouble("y");
-            double loss = x * x + y * y;
-            trial.report(0, Map.of("loss", loss + 1));
-            trial.report(1, Map.of("loss", loss + 0.5));
-            trial.succeed(Map.of("loss", loss));
-            acknowledged.put(trial.name(), loss);
-            tells.incrementAndGet();
+            ledger.run(trial);
             long failed = failedAt.get();
             if (failed != 0 && askedAt < failed) {
               toldAcrossTheFailure.incrementAndGet(); // its lease outlived the failure
@@ -231,14 +212,6 @@ final class ReplicasProcessTest {
         t++; // this replica stayed unreachable: the next one
       }
     }
-  }
-
-  private void awaitTells(int n) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
-    while (tells.get() < n && System.nanoTime() < deadline) {
-      Thread.sleep(20);
-    }
-    assertThat(tells.get()).as("acknowledged tells").isGreaterThanOrEqualTo(n);
   }
 
   private void finish(List<Thread> workers) throws InterruptedException {
@@ -267,20 +240,8 @@ final class ReplicasProcessTest {
 
   private void checkStored(String target, boolean leasesSpanTheFailure) {
     try (VernierClient client = VernierClient.connect(target)) {
-      List<Trial> stored = client.allTrials("studies/sweep");
-      Map<String, Trial> byName = new ConcurrentHashMap<>();
-      stored.forEach(t -> byName.put(t.getName(), t));
-      for (Map.Entry<String, Double> told : acknowledged.entrySet()) {
-        Trial t = byName.get(told.getKey());
-        assertThat(t).as("acknowledged %s", told.getKey()).isNotNull();
-        assertThat(t.getState()).isEqualTo(Trial.State.SUCCEEDED);
-        assertThat(t.getValuesMap()).containsEntry("loss", told.getValue());
-      }
-      for (int i = 0; i < stored.size(); i++) {
-        assertThat(stored.get(i).getNumber()).isEqualTo(i); // unique and dense
-      }
+      ledger.checkStored(client.allTrials("studies/sweep"));
     }
-    assertThat(conflicts).as("trial numbers handed out twice with different params").isEmpty();
     assertThat(leasesLost.get()).as("leases lost by live workers").isZero();
     if (leasesSpanTheFailure) {
       assertThat(toldAcrossTheFailure.get())
