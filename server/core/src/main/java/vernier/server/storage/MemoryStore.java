@@ -1,5 +1,6 @@
 package vernier.server.storage;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -19,7 +20,10 @@ public final class MemoryStore implements Store {
 
   private static final class StudyTables {
     StoredStudy study;
+
+    /** By number; a lease is held as its expiry ({@link #expiry}) in {@code leaseLeft}. */
     final TreeMap<Long, StoredTrial> trials = new TreeMap<>();
+
     final TreeMap<String, MeasurementRow> measurements = new TreeMap<>();
 
     StudyTables(StoredStudy study) {
@@ -57,7 +61,8 @@ public final class MemoryStore implements Store {
     List<MeasurementRow> rows = new ArrayList<>(t.measurements.values());
     rows.sort(
         Comparator.comparingLong(MeasurementRow::number).thenComparingLong(MeasurementRow::step));
-    return Optional.of(new StudyData(t.study, List.copyOf(t.trials.values()), rows));
+    List<StoredTrial> trials = t.trials.values().stream().map(MemoryStore::withLeaseLeft).toList();
+    return Optional.of(new StudyData(t.study, trials, rows));
   }
 
   @Override
@@ -95,7 +100,10 @@ public final class MemoryStore implements Store {
             "trial number " + number + " of " + w.study() + " is taken");
       }
       t.study = withNextNumber(t.study, number + 1);
-      t.trials.put(number, new StoredTrial(insert.trial(), insert.leaseId(), insert.requestId()));
+      t.trials.put(
+          number,
+          new StoredTrial(
+              insert.trial(), insert.leaseId(), insert.requestId(), expiry(insert.leaseLeft())));
     } else if (w instanceof Write.UpdateTrial update) {
       StoredTrial old = t.trials.get(update.trial().getNumber());
       if (old == null) {
@@ -103,7 +111,16 @@ public final class MemoryStore implements Store {
       }
       t.trials.put(
           update.trial().getNumber(),
-          new StoredTrial(update.trial(), update.leaseId(), update.requestId()));
+          new StoredTrial(
+              update.trial(), update.leaseId(), update.requestId(), expiry(update.leaseLeft())));
+    } else if (w instanceof Write.RenewLease renew) {
+      StoredTrial old = t.trials.get(renew.number());
+      if (old == null) {
+        throw new StoreException("trial " + renew.number() + " does not exist");
+      }
+      t.trials.put(
+          renew.number(),
+          new StoredTrial(old.trial(), old.leaseId(), old.requestId(), expiry(renew.leaseLeft())));
     } else if (w instanceof Write.AddMeasurements add) {
       for (MeasurementRow r : add.rows()) {
         String key = r.number() + "/" + r.step() + "/" + r.metric();
@@ -117,6 +134,21 @@ public final class MemoryStore implements Store {
           new StoredStudy(
               s.id(), s.spec(), set.state(), s.seed(), s.createTime(), s.nextTrialNumber());
     }
+  }
+
+  /**
+   * Leases are kept as an expiry on this store's clock ({@link System#nanoTime}, in a Duration
+   * since its origin) and handed back as the time left, as the database stores do.
+   */
+  private static Duration expiry(Duration leaseLeft) {
+    return leaseLeft == null ? null : leaseLeft.plusNanos(System.nanoTime());
+  }
+
+  private static StoredTrial withLeaseLeft(StoredTrial t) {
+    return t.leaseLeft() == null
+        ? t
+        : new StoredTrial(
+            t.trial(), t.leaseId(), t.requestId(), t.leaseLeft().minusNanos(System.nanoTime()));
   }
 
   private static StoredStudy withNextNumber(StoredStudy s, long next) {

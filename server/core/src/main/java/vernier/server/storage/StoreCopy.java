@@ -96,7 +96,8 @@ public final class StoreCopy {
     to.createStudy(new StoredStudy(s.id(), s.spec(), s.state(), s.seed(), s.createTime(), 0));
     List<Write> batch = new ArrayList<>();
     for (StoredTrial t : trials) {
-      batch.add(new Write.InsertTrial(s.id(), t.trial(), t.leaseId(), t.requestId()));
+      batch.add(
+          new Write.InsertTrial(s.id(), t.trial(), t.leaseId(), t.requestId(), t.leaseLeft()));
       if (batch.size() == BATCH) {
         to.write(batch);
         batch = new ArrayList<>();

@@ -6,6 +6,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,7 +25,7 @@ final class StoreSql {
   /** What the two databases do differently. */
   enum Dialect {
     /** SQLite stores NaN as NULL; a uniqueness guard names itself in the message. */
-    SQLITE {
+    SQLITE("CAST((julianday('now') - 2440587.5) * 86400000.0 AS INTEGER)") {
       @Override
       boolean isUniquenessViolation(Exception e) {
         String message = String.valueOf(e.getMessage());
@@ -32,12 +33,19 @@ final class StoreSql {
       }
     },
     /** PostgreSQL stores NaN itself; a uniqueness guard is SQLSTATE 23505. */
-    POSTGRESQL {
+    POSTGRESQL("CAST(EXTRACT(EPOCH FROM now()) * 1000 AS BIGINT)") {
       @Override
       boolean isUniquenessViolation(Exception e) {
         return e instanceof SQLException sql && "23505".equals(sql.getSQLState());
       }
     };
+
+    /** The database's clock in milliseconds since the epoch, as an SQL expression. */
+    final String nowMillis;
+
+    Dialect(String nowMillis) {
+      this.nowMillis = nowMillis;
+    }
 
     abstract boolean isUniquenessViolation(Exception e);
   }
@@ -121,17 +129,22 @@ final class StoreSql {
     }
   }
 
-  private static List<StoredTrial> trials(Connection c, String id)
+  private List<StoredTrial> trials(Connection c, String id)
       throws SQLException, InvalidProtocolBufferException {
     List<StoredTrial> out = new ArrayList<>();
     try (PreparedStatement p =
         c.prepareStatement(
-            "SELECT data, lease_id, request_id FROM trials WHERE study_id = ? ORDER BY number")) {
+            "SELECT data, lease_id, request_id, lease_expires_ms - "
+                + dialect.nowMillis
+                + " FROM trials WHERE study_id = ? ORDER BY number")) {
       p.setString(1, id);
       try (ResultSet rs = p.executeQuery()) {
         while (rs.next()) {
+          long leftMillis = rs.getLong(4);
+          Duration leaseLeft = rs.wasNull() ? null : Duration.ofMillis(leftMillis);
           out.add(
-              new StoredTrial(Trial.parseFrom(rs.getBytes(1)), rs.getString(2), rs.getString(3)));
+              new StoredTrial(
+                  Trial.parseFrom(rs.getBytes(1)), rs.getString(2), rs.getString(3), leaseLeft));
         }
       }
     }
@@ -165,6 +178,19 @@ final class StoreSql {
       updateTrial(s, update);
     } else if (w instanceof Write.AddMeasurements add) {
       addMeasurements(s, add);
+    } else if (w instanceof Write.RenewLease renew) {
+      PreparedStatement p =
+          s.prepared(
+              "UPDATE trials SET lease_expires_ms = "
+                  + dialect.nowMillis
+                  + " + ? WHERE study_id = ? AND number = ?");
+      p.setLong(1, renew.leaseLeft().toMillis());
+      p.setString(2, renew.study());
+      p.setLong(3, renew.number());
+      if (p.executeUpdate() != 1) {
+        throw new StoreException(
+            "trial " + renew.number() + " of " + renew.study() + " does not exist");
+      }
     } else if (w instanceof Write.DeleteStudy delete) {
       PreparedStatement p = s.prepared("DELETE FROM studies WHERE id = ?");
       p.setString(1, delete.study());
@@ -186,8 +212,7 @@ final class StoreSql {
    * expected. The conditional update is the guard: no lock is taken before it, and a second writer
    * with the same number finds the counter moved on.
    */
-  private static void insertTrial(GroupCommit.Session s, Write.InsertTrial insert)
-      throws SQLException {
+  private void insertTrial(GroupCommit.Session s, Write.InsertTrial insert) throws SQLException {
     long number = insert.trial().getNumber();
     PreparedStatement counter =
         s.prepared(
@@ -201,31 +226,45 @@ final class StoreSql {
     }
     PreparedStatement p =
         s.prepared(
-            "INSERT INTO trials (study_id, number, state, data, lease_id, request_id) VALUES"
-                + " (?,?,?,?,?,?)");
+            "INSERT INTO trials (study_id, number, state, data, lease_id, request_id,"
+                + " lease_expires_ms) VALUES (?,?,?,?,?,?,"
+                + dialect.nowMillis
+                + " + ?)");
     p.setString(1, insert.study());
     p.setLong(2, number);
     p.setInt(3, insert.trial().getStateValue());
     p.setBytes(4, insert.trial().toByteArray());
     p.setString(5, insert.leaseId());
     p.setString(6, insert.requestId());
+    setMillis(p, 7, insert.leaseLeft());
     p.executeUpdate();
   }
 
-  private static void updateTrial(GroupCommit.Session s, Write.UpdateTrial update)
-      throws SQLException {
+  private void updateTrial(GroupCommit.Session s, Write.UpdateTrial update) throws SQLException {
     PreparedStatement p =
         s.prepared(
-            "UPDATE trials SET state = ?, data = ?, lease_id = ?, request_id = ? WHERE study_id = ?"
-                + " AND number = ?");
+            "UPDATE trials SET state = ?, data = ?, lease_id = ?, request_id = ?, lease_expires_ms"
+                + " = "
+                + dialect.nowMillis
+                + " + ? WHERE study_id = ? AND number = ?");
     p.setInt(1, update.trial().getStateValue());
     p.setBytes(2, update.trial().toByteArray());
     p.setString(3, update.leaseId());
     p.setString(4, update.requestId());
-    p.setString(5, update.study());
-    p.setLong(6, update.trial().getNumber());
+    setMillis(p, 5, update.leaseLeft());
+    p.setString(6, update.study());
+    p.setLong(7, update.trial().getNumber());
     if (p.executeUpdate() != 1) {
       throw new StoreException("trial " + update.trial().getName() + " does not exist");
+    }
+  }
+
+  /** A lease's time left in milliseconds; NULL (no lease) makes the stored expiry NULL. */
+  private static void setMillis(PreparedStatement p, int index, Duration d) throws SQLException {
+    if (d == null) {
+      p.setNull(index, Types.BIGINT);
+    } else {
+      p.setLong(index, d.toMillis());
     }
   }
 

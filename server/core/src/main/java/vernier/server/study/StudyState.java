@@ -120,7 +120,7 @@ final class StudyState {
     for (MeasurementRow m : data.measurements()) {
       measurements.computeIfAbsent(m.number(), n -> new ArrayList<>()).add(m);
     }
-    Instant graceExpiry = clock.instant().plus(limits().leaseDuration());
+    Instant now = clock.instant();
     for (StoredTrial st : data.trials()) {
       TrialRecord t =
           TrialRecord.restore(
@@ -128,7 +128,7 @@ final class StudyState {
               st.leaseId(),
               st.requestId(),
               measurements.getOrDefault(st.trial().getNumber(), List.of()));
-      t.restartLease(graceExpiry);
+      StoredLeases.restore(t, st, limits().leaseDuration(), now);
       memory.add(t);
       countBudget(t);
       if (t.requestId() != null) {
@@ -218,9 +218,11 @@ final class StudyState {
     countBudget(t);
     Trial proto = t.toProto(id, false);
     if (t.persisted()) {
-      changes.write(new Write.UpdateTrial(id, proto, t.leaseId(), t.requestId()));
+      changes.write(update(t, proto));
     } else {
-      changes.write(new Write.InsertTrial(id, proto, t.leaseId(), t.requestId()));
+      changes.write(
+          new Write.InsertTrial(
+              id, proto, t.leaseId(), t.requestId(), StoredLeases.toStore(t, now)));
       changes.event(TrialEvent.Kind.CREATED, proto);
       t.markPersisted();
     }
@@ -275,10 +277,16 @@ final class StudyState {
   /** Writes a trial that just finished; returns its wire form. */
   Trial recordFinished(TrialRecord t, Changes changes) {
     Trial proto = t.toProto(id, false);
-    changes.write(new Write.UpdateTrial(id, proto, t.leaseId(), t.requestId()));
+    changes.write(update(t, proto));
     changes.event(TrialEvent.Kind.FINISHED, proto);
     updateBest(t);
     return proto;
+  }
+
+  /** Rewrites {@code t}'s row as {@code proto}, with its lease. */
+  private Write.UpdateTrial update(TrialRecord t, Trial proto) {
+    return new Write.UpdateTrial(
+        id, proto, t.leaseId(), t.requestId(), StoredLeases.toStore(t, clock.instant()));
   }
 
   /** Keeps the best-value gauge current without rescanning the study. */
@@ -527,15 +535,18 @@ final class StudyState {
                 + "; a step's value cannot change");
       }
     }
+    Instant now = clock.instant();
+    t.renewLease(now.plus(limits().leaseDuration()));
     if (t.mergeLabels(report.labels())) {
-      changes.write(new Write.UpdateTrial(id, t.toProto(id, false), t.leaseId(), t.requestId()));
+      changes.write(update(t, t.toProto(id, false)));
+    } else if (StoredLeases.lagging(t, limits().leaseDuration())) {
+      changes.write(new Write.RenewLease(id, t.number(), StoredLeases.toStore(t, now)));
     }
     rows.forEach(r -> t.measure(r.step(), r.metric(), r.value()));
     if (!rows.isEmpty()) {
       changes.write(new Write.AddMeasurements(id, rows));
       changes.event(TrialEvent.Kind.MEASURED, t.toProto(id, false));
     }
-    t.renewLease(clock.instant().plus(limits().leaseDuration()));
     return t;
   }
 

@@ -74,6 +74,10 @@ final class TrialRecord implements TrialView {
   private boolean feasible;
   private String leaseId;
   private Instant leaseExpiry;
+
+  /** The expiry the store holds for the lease (it lags {@link #leaseExpiry}; see StoredLeases). */
+  private Instant storedLeaseExpiry;
+
   private String requestId;
 
   /** False for a sampled trial until its first write: it is inserted already ACTIVE. */
@@ -243,6 +247,10 @@ final class TrialRecord implements TrialView {
     return leaseExpiry;
   }
 
+  Instant storedLeaseExpiry() {
+    return storedLeaseExpiry;
+  }
+
   String requestId() {
     return requestId;
   }
@@ -334,13 +342,19 @@ final class TrialRecord implements TrialView {
   }
 
   /**
-   * After a restart lease expiries are not known (they are not stored): every running trial gets a
-   * full lease from {@code expiry}.
+   * A reloaded running trial's lease: it runs until {@code expiry}, and the store holds {@code
+   * stored}.
    */
-  void restartLease(Instant expiry) {
+  void restoreLease(Instant expiry, Instant stored) {
     if (state == TrialState.ACTIVE) {
       leaseExpiry = expiry;
+      storedLeaseExpiry = stored;
     }
+  }
+
+  /** The store now holds the live lease expiry. */
+  void leaseStored() {
+    storedLeaseExpiry = leaseExpiry;
   }
 
   /** The value already reported for (step, metric), or null. */

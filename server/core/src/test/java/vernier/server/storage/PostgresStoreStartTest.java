@@ -73,7 +73,7 @@ final class PostgresStoreStartTest {
     assertThatThrownBy(
             () -> new PostgresStore(url, LocalPostgres.PASSWORD, Store.CommitListener.NONE))
         .isInstanceOf(StoreException.class)
-        .hasMessageContaining("schema version 1000, newer than this Vernier understands (2)");
+        .hasMessageContaining("schema version 1000, newer than this Vernier understands (3)");
     try (Connection c = postgres.connect(url);
         Statement s = c.createStatement();
         ResultSet rs =
@@ -82,7 +82,7 @@ final class PostgresStoreStartTest {
       while (rs.next()) {
         versions.add(rs.getString(1));
       }
-      assertThat(versions).containsExactly("1", "2", "1000");
+      assertThat(versions).containsExactly("1", "2", "3", "1000");
     }
     try (Store again =
         new PostgresStore(

@@ -29,8 +29,7 @@ import vernier.v1.Trial;
 /** Schema versions of the SQLite file: create, adopt, upgrade, refuse. */
 final class SqliteStoreSchemaTest {
 
-  /** The shipped version 1 and a harmless version 2 (a column and an index on trials). */
-  /** The shipped migrations plus a test-only V2. */
+  /** The shipped migrations plus a harmless test-only V1000 (a column and an index on trials). */
   private static final String TEST_MIGRATIONS =
       SchemaMigrations.SQLITE + ",classpath:db/migration/sqlite-test";
 
@@ -81,7 +80,7 @@ final class SqliteStoreSchemaTest {
     try (Store store = new SqliteStore(file(), Store.CommitListener.NONE)) {
       assertThat(store.createStudy(study("s"))).isTrue();
     }
-    assertThat(versions()).containsExactly(newestShippedVersion());
+    assertThat(versions()).startsWith("1").endsWith(newestShippedVersion());
   }
 
   @Test
@@ -92,6 +91,7 @@ final class SqliteStoreSchemaTest {
       StudyData data = store.loadStudy("s").orElseThrow();
       assertThat(data.study()).isEqualTo(study("s", 1));
       assertThat(data.trials()).extracting(StoredTrial::leaseId).containsExactly("lease");
+      assertThat(data.trials().get(0).leaseLeft()).as("no expiry stored then").isNull();
       store.write(List.of(new Write.InsertTrial("s", trial(1), null, null)));
     }
     assertThat(versions()).startsWith("1").endsWith(newestShippedVersion());
@@ -99,7 +99,7 @@ final class SqliteStoreSchemaTest {
   }
 
   @Test
-  void open_upgradesAFileWrittenByVersion1() throws Exception {
+  void open_upgradesAFileWrittenByAnOlderVersion() throws Exception {
     try (Store store = new SqliteStore(file(), Store.CommitListener.NONE)) {
       store.createStudy(study("s"));
       store.write(List.of(new Write.InsertTrial("s", trial(0), "lease", null)));
@@ -109,8 +109,9 @@ final class SqliteStoreSchemaTest {
         stderrOf(() -> new SqliteStore(file(), Store.CommitListener.NONE, TEST_MIGRATIONS));
 
     assertThat(log)
-        .contains("Upgraded SQLite schema of " + file().toAbsolutePath() + " from version 1 to 2");
-    assertThat(versions()).containsExactly("1", "2");
+        .contains(
+            "Upgraded SQLite schema of " + file().toAbsolutePath() + " from version 2 to 1000");
+    assertThat(versions()).containsExactly("1", "2", "1000");
     assertThat(columns("trials")).contains("note");
     try (Store store = new SqliteStore(file(), Store.CommitListener.NONE, TEST_MIGRATIONS)) {
       assertThat(store.loadStudy("s").orElseThrow().trials()).hasSize(1);
@@ -124,8 +125,8 @@ final class SqliteStoreSchemaTest {
     try (Store store = new SqliteStore(file(), Store.CommitListener.NONE, TEST_MIGRATIONS)) {
       assertThat(store.loadStudy("s").orElseThrow().trials()).hasSize(1);
     }
-    assertThat(versions()).containsExactly("1", "2");
-    assertThat(historyTypes()).containsExactly("BASELINE", "SQL");
+    assertThat(versions()).containsExactly("1", "2", "1000");
+    assertThat(historyTypes()).containsExactly("BASELINE", "SQL", "SQL");
     assertThat(columns("trials")).contains("note");
   }
 
@@ -142,12 +143,12 @@ final class SqliteStoreSchemaTest {
   void open_refusesAFileFromANewerVernier_andLeavesItUntouched() throws Exception {
     new SqliteStore(file(), Store.CommitListener.NONE, TEST_MIGRATIONS).close();
     try (Connection c = connect();
-        Statement s = c.createStatement()) { // what a Vernier with a version 3 would have left
+        Statement s = c.createStatement()) { // what a newer Vernier would have left
       s.execute("ALTER TABLE studies ADD COLUMN owner TEXT");
       s.execute(
           "INSERT INTO flyway_schema_history (installed_rank, version, description, type, script,"
-              + " checksum, installed_by, execution_time, success) VALUES (3, '3', 'owner', 'SQL',"
-              + " 'V3__owner.sql', 42, 'vernier', 1, 1)");
+              + " checksum, installed_by, execution_time, success) VALUES (4, '1001', 'owner',"
+              + " 'SQL', 'V1001__owner.sql', 42, 'vernier', 1, 1)");
     }
     byte[] before = Files.readAllBytes(file());
     List<Path> filesBefore = listing();
@@ -155,13 +156,13 @@ final class SqliteStoreSchemaTest {
     assertThatThrownBy(() -> new SqliteStore(file(), Store.CommitListener.NONE, TEST_MIGRATIONS))
         .isInstanceOf(StoreException.class)
         .hasMessage(
-            "%s has schema version 3, newer than this Vernier understands (2); use a newer"
-                + " Vernier, or a copy of the data made with it",
+            "%s has schema version 1001, newer than this Vernier understands (1000); use a"
+                + " newer Vernier, or a copy of the data made with it",
             file().toAbsolutePath());
 
     assertThat(Files.readAllBytes(file())).isEqualTo(before);
     assertThat(listing()).isEqualTo(filesBefore);
-    assertThat(versions()).containsExactly("1", "2", "3");
+    assertThat(versions()).containsExactly("1", "2", "1000", "1001");
   }
 
   @Test

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -254,6 +255,62 @@ public abstract class StoreContract {
     store.write(List.of(new Write.SetStudyState("c", Study.State.STOPPED)));
     assertThat(store.listStudies()).extracting(StoredStudy::id).containsExactly("a", "b", "c");
     assertThat(store.listStudies().get(2).state()).isEqualTo(Study.State.STOPPED);
+  }
+
+  private static Duration leaseLeft(Store store, long number) {
+    return store.loadStudy("s").orElseThrow().trials().get((int) number).leaseLeft();
+  }
+
+  @Test
+  void aLease_isStoredAsAnExpiryOnTheStoresClock_andReadBackAsTimeLeft() throws Exception {
+    Store store = open();
+    store.createStudy(study("s"));
+    Trial running = trial("s", 0, Trial.State.ACTIVE);
+    store.write(
+        List.of(
+            new Write.InsertTrial("s", running, "lease-0", "ask-0", Duration.ofSeconds(60)),
+            insert("s", 1)));
+
+    Duration first = leaseLeft(store, 0);
+    assertThat(first).isBetween(Duration.ofSeconds(50), Duration.ofSeconds(60));
+    assertThat(leaseLeft(store, 1)).as("written without a lease expiry").isNull();
+    Thread.sleep(300);
+    assertThat(leaseLeft(store, 0)).as("the clock runs on").isLessThan(first.minusMillis(200));
+
+    store.write(List.of(new Write.RenewLease("s", 0, Duration.ofSeconds(-5))));
+    assertThat(leaseLeft(store, 0))
+        .as("a lease that ran out reads back negative")
+        .isBetween(Duration.ofSeconds(-15), Duration.ofSeconds(-5));
+
+    store.write(
+        List.of(new Write.UpdateTrial("s", running, "lease-0", "ask-0", Duration.ofSeconds(30))));
+    assertThat(leaseLeft(store, 0)).isBetween(Duration.ofSeconds(20), Duration.ofSeconds(30));
+    store.write(
+        List.of(new Write.UpdateTrial("s", trial("s", 0, Trial.State.SUCCEEDED), null, "ask-0")));
+    assertThat(leaseLeft(store, 0)).as("a finished trial holds no lease").isNull();
+
+    assertThatThrownBy(
+            () -> store.write(List.of(new Write.RenewLease("s", 9, Duration.ofSeconds(1)))))
+        .as("renewing a trial that does not exist fails its batch")
+        .isInstanceOf(StoreException.class);
+  }
+
+  @Test
+  void aStoredLease_survivesAReopen() {
+    assumeTrue(durable(), "this store keeps nothing across a close");
+    Store store = open();
+    store.createStudy(study("s"));
+    store.write(
+        List.of(
+            new Write.InsertTrial(
+                "s",
+                trial("s", 0, Trial.State.ACTIVE),
+                "lease-0",
+                "ask-0",
+                Duration.ofSeconds(60))));
+    store.close();
+
+    assertThat(leaseLeft(open(), 0)).isBetween(Duration.ofSeconds(50), Duration.ofSeconds(60));
   }
 
   @Test
