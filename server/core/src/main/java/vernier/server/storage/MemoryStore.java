@@ -45,6 +45,23 @@ public final class MemoryStore implements Store {
   }
 
   @Override
+  public synchronized boolean restoreStudy(StudyData data) {
+    requireOpen();
+    StudyTables t = new StudyTables(data.study());
+    for (StoredTrial st : data.trials()) {
+      t.trials.put(
+          st.trial().getNumber(),
+          new StoredTrial(st.trial(), st.leaseId(), st.requestId(), expiry(st.leaseLeft())));
+    }
+    for (MeasurementRow r : data.measurements()) {
+      if (t.measurements.putIfAbsent(key(r), r) != null) {
+        throw new StoreException.Conflict("measurement " + key(r) + " is there twice");
+      }
+    }
+    return studies.putIfAbsent(data.study().id(), t) == null;
+  }
+
+  @Override
   public synchronized List<StoredStudy> listStudies() {
     return studies.values().stream()
         .map(t -> t.study)
@@ -123,9 +140,8 @@ public final class MemoryStore implements Store {
           new StoredTrial(old.trial(), old.leaseId(), old.requestId(), expiry(renew.leaseLeft())));
     } else if (w instanceof Write.AddMeasurements add) {
       for (MeasurementRow r : add.rows()) {
-        String key = r.number() + "/" + r.step() + "/" + r.metric();
-        if (t.measurements.putIfAbsent(key, r) != null) {
-          throw new StoreException.Conflict("measurement " + key + " exists");
+        if (t.measurements.putIfAbsent(key(r), r) != null) {
+          throw new StoreException.Conflict("measurement " + key(r) + " exists");
         }
       }
     } else if (w instanceof Write.SetStudyState set) {
@@ -149,6 +165,10 @@ public final class MemoryStore implements Store {
         ? t
         : new StoredTrial(
             t.trial(), t.leaseId(), t.requestId(), t.leaseLeft().minusNanos(System.nanoTime()));
+  }
+
+  private static String key(MeasurementRow r) {
+    return r.number() + "/" + r.step() + "/" + r.metric();
   }
 
   private static StoredStudy withNextNumber(StoredStudy s, long next) {

@@ -128,6 +128,24 @@ public final class PostgresStore implements Store {
     return created[0];
   }
 
+  /** Inserts the whole study with this replica's claim on it, in one transaction. */
+  @Override
+  public boolean restoreStudy(StudyData study) {
+    String id = study.study().id();
+    boolean[] restored = new boolean[1];
+    writer.write(
+        s -> {
+          restored[0] = SQL.restoreStudy(s, study);
+          if (restored[0]) {
+            ownership.insertCreatorClaim(s, id);
+          }
+        });
+    if (restored[0]) {
+      ownership.created(id);
+    }
+    return restored[0];
+  }
+
   @Override
   public StudyOwnership ownership() {
     return ownership;

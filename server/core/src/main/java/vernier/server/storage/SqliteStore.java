@@ -92,6 +92,13 @@ public final class SqliteStore implements Store {
   }
 
   @Override
+  public boolean restoreStudy(StudyData study) {
+    boolean[] restored = new boolean[1];
+    writer.write(s -> restored[0] = SQL.restoreStudy(s, study));
+    return restored[0];
+  }
+
+  @Override
   public synchronized List<StoredStudy> listStudies() {
     try {
       return SQL.listStudies(reader);

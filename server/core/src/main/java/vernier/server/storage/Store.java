@@ -14,6 +14,13 @@ public interface Store extends AutoCloseable {
   /** Stores a new study; false when the id is taken (nothing is changed then). */
   boolean createStudy(StoredStudy study);
 
+  /**
+   * Stores a whole study as it was elsewhere (a restore, a copy between stores): its row with its
+   * trial counter, its trials and measurements, in one transaction, so no one ever loads part of
+   * it. False when the id is taken (nothing is changed then).
+   */
+  boolean restoreStudy(StudyData study);
+
   List<StoredStudy> listStudies();
 
   /** The study with all its trials and measurements, or empty when unknown. */

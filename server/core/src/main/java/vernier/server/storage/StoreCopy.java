@@ -1,6 +1,5 @@
 package vernier.server.storage;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -14,11 +13,10 @@ import java.util.stream.Collectors;
  * original ({@code vernier db migrate}; tested field by field).
  *
  * <p>Nothing is written when any study to copy already exists in the target: a copy never merges.
+ * Each study is written in one transaction ({@link Store#restoreStudy}): a failed copy leaves no
+ * part of a study behind.
  */
 public final class StoreCopy {
-
-  /** Trials per transaction: big enough to amortise the commit, small enough to stream. */
-  private static final int BATCH = 500;
 
   private final Store from;
   private final Store to;
@@ -74,44 +72,9 @@ public final class StoreCopy {
   }
 
   private void copyStudy(StudyData data) {
-    StoredStudy s = data.study();
-    List<StoredTrial> trials = data.trials();
-    for (int i = 0; i < trials.size(); i++) {
-      if (trials.get(i).trial().getNumber() != i) {
-        throw new StoreException(
-            "study " + s.id() + " has no trial number " + i + ": its numbers are not dense");
-      }
-    }
-    if (s.nextTrialNumber() != trials.size()) {
+    if (!to.restoreStudy(data)) {
       throw new StoreException(
-          "study "
-              + s.id()
-              + " counts "
-              + s.nextTrialNumber()
-              + " trial numbers but holds "
-              + trials.size()
-              + " trials");
-    }
-    // created with the counter at 0: each InsertTrial takes its number from it, as on first write
-    to.createStudy(new StoredStudy(s.id(), s.spec(), s.state(), s.seed(), s.createTime(), 0));
-    List<Write> batch = new ArrayList<>();
-    for (StoredTrial t : trials) {
-      batch.add(
-          new Write.InsertTrial(s.id(), t.trial(), t.leaseId(), t.requestId(), t.leaseLeft()));
-      if (batch.size() == BATCH) {
-        to.write(batch);
-        batch = new ArrayList<>();
-      }
-    }
-    List<MeasurementRow> rows = data.measurements();
-    for (int i = 0; i < rows.size(); i += BATCH) {
-      batch.add(
-          new Write.AddMeasurements(s.id(), rows.subList(i, Math.min(rows.size(), i + BATCH))));
-      to.write(batch);
-      batch = new ArrayList<>();
-    }
-    if (!batch.isEmpty()) {
-      to.write(batch);
+          to.describe() + " got a study " + data.study().id() + " while copying; it was kept");
     }
   }
 }

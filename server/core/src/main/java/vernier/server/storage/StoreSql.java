@@ -85,6 +85,28 @@ final class StoreSql {
     return p.executeUpdate() == 1;
   }
 
+  /**
+   * Inserts a whole study (its counter as it was, its trials and measurements) unless its id is
+   * taken; true when inserted.
+   */
+  boolean restoreStudy(GroupCommit.Session s, StudyData data) throws SQLException {
+    if (!createStudy(s, data.study())) {
+      return false;
+    }
+    String id = data.study().id();
+    for (StoredTrial t : data.trials()) {
+      insertTrialRow(s, id, t.trial(), t.leaseId(), t.requestId(), t.leaseLeft());
+    }
+    List<MeasurementRow> rows = data.measurements();
+    for (int i = 0; i < rows.size(); i += MEASUREMENTS_PER_BATCH) {
+      addMeasurements(s, id, rows.subList(i, Math.min(rows.size(), i + MEASUREMENTS_PER_BATCH)));
+    }
+    return true;
+  }
+
+  /** Rows per JDBC batch: bounds the driver's buffers on a study with millions of measurements. */
+  private static final int MEASUREMENTS_PER_BATCH = 1000;
+
   List<StoredStudy> listStudies(Connection c) throws SQLException {
     List<StoredStudy> out = new ArrayList<>();
     try (PreparedStatement p = c.prepareStatement(STUDY_COLUMNS + " ORDER BY id");
@@ -177,7 +199,7 @@ final class StoreSql {
     } else if (w instanceof Write.UpdateTrial update) {
       updateTrial(s, update);
     } else if (w instanceof Write.AddMeasurements add) {
-      addMeasurements(s, add);
+      addMeasurements(s, add.study(), add.rows());
     } else if (w instanceof Write.RenewLease renew) {
       PreparedStatement p =
           s.prepared(
@@ -224,19 +246,36 @@ final class StoreSql {
       throw new StoreException.Conflict(
           "trial number " + number + " of " + insert.study() + " is taken");
     }
+    insertTrialRow(
+        s,
+        insert.study(),
+        insert.trial(),
+        insert.leaseId(),
+        insert.requestId(),
+        insert.leaseLeft());
+  }
+
+  private void insertTrialRow(
+      GroupCommit.Session s,
+      String study,
+      Trial trial,
+      String leaseId,
+      String requestId,
+      Duration leaseLeft)
+      throws SQLException {
     PreparedStatement p =
         s.prepared(
             "INSERT INTO trials (study_id, number, state, data, lease_id, request_id,"
                 + " lease_expires_ms) VALUES (?,?,?,?,?,?,"
                 + dialect.nowMillis
                 + " + ?)");
-    p.setString(1, insert.study());
-    p.setLong(2, number);
-    p.setInt(3, insert.trial().getStateValue());
-    p.setBytes(4, insert.trial().toByteArray());
-    p.setString(5, insert.leaseId());
-    p.setString(6, insert.requestId());
-    setMillis(p, 7, insert.leaseLeft());
+    p.setString(1, study);
+    p.setLong(2, trial.getNumber());
+    p.setInt(3, trial.getStateValue());
+    p.setBytes(4, trial.toByteArray());
+    p.setString(5, leaseId);
+    p.setString(6, requestId);
+    setMillis(p, 7, leaseLeft);
     p.executeUpdate();
   }
 
@@ -268,13 +307,13 @@ final class StoreSql {
     }
   }
 
-  private void addMeasurements(GroupCommit.Session s, Write.AddMeasurements add)
+  private void addMeasurements(GroupCommit.Session s, String study, List<MeasurementRow> rows)
       throws SQLException {
     PreparedStatement p =
         s.prepared(
             "INSERT INTO measurements (study_id, number, step, metric, value) VALUES (?,?,?,?,?)");
-    for (MeasurementRow r : add.rows()) {
-      p.setString(1, add.study());
+    for (MeasurementRow r : rows) {
+      p.setString(1, study);
       p.setLong(2, r.number());
       p.setLong(3, r.step());
       p.setString(4, r.metric());

@@ -257,6 +257,66 @@ public abstract class StoreContract {
     assertThat(store.listStudies().get(2).state()).isEqualTo(Study.State.STOPPED);
   }
 
+  @Test
+  void restoringAStudy_storesAllOfIt_withItsCounter() {
+    Store store = open();
+    Trial done = trial("s", 0, Trial.State.SUCCEEDED);
+    Trial running = trial("s", 2, Trial.State.ACTIVE);
+    StudyData data =
+        new StudyData(
+            new StoredStudy("s", spec("restored"), Study.State.PAUSED, 7, Instant.EPOCH, 4),
+            List.of(
+                new StoredTrial(done, null, "ask-0"),
+                new StoredTrial(running, "lease-2", "ask-2", Duration.ofSeconds(30))),
+            List.of(
+                new MeasurementRow(0, 1, "loss", Double.NaN),
+                new MeasurementRow(2, 1, "loss", 0.5)));
+
+    assertThat(store.restoreStudy(data)).isTrue();
+
+    StudyData loaded = store.loadStudy("s").orElseThrow();
+    assertThat(loaded.study()).isEqualTo(data.study());
+    assertThat(loaded.measurements()).isEqualTo(data.measurements());
+    assertThat(loaded.trials().get(0)).isEqualTo(data.trials().get(0));
+    StoredTrial restored = loaded.trials().get(1);
+    assertThat(restored.trial()).isEqualTo(running);
+    assertThat(restored.leaseId()).isEqualTo("lease-2");
+    assertThat(restored.leaseLeft()).isBetween(Duration.ofSeconds(20), Duration.ofSeconds(30));
+    store.write(List.of(insert("s", 4))); // numbering goes on from the restored counter
+    assertThatThrownBy(() -> store.write(List.of(insert("s", 3))))
+        .isInstanceOf(StoreException.Conflict.class);
+  }
+
+  @Test
+  void restoringATakenId_changesNothing() {
+    Store store = open();
+    store.createStudy(study("s"));
+    StudyData other =
+        new StudyData(
+            new StoredStudy("s", spec("other"), Study.State.ACTIVE, 1, Instant.EPOCH, 1),
+            List.of(new StoredTrial(trial("s", 0, Trial.State.SUCCEEDED), null, null)),
+            List.of());
+
+    assertThat(store.restoreStudy(other)).isFalse();
+    assertThat(store.loadStudy("s").orElseThrow())
+        .isEqualTo(new StudyData(study("s"), List.of(), List.of()));
+  }
+
+  @Test
+  void aRestoreThatFails_leavesNoPartOfTheStudy() {
+    Store store = open();
+    MeasurementRow twice = new MeasurementRow(0, 1, "loss", 0.5);
+    StudyData bad =
+        new StudyData(
+            study("s"),
+            List.of(new StoredTrial(trial("s", 0, Trial.State.SUCCEEDED), null, null)),
+            List.of(twice, twice));
+
+    assertThatThrownBy(() -> store.restoreStudy(bad)).isInstanceOf(StoreException.class);
+    assertThat(store.loadStudy("s")).isEmpty();
+    assertThat(store.listStudies()).isEmpty();
+  }
+
   private static Duration leaseLeft(Store store, long number) {
     return store.loadStudy("s").orElseThrow().trials().get((int) number).leaseLeft();
   }
