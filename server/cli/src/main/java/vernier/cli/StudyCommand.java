@@ -45,7 +45,10 @@ import vernier.v1.TrialCounts;
       StudyCommand.Pause.class,
       StudyCommand.Resume.class,
       StudyCommand.Stop.class,
-      StudyCommand.Delete.class
+      StudyCommand.Delete.class,
+      StudyMoveCommands.Export.class,
+      StudyMoveCommands.Import.class,
+      StudyMoveCommands.Copy.class
     })
 final class StudyCommand {
 

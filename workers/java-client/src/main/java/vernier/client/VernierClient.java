@@ -12,18 +12,22 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongConsumer;
 import vernier.v1.AskRequest;
 import vernier.v1.AskResponse;
 import vernier.v1.CreateStudyRequest;
+import vernier.v1.ExportStudyRequest;
 import vernier.v1.ListTrialsRequest;
 import vernier.v1.ListTrialsResponse;
 import vernier.v1.Study;
+import vernier.v1.StudyRecord;
 import vernier.v1.StudyServiceGrpc;
 import vernier.v1.StudySpec;
 import vernier.v1.Trial;
@@ -215,6 +219,23 @@ public final class VernierClient implements AutoCloseable {
   /** Every trial of {@code study}, in number order. */
   public List<Trial> allTrials(String study) {
     return allTrials(study, ListTrialsRequest.getDefaultInstance());
+  }
+
+  /**
+   * Everything stored for {@code study} (a resource name), as {@code ExportStudy} streams it: the
+   * study record, then one per trial. The records arrive as they are read; the call is not retried.
+   */
+  public Iterator<StudyRecord> exportStudy(String study) {
+    return studies().exportStudy(ExportStudyRequest.newBuilder().setName(study).build());
+  }
+
+  /**
+   * Stores a study from {@code records} (as {@link #exportStudy} gives them, from this server or
+   * another) with {@code RestoreStudy}: all of it, or nothing when any record is refused. Records
+   * are read from the iterator as the server takes them; {@code sent} hears the count so far.
+   */
+  public Study restoreStudy(Iterator<StudyRecord> records, LongConsumer sent) {
+    return StudyUpload.run(calls, records, sent);
   }
 
   /** Creates the study, or returns it when it already exists with the same spec. */

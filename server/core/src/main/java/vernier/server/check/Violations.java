@@ -13,6 +13,10 @@ public final class Violations {
     list.add(new ApiException.FieldViolation(field, description));
   }
 
+  public int count() {
+    return list.size();
+  }
+
   public boolean isEmpty() {
     return list.isEmpty();
   }

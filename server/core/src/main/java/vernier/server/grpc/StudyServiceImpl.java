@@ -4,7 +4,9 @@ import com.google.inject.Inject;
 import com.google.protobuf.Empty;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
+import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -14,6 +16,7 @@ import vernier.server.ApiException;
 import vernier.server.Protos;
 import vernier.server.ResourceNames;
 import vernier.server.ResourceNames.TrialRef;
+import vernier.server.check.CheckedRestore;
 import vernier.server.cluster.NotOwnerException;
 import vernier.server.study.StudyExecutor;
 import vernier.server.study.StudyRegistry;
@@ -22,6 +25,7 @@ import vernier.v1.CreateStudyRequest;
 import vernier.v1.DeleteStudyRequest;
 import vernier.v1.EnqueueTrialsRequest;
 import vernier.v1.EnqueueTrialsResponse;
+import vernier.v1.ExportStudyRequest;
 import vernier.v1.GetStudyRequest;
 import vernier.v1.GetTrialRequest;
 import vernier.v1.ImportTrialsRequest;
@@ -34,6 +38,7 @@ import vernier.v1.ListTrialsRequest;
 import vernier.v1.ListTrialsResponse;
 import vernier.v1.SetStudyStateRequest;
 import vernier.v1.Study;
+import vernier.v1.StudyRecord;
 import vernier.v1.StudyServiceGrpc;
 import vernier.v1.Trial;
 import vernier.v1.TrialEvent;
@@ -304,5 +309,101 @@ public final class StudyServiceImpl extends StudyServiceGrpc.StudyServiceImplBas
     } catch (RuntimeException e) {
       Calls.fail(observer, e);
     }
+  }
+
+  /**
+   * Streams the stored study as the client can take it (flow control: a 46k-trial study is not
+   * built up in gRPC's buffers), read from the store on the blocking executor.
+   */
+  @Override
+  public void exportStudy(ExportStudyRequest request, StreamObserver<StudyRecord> observer) {
+    Paced paced = new Paced((ServerCallStreamObserver<StudyRecord>) observer);
+    paced.call.setOnReadyHandler(paced);
+    String id;
+    try {
+      id = ResourceNames.study("name", request.getName());
+    } catch (RuntimeException e) {
+      Calls.fail(observer, e);
+      return;
+    }
+    CompletableFuture.supplyAsync(() -> studies.stored(id), blocking)
+        .whenComplete(
+            (data, error) -> {
+              if (error != null) {
+                Calls.fail(observer, error);
+                return;
+              }
+              paced.start(StudyExport.records(data));
+            });
+  }
+
+  /** Sends records while the client can take them, and completes the call after the last. */
+  private static final class Paced implements Runnable {
+    private final ServerCallStreamObserver<StudyRecord> call;
+    private Iterator<StudyRecord> records; // null until read from the store
+    private boolean completed;
+
+    Paced(ServerCallStreamObserver<StudyRecord> call) {
+      this.call = call;
+    }
+
+    synchronized void start(Iterator<StudyRecord> records) {
+      this.records = records;
+      run();
+    }
+
+    @Override
+    public synchronized void run() {
+      if (records == null || completed || call.isCancelled()) {
+        return;
+      }
+      while (records.hasNext() && call.isReady()) {
+        call.onNext(records.next());
+      }
+      if (!records.hasNext()) {
+        completed = true;
+        call.onCompleted();
+      }
+    }
+  }
+
+  @Override
+  public StreamObserver<StudyRecord> restoreStudy(StreamObserver<Study> observer) {
+    return new StreamObserver<>() {
+      private final List<StudyRecord> records = new ArrayList<>();
+      private boolean refused;
+
+      @Override
+      public void onNext(StudyRecord record) {
+        if (refused) {
+          return;
+        }
+        if (records.size() > CheckedRestore.MAX_TRIALS) {
+          refused = true;
+          Calls.fail(
+              observer,
+              ApiException.invalid(
+                  "records", "a restore holds at most " + CheckedRestore.MAX_TRIALS + " trials"));
+          return;
+        }
+        records.add(record);
+      }
+
+      @Override
+      public void onError(Throwable t) {
+        records.clear(); // the client gave up: nothing is stored
+        refused = true;
+      }
+
+      @Override
+      public void onCompleted() {
+        if (!refused) {
+          Calls.reply(
+              observer,
+              () -> CompletableFuture.supplyAsync(() -> studies.restore(records), blocking),
+              study -> study);
+        }
+      }
+    };
   }
 }

@@ -16,12 +16,16 @@ import org.slf4j.LoggerFactory;
 import vernier.server.ApiException;
 import vernier.server.Protos;
 import vernier.server.ResourceNames;
+import vernier.server.check.CheckedRestore;
 import vernier.server.cluster.NotOwnerException;
 import vernier.server.cluster.StudyOwnership;
 import vernier.server.spec.StudySpecs;
 import vernier.server.storage.Store;
 import vernier.server.storage.StoredStudy;
+import vernier.server.storage.StudyData;
+import vernier.v1.ExportedStudy;
 import vernier.v1.Study;
+import vernier.v1.StudyRecord;
 import vernier.v1.StudySpec;
 import vernier.v1.TrialCounts;
 
@@ -153,6 +157,40 @@ public final class StudyRegistry implements AutoCloseable {
     }
     log.info("created study {}", studyId);
     return await(coordinator(studyId, compiled).study());
+  }
+
+  /**
+   * Stores a study exported elsewhere ({@code RestoreStudy}), all of it in one transaction, and
+   * serves it from here.
+   *
+   * @throws ApiException INVALID_ARGUMENT naming what is wrong in {@code records}; ALREADY_EXISTS
+   *     when the id is taken
+   */
+  public Study restore(List<StudyRecord> records) {
+    ExportedStudy header = CheckedRestore.study(records);
+    String id = header.getStudyId();
+    StudySpecs.Compiled compiled = specs.compile(id, header.getSpec(), header.getSeed());
+    StudyData data = CheckedRestore.of(records, compiled.definition());
+    if (!store.restoreStudy(data)) {
+      throw ApiException.alreadyExists(
+          "study "
+              + Protos.studyName(id)
+              + " exists; delete it first, or restore under another id"
+              + " (vernier study import --study-id)");
+    }
+    log.info("restored study {}: {} trials", id, data.trials().size());
+    return await(coordinator(id, compiled).study());
+  }
+
+  /**
+   * Everything stored for a study, as one snapshot read from the store (any replica can read it).
+   *
+   * @throws ApiException NOT_FOUND
+   */
+  public StudyData stored(String studyId) {
+    return store
+        .loadStudy(studyId)
+        .orElseThrow(() -> ApiException.notFound("study " + Protos.studyName(studyId)));
   }
 
   /**

@@ -143,6 +143,11 @@ final class ReadinessTest {
     }
 
     @Override
+    public boolean restoreStudy(StudyData study) {
+      return memory.restoreStudy(study);
+    }
+
+    @Override
     public List<StoredStudy> listStudies() {
       return memory.listStudies();
     }
