@@ -24,15 +24,16 @@ def free_port():
 class ServerProcess:
     """bin/vernier server on a free port with its own database; `client` is connected once it answers."""
 
-    def __init__(self):
+    def __init__(self, extra_args=(), client=None):
         self.tmp = tempfile.TemporaryDirectory()
         port = free_port()
         self.target = "127.0.0.1:%d" % port
         self.log = open(os.path.join(self.tmp.name, "server.log"), "w")
         self.process = subprocess.Popen(
             [os.path.join(ROOT, "bin", "vernier"), "server", "--port", str(port), "--http-port", "-1",
-             "--db", os.path.join(self.tmp.name, "v.db")], stdout=self.log, stderr=subprocess.STDOUT)
-        self.client = vc.Client(self.target)
+             "--db", os.path.join(self.tmp.name, "v.db")] + list(extra_args),
+            stdout=self.log, stderr=subprocess.STDOUT)
+        self.client = client(self.target) if client else vc.Client(self.target)
         deadline = time.time() + 60
         while True:
             try:

@@ -1,6 +1,7 @@
 """The client: a study handle that hands out trials, and trials that report and tell."""
 import datetime
 import logging
+import os
 import random
 import threading
 import time
@@ -97,8 +98,47 @@ class _RetryOnUnavailable(grpc.UnaryUnaryClientInterceptor):
             backoff = min(backoff * 2, _MAX_BACKOFF)
 
 
+def tls_credentials(ca=None, cert=None, key=None):
+    """gRPC credentials for TLS to a Vernier server.
+
+    `ca`: a PEM file of the CA that signed the server's certificate (None: the system's CAs);
+    `cert` and `key`: this client's certificate chain and private key (PEM), for a server that
+    requires client certificates (mutual TLS). Give both or neither.
+    """
+    if (cert is None) != (key is None):
+        raise ValueError("a client certificate needs its key and the key its certificate: give both"
+                         " cert and key (VERNIER_TLS_CERT and VERNIER_TLS_KEY)")
+
+    def read(path, what):
+        if path is None:
+            return None
+        try:
+            with open(path, "rb") as f:
+                return f.read()
+        except OSError as e:
+            raise ValueError("cannot read the TLS %s file %s: %s" % (what, path, e.strerror)) from None
+
+    return grpc.ssl_channel_credentials(root_certificates=read(ca, "CA"),
+                                        private_key=read(key, "key"),
+                                        certificate_chain=read(cert, "certificate"))
+
+
+def credentials_from_environment(env=None):
+    """TLS credentials as VERNIER_TLS_CA, VERNIER_TLS_CERT and VERNIER_TLS_KEY (or VERNIER_TLS=1 for
+    the system's CAs) ask for them, as in the Java client and the CLI; None for plaintext."""
+    env = os.environ if env is None else env
+    ca, cert, key = (env.get(n) or None for n in ("VERNIER_TLS_CA", "VERNIER_TLS_CERT", "VERNIER_TLS_KEY"))
+    on = env.get("VERNIER_TLS", "").lower() in ("1", "true")
+    if ca is None and cert is None and key is None and not on:
+        return None
+    return tls_credentials(ca, cert, key)
+
+
 class Client:
     """A connection to a Vernier server.
+
+    Over TLS with `credentials` (see `tls_credentials`), or as the environment asks
+    (`credentials_from_environment`), else in plaintext.
 
     Every call (also through `studies` and `workers`) that fails with UNAVAILABLE is retried for up to
     `retry_budget` seconds (or a `datetime.timedelta`) from its start, with exponential backoff from
@@ -112,6 +152,8 @@ class Client:
             raise ValueError("retry_budget must be >= 0, got %r" % retry_budget)
         # gRPC's reconnect backoff grows to 2 minutes by default: keep it within the retry backoff, so
         # a server that comes back is seen at the next attempt.
+        if credentials is None:
+            credentials = credentials_from_environment()
         options = [("grpc.initial_reconnect_backoff_ms", int(_INITIAL_BACKOFF * 1000)),
                    ("grpc.max_reconnect_backoff_ms", int(_MAX_BACKOFF * 1000))]
         self._channel = (grpc.secure_channel(target, credentials, options) if credentials

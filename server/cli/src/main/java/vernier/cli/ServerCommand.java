@@ -1,13 +1,16 @@
 package vernier.cli;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 import vernier.server.ServerConfig;
 import vernier.server.VernierServer;
+import vernier.server.tls.ServerTls;
 
 /** {@code vernier server}: runs the server until SIGTERM or Ctrl-C. */
 @Command(name = "server", mixinStandardHelpOptions = true, description = "Run the Vernier server.")
@@ -79,10 +82,67 @@ final class ServerCommand implements Callable<Integer> {
   java.time.Duration ownershipTtl;
 
   @Option(
+      names = "--tls-cert",
+      paramLabel = "FILE",
+      description =
+          "Serve gRPC and HTTP over TLS with this certificate chain (PEM, leaf first); re-read when"
+              + " the file changes. Needs --tls-key.")
+  Path tlsCert;
+
+  @Option(
+      names = "--tls-key",
+      paramLabel = "FILE",
+      description = "The private key of --tls-cert (unencrypted PKCS#8 PEM); re-read on change.")
+  Path tlsKey;
+
+  @Option(
+      names = "--tls-client-ca",
+      paramLabel = "FILE",
+      description =
+          "Mutual TLS: accept only clients with a certificate signed by this CA (PEM), on both"
+              + " ports.")
+  Path tlsClientCa;
+
+  @Option(
+      names = "--tls-peer-ca",
+      paramLabel = "FILE",
+      description =
+          "The CA of the other replicas' certificates, for forwarding calls to them (default:"
+              + " --tls-client-ca, else the system's trusted CAs).")
+  Path tlsPeerCa;
+
+  @Option(
+      names = "--tls-reload",
+      paramLabel = "DURATION",
+      converter = DurationConverter.class,
+      description = "How often the TLS files are checked for changes (default: 1m).")
+  java.time.Duration tlsReload;
+
+  @Option(
       names = "--plugins-dir",
       defaultValue = "${env:VERNIER_PLUGINS_DIR:-plugins}",
       description = "Directory of plugin jars (default: ${DEFAULT-VALUE}).")
   Path pluginsDir;
+
+  /** The TLS flags, checked for what they need of each other; null without TLS. */
+  private ServerTls.Settings tls() {
+    if (tlsCert == null && tlsKey == null) {
+      for (String needsTls : List.of("--tls-client-ca", "--tls-peer-ca", "--tls-reload")) {
+        if (spec.commandLine().getParseResult().hasMatchedOption(needsTls)) {
+          throw new ParameterException(
+              spec.commandLine(), needsTls + " needs --tls-cert and --tls-key");
+        }
+      }
+      return null;
+    }
+    if (tlsCert == null || tlsKey == null) {
+      throw new ParameterException(
+          spec.commandLine(),
+          (tlsCert == null ? "--tls-key needs --tls-cert" : "--tls-cert needs --tls-key")
+              + " (the certificate and its private key)");
+    }
+    return new ServerTls.Settings(tlsCert, tlsKey, tlsClientCa, tlsPeerCa, tlsReload);
+  }
 
   @Override
   public Integer call() throws InterruptedException {
@@ -106,7 +166,8 @@ final class ServerCommand implements Callable<Integer> {
                     pluginsDir,
                     databasePasswordFile,
                     advertiseAddress,
-                    ownershipTtl))
+                    ownershipTtl,
+                    tls()))
             .start();
     Runtime.getRuntime().addShutdownHook(new Thread(server::close, "vernier-shutdown"));
     server.awaitTermination();

@@ -1,6 +1,7 @@
 package vernier.cli;
 
 import java.time.Duration;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -18,6 +19,8 @@ final class ServerOptions {
           "Server address host:port (default: ${DEFAULT-VALUE}, from VERNIER_SERVER when set).")
   String server;
 
+  @Mixin TlsOptions tls;
+
   @Spec(Spec.Target.MIXEE)
   CommandSpec command;
 
@@ -26,7 +29,7 @@ final class ServerOptions {
    * attempts each take at most {@code deadline}.
    */
   VernierClient connect(Duration deadline) {
-    return VernierClient.connect(server).callDeadline(deadline).retryBudget(deadline);
+    return tls.connect(server).callDeadline(deadline).retryBudget(deadline);
   }
 
   /** Where the address came from, for messages: "from --server", "from VERNIER_SERVER", ... */

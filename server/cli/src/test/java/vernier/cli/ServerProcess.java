@@ -50,6 +50,21 @@ final class ServerProcess implements AutoCloseable {
   static ServerProcess start(
       String store, Path logDir, Map<String, String> env, int port, String... extraArgs)
       throws Exception {
+    return start(store, logDir, env, null, port, extraArgs);
+  }
+
+  /**
+   * As {@link #start(String, Path, Map, int, String...)}, probing readiness with {@code probe}
+   * credentials (a server started with {@code --tls-*} flags); null: plaintext.
+   */
+  static ServerProcess start(
+      String store,
+      Path logDir,
+      Map<String, String> env,
+      io.grpc.ChannelCredentials probe,
+      int port,
+      String... extraArgs)
+      throws Exception {
     int httpPort = freePort();
     Path log = Files.createTempFile(logDir, "server-", ".log");
     List<String> command =
@@ -67,7 +82,7 @@ final class ServerProcess implements AutoCloseable {
     builder.environment().putAll(env);
     Process p = builder.start();
     ServerProcess server = new ServerProcess(p, port, httpPort, log);
-    server.awaitServing();
+    server.awaitServing(probe);
     return server;
   }
 
@@ -75,8 +90,11 @@ final class ServerProcess implements AutoCloseable {
     return "127.0.0.1:" + port;
   }
 
-  private void awaitServing() throws Exception {
-    ManagedChannel channel = NettyChannelBuilder.forTarget(target()).usePlaintext().build();
+  private void awaitServing(io.grpc.ChannelCredentials probe) throws Exception {
+    ManagedChannel channel =
+        probe == null
+            ? NettyChannelBuilder.forTarget(target()).usePlaintext().build()
+            : NettyChannelBuilder.forTarget(target(), probe).build();
     try {
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
       while (System.nanoTime() < deadline) {

@@ -1,6 +1,7 @@
 package vernier.server;
 
 import java.nio.file.Path;
+import vernier.server.tls.ServerTls;
 
 /**
  * How a server runs: where it listens, where it stores, where it finds plugin jars.
@@ -17,6 +18,7 @@ import java.nio.file.Path;
  *     address (this host's address when bound to all) and the gRPC port
  * @param ownershipTtl how long a replica's claim on a study lives without renewal (PostgreSQL);
  *     null: {@code PostgresStore.DEFAULT_OWNERSHIP_TTL}
+ * @param tls TLS on both ports and between replicas; null: plaintext
  */
 public record ServerConfig(
     String host,
@@ -26,7 +28,29 @@ public record ServerConfig(
     Path pluginsDir,
     Path databasePasswordFile,
     String advertiseAddress,
-    java.time.Duration ownershipTtl) {
+    java.time.Duration ownershipTtl,
+    ServerTls.Settings tls) {
+
+  public ServerConfig(
+      String host,
+      int grpcPort,
+      int httpPort,
+      String database,
+      Path pluginsDir,
+      Path databasePasswordFile,
+      String advertiseAddress,
+      java.time.Duration ownershipTtl) {
+    this(
+        host,
+        grpcPort,
+        httpPort,
+        database,
+        pluginsDir,
+        databasePasswordFile,
+        advertiseAddress,
+        ownershipTtl,
+        null);
+  }
 
   public ServerConfig(String host, int grpcPort, int httpPort, String database, Path pluginsDir) {
     this(host, grpcPort, httpPort, database, pluginsDir, null);

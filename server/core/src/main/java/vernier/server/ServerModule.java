@@ -4,6 +4,7 @@ import com.google.inject.AbstractModule;
 import com.google.inject.Provides;
 import com.google.inject.Singleton;
 import java.time.Clock;
+import java.util.Optional;
 import org.slf4j.LoggerFactory;
 import vernier.server.health.Readiness;
 import vernier.server.http.HttpModule;
@@ -15,6 +16,7 @@ import vernier.server.storage.Store;
 import vernier.server.storage.Stores;
 import vernier.server.study.StudyExecutor;
 import vernier.server.study.StudyRegistry;
+import vernier.server.tls.ServerTls;
 
 /**
  * The server's object graph, by feature. Tests override single bindings (plugins, clock) with
@@ -37,6 +39,13 @@ public final class ServerModule extends AbstractModule {
     install(new CoordinationModule());
     install(new HttpModule());
     bind(Readiness.Timing.class).toInstance(Readiness.Timing.DEFAULT);
+  }
+
+  /** TLS for both ports and forwarding, when configured; its files are checked here. */
+  @Provides
+  @Singleton
+  Optional<ServerTls> tls(ServerConfig config) {
+    return Optional.ofNullable(config.tls()).map(ServerTls::start);
   }
 
   /** Storage: SQLite by default, PostgreSQL for a PostgreSQL URL, in memory on request. */

@@ -11,6 +11,7 @@ import io.grpc.protobuf.services.ProtoReflectionService;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -27,6 +28,7 @@ import vernier.server.metrics.VernierMetrics;
 import vernier.server.storage.Store;
 import vernier.server.study.StudyExecutor;
 import vernier.server.study.StudyRegistry;
+import vernier.server.tls.ServerTls;
 
 /**
  * The server's lifecycle. Start: the HTTP side first (so {@code /readyz} can say "starting"), the
@@ -49,6 +51,7 @@ public final class VernierServer implements AutoCloseable {
   private final Set<HttpRoute> httpRoutes;
   private final Forwarding forwarding;
   private Server server;
+  private final Optional<ServerTls> tls;
   private HttpServer http;
 
   @Inject
@@ -62,7 +65,9 @@ public final class VernierServer implements AutoCloseable {
       WorkerServiceImpl workerService,
       Readiness readiness,
       Set<HttpRoute> httpRoutes,
-      Forwarding forwarding) {
+      Forwarding forwarding,
+      Optional<ServerTls> tls) {
+    this.tls = tls;
     this.config = config;
     this.studies = studies;
     this.executor = executor;
@@ -79,8 +84,10 @@ public final class VernierServer implements AutoCloseable {
   public VernierServer start() {
     // Handlers only enqueue to a study's mailbox (blocking admin calls hop to their own pool), so
     // they run on the transport threads: one thread hand-off less per call.
+    InetSocketAddress address = new InetSocketAddress(config.host(), config.grpcPort());
     return start(
-        NettyServerBuilder.forAddress(new InetSocketAddress(config.host(), config.grpcPort()))
+        tls.map(t -> NettyServerBuilder.forAddress(address, t.grpc()))
+            .orElseGet(() -> NettyServerBuilder.forAddress(address))
             .directExecutor());
   }
 
@@ -92,7 +99,13 @@ public final class VernierServer implements AutoCloseable {
   private VernierServer start(ServerBuilder<?> builder) {
     try {
       if (config.httpPort() >= 0) {
-        http = new HttpServer(config.host(), config.httpPort(), httpRoutes);
+        http =
+            new HttpServer(
+                config.host(),
+                config.httpPort(),
+                httpRoutes,
+                tls.map(ServerTls::http).orElse(null),
+                tls.map(ServerTls::mutual).orElse(false));
       }
       readiness.startProbing();
       studies.start();
@@ -106,13 +119,39 @@ public final class VernierServer implements AutoCloseable {
       throw e;
     }
     readiness.serving();
+    warnIfExposedInPlaintext();
     log.info(
-        "Vernier serving gRPC on {}:{}{}; store: {}",
+        "Vernier serving gRPC{} on {}:{}{}; store: {}",
+        tls.isPresent() ? " over TLS" : "",
         config.host(),
         grpcPort(),
-        http == null ? "" : ", HTTP on http://" + config.host() + ":" + http.port() + "/",
+        http == null
+            ? ""
+            : ", HTTP on "
+                + (tls.isPresent() ? "https" : "http")
+                + "://"
+                + config.host()
+                + ":"
+                + http.port()
+                + "/",
         store.describe());
     return this;
+  }
+
+  /** Bound beyond this machine without TLS: say what that means, once, at start. */
+  private void warnIfExposedInPlaintext() {
+    if (tls.isPresent()) {
+      return;
+    }
+    InetSocketAddress bound = new InetSocketAddress(config.host(), 0);
+    if (bound.getAddress() != null && !bound.getAddress().isLoopbackAddress()) {
+      log.warn(
+          "serving on {} without TLS: anyone who can reach port {} can read, change and delete"
+              + " every study, in plaintext; use --tls-cert and --tls-key (docs/security.md), or"
+              + " keep --host 127.0.0.1",
+          config.host(),
+          grpcPort());
+    }
   }
 
   @SuppressWarnings("deprecation") // reflection v1alpha: older grpcurl, grpcui, Postman and Evans
@@ -194,6 +233,7 @@ public final class VernierServer implements AutoCloseable {
     if (http != null) {
       http.close();
     }
+    tls.ifPresent(ServerTls::close);
     log.info("Vernier stopped");
   }
 

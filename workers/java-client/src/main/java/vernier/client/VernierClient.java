@@ -96,9 +96,18 @@ public final class VernierClient implements AutoCloseable {
         });
   }
 
-  /** Connects in plain text to {@code host:port}. */
+  /**
+   * Connects to {@code host:port}: over TLS when the environment asks for it ({@link ClientTls}:
+   * {@code VERNIER_TLS_CA}, {@code VERNIER_TLS_CERT} and {@code VERNIER_TLS_KEY}, or {@code
+   * VERNIER_TLS=1}), else in plain text.
+   */
   public static VernierClient connect(String target) {
-    return new VernierClient(NettyChannelBuilder.forTarget(target).usePlaintext().build(), true);
+    return ClientTls.fromEnvironment()
+        .map(credentials -> connect(target, credentials))
+        .orElseGet(
+            () ->
+                new VernierClient(
+                    NettyChannelBuilder.forTarget(target).usePlaintext().build(), true));
   }
 
   /**

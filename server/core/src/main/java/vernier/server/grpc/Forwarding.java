@@ -8,6 +8,7 @@ import com.google.inject.Inject;
 import com.google.inject.Singleton;
 import io.grpc.CallOptions;
 import io.grpc.Channel;
+import io.grpc.ChannelCredentials;
 import io.grpc.ClientCall;
 import io.grpc.ClientInterceptor;
 import io.grpc.ClientInterceptors;
@@ -25,12 +26,14 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.StreamObserver;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.stream.IntStream;
 import vernier.server.metrics.VernierMetrics;
+import vernier.server.tls.ServerTls;
 import vernier.v1.StudyServiceGrpc;
 import vernier.v1.WorkerServiceGrpc;
 
@@ -59,9 +62,13 @@ public final class Forwarding implements AutoCloseable {
   private final AtomicInteger next = new AtomicInteger();
   private final ClientInterceptor mark;
 
+  /** TLS to the other replicas when this one serves TLS (they share a configuration); else null. */
+  private final ChannelCredentials peers;
+
   @Inject
-  Forwarding(VernierMetrics metrics) {
+  Forwarding(VernierMetrics metrics, Optional<ServerTls> tls) {
     this.mark = marking(metrics);
+    this.peers = tls.map(ServerTls::peers).orElse(null);
   }
 
   /** One forwarding of a unary call: the call on the owner's stub. */
@@ -195,7 +202,11 @@ public final class Forwarding implements AutoCloseable {
             owner,
             a ->
                 IntStream.range(0, CONNECTIONS_PER_OWNER)
-                    .mapToObj(i -> NettyChannelBuilder.forTarget(a).usePlaintext().build())
+                    .mapToObj(
+                        i ->
+                            peers == null
+                                ? NettyChannelBuilder.forTarget(a).usePlaintext().build()
+                                : NettyChannelBuilder.forTarget(a, peers).build())
                     .toList());
     ManagedChannel channel = pool.get(Math.floorMod(next.getAndIncrement(), pool.size()));
     return ClientInterceptors.intercept(channel, mark);

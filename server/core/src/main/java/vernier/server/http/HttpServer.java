@@ -1,13 +1,18 @@
 package vernier.server.http;
 
 import java.util.Set;
+import javax.net.ssl.SSLContext;
+import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.http.pathmap.PathSpec;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.server.handler.PathMappingsHandler;
 import org.eclipse.jetty.server.handler.gzip.GzipHandler;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import vernier.server.PortInUseException;
 
@@ -27,6 +32,15 @@ public final class HttpServer implements AutoCloseable {
 
   /** Binds {@code host:port} (0 picks a free port) and starts serving {@code routes}. */
   public HttpServer(String host, int port, Set<HttpRoute> routes) {
+    this(host, port, routes, null, false);
+  }
+
+  /**
+   * As {@link #HttpServer(String, int, Set)}, over TLS with {@code tls} (HTTPS only), or plaintext
+   * when null; {@code clientCertificates}: refuse clients without a certificate {@code tls} trusts.
+   */
+  public HttpServer(
+      String host, int port, Set<HttpRoute> routes, SSLContext tls, boolean clientCertificates) {
     QueuedThreadPool threads = new QueuedThreadPool(64, 2);
     threads.setName("vernier-http");
     threads.setDaemon(true);
@@ -34,7 +48,19 @@ public final class HttpServer implements AutoCloseable {
     HttpConfiguration http = new HttpConfiguration();
     http.setSendServerVersion(false);
     http.setSendXPoweredBy(false);
-    connector = new ServerConnector(jetty, new HttpConnectionFactory(http));
+    if (tls == null) {
+      connector = new ServerConnector(jetty, new HttpConnectionFactory(http));
+    } else {
+      http.addCustomizer(new SecureRequestCustomizer(false)); // SNI: clients dial by IP too
+      SslContextFactory.Server ssl = new SslContextFactory.Server();
+      ssl.setSslContext(tls);
+      ssl.setNeedClientAuth(clientCertificates);
+      connector =
+          new ServerConnector(
+              jetty,
+              new SslConnectionFactory(ssl, HttpVersion.HTTP_1_1.asString()),
+              new HttpConnectionFactory(http));
+    }
     connector.setHost(host);
     connector.setPort(port);
     connector.setIdleTimeout(IDLE_TIMEOUT_MS);
