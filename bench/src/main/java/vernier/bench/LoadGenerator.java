@@ -4,6 +4,7 @@ import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -17,8 +18,10 @@ import java.util.concurrent.atomic.AtomicLong;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import vernier.client.ClientTls;
 import vernier.server.ServerConfig;
 import vernier.server.VernierServer;
+import vernier.server.tls.ServerTls;
 import vernier.v1.AskRequest;
 import vernier.v1.AskResponse;
 import vernier.v1.Assignment;
@@ -149,6 +152,21 @@ public final class LoadGenerator implements Callable<Integer> {
               + " PGPASSWORD) (default: a temporary SQLite file).")
   String db;
 
+  @Option(
+      names = "--tls-cert",
+      paramLabel = "FILE",
+      description = "The embedded server serves TLS with this certificate (needs --tls-key).")
+  Path tlsCert;
+
+  @Option(names = "--tls-key", paramLabel = "FILE", description = "The key of --tls-cert.")
+  Path tlsKey;
+
+  @Option(
+      names = "--tls-ca",
+      paramLabel = "FILE",
+      description = "The clients connect over TLS, trusting this CA (PEM).")
+  Path tlsCa;
+
   private final AtomicBoolean measuring = new AtomicBoolean();
   private final AtomicBoolean stop = new AtomicBoolean();
   private final AtomicLong errors = new AtomicLong();
@@ -169,19 +187,29 @@ public final class LoadGenerator implements Callable<Integer> {
     String address = target;
     if (address == null) {
       String store = db != null ? db : Files.createTempFile("vernier-bench-", ".db").toString();
-      server = VernierServer.create(new ServerConfig("127.0.0.1", 0, -1, store, null)).start();
+      ServerTls.Settings tls =
+          tlsCert == null ? null : new ServerTls.Settings(tlsCert, tlsKey, null);
+      server =
+          VernierServer.create(
+                  new ServerConfig("127.0.0.1", 0, -1, store, null, null, null, null, tls))
+              .start();
       address = "127.0.0.1:" + server.grpcPort();
       System.out.println(
           "embedded server, "
               + server.storeDescription()
               + " (every tell durable: SQLite WAL with synchronous=FULL; PostgreSQL with its"
-              + " defaults, fsync and synchronous_commit on)");
+              + " defaults, fsync and synchronous_commit on)"
+              + (tlsCert == null ? "" : "; gRPC over TLS"));
     }
     List<String> targets = List.of(address.split(","));
     List<ManagedChannel> pool = new ArrayList<>(); // target by target: client c uses c mod size
     for (int i = 0; i < channels; i++) {
       for (String t : targets) {
-        pool.add(NettyChannelBuilder.forTarget(t.trim()).usePlaintext().build());
+        pool.add(
+            tlsCa == null
+                ? NettyChannelBuilder.forTarget(t.trim()).usePlaintext().build()
+                : NettyChannelBuilder.forTarget(t.trim(), ClientTls.credentials(tlsCa, null, null))
+                    .build());
       }
     }
     try {

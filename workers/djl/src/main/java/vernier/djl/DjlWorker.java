@@ -13,6 +13,7 @@ import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import vernier.client.ClientTls;
 import vernier.client.SweepSummary;
 import vernier.client.VernierClient;
 import vernier.v1.GetStudyRequest;
@@ -36,6 +37,27 @@ public final class DjlWorker implements Callable<Integer> {
       description =
           "Server address host:port (default: ${DEFAULT-VALUE}, from VERNIER_SERVER when set).")
   String server;
+
+  @Option(
+      names = "--tls-ca",
+      paramLabel = "FILE",
+      defaultValue = "${env:VERNIER_TLS_CA}",
+      description = "Connect over TLS trusting this CA (PEM) (default: VERNIER_TLS_CA).")
+  Path tlsCa;
+
+  @Option(
+      names = "--tls-cert",
+      paramLabel = "FILE",
+      defaultValue = "${env:VERNIER_TLS_CERT}",
+      description = "Client certificate (PEM) for mutual TLS (default: VERNIER_TLS_CERT).")
+  Path tlsCert;
+
+  @Option(
+      names = "--tls-key",
+      paramLabel = "FILE",
+      defaultValue = "${env:VERNIER_TLS_KEY}",
+      description = "The key of --tls-cert (PKCS#8 PEM) (default: VERNIER_TLS_KEY).")
+  Path tlsKey;
 
   @Option(
       names = "--study",
@@ -136,7 +158,7 @@ public final class DjlWorker implements Callable<Integer> {
         workerId != null
             ? workerId
             : ManagementFactory.getRuntimeMXBean().getName().replace('@', '-');
-    try (VernierClient client = VernierClient.connect(server)) {
+    try (VernierClient client = connect()) {
       StudyFit.check(
           client.studies().getStudy(GetStudyRequest.newBuilder().setName(name).build()), chosen);
       TrialTrainer trainer =
@@ -156,6 +178,19 @@ public final class DjlWorker implements Callable<Integer> {
       log.info("done: {}", summary);
     }
     return 0;
+  }
+
+  private static void addIfSet(List<String> command, String flag, Path value) {
+    if (value != null) {
+      command.addAll(List.of(flag, value.toString()));
+    }
+  }
+
+  /** Over TLS when a TLS flag (or its variable) is given, else as VERNIER_TLS=1 says. */
+  private VernierClient connect() {
+    return tlsCa == null && tlsCert == null && tlsKey == null
+        ? VernierClient.connect(server)
+        : VernierClient.connect(server, ClientTls.credentials(tlsCa, tlsCert, tlsKey));
   }
 
   /**
@@ -201,6 +236,9 @@ public final class DjlWorker implements Callable<Integer> {
       if (workerId != null) {
         command.addAll(List.of("--worker-id", workerId + "-" + i));
       }
+      addIfSet(command, "--tls-ca", tlsCa);
+      addIfSet(command, "--tls-cert", tlsCert);
+      addIfSet(command, "--tls-key", tlsKey);
       children.add(new ProcessBuilder(command).inheritIO().start());
     }
     Runtime.getRuntime().addShutdownHook(new Thread(() -> children.forEach(Process::destroy)));

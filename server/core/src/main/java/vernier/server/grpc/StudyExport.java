@@ -1,8 +1,6 @@
 package vernier.server.grpc;
 
-import java.util.ArrayList;
 import java.util.Iterator;
-import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import vernier.server.Protos;
@@ -89,12 +87,5 @@ final class StudyExport {
       e.setLeaseLeft(Protos.duration(t.leaseLeft()));
     }
     return e.build();
-  }
-
-  /** All records at once (tests, small studies). */
-  static List<StudyRecord> all(StudyData data) {
-    List<StudyRecord> out = new ArrayList<>();
-    records(data).forEachRemaining(out::add);
-    return out;
   }
 }
