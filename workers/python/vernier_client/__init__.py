@@ -28,7 +28,7 @@ if _GENERATED not in sys.path:
     sys.path.insert(0, _GENERATED)
 
 from .client import Client, LeaseLost, ServerUnavailable, Study, StudyDone, Trial, TrialPruned  # noqa: E402
-from .client import credentials_from_environment, tls_credentials  # noqa: E402
+from .client import credentials_from_environment, tls_credentials, token_from_environment  # noqa: E402
 
 __all__ = ["Client", "Study", "Trial", "TrialPruned", "StudyDone", "LeaseLost", "ServerUnavailable",
-           "tls_credentials", "credentials_from_environment"]
+           "tls_credentials", "credentials_from_environment", "token_from_environment"]

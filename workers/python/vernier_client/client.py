@@ -98,6 +98,60 @@ class _RetryOnUnavailable(grpc.UnaryUnaryClientInterceptor):
             backoff = min(backoff * 2, _MAX_BACKOFF)
 
 
+class _Authorization(grpc.UnaryUnaryClientInterceptor, grpc.UnaryStreamClientInterceptor,
+                     grpc.StreamUnaryClientInterceptor, grpc.StreamStreamClientInterceptor):
+    """Sends `authorization: Bearer <token>` with every call (servers started with --auth-tokens)."""
+
+    def __init__(self, token):
+        self.header = ("authorization", "Bearer " + token)
+
+    def _details(self, details):
+        metadata = list(details.metadata or []) + [self.header]
+        return _CallDetails(details.method, details.timeout, metadata, details.credentials,
+                            getattr(details, "wait_for_ready", None), getattr(details, "compression", None))
+
+    def intercept_unary_unary(self, continuation, details, request):
+        return continuation(self._details(details), request)
+
+    def intercept_unary_stream(self, continuation, details, request):
+        return continuation(self._details(details), request)
+
+    def intercept_stream_unary(self, continuation, details, requests):
+        return continuation(self._details(details), requests)
+
+    def intercept_stream_stream(self, continuation, details, requests):
+        return continuation(self._details(details), requests)
+
+
+class _CallDetails(grpc.ClientCallDetails):
+    def __init__(self, method, timeout, metadata, credentials, wait_for_ready, compression):
+        self.method = method
+        self.timeout = timeout
+        self.metadata = metadata
+        self.credentials = credentials
+        self.wait_for_ready = wait_for_ready
+        self.compression = compression
+
+
+def token_from_environment(env=None):
+    """The bearer token VERNIER_TOKEN holds, or the file VERNIER_TOKEN_FILE names holds; None."""
+    env = os.environ if env is None else env
+    token = (env.get("VERNIER_TOKEN") or "").strip()
+    if token:
+        return token
+    path = env.get("VERNIER_TOKEN_FILE")
+    if not path:
+        return None
+    try:
+        with open(path) as f:
+            token = f.readline().strip()
+    except OSError as e:
+        raise ValueError("cannot read the token file %s: %s" % (path, e.strerror)) from None
+    if not token:
+        raise ValueError("the token file %s is empty" % path)
+    return token
+
+
 def tls_credentials(ca=None, cert=None, key=None):
     """gRPC credentials for TLS to a Vernier server.
 
@@ -138,14 +192,17 @@ class Client:
     """A connection to a Vernier server.
 
     Over TLS with `credentials` (see `tls_credentials`), or as the environment asks
-    (`credentials_from_environment`), else in plaintext.
+    (`credentials_from_environment`), else in plaintext. With `token` (default: VERNIER_TOKEN, or
+    the file VERNIER_TOKEN_FILE names), every call carries it for a server started with
+    --auth-tokens.
 
     Every call (also through `studies` and `workers`) that fails with UNAVAILABLE is retried for up to
     `retry_budget` seconds (or a `datetime.timedelta`) from its start, with exponential backoff from
     0.2 s to 5 s; 0 turns retries off.
     """
 
-    def __init__(self, target="127.0.0.1:7070", credentials=None, retry_budget=DEFAULT_RETRY_BUDGET):
+    def __init__(self, target="127.0.0.1:7070", credentials=None, retry_budget=DEFAULT_RETRY_BUDGET,
+                 token=None):
         if isinstance(retry_budget, datetime.timedelta):
             retry_budget = retry_budget.total_seconds()
         if retry_budget < 0:
@@ -159,11 +216,13 @@ class Client:
         self._channel = (grpc.secure_channel(target, credentials, options) if credentials
                          else grpc.insecure_channel(target, options))
         self.retry_budget = retry_budget
-        channel = grpc.intercept_channel(self._channel, _RetryOnUnavailable(target, retry_budget))
+        token = token if token is not None else token_from_environment()
+        calls = grpc.intercept_channel(self._channel, _Authorization(token)) if token else self._channel
+        channel = grpc.intercept_channel(calls, _RetryOnUnavailable(target, retry_budget))
         self.studies = study_service_pb2_grpc.StudyServiceStub(channel)
         self.workers = worker_service_pb2_grpc.WorkerServiceStub(channel)
         # heartbeats try once: the next beat is the retry
-        self._heartbeats = worker_service_pb2_grpc.WorkerServiceStub(self._channel)
+        self._heartbeats = worker_service_pb2_grpc.WorkerServiceStub(calls)
 
     def call(self, method, request):
         """Calls an RPC with the client's timeout (60 s per attempt), retrying UNAVAILABLE."""

@@ -17,6 +17,7 @@ import picocli.CommandLine.ScopeType;
       ServerCommand.class,
       StudyCommand.class,
       DbCommand.class,
+      AuthCommand.class,
       AgentCommand.class,
       vernier.djl.DjlWorker.class,
       PluginsCommand.class,

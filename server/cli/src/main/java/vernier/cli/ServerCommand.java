@@ -119,6 +119,15 @@ final class ServerCommand implements Callable<Integer> {
   java.time.Duration tlsReload;
 
   @Option(
+      names = "--auth-tokens",
+      paramLabel = "FILE",
+      description =
+          "Require a bearer token from this file on every call (roles viewer, worker, admin,"
+              + " metrics; optional study-id prefixes); re-read when it changes. Make tokens with"
+              + " vernier auth token create. /healthz and /readyz stay open.")
+  Path authTokens;
+
+  @Option(
       names = "--plugins-dir",
       defaultValue = "${env:VERNIER_PLUGINS_DIR:-plugins}",
       description = "Directory of plugin jars (default: ${DEFAULT-VALUE}).")
@@ -167,7 +176,8 @@ final class ServerCommand implements Callable<Integer> {
                     databasePasswordFile,
                     advertiseAddress,
                     ownershipTtl,
-                    tls()))
+                    tls(),
+                    authTokens))
             .start();
     Runtime.getRuntime().addShutdownHook(new Thread(server::close, "vernier-shutdown"));
     server.awaitTermination();

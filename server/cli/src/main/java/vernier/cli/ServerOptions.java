@@ -19,7 +19,7 @@ final class ServerOptions {
           "Server address host:port (default: ${DEFAULT-VALUE}, from VERNIER_SERVER when set).")
   String server;
 
-  @Mixin TlsOptions tls;
+  @Mixin CredentialOptions credentials;
 
   @Spec(Spec.Target.MIXEE)
   CommandSpec command;
@@ -29,7 +29,7 @@ final class ServerOptions {
    * attempts each take at most {@code deadline}.
    */
   VernierClient connect(Duration deadline) {
-    return tls.connect(server).callDeadline(deadline).retryBudget(deadline);
+    return credentials.connect(server).callDeadline(deadline).retryBudget(deadline);
   }
 
   /** Where the address came from, for messages: "from --server", "from VERNIER_SERVER", ... */

@@ -309,7 +309,7 @@ final class StudyMoveCommands {
         description = "Store the copy under this id instead of the original's.")
     String studyId;
 
-    @Mixin TlsOptions tls;
+    @Mixin CredentialOptions credentials;
 
     @Spec CommandSpec spec;
 
@@ -319,8 +319,8 @@ final class StudyMoveCommands {
       requireServer("--to", to);
       Progress progress = new Progress(spec.commandLine().getErr(), "copied");
       long[] sent = new long[1];
-      try (VernierClient source = tls.connect(from);
-          VernierClient target = tls.connect(to)) {
+      try (VernierClient source = credentials.connect(from);
+          VernierClient target = credentials.connect(to)) {
         Iterator<StudyRecord> records = source.exportStudy(StudyCommand.name(study));
         Iterator<StudyRecord> renamedRecords =
             new Iterator<>() {

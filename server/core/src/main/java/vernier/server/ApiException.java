@@ -73,6 +73,16 @@ public final class ApiException extends RuntimeException {
     return new ApiException(Code.NOT_FOUND, "NOT_FOUND", what + " not found", List.of());
   }
 
+  /** No credentials, or credentials the server does not know. */
+  public static ApiException unauthenticated(String message) {
+    return new ApiException(Code.UNAUTHENTICATED, "UNAUTHENTICATED", message, List.of());
+  }
+
+  /** Known credentials that do not allow the call. */
+  public static ApiException permissionDenied(String message) {
+    return new ApiException(Code.PERMISSION_DENIED, "PERMISSION_DENIED", message, List.of());
+  }
+
   public static ApiException alreadyExists(String message) {
     return new ApiException(Code.ALREADY_EXISTS, "ALREADY_EXISTS", message, List.of());
   }

@@ -19,6 +19,8 @@ import vernier.server.tls.ServerTls;
  * @param ownershipTtl how long a replica's claim on a study lives without renewal (PostgreSQL);
  *     null: {@code PostgresStore.DEFAULT_OWNERSHIP_TTL}
  * @param tls TLS on both ports and between replicas; null: plaintext
+ * @param authTokens the tokens file ({@code --auth-tokens}): every call needs a token of it; null:
+ *     no authentication
  */
 public record ServerConfig(
     String host,
@@ -29,7 +31,31 @@ public record ServerConfig(
     Path databasePasswordFile,
     String advertiseAddress,
     java.time.Duration ownershipTtl,
-    ServerTls.Settings tls) {
+    ServerTls.Settings tls,
+    Path authTokens) {
+
+  public ServerConfig(
+      String host,
+      int grpcPort,
+      int httpPort,
+      String database,
+      Path pluginsDir,
+      Path databasePasswordFile,
+      String advertiseAddress,
+      java.time.Duration ownershipTtl,
+      ServerTls.Settings tls) {
+    this(
+        host,
+        grpcPort,
+        httpPort,
+        database,
+        pluginsDir,
+        databasePasswordFile,
+        advertiseAddress,
+        ownershipTtl,
+        tls,
+        null);
+  }
 
   public ServerConfig(
       String host,

@@ -6,6 +6,7 @@ import com.google.inject.Singleton;
 import java.time.Clock;
 import java.util.Optional;
 import org.slf4j.LoggerFactory;
+import vernier.server.auth.Authenticator;
 import vernier.server.health.Readiness;
 import vernier.server.http.HttpModule;
 import vernier.server.metrics.VernierMetrics;
@@ -39,6 +40,13 @@ public final class ServerModule extends AbstractModule {
     install(new CoordinationModule());
     install(new HttpModule());
     bind(Readiness.Timing.class).toInstance(Readiness.Timing.DEFAULT);
+  }
+
+  /** Bearer-token authentication, when a tokens file is configured. */
+  @Provides
+  @Singleton
+  Optional<Authenticator> authenticator(ServerConfig config) {
+    return Optional.ofNullable(config.authTokens()).map(Authenticator::new);
   }
 
   /** TLS for both ports and forwarding, when configured; its files are checked here. */

@@ -11,11 +11,14 @@ import io.grpc.protobuf.services.ProtoReflectionService;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import vernier.server.auth.AuthInterceptor;
+import vernier.server.auth.Authenticator;
 import vernier.server.grpc.Forwarding;
 import vernier.server.grpc.StudyServiceImpl;
 import vernier.server.grpc.UnreadableRequests;
@@ -52,6 +55,7 @@ public final class VernierServer implements AutoCloseable {
   private final Forwarding forwarding;
   private Server server;
   private final Optional<ServerTls> tls;
+  private final Optional<Authenticator> authenticator;
   private HttpServer http;
 
   @Inject
@@ -66,8 +70,10 @@ public final class VernierServer implements AutoCloseable {
       Readiness readiness,
       Set<HttpRoute> httpRoutes,
       Forwarding forwarding,
-      Optional<ServerTls> tls) {
+      Optional<ServerTls> tls,
+      Optional<Authenticator> authenticator) {
     this.tls = tls;
+    this.authenticator = authenticator;
     this.config = config;
     this.studies = studies;
     this.executor = executor;
@@ -105,7 +111,8 @@ public final class VernierServer implements AutoCloseable {
                 config.httpPort(),
                 httpRoutes,
                 tls.map(ServerTls::http).orElse(null),
-                tls.map(ServerTls::mutual).orElse(false));
+                tls.map(ServerTls::mutual).orElse(false),
+                authenticator.orElse(null));
       }
       readiness.startProbing();
       studies.start();
@@ -119,7 +126,7 @@ public final class VernierServer implements AutoCloseable {
       throw e;
     }
     readiness.serving();
-    warnIfExposedInPlaintext();
+    warnIfExposed();
     log.info(
         "Vernier serving gRPC{} on {}:{}{}; store: {}",
         tls.isPresent() ? " over TLS" : "",
@@ -138,33 +145,43 @@ public final class VernierServer implements AutoCloseable {
     return this;
   }
 
-  /** Bound beyond this machine without TLS: say what that means, once, at start. */
-  private void warnIfExposedInPlaintext() {
-    if (tls.isPresent()) {
+  /**
+   * Bound beyond this machine without TLS, or without a way to tell callers apart (tokens or client
+   * certificates): say what that means, once, at start.
+   */
+  private void warnIfExposed() {
+    InetSocketAddress bound = new InetSocketAddress(config.host(), 0);
+    if (bound.getAddress() == null || bound.getAddress().isLoopbackAddress()) {
       return;
     }
-    InetSocketAddress bound = new InetSocketAddress(config.host(), 0);
-    if (bound.getAddress() != null && !bound.getAddress().isLoopbackAddress()) {
+    boolean callersKnown = authenticator.isPresent() || tls.map(ServerTls::mutual).orElse(false);
+    if (tls.isEmpty() || !callersKnown) {
       log.warn(
-          "serving on {} without TLS: anyone who can reach port {} can read, change and delete"
-              + " every study, in plaintext; use --tls-cert and --tls-key (docs/security.md), or"
-              + " keep --host 127.0.0.1",
+          "serving on {} {}: anyone who can reach port {} can read, change and delete every"
+              + " study{}; use {} (docs/security.md), or keep --host 127.0.0.1",
           config.host(),
-          grpcPort());
+          tls.isEmpty() ? "without TLS" : "without --auth-tokens or --tls-client-ca",
+          grpcPort(),
+          tls.isEmpty() ? ", and read the traffic" : "",
+          tls.isEmpty() ? "--tls-cert and --tls-key with --auth-tokens" : "--auth-tokens");
     }
   }
 
   @SuppressWarnings("deprecation") // reflection v1alpha: older grpcurl, grpcui, Postman and Evans
   private Server grpcServer(ServerBuilder<?> builder) {
-    MetricsInterceptor interceptor = new MetricsInterceptor(metrics);
-    ServerInterceptor forwarded = forwarding.interceptor();
+    // run in this order: forwarded marker, metrics (so refusals are counted too), the parsing of
+    // the request, authorization (it reads the study the request names), the service
+    List<ServerInterceptor> outer =
+        List.of(new MetricsInterceptor(metrics), forwarding.interceptor());
+    List<ServerInterceptor> parsed =
+        authenticator
+            .<List<ServerInterceptor>>map(a -> List.of(new AuthInterceptor(a)))
+            .orElse(List.of());
     return builder
         .addService(
-            ServerInterceptors.intercept(
-                UnreadableRequests.guard(studyService), interceptor, forwarded))
+            ServerInterceptors.intercept(UnreadableRequests.guard(studyService, parsed), outer))
         .addService(
-            ServerInterceptors.intercept(
-                UnreadableRequests.guard(workerService), interceptor, forwarded))
+            ServerInterceptors.intercept(UnreadableRequests.guard(workerService, parsed), outer))
         .addService(UnreadableRequests.guard(readiness.grpcHealthService()))
         .addService(ProtoReflectionServiceV1.newInstance())
         .addService(ProtoReflectionService.newInstance())
@@ -234,6 +251,7 @@ public final class VernierServer implements AutoCloseable {
       http.close();
     }
     tls.ifPresent(ServerTls::close);
+    authenticator.ifPresent(Authenticator::close);
     log.info("Vernier stopped");
   }
 

@@ -74,6 +74,7 @@ public final class VernierClient implements AutoCloseable {
   private volatile Duration callDeadline = DEFAULT_CALL_DEADLINE;
   private volatile Duration retryBudget = DEFAULT_RETRY_BUDGET;
   private volatile RetryListener retryListener = VernierClient::logWaiting;
+  private volatile String token = BearerToken.fromEnvironment(System.getenv());
   private final ScheduledExecutorService heartbeats = daemonScheduler("vernier-heartbeat");
   private final ScheduledExecutorService retries = daemonScheduler("vernier-retry");
 
@@ -83,6 +84,7 @@ public final class VernierClient implements AutoCloseable {
     this.calls =
         ClientInterceptors.intercept(
             channel,
+            new BearerToken(() -> token), // on every attempt
             new RetryOnUnavailable(
                 () -> retryBudget, () -> callDeadline, () -> retryListener, channel, retries));
   }
@@ -124,6 +126,21 @@ public final class VernierClient implements AutoCloseable {
    */
   public static VernierClient over(ManagedChannel channel) {
     return new VernierClient(channel, false);
+  }
+
+  /**
+   * Sends {@code token} as {@code authorization: Bearer} with every call, for a server that
+   * authenticates ({@code --auth-tokens}); null sends none. By default the token comes from {@code
+   * VERNIER_TOKEN}, or from the file named by {@code VERNIER_TOKEN_FILE}.
+   */
+  public VernierClient token(String token) {
+    this.token = token;
+    return this;
+  }
+
+  /** As {@link #token(String)}, with the token read from the first line of {@code file}. */
+  public VernierClient tokenFile(Path file) {
+    return token(BearerToken.read(file));
   }
 
   /**

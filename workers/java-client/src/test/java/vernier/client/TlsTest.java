@@ -8,10 +8,14 @@ import io.grpc.StatusRuntimeException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import vernier.server.ServerConfig;
 import vernier.server.VernierServer;
+import vernier.server.auth.Principal;
+import vernier.server.auth.Role;
+import vernier.server.auth.TokenFile;
 import vernier.server.storage.LocalPostgres;
 import vernier.server.tls.ServerTls;
 import vernier.server.tls.TestCertificates.Authority;
@@ -118,27 +122,42 @@ final class TlsTest {
   }
 
   @Test
-  void replicas_forwardToEachOtherOverMutualTls() throws Exception {
+  void replicas_forwardToEachOtherOverMutualTls_withTheCallersOwnToken() throws Exception {
     Authority ca = Authority.create(dir, "cluster");
     Path password = Files.writeString(dir.resolve("pw"), LocalPostgres.PASSWORD + "\n");
     String url = LocalPostgres.shared().newDatabase().toString();
-    Issued a = ca.issue("replica-a");
-    Issued b = ca.issue("replica-b");
-    try (VernierServer first = replica(url, password, a, ca);
-        VernierServer second = replica(url, password, b, ca);
-        VernierClient toFirst = client(first, ca.certFile, ca.issue("alice"));
-        VernierClient toSecond = client(second, ca.certFile, ca.issue("bob"))) {
+    Path tokens = dir.resolve("tokens.yaml");
+    String admin = TokenFile.create(tokens, new Principal("admin", Role.ADMIN, List.of()));
+    String worker = TokenFile.create(tokens, new Principal("w", Role.WORKER, List.of()));
+    String viewer = TokenFile.create(tokens, new Principal("v", Role.VIEWER, List.of()));
+    try (VernierServer first = replica(url, password, ca.issue("replica-a"), ca, tokens);
+        VernierServer second = replica(url, password, ca.issue("replica-b"), ca, tokens);
+        VernierClient toFirst = client(first, ca.certFile, ca.issue("alice")).token(admin);
+        VernierClient toSecond = client(second, ca.certFile, ca.issue("bob")).token(worker)) {
       toFirst
           .studies()
           .createStudy(CreateStudyRequest.newBuilder().setStudyId("s").setSpec(SPEC).build());
-      // owned by the first replica: the second forwards the ask over TLS, with its own certificate
+      // owned by the first replica: the second forwards the ask over mutual TLS, and the first
+      // checks the caller's own token again
       try (vernier.client.ActiveTrial t = toSecond.ask("studies/s", "w").orElseThrow()) {
         assertThat(t.trial().getNumber()).isZero();
       }
+      toSecond.token(viewer);
+      StatusRuntimeException e =
+          catchThrowableOfType(() -> toSecond.ask("studies/s", "w"), StatusRuntimeException.class);
+      assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
+      assertThat(
+              toSecond
+                  .studies()
+                  .getStudy(vernier.v1.GetStudyRequest.newBuilder().setName("studies/s").build())
+                  .getName())
+          .as("a viewer reads through the replica that does not own the study")
+          .isEqualTo("studies/s");
     }
   }
 
-  private static VernierServer replica(String url, Path password, Issued cert, Authority ca) {
+  private static VernierServer replica(
+      String url, Path password, Issued cert, Authority ca, Path tokens) {
     return VernierServer.create(
             new ServerConfig(
                 "127.0.0.1",
@@ -149,7 +168,8 @@ final class TlsTest {
                 password,
                 null,
                 null,
-                new ServerTls.Settings(cert.cert(), cert.key(), ca.certFile)))
+                new ServerTls.Settings(cert.cert(), cert.key(), ca.certFile),
+                tokens))
         .start();
   }
 }

@@ -32,6 +32,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.stream.IntStream;
+import vernier.server.auth.AuthInterceptor;
 import vernier.server.metrics.VernierMetrics;
 import vernier.server.tls.ServerTls;
 import vernier.v1.StudyServiceGrpc;
@@ -224,6 +225,10 @@ public final class Forwarding implements AutoCloseable {
           @Override
           public void start(Listener<A> listener, Metadata headers) {
             headers.put(FORWARDED_HEADER, "1");
+            String authorization = AuthInterceptor.AUTHORIZATION.get();
+            if (authorization != null) { // the owner checks the caller's own rights again
+              headers.put(AuthInterceptor.HEADER, authorization);
+            }
             super.start(listener, headers);
           }
         };

@@ -16,6 +16,7 @@ import vernier.server.ApiException;
 import vernier.server.Protos;
 import vernier.server.ResourceNames;
 import vernier.server.ResourceNames.TrialRef;
+import vernier.server.auth.AuthInterceptor;
 import vernier.server.check.CheckedRestore;
 import vernier.server.cluster.NotOwnerException;
 import vernier.server.study.StudyExecutor;
@@ -92,18 +93,27 @@ public final class StudyServiceImpl extends StudyServiceGrpc.StudyServiceImplBas
           int size = PageTokens.pageSize(request.getPageSize(), 50, MAX_PAGE);
           String after =
               request.getPageToken().isEmpty() ? "" : PageTokens.decode(request.getPageToken());
-          return CompletableFuture.supplyAsync(() -> page(after, size), blocking)
+          // the caller's context (its identity, for the filter and for forwarded summaries)
+          // does not follow the hop to the blocking pool by itself
+          io.grpc.Context caller = io.grpc.Context.current();
+          return CompletableFuture.supplyAsync(
+                  () -> page(after, size), caller.fixedContextExecutor(blocking))
               .thenCompose(f -> f);
         },
         r -> r);
   }
 
   /**
-   * Reads the study ids (from the store) and gathers each study's summary from its coordinator. A
-   * study deleted in between is left out: one study can never make the list fail for everyone.
+   * Reads the study ids (from the store) the caller may see and gathers each study's summary from
+   * its coordinator. A study deleted in between is left out: one study can never make the list fail
+   * for everyone.
    */
   private CompletableFuture<ListStudiesResponse> page(String after, int size) {
-    List<String> ids = studies.studyIds().stream().filter(id -> id.compareTo(after) > 0).toList();
+    List<String> ids =
+        studies.studyIds().stream()
+            .filter(id -> id.compareTo(after) > 0)
+            .filter(AuthInterceptor::visible)
+            .toList();
     List<String> page = ids.subList(0, Math.min(size, ids.size()));
     List<CompletableFuture<Study>> futures = page.stream().map(this::summaryUnlessDeleted).toList();
     String next = ids.size() > size ? PageTokens.encode(page.get(page.size() - 1)) : "";

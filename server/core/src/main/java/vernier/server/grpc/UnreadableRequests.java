@@ -9,6 +9,7 @@ import io.grpc.ServerInterceptor;
 import io.grpc.ServerInterceptors;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.Status;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,8 +28,19 @@ public final class UnreadableRequests implements ServerInterceptor {
 
   /** {@code service} with unparseable requests answered INVALID_ARGUMENT. */
   public static ServerServiceDefinition guard(BindableService service) {
+    return guard(service, List.of());
+  }
+
+  /**
+   * As {@link #guard(BindableService)}, with {@code parsed} between the parsing and the service:
+   * interceptors that read the request messages themselves (authorization reads the study).
+   */
+  public static ServerServiceDefinition guard(
+      BindableService service, List<ServerInterceptor> parsed) {
     return ServerInterceptors.intercept(
-        ServerInterceptors.useInputStreamMessages(service.bindService()), new UnreadableRequests());
+        ServerInterceptors.useInputStreamMessages(
+            ServerInterceptors.intercept(service.bindService(), parsed)),
+        new UnreadableRequests());
   }
 
   @Override

@@ -25,14 +25,18 @@ final class HealthHandler extends Handler.Abstract.NonBlocking {
 
   static HttpRoute liveness(Readiness readiness) {
     return new HttpRoute(
-        "/healthz", "liveness: ok until the server stops", new HealthHandler(readiness, false));
+        "/healthz",
+        "liveness: ok until the server stops",
+        new HealthHandler(readiness, false),
+        null); // probes carry no token
   }
 
   static HttpRoute readiness(Readiness readiness) {
     return new HttpRoute(
         "/readyz",
         "readiness: ok once started, while not draining and while the store commits",
-        new HealthHandler(readiness, true));
+        new HealthHandler(readiness, true),
+        null);
   }
 
   @Override

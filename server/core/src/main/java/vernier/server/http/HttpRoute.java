@@ -1,6 +1,7 @@
 package vernier.server.http;
 
 import org.eclipse.jetty.server.Handler;
+import vernier.server.auth.Role;
 
 /**
  * One path the HTTP server answers, contributed by a feature through Guice's {@code Multibinder}
@@ -10,5 +11,13 @@ import org.eclipse.jetty.server.Handler;
  *     (the default for every path no other route takes)
  * @param description one line for the index page; empty hides the route there
  * @param handler answers the requests
+ * @param needs the role a caller's token needs when the server authenticates ({@code
+ *     --auth-tokens}); null: open to all (the health probes)
  */
-public record HttpRoute(String pathSpec, String description, Handler handler) {}
+public record HttpRoute(String pathSpec, String description, Handler handler, Role needs) {
+
+  /** A route for viewers and up. */
+  public HttpRoute(String pathSpec, String description, Handler handler) {
+    this(pathSpec, description, handler, Role.VIEWER);
+  }
+}

@@ -1,5 +1,7 @@
 package vernier.server.http;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import javax.net.ssl.SSLContext;
 import org.eclipse.jetty.http.HttpVersion;
@@ -15,6 +17,7 @@ import org.eclipse.jetty.server.handler.gzip.GzipHandler;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import vernier.server.PortInUseException;
+import vernier.server.auth.Authenticator;
 
 /**
  * The server's HTTP side on embedded Jetty 12: many concurrent connections on a small thread pool
@@ -32,15 +35,22 @@ public final class HttpServer implements AutoCloseable {
 
   /** Binds {@code host:port} (0 picks a free port) and starts serving {@code routes}. */
   public HttpServer(String host, int port, Set<HttpRoute> routes) {
-    this(host, port, routes, null, false);
+    this(host, port, routes, null, false, null);
   }
 
   /**
    * As {@link #HttpServer(String, int, Set)}, over TLS with {@code tls} (HTTPS only), or plaintext
-   * when null; {@code clientCertificates}: refuse clients without a certificate {@code tls} trusts.
+   * when null; {@code clientCertificates}: refuse clients without a certificate {@code tls} trusts;
+   * {@code authenticator}: each route's {@link HttpRoute#needs} asks for a bearer token of that
+   * role (null: no authentication).
    */
   public HttpServer(
-      String host, int port, Set<HttpRoute> routes, SSLContext tls, boolean clientCertificates) {
+      String host,
+      int port,
+      Set<HttpRoute> routes,
+      SSLContext tls,
+      boolean clientCertificates,
+      Authenticator authenticator) {
     QueuedThreadPool threads = new QueuedThreadPool(64, 2);
     threads.setName("vernier-http");
     threads.setDaemon(true);
@@ -66,12 +76,16 @@ public final class HttpServer implements AutoCloseable {
     connector.setIdleTimeout(IDLE_TIMEOUT_MS);
     jetty.addConnector(connector);
     PathMappingsHandler paths = new PathMappingsHandler();
-    for (HttpRoute route : routes) {
-      paths.addMapping(PathSpec.from(route.pathSpec()), route.handler());
-    }
+    List<HttpRoute> all = new ArrayList<>(routes);
     if (routes.stream().noneMatch(r -> r.pathSpec().equals("/"))) {
-      HttpRoute index = IndexHandler.route(routes);
-      paths.addMapping(PathSpec.from(index.pathSpec()), index.handler());
+      all.add(IndexHandler.route(routes));
+    }
+    for (HttpRoute route : all) {
+      paths.addMapping(
+          PathSpec.from(route.pathSpec()),
+          authenticator == null || route.needs() == null
+              ? route.handler()
+              : new BearerAuth(authenticator, route.needs(), route.handler()));
     }
     GzipHandler gzip = new GzipHandler(paths);
     gzip.setMinGzipSize(256);

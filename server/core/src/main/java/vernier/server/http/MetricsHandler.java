@@ -6,6 +6,7 @@ import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
+import vernier.server.auth.Role;
 import vernier.server.metrics.VernierMetrics;
 
 /**
@@ -25,7 +26,10 @@ final class MetricsHandler extends Handler.Abstract {
 
   static HttpRoute route(VernierMetrics metrics) {
     return new HttpRoute(
-        "/metrics", "Prometheus metrics (OpenMetrics or text 0.0.4)", new MetricsHandler(metrics));
+        "/metrics",
+        "Prometheus metrics (OpenMetrics or text 0.0.4)",
+        new MetricsHandler(metrics),
+        Role.METRICS);
   }
 
   @Override

@@ -20,15 +20,15 @@ import java.security.cert.CertificateExpiredException;
 import java.security.cert.CertificateNotYetValidException;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Date;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
+import java.util.List;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import vernier.server.FileWatch;
 
 /**
  * The server's TLS, one set of material for the gRPC port, the HTTP port and the calls it forwards
@@ -66,20 +66,16 @@ public final class ServerTls implements AutoCloseable {
   private final AdvancedTlsX509KeyManager keys = new AdvancedTlsX509KeyManager();
   private final AdvancedTlsX509TrustManager clients;
   private final AdvancedTlsX509TrustManager peers;
-  private final ScheduledExecutorService reloader =
-      Executors.newSingleThreadScheduledExecutor(
-          r -> {
-            Thread t = new Thread(r, "vernier-tls-reload");
-            t.setDaemon(true);
-            return t;
-          });
+  private final List<FileWatch> watches = new ArrayList<>();
 
   private ServerTls(Settings s) throws IOException, GeneralSecurityException {
-    long every = (s.reloadEvery() == null ? DEFAULT_RELOAD : s.reloadEvery()).toMillis();
+    Duration every = s.reloadEvery() == null ? DEFAULT_RELOAD : s.reloadEvery();
     File cert = s.cert().toFile();
     File key = s.key().toFile();
     keys.updateIdentityCredentials(cert, key);
-    watch(() -> keys.updateIdentityCredentials(cert, key), every, s.cert(), s.key());
+    watches.add(
+        new FileWatch(
+            "TLS", every, () -> keys.updateIdentityCredentials(cert, key), s.cert(), s.key()));
     clients =
         s.clientCa() == null
             ? null
@@ -91,62 +87,13 @@ public final class ServerTls implements AutoCloseable {
             : trusting(peerCa, every, Verification.CERTIFICATE_AND_HOST_NAME_VERIFICATION);
   }
 
-  private AdvancedTlsX509TrustManager trusting(Path ca, long everyMillis, Verification verification)
+  private AdvancedTlsX509TrustManager trusting(Path ca, Duration every, Verification verification)
       throws IOException, GeneralSecurityException {
     AdvancedTlsX509TrustManager trust =
         AdvancedTlsX509TrustManager.newBuilder().setVerification(verification).build();
     trust.updateTrustCredentials(ca.toFile());
-    watch(() -> trust.updateTrustCredentials(ca.toFile()), everyMillis, ca);
+    watches.add(new FileWatch("TLS", every, () -> trust.updateTrustCredentials(ca.toFile()), ca));
     return trust;
-  }
-
-  /** Re-reads material from files. */
-  @FunctionalInterface
-  private interface Reload {
-    void run() throws IOException, GeneralSecurityException;
-  }
-
-  /**
-   * Runs {@code reload} when any of {@code files} changed (modification time or size) since the
-   * last successful read. Hand-written: grpc-util's own periodic reload has a one-minute floor and
-   * waits for both the certificate and the key to change. A change that cannot be used yet (a key
-   * written before its certificate) keeps the previous material and is tried again next period.
-   */
-  private void watch(Reload reload, long everyMillis, Path... files) {
-    String[] seen = {stamp(files)};
-    String[] refused = {null};
-    reloader.scheduleWithFixedDelay(
-        () -> {
-          String now = stamp(files);
-          if (now.equals(seen[0])) {
-            return;
-          }
-          try {
-            reload.run();
-            seen[0] = now;
-            log.info("TLS: re-read {}", java.util.Arrays.toString(files));
-          } catch (IOException | GeneralSecurityException | RuntimeException e) {
-            if (!now.equals(refused[0])) {
-              refused[0] = now;
-              log.warn(
-                  "TLS: {} changed but cannot be used yet ({}); serving the previous material",
-                  java.util.Arrays.toString(files),
-                  e.getMessage());
-            }
-          }
-        },
-        everyMillis,
-        everyMillis,
-        TimeUnit.MILLISECONDS);
-  }
-
-  private static String stamp(Path... files) {
-    StringBuilder b = new StringBuilder();
-    for (Path f : files) {
-      File file = f.toFile();
-      b.append(file.lastModified()).append('/').append(file.length()).append(';');
-    }
-    return b.toString();
   }
 
   private static AdvancedTlsX509TrustManager systemTrust() throws GeneralSecurityException {
@@ -297,6 +244,6 @@ public final class ServerTls implements AutoCloseable {
 
   @Override
   public void close() {
-    reloader.shutdownNow();
+    watches.forEach(FileWatch::close);
   }
 }

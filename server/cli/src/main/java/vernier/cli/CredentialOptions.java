@@ -8,10 +8,11 @@ import vernier.client.ClientTls;
 import vernier.client.VernierClient;
 
 /**
- * The client side's TLS flags, each defaulting to its environment variable ({@link ClientTls}), for
- * every command that connects to a server.
+ * The client side's credentials for every command that connects to a server: TLS (each flag
+ * defaulting to its environment variable, {@link ClientTls}) and the bearer token of a server that
+ * authenticates ({@code --token-file}, else {@code VERNIER_TOKEN} or {@code VERNIER_TOKEN_FILE}).
  */
-final class TlsOptions {
+final class CredentialOptions {
 
   @Option(
       names = "--tls-ca",
@@ -45,11 +46,24 @@ final class TlsOptions {
               + " VERNIER_TLS=1).")
   boolean tls;
 
-  /** A client of {@code target} over TLS when these flags ask for it, else in plain text. */
+  @Option(
+      names = "--token-file",
+      paramLabel = "FILE",
+      description =
+          "Send the token in FILE to a server that authenticates (default: VERNIER_TOKEN, or the"
+              + " file VERNIER_TOKEN_FILE names). Tokens come from vernier auth token create.")
+  Path tokenFile;
+
+  /**
+   * A client of {@code target} over TLS when these flags ask for it, else in plain text, sending
+   * the token of {@code --token-file} (or the environment's).
+   */
   VernierClient connect(String target) {
-    return credentials()
-        .map(c -> VernierClient.connect(target, c))
-        .orElseGet(() -> VernierClient.connect(target));
+    VernierClient client =
+        credentials()
+            .map(c -> VernierClient.connect(target, c))
+            .orElseGet(() -> VernierClient.connect(target));
+    return tokenFile == null ? client : client.tokenFile(tokenFile);
   }
 
   /** The credentials these flags ask for; empty: plaintext. */
