@@ -32,8 +32,10 @@ final class PluginsCommand implements Callable<Integer> {
 
   @Option(
       names = "--plugins-dir",
-      defaultValue = "${env:VERNIER_PLUGINS_DIR:-plugins}",
-      description = "Directory of plugin jars (default: ${DEFAULT-VALUE}).")
+      defaultValue = "${env:VERNIER_PLUGINS_DIR}",
+      description =
+          "Directory of plugin jars (default: VERNIER_PLUGINS_DIR, else plugins/ in the"
+              + " installation, as for the server).")
   Path pluginsDir;
 
   @Mixin OutputOptions output;
@@ -42,7 +44,8 @@ final class PluginsCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    PluginRegistry registry = PluginLoader.load(pluginsDir);
+    PluginRegistry registry =
+        PluginLoader.load(pluginsDir != null ? pluginsDir : ServerCommand.defaultPluginsDir());
     PrintWriter out = spec.commandLine().getOut();
     if (output.format() == OutputFormat.TABLE) {
       print(out, "Samplers", registry.samplers());

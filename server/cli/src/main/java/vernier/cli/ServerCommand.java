@@ -129,9 +129,21 @@ final class ServerCommand implements Callable<Integer> {
 
   @Option(
       names = "--plugins-dir",
-      defaultValue = "${env:VERNIER_PLUGINS_DIR:-plugins}",
-      description = "Directory of plugin jars (default: ${DEFAULT-VALUE}).")
+      defaultValue = "${env:VERNIER_PLUGINS_DIR}",
+      description =
+          "Directory of plugin jars (default: VERNIER_PLUGINS_DIR, else plugins/ in the"
+              + " installation). Jars there run with the server's rights: the server refuses a"
+              + " directory or jar other users may write, and logs each jar's SHA-256.")
   Path pluginsDir;
+
+  private Path pluginsDir() {
+    return pluginsDir != null ? pluginsDir : defaultPluginsDir();
+  }
+
+  /** The installation's plugins/ (the launchers set vernier.home), else ./plugins. */
+  static Path defaultPluginsDir() {
+    return Path.of(System.getProperty("vernier.home", ".")).resolve("plugins");
+  }
 
   /** The TLS flags, checked for what they need of each other; null without TLS. */
   private ServerTls.Settings tls() {
@@ -172,7 +184,7 @@ final class ServerCommand implements Callable<Integer> {
                     port,
                     httpPort,
                     database,
-                    pluginsDir,
+                    pluginsDir(),
                     databasePasswordFile,
                     advertiseAddress,
                     ownershipTtl,

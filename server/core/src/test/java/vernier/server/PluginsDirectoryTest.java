@@ -1,12 +1,14 @@
 package vernier.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
 import java.util.stream.Stream;
@@ -113,6 +115,23 @@ final class PluginsDirectoryTest {
       assertThat(params.get("layers")).isEqualTo(ParamValue.newBuilder().setIntValue(1).build());
       assertThat(params.get("optimizer").getStringValue()).isEqualTo("adam");
     }
+  }
+
+  @Test
+  void aDirectoryOrJarEveryUserMayWrite_isRefused_namingTheFix() throws Exception {
+    Path plugins = buildPluginJar();
+    Path jar = plugins.resolve("acme-lowest.jar");
+    Files.setPosixFilePermissions(jar, PosixFilePermissions.fromString("rw-rw-rw-"));
+    assertThatThrownBy(() -> PluginLoader.load(plugins))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("the plugin jar " + jar.toAbsolutePath())
+        .hasMessageContaining("chmod o-w");
+    Files.setPosixFilePermissions(jar, PosixFilePermissions.fromString("rw-r--r--"));
+    Files.setPosixFilePermissions(plugins, PosixFilePermissions.fromString("rwxrwxrwx"));
+    assertThatThrownBy(() -> PluginLoader.load(plugins))
+        .hasMessageContaining("the plugins directory " + plugins.toAbsolutePath());
+    Files.setPosixFilePermissions(plugins, PosixFilePermissions.fromString("rwxr-xr-x"));
+    assertThat(PluginLoader.load(plugins).sampler("acme-lowest")).isPresent();
   }
 
   @Test

@@ -1,15 +1,21 @@
 package vernier.server.plugin;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.MalformedURLException;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.ServiceLoader;
+import java.util.Set;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,11 +51,13 @@ public final class PluginLoader {
     if (pluginsDir == null || !Files.isDirectory(pluginsDir)) {
       return parent;
     }
+    refuseIfOthersMayWrite(pluginsDir, "the plugins directory");
     List<URL> jars = new ArrayList<>();
     try (Stream<Path> files = Files.list(pluginsDir)) {
       for (Path jar : files.filter(p -> p.toString().endsWith(".jar")).sorted().toList()) {
+        refuseIfOthersMayWrite(jar, "the plugin jar");
         jars.add(jar.toUri().toURL());
-        log.debug("plugin jar {}", jar);
+        log.info("plugin jar {} (sha256 {})", jar.toAbsolutePath(), sha256(jar));
       }
     } catch (MalformedURLException e) {
       throw new IllegalStateException(e);
@@ -57,5 +65,43 @@ public final class PluginLoader {
       throw new UncheckedIOException("cannot list plugins directory " + pluginsDir, e);
     }
     return jars.isEmpty() ? parent : new URLClassLoader(jars.toArray(URL[]::new), parent);
+  }
+
+  /**
+   * Plugin code runs with the server's rights: a directory or jar every user of the machine may
+   * write is a way for any of them to run code in the server, so the server refuses to start.
+   */
+  private static void refuseIfOthersMayWrite(Path path, String what) {
+    Set<PosixFilePermission> permissions;
+    try {
+      permissions = Files.getPosixFilePermissions(path);
+    } catch (UnsupportedOperationException notPosix) {
+      return; // Windows: ACLs, not checked here
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the permissions of " + path, e);
+    }
+    if (permissions.contains(PosixFilePermission.OTHERS_WRITE)) {
+      throw new IllegalStateException(
+          what
+              + " "
+              + path.toAbsolutePath()
+              + " may be written by every user of this machine, so any of them could run code in"
+              + " the server; fix it with: chmod o-w "
+              + path.toAbsolutePath());
+    }
+  }
+
+  /** The jar's SHA-256, logged so an operator can tell which build of a plugin is running. */
+  private static String sha256(Path jar) throws IOException {
+    try (InputStream in = Files.newInputStream(jar)) {
+      MessageDigest digest = MessageDigest.getInstance("SHA-256");
+      byte[] buffer = new byte[65536];
+      for (int n; (n = in.read(buffer)) > 0; ) {
+        digest.update(buffer, 0, n);
+      }
+      return HexFormat.of().formatHex(digest.digest());
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("no SHA-256 in this JVM", e);
+    }
   }
 }
