@@ -146,8 +146,8 @@ final class ReplicasProcessTest {
               }
             });
     late.start();
-    ledger.awaitTells(
-        ledger.tells() + 150); // the others took the study over after its claim expired
+    ledger.awaitTells( // the others took the study over after its claim expired
+        ledger.tells() + 150, this::logTails);
     paused.signal("CONT");
     late.join(TimeUnit.SECONDS.toMillis(60));
     ledger.awaitTells(ledger.tells() + 50);
@@ -236,6 +236,23 @@ final class ReplicasProcessTest {
       }
     }
     throw new AssertionError("no replica logged that it owns " + study);
+  }
+
+  /** The last lines of every replica's log, for a failure message. */
+  private String logTails() {
+    StringBuilder b = new StringBuilder();
+    for (ServerProcess r : replicas) {
+      try {
+        List<String> lines = r.output().lines().toList();
+        b.append("\n--- replica ").append(r.target()).append(" ---\n");
+        lines
+            .subList(Math.max(0, lines.size() - 40), lines.size())
+            .forEach(l -> b.append(l).append('\n'));
+      } catch (java.io.IOException e) {
+        b.append("(no log: ").append(e).append(")\n");
+      }
+    }
+    return b.toString();
   }
 
   private void checkStored(String target, boolean leasesSpanTheFailure) {

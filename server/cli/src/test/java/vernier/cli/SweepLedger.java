@@ -52,11 +52,21 @@ final class SweepLedger {
 
   /** Waits (at most 180 s) until {@code n} tells were acknowledged. */
   void awaitTells(int n) throws InterruptedException {
+    awaitTells(n, () -> "");
+  }
+
+  /** As {@link #awaitTells(int)}; a failure adds {@code diagnosis} (e.g. the servers' logs). */
+  void awaitTells(int n, java.util.function.Supplier<String> diagnosis)
+      throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
     while (tells.get() < n && System.nanoTime() < deadline) {
       Thread.sleep(20);
     }
-    assertThat(tells.get()).as("acknowledged tells").isGreaterThanOrEqualTo(n);
+    if (tells.get() < n) {
+      assertThat(tells.get())
+          .as("acknowledged tells; %s", diagnosis.get())
+          .isGreaterThanOrEqualTo(n);
+    }
   }
 
   /** Checks {@code stored}, the study's trials in number order, against what was acknowledged. */
