@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -79,6 +80,12 @@ final class PostgresOwnership implements StudyOwnership, AutoCloseable {
     listeners.add(listener);
   }
 
+  /** How long a claim waits for the ownership row's lock before answering "elsewhere". */
+  private static final long CLAIM_LOCK_WAIT_MILLIS = 1_000;
+
+  /** SQLSTATE lock_not_available: the claim's lock_timeout ran out. */
+  private static final String LOCK_NOT_AVAILABLE = "55P03";
+
   @Override
   public Claim claim(String studyId) {
     if (address == null) {
@@ -94,6 +101,12 @@ final class PostgresOwnership implements StudyOwnership, AutoCloseable {
       ClaimRow before = claimRow(c, studyId);
       if (before != null && !before.owner().equals(self) && before.remainingMillis() > 0) {
         return elsewhere(studyId, before.address(), before.remainingMillis());
+      }
+      // the row lock may be held by a paused ex-owner's open write transaction: wait for it a
+      // little only (PostgreSQL ends that transaction after idle_in_transaction_session_timeout)
+      c.setAutoCommit(false);
+      try (Statement st = c.createStatement()) {
+        st.execute("SET LOCAL lock_timeout = " + CLAIM_LOCK_WAIT_MILLIS);
       }
       try (PreparedStatement p =
           c.prepareStatement(
@@ -111,14 +124,27 @@ final class PostgresOwnership implements StudyOwnership, AutoCloseable {
         p.setLong(4, ttlMillis);
         p.setString(5, studyId);
         p.setString(6, self); // a new coordinator of ours: a new epoch fences the old one
+        Long epoch = null;
         try (ResultSet rs = p.executeQuery()) {
           if (rs.next()) {
-            long epoch = rs.getLong(1);
-            held.put(studyId, epoch);
-            elsewhere.remove(studyId);
-            log.info("owning study {} (epoch {})", studyId, epoch);
-            return new Owned(epoch);
+            epoch = rs.getLong(1);
           }
+        } catch (SQLException e) {
+          c.rollback();
+          c.setAutoCommit(true);
+          if (!LOCK_NOT_AVAILABLE.equals(e.getSQLState()) || before == null) {
+            throw e;
+          }
+          // its owner (paused, or cut off mid-transaction) still holds the row: not ours yet
+          return new Elsewhere(before.address());
+        }
+        c.commit();
+        c.setAutoCommit(true);
+        if (epoch != null) {
+          held.put(studyId, epoch);
+          elsewhere.remove(studyId);
+          log.info("owning study {} (epoch {})", studyId, epoch);
+          return new Owned(epoch);
         }
       }
       ClaimRow after = claimRow(c, studyId);

@@ -91,6 +91,11 @@ public final class PostgresStore implements Store {
     config.setConnectionTimeout(CONNECT_TIMEOUT_MS);
     config.addDataSourceProperty("connectTimeout", String.valueOf(CONNECT_TIMEOUT_MS / 1000));
     config.addDataSourceProperty("ApplicationName", "vernier");
+    // A replica paused (SIGSTOP, a long GC) or cut off in the middle of a write transaction holds
+    // its study's ownership row locked; PostgreSQL ends such a transaction once it has been idle
+    // this long, so the others can take the study over (its late writes are then refused).
+    config.setConnectionInitSql(
+        "SET idle_in_transaction_session_timeout = " + idleInTransactionMillis(ownershipTtl));
     try {
       pool = new HikariDataSource(config);
     } catch (HikariPool.PoolInitializationException e) {
@@ -112,6 +117,15 @@ public final class PostgresStore implements Store {
   }
 
   /** Inserts the study with this replica's claim on it (epoch 1), in one transaction. */
+  /**
+   * The ownership time to live, but at least 5 s: a read of a big study keeps its snapshot open
+   * while it parses the rows, and must not be cut off.
+   */
+  static long idleInTransactionMillis(Duration ownershipTtl) {
+    Duration ttl = ownershipTtl == null ? DEFAULT_OWNERSHIP_TTL : ownershipTtl;
+    return Math.max(ttl.toMillis(), 5_000);
+  }
+
   @Override
   public boolean createStudy(StoredStudy study) {
     boolean[] created = new boolean[1];
