@@ -110,7 +110,10 @@ final class TlsTest {
       try (VernierClient alice = client(server, ca.certFile, ca.issue("alice"))) {
         assertThat(listStudies(alice)).isZero();
       }
-      for (Issued wrong : new Issued[] {null, other.issue("mallory")}) {
+      java.time.Instant now = java.time.Instant.now();
+      Issued expired =
+          ca.issue("carol", now.minus(Duration.ofDays(9)), now.minus(Duration.ofDays(1)));
+      for (Issued wrong : new Issued[] {null, other.issue("mallory"), expired}) {
         try (VernierClient refused = client(server, ca.certFile, wrong)) {
           StatusRuntimeException e =
               catchThrowableOfType(() -> listStudies(refused), StatusRuntimeException.class);
