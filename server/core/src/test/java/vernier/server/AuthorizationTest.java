@@ -402,6 +402,33 @@ final class AuthorizationTest {
   }
 
   @Test
+  void anAskReplay_returnsTheOriginalTrialOnlyToTheSameTokenAndWorker() throws Exception {
+    String other =
+        TokenFile.create(
+            dir.resolve("tokens.yaml"),
+            new Principal("worker-a2", Role.WORKER, List.of("team-a-")));
+    AskRequest ask =
+        AskRequest.newBuilder()
+            .setStudy("studies/team-a-s")
+            .setWorkerId("gpu-0")
+            .setRequestId("gpu-0-17")
+            .build();
+    var first = workers(TOKENS.get("worker-a")).ask(ask).getAssignments(0);
+    assertThat(first.getTrial().getWorkerId()).isEqualTo("worker-a/gpu-0");
+    assertThat(workers(TOKENS.get("worker-a")).ask(ask).getAssignments(0).getLeaseId())
+        .as("the same caller's replay")
+        .isEqualTo(first.getLeaseId());
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+    while (call("GetStudy", other, "team-a-s") == Status.Code.UNAUTHENTICATED) {
+      assertThat(System.nanoTime()).isLessThan(deadline); // the new token is read
+      Thread.sleep(200);
+    }
+    var guessed = workers(other).ask(ask).getAssignments(0);
+    assertThat(guessed.getLeaseId()).as("another token's guess").isNotEqualTo(first.getLeaseId());
+    assertThat(guessed.getTrial().getNumber()).isNotEqualTo(first.getTrial().getNumber());
+  }
+
+  @Test
   void aRevokedToken_isRefusedWithoutARestart() throws Exception {
     Path file = dir.resolve("tokens.yaml");
     String token = TokenFile.create(file, new Principal("temp", Role.VIEWER, List.of()));

@@ -15,6 +15,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import vernier.server.ApiException;
 import vernier.server.Protos;
+import vernier.v1.AskRequest;
 
 /**
  * Authentication and authorization of every API call: the bearer token names the caller ({@link
@@ -40,6 +41,19 @@ public final class AuthInterceptor implements ServerInterceptor {
 
   public AuthInterceptor(Authenticator authenticator) {
     this.authenticator = authenticator;
+  }
+
+  /**
+   * The ask as its caller's: with authentication its worker id is prefixed with the token's name
+   * ({@code alice/gpu-0}), so an ask replayed with a guessed request id and worker id by another
+   * token holder is a fresh ask, never the original's trial and lease, and every trial records who
+   * ran it. Without authentication the ask is unchanged.
+   */
+  public static AskRequest asCaller(AskRequest request) {
+    Principal p = CALLER.get();
+    return p == null
+        ? request
+        : request.toBuilder().setWorkerId(p.name() + "/" + request.getWorkerId()).build();
   }
 
   /** Whether {@code studyId} is visible to the caller of the current call (all without auth). */

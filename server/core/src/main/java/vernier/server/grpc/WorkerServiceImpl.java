@@ -4,6 +4,7 @@ import com.google.inject.Inject;
 import io.grpc.stub.StreamObserver;
 import vernier.server.ResourceNames;
 import vernier.server.ResourceNames.TrialRef;
+import vernier.server.auth.AuthInterceptor;
 import vernier.server.metrics.VernierMetrics;
 import vernier.server.study.StudyRegistry;
 import vernier.v1.AskRequest;
@@ -39,7 +40,7 @@ public final class WorkerServiceImpl extends WorkerServiceGrpc.WorkerServiceImpl
           String study = ResourceNames.study("study", request.getStudy());
           return studies
               .coordinator(study)
-              .ask(request)
+              .ask(AuthInterceptor.asCaller(request))
               .whenComplete(
                   (r, error) -> {
                     if (r != null) {
