@@ -555,10 +555,22 @@ public final class StudyCoordinator {
 
   // ---- watching ----------------------------------------------------------------------------
 
+  /**
+   * Adds a watcher. Call it on the call's own thread, before the service method returns: it sets
+   * the stream's ready handler, which asks for a catch-up batch when a watcher that fell behind
+   * reads again (so it is brought up to date even if the study is quiet).
+   */
   public CompletableFuture<Void> watch(ServerCallStreamObserver<TrialEvent> observer) {
+    Watchers.Watcher watcher = new Watchers.Watcher(observer);
+    observer.setOnReadyHandler(
+        () -> {
+          if (watcher.behind) {
+            submit(changes -> null); // an empty batch: its publish sends the snapshot
+          }
+        });
     return submit(
         changes -> {
-          watchers.join(observer); // gets its snapshot after this batch's events are published
+          watchers.join(watcher); // gets its snapshot after this batch's events are published
           return null;
         });
   }

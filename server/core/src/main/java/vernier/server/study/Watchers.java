@@ -1,6 +1,7 @@
 package vernier.server.study;
 
 import io.grpc.stub.ServerCallStreamObserver;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
@@ -11,11 +12,30 @@ import vernier.v1.TrialEvent;
  * The open {@code WatchStudy} streams of one study. A new watcher first gets a snapshot of every
  * trial, then the events of each committed batch; a cancelled stream is dropped at the next send.
  * Confined to the study's thread.
+ *
+ * <p>Memory stays bounded whatever a watcher does: events go to a watcher only while its stream is
+ * ready (gRPC's flow control: the client reads). A watcher that stops reading skips events and,
+ * once it reads again, gets a snapshot of every trial as it is then (the missed changes,
+ * coalesced); one that stays behind for {@link #MAX_BEHIND} is ended with UNAVAILABLE.
  */
 final class Watchers {
 
-  private final List<ServerCallStreamObserver<TrialEvent>> watching = new ArrayList<>();
-  private final List<ServerCallStreamObserver<TrialEvent>> joining = new ArrayList<>();
+  /** How long a watcher may stop reading before its stream is ended. */
+  static final Duration MAX_BEHIND = Duration.ofSeconds(30);
+
+  /** One stream and whether it missed events. */
+  static final class Watcher {
+    final ServerCallStreamObserver<TrialEvent> call;
+    volatile boolean behind;
+    long behindSinceNanos;
+
+    Watcher(ServerCallStreamObserver<TrialEvent> call) {
+      this.call = call;
+    }
+  }
+
+  private final List<Watcher> watching = new ArrayList<>();
+  private final List<Watcher> joining = new ArrayList<>();
 
   /** Whether anyone watches: a batch's events are only built then (newcomers get a snapshot). */
   boolean watched() {
@@ -23,42 +43,77 @@ final class Watchers {
   }
 
   /** Joins after the current batch: its snapshot follows the batch's events. */
-  void join(ServerCallStreamObserver<TrialEvent> observer) {
-    joining.add(observer);
+  void join(Watcher watcher) {
+    joining.add(watcher);
   }
 
-  /** Sends a committed batch's events, then the newcomers' snapshots. */
+  /**
+   * Sends a committed batch's events to the watchers that read, a snapshot instead to those that
+   * missed events and read again, and the newcomers' snapshots.
+   */
   void publish(List<TrialEvent> events, Supplier<List<TrialEvent>> snapshot) {
-    watching.removeIf(w -> !send(w, events));
-    if (joining.isEmpty()) {
-      return;
-    }
-    List<TrialEvent> trials = snapshot.get();
-    for (ServerCallStreamObserver<TrialEvent> w : joining) {
-      if (send(w, trials)) {
+    List<TrialEvent>[] trials = new List[1]; // built at most once per batch
+    Supplier<List<TrialEvent>> once =
+        () -> trials[0] != null ? trials[0] : (trials[0] = snapshot.get());
+    long now = System.nanoTime();
+    watching.removeIf(
+        w -> {
+          if (w.call.isCancelled()) {
+            return true;
+          }
+          if (!w.call.isReady()) {
+            return fallBehind(w, now);
+          }
+          if (w.behind) {
+            w.behind = false;
+            return !send(w, once.get());
+          }
+          return !send(w, events);
+        });
+    for (Watcher w : joining) {
+      if (send(w, once.get())) {
         watching.add(w);
       }
     }
     joining.clear();
   }
 
+  /** Marks {@code w} behind; true (drop it) once it has been behind too long. */
+  private static boolean fallBehind(Watcher w, long now) {
+    if (!w.behind) {
+      w.behind = true;
+      w.behindSinceNanos = now;
+      return false;
+    }
+    if (now - w.behindSinceNanos < MAX_BEHIND.toNanos()) {
+      return false;
+    }
+    w.call.onError(
+        ApiException.unavailable(
+                "this watcher read nothing for "
+                    + MAX_BEHIND.toSeconds()
+                    + " s; watch again (a snapshot of every trial comes first)")
+            .toStatusException());
+    return true;
+  }
+
   /** Ends every stream with {@code error} (the study was deleted). */
   void close(ApiException error) {
-    for (ServerCallStreamObserver<TrialEvent> w : watching) {
-      if (!w.isCancelled()) {
-        w.onError(error.toStatusException());
+    for (Watcher w : watching) {
+      if (!w.call.isCancelled()) {
+        w.call.onError(error.toStatusException());
       }
     }
     watching.clear();
     joining.clear();
   }
 
-  private static boolean send(ServerCallStreamObserver<TrialEvent> w, List<TrialEvent> events) {
-    if (w.isCancelled()) {
+  private static boolean send(Watcher w, List<TrialEvent> events) {
+    if (w.call.isCancelled()) {
       return false;
     }
     try {
-      events.forEach(w::onNext);
+      events.forEach(w.call::onNext);
       return true;
     } catch (RuntimeException e) {
       return false; // the call was cancelled between the check and the send
