@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -18,34 +17,21 @@ final class AuthCliTest {
 
   @TempDir Path dir;
 
-  record Run(int exit, String out, String err) {}
-
-  private Run vernier(Map<String, String> env, String... args) throws Exception {
-    Path out = Files.createTempFile(dir, "out-", ".txt");
-    Path err = Files.createTempFile(dir, "err-", ".txt");
-    ProcessBuilder b =
-        new ProcessBuilder(ChildJvm.vernier(args))
-            .redirectOutput(out.toFile())
-            .redirectError(err.toFile());
-    b.environment().remove("VERNIER_TOKEN");
-    b.environment().remove("VERNIER_TOKEN_FILE");
-    b.environment().putAll(env);
-    Process p = b.start();
-    assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
-    return new Run(p.exitValue(), Files.readString(out), Files.readString(err));
+  private CliRun vernier(Map<String, String> env, String... args) throws Exception {
+    return CliRun.of(dir, env, args);
   }
 
   @Test
   void tokensMadeByTheCli_openTheServer_toTheirRoleOnly() throws Exception {
     String tokens = dir.resolve("tokens.yaml").toString();
-    Run root =
+    CliRun root =
         vernier(
             Map.of(), "auth", "token", "create", "-f", tokens, "--name", "root", "--role", "admin");
     assertThat(root.exit()).as(root.err()).isZero();
     assertThat(root.out().strip()).startsWith("vnr_");
     assertThat(root.err()).contains("the token above is shown only now");
     Path rootToken = Files.writeString(dir.resolve("root.token"), root.out());
-    Run viewer =
+    CliRun viewer =
         vernier(
             Map.of(),
             "auth",
@@ -61,7 +47,7 @@ final class AuthCliTest {
             "team-a-");
     assertThat(viewer.exit()).isZero();
     assertThat(Files.readString(Path.of(tokens))).doesNotContain(root.out().strip());
-    Run list = vernier(Map.of(), "auth", "token", "list", "-f", tokens);
+    CliRun list = vernier(Map.of(), "auth", "token", "list", "-f", tokens);
     assertThat(list.out())
         .contains("ci    viewer  team-a- (prefixes)")
         .contains("root  admin   all");
@@ -74,11 +60,11 @@ final class AuthCliTest {
             ServerProcess.freePort(),
             "--auth-tokens",
             tokens)) {
-      Run none = vernier(Map.of(), "study", "list", "-s", s.target());
+      CliRun none = vernier(Map.of(), "study", "list", "-s", s.target());
       assertThat(none.exit()).isEqualTo(2);
       assertThat(none.err()).contains("UNAUTHENTICATED: no token").contains("--token-file");
 
-      Run create =
+      CliRun create =
           vernier(
               Map.of(),
               "study",
@@ -91,12 +77,12 @@ final class AuthCliTest {
               rootToken.toString());
       assertThat(create.exit()).as(create.err()).isZero();
 
-      Run asViewer =
+      CliRun asViewer =
           vernier(Map.of("VERNIER_TOKEN", viewer.out().strip()), "study", "list", "-s", s.target());
       assertThat(asViewer.exit()).as(asViewer.err()).isZero();
       assertThat(asViewer.out()).doesNotContain("mlp-sweep"); // not in its tenant
 
-      Run denied =
+      CliRun denied =
           vernier(
               Map.of("VERNIER_TOKEN", viewer.out().strip()),
               "study",
@@ -107,7 +93,7 @@ final class AuthCliTest {
       assertThat(denied.exit()).isEqualTo(2);
       assertThat(denied.err()).contains("PERMISSION_DENIED").contains("needs the admin role");
 
-      Run revoke = vernier(Map.of(), "auth", "token", "revoke", "-f", tokens, "--name", "ci");
+      CliRun revoke = vernier(Map.of(), "auth", "token", "revoke", "-f", tokens, "--name", "ci");
       assertThat(revoke.exit()).isZero();
       assertThat(s.output())
           .contains("audit - root (admin) CreateStudy studies/mlp-sweep: OK")

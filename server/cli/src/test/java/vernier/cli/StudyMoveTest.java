@@ -33,18 +33,8 @@ final class StudyMoveTest {
 
   @TempDir Path dir;
 
-  record Run(int exit, String out, String err) {}
-
-  private Run vernier(String... args) throws Exception {
-    Path out = Files.createTempFile(dir, "out-", ".txt");
-    Path err = Files.createTempFile(dir, "err-", ".txt");
-    Process p =
-        new ProcessBuilder(ChildJvm.vernier(args))
-            .redirectOutput(out.toFile())
-            .redirectError(err.toFile())
-            .start();
-    assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
-    return new Run(p.exitValue(), Files.readString(out), Files.readString(err));
+  private CliRun vernier(String... args) throws Exception {
+    return CliRun.of(dir, Map.of(), args);
   }
 
   @Test
@@ -61,19 +51,19 @@ final class StudyMoveTest {
         VernierClient fromB = VernierClient.connect(b.target())) {
       runASmallSweep(fromA);
 
-      Run export = vernier("study", "export", "moved", "-s", a.target(), "-o", file.toString());
+      CliRun export = vernier("study", "export", "moved", "-s", a.target(), "-o", file.toString());
       assertThat(export.exit()).as(export.err()).isZero();
       assertThat(export.err()).contains("exported studies/moved: 11 trials to " + file);
       List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
       assertThat(lines).hasSize(12);
       assertThat(lines.get(0)).startsWith("{\"study\":{\"formatVersion\":1,\"studyId\":\"moved\"");
 
-      Run imported = vernier("study", "import", file.toString(), "-s", b.target());
+      CliRun imported = vernier("study", "import", file.toString(), "-s", b.target());
       assertThat(imported.exit()).as(imported.err()).isZero();
       assertThat(imported.out()).contains("restored studies/moved: 11 trials (6 succeeded");
       assertSameStudy(fromA, "studies/moved", fromB, "studies/moved");
 
-      Run copy =
+      CliRun copy =
           vernier(
               "study",
               "copy",
@@ -122,12 +112,12 @@ final class StudyMoveTest {
           .isZero();
       List<String> lines = Files.readAllLines(file);
 
-      Run taken = vernier("study", "import", file.toString(), "-s", a.target());
+      CliRun taken = vernier("study", "import", file.toString(), "-s", a.target());
       assertThat(taken.exit()).isEqualTo(2);
       assertThat(taken.err()).contains("ALREADY_EXISTS").contains("--study-id");
 
       Path truncated = Files.write(dir.resolve("truncated.jsonl"), lines.subList(0, 5));
-      Run cut =
+      CliRun cut =
           vernier("study", "import", truncated.toString(), "-s", a.target(), "--study-id", "cut");
       assertThat(cut.exit()).isEqualTo(2);
       assertThat(cut.err())
@@ -138,18 +128,19 @@ final class StudyMoveTest {
       List<String> garbled = new java.util.ArrayList<>(lines);
       garbled.set(2, "{\"trial\": {\"trial\": {\"number\": \"three\"}}}");
       Path bad = Files.write(dir.resolve("bad.jsonl"), garbled);
-      Run unreadable =
+      CliRun unreadable =
           vernier("study", "import", bad.toString(), "-s", a.target(), "--study-id", "bad");
       assertThat(unreadable.exit()).isEqualTo(1);
       assertThat(unreadable.err()).contains(bad + ":3: not a study export record");
 
-      Run database = vernier("study", "copy", "moved", "--from", "vernier.db", "--to", a.target());
+      CliRun database =
+          vernier("study", "copy", "moved", "--from", "vernier.db", "--to", a.target());
       assertThat(database.exit()).isNotZero();
       assertThat(database.err())
           .contains("--from: 'vernier.db' is a database")
           .contains("db migrate");
 
-      Run format = vernier("study", "export", "moved", "-s", a.target(), "--format", "csv");
+      CliRun format = vernier("study", "export", "moved", "-s", a.target(), "--format", "csv");
       assertThat(format.exit()).isNotZero();
       assertThat(format.err()).contains("--format").contains("JSONL");
 

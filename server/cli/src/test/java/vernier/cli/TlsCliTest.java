@@ -2,11 +2,9 @@ package vernier.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import vernier.server.tls.TestCertificates.Authority;
@@ -21,19 +19,8 @@ final class TlsCliTest {
 
   @TempDir Path dir;
 
-  record Run(int exit, String out, String err) {}
-
-  private Run vernier(Map<String, String> env, String... args) throws Exception {
-    Path out = Files.createTempFile(dir, "out-", ".txt");
-    Path err = Files.createTempFile(dir, "err-", ".txt");
-    ProcessBuilder b =
-        new ProcessBuilder(ChildJvm.vernier(args))
-            .redirectOutput(out.toFile())
-            .redirectError(err.toFile());
-    b.environment().putAll(env);
-    Process p = b.start();
-    assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
-    return new Run(p.exitValue(), Files.readString(out), Files.readString(err));
+  private CliRun vernier(Map<String, String> env, String... args) throws Exception {
+    return CliRun.of(dir, env, args);
   }
 
   @Test
@@ -56,7 +43,7 @@ final class TlsCliTest {
             server.key().toString(),
             "--tls-client-ca",
             ca.certFile.toString())) {
-      Run flags =
+      CliRun flags =
           vernier(
               Map.of(),
               "study",
@@ -71,7 +58,7 @@ final class TlsCliTest {
               alice.key().toString());
       assertThat(flags.exit()).as(flags.err()).isZero();
 
-      Run env =
+      CliRun env =
           vernier(
               Map.of(
                   "VERNIER_TLS_CA", ca.certFile.toString(),
@@ -83,7 +70,7 @@ final class TlsCliTest {
               s.target());
       assertThat(env.exit()).as(env.err()).isZero();
 
-      Run wrongCa =
+      CliRun wrongCa =
           vernier(
               Map.of(),
               "study",
@@ -103,7 +90,7 @@ final class TlsCliTest {
           .contains("TLS: the server's certificate is not signed by a CA this client trusts")
           .contains("--tls-ca");
 
-      Run noCertificate =
+      CliRun noCertificate =
           vernier(
               Map.of(),
               "study",
@@ -117,7 +104,7 @@ final class TlsCliTest {
       assertThat(noCertificate.exit()).isNotZero();
       assertThat(noCertificate.err()).contains("TLS: ");
 
-      Run halfIdentity =
+      CliRun halfIdentity =
           vernier(
               Map.of(),
               "study",
@@ -148,7 +135,7 @@ final class TlsCliTest {
           new java.util.ArrayList<>(
               List.of("server", "--port", "0", "--http-port", "-1", "--db", ":memory:"));
       args.addAll(flags);
-      Run r = vernier(Map.of(), args.toArray(String[]::new));
+      CliRun r = vernier(Map.of(), args.toArray(String[]::new));
       assertThat(r.exit()).as(String.join(" ", flags)).isNotZero();
       assertThat(r.err()).as(String.join(" ", flags)).contains("--tls-");
     }
