@@ -42,12 +42,16 @@ final class StudyMoveCommands {
     JSONL
   }
 
-  /** Progress on standard error, at most every two seconds, for long transfers. */
+  /**
+   * Counts the records of a transfer and reports on standard error, at most every two seconds, for
+   * long ones; the first record (the study) says how many trials follow.
+   */
   static final class Progress {
     private static final long EVERY_NANOS = 2_000_000_000L;
     private final PrintWriter err;
     private final String verb;
     private long total = -1;
+    private long records;
     private long last = System.nanoTime();
 
     Progress(PrintWriter err, String verb) {
@@ -55,9 +59,10 @@ final class StudyMoveCommands {
       this.verb = verb;
     }
 
-    /** {@code records} sent or written so far (the first is the study). */
-    void at(long records, StudyRecord record) {
-      if (record != null && record.hasStudy()) {
+    /** Counts {@code record} as written or sent, and returns it. */
+    StudyRecord passed(StudyRecord record) {
+      records++;
+      if (record.hasStudy()) {
         total = record.getStudy().getTrialCount();
       }
       long now = System.nanoTime();
@@ -66,6 +71,30 @@ final class StudyMoveCommands {
         err.printf("%s %d of %d trials%n", verb, records - 1, total);
         err.flush();
       }
+      return record;
+    }
+
+    /** Trials passed so far. */
+    long trials() {
+      return Math.max(0, records - 1);
+    }
+
+    /**
+     * {@code records} as they are pulled, under {@code studyId} (when given), counted here: what an
+     * upload sends.
+     */
+    Iterator<StudyRecord> counting(Iterator<StudyRecord> records, String studyId) {
+      return new Iterator<>() {
+        @Override
+        public boolean hasNext() {
+          return records.hasNext();
+        }
+
+        @Override
+        public StudyRecord next() {
+          return passed(renamed(records.next(), studyId));
+        }
+      };
     }
   }
 
@@ -73,17 +102,15 @@ final class StudyMoveCommands {
   static final class RecordsFile implements Iterator<StudyRecord>, AutoCloseable {
     private final String name;
     private final BufferedReader in;
-    private final String studyId;
     private String nextLine;
     private long line;
 
-    RecordsFile(String file, String studyId) throws IOException {
+    RecordsFile(String file) throws IOException {
       this.name = file;
       this.in =
           file.equals("-")
               ? new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))
               : Files.newBufferedReader(Path.of(file), StandardCharsets.UTF_8);
-      this.studyId = studyId;
       advance();
     }
 
@@ -121,7 +148,7 @@ final class StudyMoveCommands {
                 + "); write the file with vernier study export");
       }
       advance();
-      return renamed(b.build(), studyId);
+      return b.build();
     }
 
     @Override
@@ -212,7 +239,6 @@ final class StudyMoveCommands {
     void run(VernierClient client) throws Exception {
       String name = StudyCommand.name(study);
       Progress progress = new Progress(err(), "exported");
-      long records = 0;
       Writer out =
           output == null
               ? new BufferedWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8))
@@ -220,10 +246,8 @@ final class StudyMoveCommands {
       try {
         Iterator<StudyRecord> it = client.exportStudy(name);
         while (it.hasNext()) {
-          StudyRecord r = it.next();
-          out.write(OutputOptions.compactJson(r));
+          out.write(OutputOptions.compactJson(progress.passed(it.next())));
           out.write('\n');
-          progress.at(++records, r);
         }
       } finally {
         if (output == null) {
@@ -233,7 +257,7 @@ final class StudyMoveCommands {
         }
       }
       if (output != null) {
-        err().println("exported " + name + ": " + (records - 1) + " trials to " + output);
+        err().println("exported " + name + ": " + progress.trials() + " trials to " + output);
       }
     }
   }
@@ -259,20 +283,13 @@ final class StudyMoveCommands {
     @Override
     void run(VernierClient client) throws Exception {
       Progress progress = new Progress(err(), "sent");
-      long[] sent = new long[1];
       Study study;
-      try (RecordsFile records = new RecordsFile(file, studyId)) {
-        study =
-            client.restoreStudy(
-                records,
-                n -> {
-                  sent[0] = n;
-                  progress.at(n, null);
-                });
+      try (RecordsFile records = new RecordsFile(file)) {
+        study = client.restoreStudy(progress.counting(records, studyId), n -> {});
       } catch (StatusRuntimeException e) {
         throw withLines(e, file);
       }
-      spec.commandLine().getOut().println(restored(study, sent[0] - 1));
+      spec.commandLine().getOut().println(restored(study, progress.trials()));
       spec.commandLine().getOut().flush();
     }
   }
@@ -318,30 +335,12 @@ final class StudyMoveCommands {
       requireServer("--from", from);
       requireServer("--to", to);
       Progress progress = new Progress(spec.commandLine().getErr(), "copied");
-      long[] sent = new long[1];
       try (VernierClient source = credentials.connect(from);
           VernierClient target = credentials.connect(to)) {
-        Iterator<StudyRecord> records = source.exportStudy(StudyCommand.name(study));
-        Iterator<StudyRecord> renamedRecords =
-            new Iterator<>() {
-              @Override
-              public boolean hasNext() {
-                return records.hasNext();
-              }
-
-              @Override
-              public StudyRecord next() {
-                return renamed(records.next(), studyId);
-              }
-            };
         Study copy =
             target.restoreStudy(
-                renamedRecords,
-                n -> {
-                  sent[0] = n;
-                  progress.at(n, null);
-                });
-        spec.commandLine().getOut().println(restored(copy, sent[0] - 1) + " on " + to);
+                progress.counting(source.exportStudy(StudyCommand.name(study)), studyId), n -> {});
+        spec.commandLine().getOut().println(restored(copy, progress.trials()) + " on " + to);
       }
       return 0;
     }
