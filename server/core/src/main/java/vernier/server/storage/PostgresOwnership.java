@@ -102,50 +102,21 @@ final class PostgresOwnership implements StudyOwnership, AutoCloseable {
       if (before != null && !before.owner().equals(self) && before.remainingMillis() > 0) {
         return elsewhere(studyId, before.address(), before.remainingMillis());
       }
-      // the row lock may be held by a paused ex-owner's open write transaction: wait for it a
-      // little only (PostgreSQL ends that transaction after idle_in_transaction_session_timeout)
-      c.setAutoCommit(false);
-      try (Statement st = c.createStatement()) {
-        st.execute("SET LOCAL lock_timeout = " + CLAIM_LOCK_WAIT_MILLIS);
+      Long epoch;
+      try {
+        epoch = takeRow(c, studyId);
+      } catch (SQLException e) {
+        if (!LOCK_NOT_AVAILABLE.equals(e.getSQLState()) || before == null) {
+          throw e;
+        }
+        // its owner (paused, or cut off mid-transaction) still holds the row: not ours yet
+        return new Elsewhere(before.address());
       }
-      try (PreparedStatement p =
-          c.prepareStatement(
-              "INSERT INTO study_owners (study_id, owner, address, epoch, expires_at)"
-                  + " SELECT ?, ?, ?, 1, now() + ? * interval '1 millisecond'"
-                  + " WHERE EXISTS (SELECT 1 FROM studies WHERE id = ?)"
-                  + " ON CONFLICT (study_id) DO UPDATE SET owner = EXCLUDED.owner,"
-                  + " address = EXCLUDED.address, epoch = study_owners.epoch + 1,"
-                  + " expires_at = EXCLUDED.expires_at WHERE study_owners.expires_at < now()"
-                  + " OR study_owners.owner = ?"
-                  + " RETURNING epoch")) {
-        p.setString(1, studyId);
-        p.setString(2, self);
-        p.setString(3, address);
-        p.setLong(4, ttlMillis);
-        p.setString(5, studyId);
-        p.setString(6, self); // a new coordinator of ours: a new epoch fences the old one
-        Long epoch = null;
-        try (ResultSet rs = p.executeQuery()) {
-          if (rs.next()) {
-            epoch = rs.getLong(1);
-          }
-        } catch (SQLException e) {
-          c.rollback();
-          c.setAutoCommit(true);
-          if (!LOCK_NOT_AVAILABLE.equals(e.getSQLState()) || before == null) {
-            throw e;
-          }
-          // its owner (paused, or cut off mid-transaction) still holds the row: not ours yet
-          return new Elsewhere(before.address());
-        }
-        c.commit();
-        c.setAutoCommit(true);
-        if (epoch != null) {
-          held.put(studyId, epoch);
-          elsewhere.remove(studyId);
-          log.info("owning study {} (epoch {})", studyId, epoch);
-          return new Owned(epoch);
-        }
+      if (epoch != null) {
+        held.put(studyId, epoch);
+        elsewhere.remove(studyId);
+        log.info("owning study {} (epoch {})", studyId, epoch);
+        return new Owned(epoch);
       }
       ClaimRow after = claimRow(c, studyId);
       return after == null
@@ -153,6 +124,49 @@ final class PostgresOwnership implements StudyOwnership, AutoCloseable {
           : elsewhere(studyId, after.address(), after.remainingMillis()); // it won the race
     } catch (SQLException e) {
       throw new StoreException("cannot claim study " + studyId + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Makes the study's row this replica's at the next epoch, when it has none, has expired or is
+   * already ours; the new epoch, or null when another replica's claim is alive. The row lock may be
+   * held by a paused ex-owner's open write transaction: it is waited for a little only (PostgreSQL
+   * ends that transaction after idle_in_transaction_session_timeout), then this throws with
+   * SQLSTATE {@value #LOCK_NOT_AVAILABLE}.
+   */
+  private Long takeRow(Connection c, String studyId) throws SQLException {
+    c.setAutoCommit(false);
+    try (Statement st = c.createStatement();
+        PreparedStatement p =
+            c.prepareStatement(
+                "INSERT INTO study_owners (study_id, owner, address, epoch, expires_at)"
+                    + " SELECT ?, ?, ?, 1, now() + ? * interval '1 millisecond'"
+                    + " WHERE EXISTS (SELECT 1 FROM studies WHERE id = ?)"
+                    + " ON CONFLICT (study_id) DO UPDATE SET owner = EXCLUDED.owner,"
+                    + " address = EXCLUDED.address, epoch = study_owners.epoch + 1,"
+                    + " expires_at = EXCLUDED.expires_at WHERE study_owners.expires_at < now()"
+                    + " OR study_owners.owner = ?"
+                    + " RETURNING epoch")) {
+      st.execute("SET LOCAL lock_timeout = " + CLAIM_LOCK_WAIT_MILLIS);
+      p.setString(1, studyId);
+      p.setString(2, self);
+      p.setString(3, address);
+      p.setLong(4, ttlMillis);
+      p.setString(5, studyId);
+      p.setString(6, self); // a new coordinator of ours: a new epoch fences the old one
+      Long epoch = null;
+      try (ResultSet rs = p.executeQuery()) {
+        if (rs.next()) {
+          epoch = rs.getLong(1);
+        }
+      }
+      c.commit();
+      return epoch;
+    } catch (SQLException e) {
+      c.rollback();
+      throw e;
+    } finally {
+      c.setAutoCommit(true);
     }
   }
 

@@ -3,6 +3,7 @@ package vernier.server.study;
 import io.grpc.stub.ServerCallStreamObserver;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.function.Supplier;
 import vernier.server.ApiException;
@@ -52,26 +53,29 @@ final class Watchers {
    * missed events and read again, and the newcomers' snapshots.
    */
   void publish(List<TrialEvent> events, Supplier<List<TrialEvent>> snapshot) {
-    List<TrialEvent>[] trials = new List[1]; // built at most once per batch
-    Supplier<List<TrialEvent>> once =
-        () -> trials[0] != null ? trials[0] : (trials[0] = snapshot.get());
+    List<TrialEvent> trials = null; // the snapshot, built at most once per batch
     long now = System.nanoTime();
-    watching.removeIf(
-        w -> {
-          if (w.call.isCancelled()) {
-            return true;
-          }
-          if (!w.call.isReady()) {
-            return fallBehind(w, now);
-          }
-          if (w.behind) {
-            w.behind = false;
-            return !send(w, once.get());
-          }
-          return !send(w, events);
-        });
+    for (Iterator<Watcher> it = watching.iterator(); it.hasNext(); ) {
+      Watcher w = it.next();
+      boolean keep;
+      if (w.call.isCancelled()) {
+        keep = false;
+      } else if (!w.call.isReady()) {
+        keep = !fallBehind(w, now);
+      } else if (w.behind) {
+        w.behind = false;
+        trials = trials != null ? trials : snapshot.get();
+        keep = send(w, trials);
+      } else {
+        keep = send(w, events);
+      }
+      if (!keep) {
+        it.remove();
+      }
+    }
     for (Watcher w : joining) {
-      if (send(w, once.get())) {
+      trials = trials != null ? trials : snapshot.get();
+      if (send(w, trials)) {
         watching.add(w);
       }
     }

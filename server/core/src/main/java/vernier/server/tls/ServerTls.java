@@ -138,8 +138,7 @@ public final class ServerTls implements AutoCloseable {
     } catch (IOException e) {
       throw new IllegalArgumentException(flag + ": cannot read " + file + " (" + e + ")");
     } catch (GeneralSecurityException | RuntimeException e) {
-      throw new IllegalArgumentException(
-          flag + ": " + file + " holds no PEM certificate (-----BEGIN CERTIFICATE-----)");
+      chain = new X509Certificate[0]; // not PEM: as good as no certificate
     }
     if (chain.length == 0) {
       throw new IllegalArgumentException(
